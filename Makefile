@@ -1,0 +1,51 @@
+# Two commands do all the set-up: `make demo` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+TYPING := .venv-typing
+BPY := bpy>=4.5,<4.6
+FAKE_BPY := fake-bpy-module-4-5
+DEMO_DIR ?= demo_dataset
+
+.PHONY: demo test lint typecheck pytest bench extension clean
+
+# The runtime/test environment: the project (editable) and the real Blender 4.5 LTS wheel.
+$(VENV)/.ready: pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]' '$(BPY)'
+	touch $@
+
+# Stubs live apart: fake-bpy-module installs a package named `bpy` that would shadow the wheel.
+$(TYPING)/.ready: Makefile
+	$(PYTHON) -m venv $(TYPING)
+	$(TYPING)/bin/python -m pip install --quiet --upgrade pip
+	$(TYPING)/bin/python -m pip install --quiet mypy numpy '$(FAKE_BPY)'
+	touch $@
+
+demo: $(VENV)/.ready
+	$(VENV)/bin/python -m identbox sample --preset hues_positions_rotations \
+		--n-pairs 100 --seed 0 --out $(DEMO_DIR)
+	@echo "Dataset written to $(DEMO_DIR)/"
+
+lint: $(VENV)/.ready
+	$(VENV)/bin/ruff check .
+
+typecheck: $(TYPING)/.ready
+	bash .ci/typecheck $(TYPING)/bin/python
+
+pytest: $(VENV)/.ready
+	$(VENV)/bin/python -m pytest
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.ready
+	$(VENV)/bin/python benchmarks/sampling.py
+
+# Builds dist/identbox-<version>.zip with the extension CLI bundled in the bpy wheel.
+extension: $(VENV)/.ready
+	mkdir -p dist
+	$(VENV)/bin/python $$(ls $(VENV)/lib/python3*/site-packages/bpy/*/scripts/addons_core/bl_pkg/cli/blender_ext.py | head -n 1) \
+		build --source-dir . --output-dir dist
+
+clean:
+	rm -rf $(VENV) $(TYPING) dist build *.egg-info .pytest_cache .mypy_cache .ruff_cache

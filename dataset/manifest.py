@@ -1,0 +1,67 @@
+"""The manifest: a dataset's settings serialised, plus what a reader needs to trust its files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import DatasetError
+from ..sampling.factors import FACTORS
+from ..settings import DatasetSettings
+from ..version import __version__
+
+FORMAT = "identbox-dataset/1"
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build_manifest(settings: DatasetSettings, checksums: dict[str, str]) -> dict[str, Any]:
+    """Manifest for a dataset sampled from `settings`, with the latent files' SHA-256."""
+    roles = settings.column_roles()
+    columns = [{**f.describe(), "role": role} for f, role in zip(FACTORS, roles, strict=True)]
+    return {
+        "format": FORMAT,
+        "identbox_version": __version__,
+        "numpy_version": np.__version__,
+        "settings": settings.to_dict(),
+        "columns": columns,
+        "latents": {
+            "shape": [settings.n_pairs, len(FACTORS)],
+            "dtype": "float64",
+            "raw_latents": "raw values in [-1, 1]",
+            "latents": "Blender units: blender_scale * raw",
+            "sha256": checksums,
+        },
+    }
+
+
+def manifest_text(manifest: dict[str, Any]) -> str:
+    """Stable JSON text (sorted keys), so equal manifests are equal bytes."""
+    return json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """A manifest file's content; DatasetError if it is not an IdentBox manifest."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise DatasetError(f"{path} is not a readable IdentBox manifest ({error})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DatasetError(f"{path} is not an IdentBox manifest (format {FORMAT!r} expected)")
+    return data
+
+
+def settings_from_manifest(manifest: dict[str, Any]) -> DatasetSettings:
+    """The settings a manifest was written from."""
+    return DatasetSettings.from_dict(manifest["settings"])

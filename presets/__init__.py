@@ -1,0 +1,47 @@
+"""Dataset presets: JSON files in this folder, each a (partial) DatasetSettings table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import SettingsError
+from ..settings import DatasetSettings
+
+PRESET_DIR = Path(__file__).resolve().parent
+DEFAULT_PRESET = "hues_positions_rotations"
+
+
+def preset_names() -> list[str]:
+    """Names of the bundled presets, sorted."""
+    return sorted(p.stem for p in PRESET_DIR.glob("*.json"))
+
+
+def read_settings_file(path: Path) -> DatasetSettings:
+    """Settings from a JSON file: a preset, or a dataset manifest (its `settings` table)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SettingsError("preset", str(path), f"a readable file ({error.strerror})") from None
+    except json.JSONDecodeError as error:
+        raise SettingsError("preset", str(path), f"valid JSON ({error})") from None
+    if isinstance(data, dict) and "settings" in data and "format" in data:
+        data = data["settings"]
+    return DatasetSettings.from_dict(data)
+
+
+def load_preset(name_or_path: str) -> DatasetSettings:
+    """A bundled preset by name, or a settings/manifest JSON file by path."""
+    bundled = PRESET_DIR / f"{name_or_path}.json"
+    if name_or_path in preset_names():
+        return read_settings_file(bundled)
+    path = Path(name_or_path)
+    if path.suffix == ".json" or path.exists():
+        return read_settings_file(path)
+    raise SettingsError("preset", name_or_path,
+                        "a preset name (" + ", ".join(preset_names()) + ") or a .json file")
+
+
+def preset_descriptions() -> dict[str, str]:
+    """Each bundled preset's one-line description."""
+    return {name: load_preset(name).description for name in preset_names()}

@@ -1,0 +1,277 @@
+"""The one plain description of a dataset job, validated on construction.
+
+Presets (presets/*.json), the command line, the Blender properties and the manifest all convert
+to and from `DatasetSettings`; nothing about a job is defined anywhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import SettingsError
+from .sampling.blocks import (
+    BLOCK_TYPES,
+    CONTENT,
+    STYLE,
+    VIEW1_LIVE_ROLES,
+    VIEW_SPECIFIC,
+    column_roles,
+)
+from .sampling.causal import find_cycle
+from .sampling.distributions import Conditional, Marginal
+from .sampling.factors import BLOCKS, FACTOR_NAMES, FACTORS, PUBLISHED_VIEW_ROLES, factor_index
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Default, range and text of one scalar setting; UI properties are made from these too."""
+
+    name: str
+    label: str
+    description: str
+    default: Any
+    minimum: float
+    maximum: float
+
+    def check(self, value: object) -> None:
+        """Raise SettingsError unless value is a number in range (integers for int settings)."""
+        want_int = isinstance(self.default, int)
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if ok and want_int:
+            ok = isinstance(value, int)
+        if ok:
+            ok = math.isfinite(value) and self.minimum <= value <= self.maximum  # type: ignore[arg-type]
+        if not ok:
+            kind = "an integer" if want_int else "a number"
+            raise SettingsError(self.name, value, f"{kind} in [{self.range_text(', ')}]")
+
+    def range_text(self, separator: str = " to ") -> str:
+        """The allowed range as people write it: '1 to 10000000'."""
+        return f"{format_number(self.minimum)}{separator}{format_number(self.maximum)}"
+
+
+N_PAIRS = Limit("n_pairs", "Pairs", "Number of image pairs (view 1, view 2) in the dataset",
+                1000, 1, 10_000_000)
+SEED = Limit("seed", "Seed", "Random seed: the same settings and seed give identical latents",
+             0, 0, 2**31 - 1)
+CHANGE_PROBABILITY = Limit(
+    "change_probability", "Change Probability",
+    "Probability that a style dimension is redrawn in view 2 (1 = every pair, as published)",
+    1.0, 0.0, 1.0)
+EDGE_STRENGTH = Limit("strength", "Strength",
+                      "Std (raw units) of the child's normal around its parent; smaller: stronger",
+                      1.0, 1e-6, 1e6)
+
+
+def format_number(value: float) -> str:
+    """A bound as people write it: 10000000 rather than 1e+07, 0.5 rather than 0.500000."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _reject_unknown_keys(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    for key in data:
+        if key not in allowed:
+            raise SettingsError(key, data[key], "an unknown setting; known: " + ", ".join(allowed))
+
+
+def _sub(prefix: str, make: Any, data: Any) -> Any:
+    """Build a nested settings object, reporting errors with their full setting path."""
+    if not isinstance(data, Mapping):
+        raise SettingsError(prefix, data, "a table of settings")
+    try:
+        return make(data)
+    except SettingsError as error:
+        raise error.within(prefix) from None
+    except TypeError as error:  # a wrongly typed value reached a dataclass
+        raise SettingsError(prefix, dict(data), f"valid fields ({error})") from None
+
+
+def _dataclass_from(cls: Any, data: Mapping[str, Any]) -> Any:
+    _reject_unknown_keys(data, tuple(f.name for f in dataclasses.fields(cls)))
+    return cls(**data)
+
+
+@dataclass(frozen=True)
+class BlockSettings:
+    """How one block of factors (positions, rotations or hues) behaves across the two views."""
+
+    type: str = CONTENT
+    marginal: Marginal = field(default_factory=Marginal)
+    conditional: Conditional = field(default_factory=Conditional)
+    change_probability: float = CHANGE_PROBABILITY.default
+    view_roles: tuple[str, str, str] | None = None  # view-specific: names playing m1, m2, m3
+
+    def __post_init__(self) -> None:
+        if self.type not in BLOCK_TYPES:
+            raise SettingsError("type", self.type, "one of " + ", ".join(BLOCK_TYPES))
+        CHANGE_PROBABILITY.check(self.change_probability)
+        if not isinstance(self.marginal, Marginal):
+            raise SettingsError("marginal", self.marginal, "a marginal distribution")
+        if not isinstance(self.conditional, Conditional):
+            raise SettingsError("conditional", self.conditional, "a conditional distribution")
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BlockSettings:
+        """From plain data (a preset or manifest entry)."""
+        _reject_unknown_keys(data, tuple(f.name for f in dataclasses.fields(cls)))
+        values = dict(data)
+        if "marginal" in values:
+            values["marginal"] = _sub("marginal", lambda d: _dataclass_from(Marginal, d),
+                                      values["marginal"])
+        if "conditional" in values:
+            values["conditional"] = _sub("conditional", lambda d: _dataclass_from(Conditional, d),
+                                         values["conditional"])
+        if values.get("view_roles") is not None:
+            values["view_roles"] = tuple(values["view_roles"])
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, every field written out."""
+        data = dataclasses.asdict(self)
+        if self.view_roles is not None:
+            data["view_roles"] = list(self.view_roles)
+        return data
+
+
+@dataclass(frozen=True)
+class CausalEdge:
+    """parent -> child: the child's view-1 value is N_t(parent, strength)."""
+
+    parent: str
+    child: str
+    strength: float = EDGE_STRENGTH.default
+
+    def __post_init__(self) -> None:
+        for attr in ("parent", "child"):
+            name = getattr(self, attr)
+            if name not in FACTOR_NAMES:
+                raise SettingsError(attr, name, "a factor name: " + ", ".join(FACTOR_NAMES))
+        if self.parent == self.child:
+            raise SettingsError("child", self.child, "a factor other than the parent")
+        EDGE_STRENGTH.check(self.strength)
+
+    def __str__(self) -> str:
+        return f"{self.parent} -> {self.child}"
+
+
+def _default_blocks() -> dict[str, BlockSettings]:
+    return {
+        "positions": BlockSettings(type=STYLE),
+        "rotations": BlockSettings(type=VIEW_SPECIFIC),
+        "hues": BlockSettings(type=CONTENT),
+    }
+
+
+@dataclass(frozen=True)
+class DatasetSettings:
+    """Everything that decides a dataset's latents. Invalid values raise SettingsError."""
+
+    name: str = "hues_positions_rotations"
+    description: str = ""
+    n_pairs: int = N_PAIRS.default
+    seed: int = SEED.default
+    blocks: Mapping[str, BlockSettings] = field(default_factory=_default_blocks)
+    causal_edges: tuple[CausalEdge, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise SettingsError("name", self.name, "a non-empty name")
+        N_PAIRS.check(self.n_pairs)
+        SEED.check(self.seed)
+        if set(self.blocks) != set(BLOCKS):
+            unknown = sorted(set(self.blocks) - set(BLOCKS))
+            raise SettingsError("blocks", unknown or sorted(self.blocks),
+                                "exactly the blocks " + ", ".join(BLOCKS))
+        # Store blocks in canonical order, so equal settings serialise identically.
+        object.__setattr__(self, "blocks", {b: self.blocks[b] for b in BLOCKS})
+        for block, settings in self.blocks.items():
+            if not isinstance(settings, BlockSettings):
+                raise SettingsError(f"blocks.{block}", settings, "block settings")
+            self._check_view_roles(block, settings)
+        object.__setattr__(self, "causal_edges", tuple(self.causal_edges))
+        self._check_edges()
+
+    @staticmethod
+    def _check_view_roles(block: str, settings: BlockSettings) -> None:
+        if settings.view_roles is None:
+            return
+        names = sorted(FACTORS[c].name for c in BLOCKS[block])
+        if sorted(settings.view_roles) != names:
+            raise SettingsError(f"blocks.{block}.view_roles", list(settings.view_roles),
+                                "the block's three factors in the order m1, m2, m3: "
+                                + ", ".join(names))
+
+    def _check_edges(self) -> None:
+        roles = self.column_roles()
+        for i, edge in enumerate(self.causal_edges):
+            if not isinstance(edge, CausalEdge):
+                raise SettingsError(f"causal_edges[{i}]", edge, "an edge {parent, child, strength}")
+            for end in ("parent", "child"):
+                column = factor_index(getattr(edge, end))
+                if roles[column] not in VIEW1_LIVE_ROLES:
+                    raise SettingsError(
+                        f"causal_edges[{i}].{end}", getattr(edge, end),
+                        "a factor drawn in view 1 (content, style or view-specific m1); "
+                        f"this one is {roles[column]} (0 in view 1)")
+        pairs = [(factor_index(e.parent), factor_index(e.child)) for e in self.causal_edges]
+        if len(set(pairs)) != len(pairs):
+            raise SettingsError("causal_edges", [str(e) for e in self.causal_edges],
+                                "each parent -> child edge at most once")
+        cycle = find_cycle(len(FACTORS), pairs)
+        if cycle is not None:
+            path = " -> ".join(FACTORS[c].name for c in cycle)
+            raise SettingsError("causal_edges", path, "an acyclic graph (this is a cycle)")
+
+    def view_roles(self, block: str) -> tuple[str, str, str]:
+        """Factor names playing m1, m2, m3 when `block` is view-specific."""
+        return self.blocks[block].view_roles or PUBLISHED_VIEW_ROLES[block]
+
+    def column_roles(self) -> tuple[str, ...]:
+        """Role of every latent column: content, style, m1, m2, m3 or constant."""
+        return column_roles({b: s.type for b, s in self.blocks.items()},
+                            {b: self.view_roles(b) for b in BLOCKS})
+
+    def replace(self, **changes: Any) -> DatasetSettings:
+        """A copy with some settings changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DatasetSettings:
+        """From plain data; missing settings take their defaults, unknown ones are errors."""
+        if not isinstance(data, Mapping):
+            raise SettingsError("settings", data, "a table of settings")
+        _reject_unknown_keys(data, tuple(f.name for f in dataclasses.fields(cls)))
+        values = dict(data)
+        if "blocks" in values:
+            blocks_data = values["blocks"]
+            if not isinstance(blocks_data, Mapping):
+                raise SettingsError("blocks", blocks_data, "a table of blocks")
+            _reject_unknown_keys(blocks_data, tuple(BLOCKS))
+            blocks = _default_blocks()
+            for block, block_data in blocks_data.items():
+                blocks[block] = _sub(f"blocks.{block}", BlockSettings.from_dict, block_data)
+            values["blocks"] = blocks
+        if "causal_edges" in values:
+            edges = values["causal_edges"]
+            if not isinstance(edges, (list, tuple)):
+                raise SettingsError("causal_edges", edges, "a list of edges")
+            values["causal_edges"] = tuple(
+                _sub(f"causal_edges[{i}]", lambda d: _dataclass_from(CausalEdge, d), e)
+                for i, e in enumerate(edges))
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready), every setting written out."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "n_pairs": self.n_pairs,
+            "seed": self.seed,
+            "blocks": {b: s.to_dict() for b, s in self.blocks.items()},
+            "causal_edges": [dataclasses.asdict(e) for e in self.causal_edges],
+        }
+
