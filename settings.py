@@ -7,12 +7,12 @@ to and from `DatasetSettings`; nothing about a job is defined anywhere else.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import SettingsError
+from .limits import Limit
 from .sampling.blocks import (
     BLOCK_TYPES,
     CONTENT,
@@ -25,35 +25,6 @@ from .sampling.causal import find_cycle
 from .sampling.distributions import Conditional, Marginal
 from .sampling.factors import BLOCKS, FACTOR_NAMES, FACTORS, PUBLISHED_VIEW_ROLES, factor_index
 
-
-@dataclass(frozen=True)
-class Limit:
-    """Default, range and text of one scalar setting; UI properties are made from these too."""
-
-    name: str
-    label: str
-    description: str
-    default: Any
-    minimum: float
-    maximum: float
-
-    def check(self, value: object) -> None:
-        """Raise SettingsError unless value is a number in range (integers for int settings)."""
-        want_int = isinstance(self.default, int)
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if ok and want_int:
-            ok = isinstance(value, int)
-        if ok:
-            ok = math.isfinite(value) and self.minimum <= value <= self.maximum  # type: ignore[arg-type]
-        if not ok:
-            kind = "an integer" if want_int else "a number"
-            raise SettingsError(self.name, value, f"{kind} in [{self.range_text(', ')}]")
-
-    def range_text(self, separator: str = " to ") -> str:
-        """The allowed range as people write it: '1 to 10000000'."""
-        return f"{format_number(self.minimum)}{separator}{format_number(self.maximum)}"
-
-
 N_PAIRS = Limit("n_pairs", "Pairs", "Number of image pairs (view 1, view 2) in the dataset",
                 1000, 1, 10_000_000)
 SEED = Limit("seed", "Seed", "Random seed: the same settings and seed give identical latents",
@@ -65,11 +36,6 @@ CHANGE_PROBABILITY = Limit(
 EDGE_STRENGTH = Limit("strength", "Strength",
                       "Std (raw units) of the child's normal around its parent; smaller: stronger",
                       1.0, 1e-6, 1e6)
-
-
-def format_number(value: float) -> str:
-    """A bound as people write it: 10000000 rather than 1e+07, 0.5 rather than 0.500000."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _reject_unknown_keys(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:

@@ -4,7 +4,7 @@ from typing import Any
 
 from bpy.props import FloatProperty, IntProperty
 
-from ..settings import Limit
+from ..limits import Limit
 
 
 def limit_property(limit: Limit, **overrides: Any) -> Any:
@@ -15,6 +15,6 @@ def limit_property(limit: Limit, **overrides: Any) -> Any:
         "default": limit.default,
         **overrides,
     }
-    if isinstance(limit.default, int):
+    if limit.is_integer:
         return IntProperty(min=int(limit.minimum), max=int(limit.maximum), **options)
     return FloatProperty(min=limit.minimum, max=limit.maximum, **options)

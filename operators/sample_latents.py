@@ -1,6 +1,7 @@
 """Sample Latents: the same sampling and writing as `python -m identbox sample`, from Blender."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import bpy
 from bpy.props import EnumProperty, StringProperty
@@ -10,6 +11,9 @@ from ..errors import DatasetError, SettingsError
 from ..presets import DEFAULT_PRESET, load_preset, preset_descriptions
 from ..settings import N_PAIRS, SEED
 from .props import limit_property
+
+if TYPE_CHECKING:
+    from bpy.stub_internal.rna_enums import OperatorReturnItems
 
 
 def _preset_items() -> list[tuple[str, str, str]]:
@@ -45,7 +49,7 @@ class IDENTBOX_OT_sample_latents(bpy.types.Operator):
         name="Output Folder", subtype="DIR_PATH", default="//identbox_dataset",
         description="Dataset folder: factors/, samples/ and manifest.json go here")
 
-    def execute(self, context: bpy.types.Context) -> set[str]:
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         try:
             source = bpy.path.abspath(self.settings_file) if self.settings_file else self.preset
             settings = load_preset(source).replace(n_pairs=self.n_pairs, seed=self.seed)
@@ -57,5 +61,7 @@ class IDENTBOX_OT_sample_latents(bpy.types.Operator):
         self.report({"INFO"}, f"{verb} latents of {settings.n_pairs} pairs in {result.root}")
         return {"FINISHED"}
 
-    def invoke(self, context: bpy.types.Context, event: bpy.types.Event) -> set[str]:
+    def invoke(self, context: bpy.types.Context,
+               event: bpy.types.Event) -> "set[OperatorReturnItems]":
+        assert context.window_manager is not None
         return context.window_manager.invoke_props_dialog(self)

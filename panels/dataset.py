@@ -14,4 +14,5 @@ class IDENTBOX_PT_dataset(bpy.types.Panel):
 
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
+        assert layout is not None
         layout.operator("identbox.sample_latents", icon="FILE_NEW")

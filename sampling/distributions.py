@@ -6,25 +6,30 @@ so no probability mass piles up at the bounds. Everything is vectorised over sam
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import SettingsError
+from ..limits import Limit
 from .factors import RAW_HIGH, RAW_LOW
 
 MARGINAL_KINDS = ("uniform", "normal")
 CONDITIONAL_KINDS = ("normal", "uniform")
 
 
-def _check_number(name: str, value: float, low: float, high: float, allowed: str,
-                  low_open: bool = False) -> None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    if ok:
-        ok = (value > low if low_open else value >= low) and value <= high
-    if not ok:
-        raise SettingsError(name, value, allowed)
+MARGINAL_LOW = Limit("low", "Low", "Lower bound of the uniform marginal (raw units)",
+                     RAW_LOW, RAW_LOW, RAW_HIGH)
+MARGINAL_HIGH = Limit("high", "High", "Upper bound of the uniform marginal (raw units)",
+                      RAW_HIGH, RAW_LOW, RAW_HIGH)
+MARGINAL_STD = Limit("std", "Std", "Std of the normal marginal around 0 (raw units), truncated",
+                     1.0, 0.0, 1e6, minimum_exclusive=True)
+CONDITIONAL_STD = Limit("std", "Std",
+                        "Std of the normal around the view-1 value (raw units); 0: no change",
+                        1.0, 0.0, 1e6)
+CONDITIONAL_HALF_WIDTH = Limit("half_width", "Half Width",
+                               "Half width of the uniform around the view-1 value (raw units)",
+                               0.1, 0.0, 2.0)
 
 
 def _check_kind(value: str, kinds: tuple[str, ...]) -> None:
@@ -74,17 +79,18 @@ class Marginal:
     """A factor's view-1 distribution: uniform(low, high) or normal(0, std), on the box."""
 
     kind: str = "uniform"
-    low: float = RAW_LOW
-    high: float = RAW_HIGH
-    std: float = 1.0
+    low: float = MARGINAL_LOW.default
+    high: float = MARGINAL_HIGH.default
+    std: float = MARGINAL_STD.default
 
     def __post_init__(self) -> None:
         _check_kind(self.kind, MARGINAL_KINDS)
-        _check_number("low", self.low, RAW_LOW, RAW_HIGH, "a number in [-1, 1]")
-        _check_number("high", self.high, RAW_LOW, RAW_HIGH, "a number in [-1, 1]")
+        MARGINAL_LOW.check(self.low)
+        MARGINAL_HIGH.check(self.high)
         if self.low >= self.high:
-            raise SettingsError("low", self.low, f"a number in [-1, 1] below high ({self.high})")
-        _check_number("std", self.std, 0.0, 1e6, "a number in (0, 1e6]", low_open=True)
+            raise SettingsError("low", self.low,
+                                f"a number in {MARGINAL_LOW.interval()} below high ({self.high})")
+        MARGINAL_STD.check(self.std)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """n independent draws."""
@@ -98,13 +104,13 @@ class Conditional:
     """A view-2 value given view 1: normal(std) or uniform(half-width) around it, truncated."""
 
     kind: str = "normal"
-    std: float = 1.0
-    half_width: float = 0.1
+    std: float = CONDITIONAL_STD.default
+    half_width: float = CONDITIONAL_HALF_WIDTH.default
 
     def __post_init__(self) -> None:
         _check_kind(self.kind, CONDITIONAL_KINDS)
-        _check_number("std", self.std, 0.0, 1e6, "a number in [0, 1e6]")
-        _check_number("half_width", self.half_width, 0.0, 2.0, "a number in [0, 2]")
+        CONDITIONAL_STD.check(self.std)
+        CONDITIONAL_HALF_WIDTH.check(self.half_width)
 
     def sample(self, rng: np.random.Generator, centre: np.ndarray) -> np.ndarray:
         """One draw around each centre."""

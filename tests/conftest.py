@@ -1,0 +1,91 @@
+"""Shared helpers: the repository root, statistical checks, and running the real Blender."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+RESULT_MARK = "IDENTBOX_TEST_RESULT "
+
+
+def assert_close(estimate: float, expected: float, standard_error: float, what: str,
+                 k: float = 5.0) -> None:
+    """|estimate - expected| within k standard errors (k = 5: a fixed seed never flakes, a real
+    bias of a few percent at n = 20,000 still fails)."""
+    assert abs(estimate - expected) <= k * standard_error, (
+        f"{what}: {estimate:.4f} vs expected {expected:.4f} (tolerance {k * standard_error:.4f})")
+
+
+def se_mean(x: np.ndarray) -> float:
+    """Standard error of a sample mean."""
+    return float(np.std(x) / np.sqrt(x.size))
+
+
+def se_corr(rho: float, n: int) -> float:
+    """Large-sample standard error of a Pearson correlation."""
+    return (1.0 - rho**2) / np.sqrt(n)
+
+
+def se_std(x: np.ndarray) -> float:
+    """Delta-method standard error of a sample standard deviation."""
+    d2 = (x - x.mean()) ** 2
+    return float(np.std(d2) / (2.0 * np.sqrt(d2.mean()) * np.sqrt(x.size)))
+
+
+def blender_env(user_resources: Path) -> dict[str, str]:
+    """Environment for a Blender subprocess that never touches a real user configuration."""
+    env = dict(os.environ)
+    env["BLENDER_USER_RESOURCES"] = str(user_resources)
+    return env
+
+
+def run_blender(script: str, tmp_path: Path, *args: str) -> dict:
+    """Run `script` in a fresh Python with the real bpy wheel; return the JSON it reported
+    with `report(obj)`. Each run is a new process: Blender state never leaks between tests."""
+    prelude = textwrap.dedent(f"""
+        import json, sys
+        def report(obj):
+            print({RESULT_MARK!r} + json.dumps(obj), flush=True)
+    """)
+    user = tmp_path / "blender_user"
+    user.mkdir(exist_ok=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(script), *args],
+        env=blender_env(user), capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, f"Blender script failed:\n{proc.stdout}\n{proc.stderr}"
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(RESULT_MARK)]
+    assert lines, f"the script reported nothing:\n{proc.stdout}\n{proc.stderr}"
+    result = json.loads(lines[-1][len(RESULT_MARK):])
+    result["_output"] = proc.stdout + proc.stderr
+    return result
+
+
+def extension_cli() -> Path:
+    """The extension CLI bundled in the bpy wheel (blender_ext.py)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("bpy")
+    assert spec is not None and spec.submodule_search_locations, "the bpy wheel is not installed"
+    base = Path(next(iter(spec.submodule_search_locations)))
+    found = sorted(base.glob("*/scripts/addons_core/bl_pkg/cli/blender_ext.py"))
+    assert found, f"no blender_ext.py under {base}"
+    return found[-1]
+
+
+@pytest.fixture(scope="session")
+def extension_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The extension zip, built from this checkout with Blender's own CLI."""
+    out = tmp_path_factory.mktemp("dist")
+    proc = subprocess.run([sys.executable, str(extension_cli()), "build", "--source-dir", str(REPO),
+                           "--output-dir", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (zip_path,) = out.glob("identbox-*.zip")
+    return zip_path

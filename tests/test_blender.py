@@ -1,0 +1,134 @@
+"""The extension in the real Blender (bpy 4.5 wheel): build, validate, install, enable, operate."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import tomllib
+from conftest import REPO, extension_cli, run_blender
+
+import identbox
+
+pytestmark = __import__("pytest").mark.blender
+
+
+def test_versions_agree() -> None:
+    manifest = tomllib.loads((REPO / "blender_manifest.toml").read_text())
+    assert manifest["version"] == identbox.__version__
+    assert ".".join(map(str, identbox.bl_info["version"])) == identbox.__version__
+    assert manifest["id"] == "identbox" and manifest["blender_version_min"] == "4.2.0"
+    assert "files" in manifest["permissions"]
+
+
+def test_manifest_validates_with_blenders_cli() -> None:
+    out = subprocess.run([sys.executable, str(extension_cli()), "validate", str(REPO)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_zip_holds_the_extension_and_nothing_else(extension_zip: Path) -> None:
+    names = set(zipfile.ZipFile(extension_zip).namelist())
+    for needed in ("blender_manifest.toml", "__init__.py", "sampling/sampler.py",
+                   "operators/sample_latents.py", "panels/dataset.py",
+                   "presets/hues_positions_rotations.json", "presets/part2_causal.json"):
+        assert needed in names
+    for name in names:
+        top = name.split("/")[0]
+        assert top not in {"tests", "benchmarks", ".ci", ".venv", ".venv-typing", "Makefile",
+                           "pyproject.toml", ".git", "demo_dataset"}, name
+        assert "__pycache__" not in name and not name.endswith(".pyc"), name
+    out = subprocess.run([sys.executable, str(extension_cli()), "validate", str(extension_zip)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+INSTALL_AND_USE = """
+import os, sys
+import bpy, addon_utils
+
+zip_path, out_dir = sys.argv[1], sys.argv[2]
+result = {"version": bpy.app.version_string}
+user = os.environ["BLENDER_USER_RESOURCES"]
+bpy.ops.extensions.package_install_files(filepath=zip_path, repo="user_default",
+                                         enable_on_install=True)
+module = "bl_ext.user_default.identbox"
+result["installed_under_temp_user"] = os.path.isdir(
+    os.path.join(user, "extensions", "user_default", "identbox"))
+result["enabled"] = addon_utils.check(module)[1]
+result["operators"] = sorted(dir(bpy.ops.identbox))
+
+bpy.ops.identbox.sample_latents(preset="part2_causal", n_pairs=12, seed=3,
+                                directory=os.path.join(out_dir, "ok"))
+result["written"] = sorted(os.listdir(os.path.join(out_dir, "ok")))
+
+errors = []
+for kwargs in ({"directory": os.path.join(out_dir, "ok"), "n_pairs": 13},
+               {"directory": os.path.join(out_dir, "bad"),
+                "settings_file": os.path.join(out_dir, "missing.json")},
+               {"directory": "//relative_to_unsaved_blend"}):
+    try:
+        bpy.ops.identbox.sample_latents(**kwargs)
+        errors.append(None)
+    except RuntimeError as error:
+        errors.append(str(error))
+result["errors"] = errors
+result["bad_written"] = os.path.exists(os.path.join(out_dir, "bad"))
+
+cycles = []
+for _ in range(3):
+    addon_utils.disable(module, default_set=True)
+    cycles.append({"off_types": [n for n in dir(bpy.types) if n.startswith("IDENTBOX_")],
+                   "off_ops": dir(bpy.ops.identbox)})
+    addon_utils.enable(module, default_set=True)
+    cycles.append({"on_types": sorted(n for n in dir(bpy.types) if n.startswith("IDENTBOX_")),
+                   "on_ops": dir(bpy.ops.identbox)})
+result["cycles"] = cycles
+bpy.ops.identbox.sample_latents(n_pairs=4, directory=os.path.join(out_dir, "after_cycles"))
+result["after_cycles"] = os.path.exists(os.path.join(out_dir, "after_cycles", "manifest.json"))
+report(result)
+"""
+
+
+def test_install_enable_operate_and_reregister(extension_zip: Path, tmp_path: Path) -> None:
+    r = run_blender(INSTALL_AND_USE, tmp_path, str(extension_zip), str(tmp_path / "out"))
+    assert r["version"].startswith("4.5")
+    assert r["installed_under_temp_user"] and r["enabled"]
+    assert r["operators"] == ["sample_latents"]
+    assert r["written"] == ["factors", "manifest.json"]
+    different, missing_file, unsaved = r["errors"]
+    assert different and "different dataset" in different
+    assert missing_file and "settings_file" not in missing_file and "readable file" in missing_file
+    assert unsaved and "save the .blend file" in unsaved
+    assert not r["bad_written"]
+    expected_types = ["IDENTBOX_OT_sample_latents", "IDENTBOX_PT_dataset"]
+    for off, on in zip(r["cycles"][::2], r["cycles"][1::2], strict=True):
+        assert off == {"off_types": [], "off_ops": []}
+        assert on == {"on_types": expected_types, "on_ops": ["sample_latents"]}
+    assert r["after_cycles"]
+    assert "Traceback" not in r["_output"]
+
+
+LEGACY = """
+import os, shutil, sys
+import bpy, addon_utils
+
+source, out_dir = sys.argv[1], sys.argv[2]
+addons = bpy.utils.user_resource("SCRIPTS", path="addons", create=True)
+shutil.copytree(source, os.path.join(addons, "identbox"),
+                ignore=shutil.ignore_patterns(".*", "tests", "__pycache__", "demo_dataset"))
+bpy.utils.refresh_script_paths()  # the addons folder is new: put it on sys.path
+addon_utils.enable("identbox", default_set=True)
+bpy.ops.identbox.sample_latents(n_pairs=5, directory=out_dir)
+report({"enabled": addon_utils.check("identbox")[1],
+        "loaded_from_addons": sys.modules["identbox"].__file__.startswith(addons),
+        "written": os.path.exists(os.path.join(out_dir, "manifest.json"))})
+"""
+
+
+def test_the_same_folder_installs_as_a_legacy_addon(tmp_path: Path) -> None:
+    r = run_blender(LEGACY, tmp_path, str(REPO), str(tmp_path / "legacy_out"))
+    assert r == {"enabled": True, "loaded_from_addons": True, "written": True,
+                 "_output": r["_output"]}
