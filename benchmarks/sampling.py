@@ -1,0 +1,62 @@
+"""Sampling speed: 250,000 pairs for each preset, on one core (target: under 1 s per preset).
+
+Prints a table of median seconds over repeats, with each preset's ratio to a floor measured in
+the same run (drawing the same number of plain uniforms), so numbers from noisy machines compare.
+Usage: python benchmarks/sampling.py [--pairs N] [--repeats R]
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from identbox.presets import load_preset, preset_names  # noqa: E402
+from identbox.sampling import sample_latents  # noqa: E402
+
+TARGET_SECONDS = 1.0
+
+
+def median_seconds(fn: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=250_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+
+    n = args.pairs
+    floor = median_seconds(lambda: np.random.default_rng(0).random((2, n, 10)), args.repeats)
+    print(f"{n:,} pairs per preset, median of {args.repeats}, one core, numpy {np.__version__}")
+    print(f"floor (2 x {n:,} x 10 plain uniforms): {floor:.3f} s\n")
+    print(f"{'preset':<26} {'seconds':>8} {'pairs/s':>12} {'x floor':>8} {'target':>7}")
+    worst = 0.0
+    for name in preset_names():
+        settings = load_preset(name).replace(n_pairs=n, seed=0)
+        seconds = median_seconds(lambda s=settings: sample_latents(s), args.repeats)
+        worst = max(worst, seconds)
+        verdict = "ok" if seconds < TARGET_SECONDS else "SLOW"
+        print(f"{name:<26} {seconds:>8.3f} {n / seconds:>12,.0f} {seconds / floor:>8.1f} "
+              f"{verdict:>7}")
+    print(f"\nslowest preset: {worst:.3f} s (target < {TARGET_SECONDS:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
