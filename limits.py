@@ -58,3 +58,23 @@ class Limit:
         """The range for help texts: '1 to 10000000'."""
         above = " (exclusive)" if self.minimum_exclusive else ""
         return f"{format_number(self.minimum)}{above} to {format_number(self.maximum)}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One setting that takes a value from a fixed list."""
+
+    name: str
+    label: str
+    description: str
+    options: tuple[str, ...]
+
+    @property
+    def default(self) -> str:
+        """The first option."""
+        return self.options[0]
+
+    def check(self, value: object) -> None:
+        """Raise SettingsError naming the setting, the value and the options, if not one."""
+        if value not in self.options:
+            raise SettingsError(self.name, value, "one of " + ", ".join(self.options))

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import SettingsError
 from .limits import Limit
+from .render_settings import RenderSettings, SceneSettings
 from .sampling.blocks import (
     BLOCK_TYPES,
     CONTENT,
@@ -142,6 +143,8 @@ class DatasetSettings:
     seed: int = SEED.default
     blocks: Mapping[str, BlockSettings] = field(default_factory=_default_blocks)
     causal_edges: tuple[CausalEdge, ...] = ()
+    scene: SceneSettings = field(default_factory=SceneSettings)
+    render: RenderSettings = field(default_factory=RenderSettings)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -160,6 +163,10 @@ class DatasetSettings:
             self._check_view_roles(block, settings)
         object.__setattr__(self, "causal_edges", tuple(self.causal_edges))
         self._check_edges()
+        if not isinstance(self.scene, SceneSettings):
+            raise SettingsError("scene", self.scene, "scene settings")
+        if not isinstance(self.render, RenderSettings):
+            raise SettingsError("render", self.render, "render settings")
 
     @staticmethod
     def _check_view_roles(block: str, settings: BlockSettings) -> None:
@@ -228,6 +235,9 @@ class DatasetSettings:
             values["causal_edges"] = tuple(
                 _sub(f"causal_edges[{i}]", lambda d: _dataclass_from(CausalEdge, d), e)
                 for i, e in enumerate(edges))
+        for name, kind in (("scene", SceneSettings), ("render", RenderSettings)):
+            if name in values:
+                values[name] = _sub(name, lambda d, k=kind: _dataclass_from(k, d), values[name])
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
@@ -239,5 +249,7 @@ class DatasetSettings:
             "seed": self.seed,
             "blocks": {b: s.to_dict() for b, s in self.blocks.items()},
             "causal_edges": [dataclasses.asdict(e) for e in self.causal_edges],
+            "scene": dataclasses.asdict(self.scene),
+            "render": dataclasses.asdict(self.render),
         }
 

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -49,54 +50,70 @@ def _npy_bytes(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def check_target(root: Path, settings: DatasetSettings) -> bool:
-    """True if `root` already holds exactly this dataset's latents; False if it is free to write.
+def setting_differences(ours: Any, theirs: Any, prefix: str = "") -> list[str]:
+    """Paths of the settings that differ between two plain settings tables, with both values."""
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        found: list[str] = []
+        for key in sorted(set(ours) | set(theirs), key=str):
+            path = f"{prefix}.{key}" if prefix else str(key)
+            found += setting_differences(ours.get(key), theirs.get(key), path)
+        return found
+    return [] if ours == theirs else [f"{prefix or 'settings'}: {theirs!r} there, {ours!r} asked"]
 
-    Raises DatasetError if it holds a different dataset, or dataset files without a manifest.
-    """
+
+def holds_dataset(root: Path, settings: DatasetSettings) -> bool:
+    """True if `root` has a manifest for exactly these settings and intact latents; False if it
+    has no manifest. Raises DatasetError if it holds a different or damaged dataset."""
     manifest_path = root / MANIFEST
-    if manifest_path.exists():
-        manifest = read_manifest(manifest_path)
-        theirs = manifest.get("settings") or {}
-        if theirs != settings.to_dict():
-            raise DatasetError(
-                f"{root} already holds a different dataset ({theirs.get('name')!r}, "
-                f"{theirs.get('n_pairs')} pairs, seed {theirs.get('seed')}); "
-                "choose another output folder or delete it")
-        expected = manifest["latents"]["sha256"]
-        for key, path in latent_paths(root).items():
-            if not path.exists() or file_sha256(path) != expected.get(key):
-                raise DatasetError(f"{path} is missing or does not match {manifest_path}; "
-                                   "delete the folder and sample again")
-        return True
-    if root.exists() and not root.is_dir():
-        raise DatasetError(f"{root} exists and is not a folder")
-    for part in ("factors", "samples"):
-        if (root / part).exists():
-            raise DatasetError(f"{root} holds {part}/ but no {MANIFEST}: not an IdentBox dataset "
-                               "this run can add to; choose another output folder")
-    return False
+    if not manifest_path.exists():
+        return False
+    manifest = read_manifest(manifest_path)
+    differences = setting_differences(settings.to_dict(), manifest.get("settings") or {})
+    if differences:
+        shown = "; ".join(differences[:4]) + ("; ..." if len(differences) > 4 else "")
+        raise DatasetError(f"{root} already holds a different dataset ({shown}); choose another "
+                           "output folder, or use its manifest.json as the preset")
+    expected = manifest["latents"]["sha256"]
+    for key, path in latent_paths(root).items():
+        if not path.exists() or file_sha256(path) != expected.get(key):
+            raise DatasetError(f"{path} is missing or does not match {manifest_path}; "
+                               "delete the folder and sample again")
+    return True
 
 
 def write_latents(settings: DatasetSettings, root: Path | str,
                   sample: Callable[[DatasetSettings], LatentPairs] = sample_latents) -> WriteResult:
     """Sample the latents once and write factors/m{1,2}/{latents,raw_latents}.npy and the
-    manifest (last, so its presence means the latents are complete)."""
+    manifest (last, so its presence means the latents are complete).
+
+    Latent files left without a manifest (an interrupted run, or another shard writing at the
+    same moment) are kept if they hold exactly these latents, and refused otherwise.
+    """
     root = Path(root)
-    if check_target(root, settings):
+    if holds_dataset(root, settings):
         return WriteResult(root, "unchanged")
+    if root.exists() and not root.is_dir():
+        raise DatasetError(f"{root} exists and is not a folder")
+    if (root / "samples").exists():
+        raise DatasetError(f"{root} holds samples/ but no {MANIFEST}: not an IdentBox dataset "
+                           "this run can add to; choose another output folder")
     pairs = sample(settings)
     arrays = {"m1/latents.npy": pairs.latents1, "m1/raw_latents.npy": pairs.raw1,
               "m2/latents.npy": pairs.latents2, "m2/raw_latents.npy": pairs.raw2}
+    blobs = {key: _npy_bytes(array) for key, array in arrays.items()}
+    paths = latent_paths(root)
+    for key, path in paths.items():
+        if path.exists() and path.read_bytes() != blobs[key]:
+            raise DatasetError(f"{root} holds {path.relative_to(root)} with other latents and no "
+                               f"{MANIFEST}; choose another output folder")
     created_root = not root.exists()
     written: list[Path] = []
     try:
-        checksums = {}
-        for key, path in latent_paths(root).items():
-            data = _npy_bytes(arrays[key])
-            atomic_write_bytes(path, data)
-            written.append(path)
-            checksums[key] = hashlib.sha256(data).hexdigest()
+        for key, path in paths.items():
+            if not path.exists():
+                atomic_write_bytes(path, blobs[key])
+                written.append(path)
+        checksums = {key: hashlib.sha256(blob).hexdigest() for key, blob in blobs.items()}
         manifest = build_manifest(settings, checksums)
         atomic_write_bytes(root / MANIFEST, manifest_text(manifest).encode("utf-8"))
     except BaseException:

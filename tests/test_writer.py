@@ -47,10 +47,36 @@ def test_existing_output_folder_with_other_files_is_kept(tmp_path: Path) -> None
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
-def test_folders_with_dataset_files_but_no_manifest_are_refused(tmp_path: Path) -> None:
+def test_folders_with_images_but_no_manifest_are_refused(tmp_path: Path) -> None:
     (tmp_path / "samples" / "m1").mkdir(parents=True)
     with pytest.raises(DatasetError, match=r"no manifest\.json"):
         writer.write_latents(DatasetSettings(n_pairs=3), tmp_path)
+
+
+def test_latents_left_without_a_manifest_are_completed_if_identical(tmp_path: Path) -> None:
+    settings = DatasetSettings(n_pairs=4)
+    writer.write_latents(settings, tmp_path / "whole")
+    part = tmp_path / "part"
+    (part / "factors/m1").mkdir(parents=True)  # as an interrupted (or concurrent) run leaves it
+    (part / "factors/m1/latents.npy").write_bytes((tmp_path / "whole/factors/m1/latents.npy")
+                                                 .read_bytes())
+    assert writer.write_latents(settings, part).status == "written"
+    assert (part / "manifest.json").read_bytes() == (tmp_path / "whole/manifest.json").read_bytes()
+    with pytest.raises(DatasetError, match="other latents"):
+        other = tmp_path / "other"
+        (other / "factors/m1").mkdir(parents=True)
+        (other / "factors/m1/latents.npy").write_bytes(b"not these")
+        writer.write_latents(settings, other)
+
+
+def test_a_different_dataset_names_what_differs(tmp_path: Path) -> None:
+    settings = DatasetSettings(n_pairs=4)
+    writer.write_latents(settings, tmp_path)
+    changed = settings.replace(seed=3, render=settings.render.__class__(resolution=64))
+    with pytest.raises(DatasetError) as caught:
+        writer.write_latents(changed, tmp_path)
+    assert "render.resolution: 128 there, 64 asked" in str(caught.value)
+    assert "seed: 0 there, 3 asked" in str(caught.value)
 
 
 def test_tampered_latents_are_detected(tmp_path: Path) -> None:
