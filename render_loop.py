@@ -1,0 +1,183 @@
+"""The render loop shared by every way in (CLI, operator, modal operator, cluster shards).
+
+It writes the latents first, then renders the pairs of one shard that are not complete yet,
+each image to a temporary name renamed when whole. It reports progress through a callback and
+never touches Blender itself: a renderer object (see scene/renderer.py) draws the images.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .dataset.layout import factors_dir, samples_dir
+from .dataset.writer import write_latents
+from .render_settings import RunOptions
+from .settings import DatasetSettings
+
+VIEWS = (1, 2)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_END = b"IEND\xaeB`\x82"
+JPEG_START = b"\xff\xd8"
+JPEG_END = b"\xff\xd9"
+
+
+class ViewRenderer(Protocol):
+    """Draws one view of one sample into a file (the bpy renderer, or a fake in tests)."""
+
+    def render_view(self, latents_row: np.ndarray, view: int, path: Path) -> None: ...
+
+
+def shard_indices(n_pairs: int, batch_index: int, n_batches: int) -> range:
+    """Pair indices of one shard: numpy.array_split's contiguous near-equal chunks."""
+    base, extra = divmod(n_pairs, n_batches)
+    start = batch_index * base + min(batch_index, extra)
+    return range(start, start + base + (1 if batch_index < extra else 0))
+
+
+def image_path(root: Path, view: int, index: int, extension: str) -> Path:
+    """samples/m1/000123.png and the like."""
+    return samples_dir(root, f"m{view}") / f"{index:06d}{extension}"
+
+
+def temporary_path(final: Path) -> Path:
+    """Where an image is drawn before it is renamed to `final` (same folder, hidden)."""
+    return final.with_name(f".{final.name}.{os.getpid()}.tmp")
+
+
+def is_complete_image(path: Path) -> bool:
+    """A PNG or JPEG file that starts and ends as a whole one does (a truncated file does not)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+            handle.seek(max(0, size - 8))
+            tail = handle.read(8)
+    except OSError:
+        return False
+    if head == PNG_SIGNATURE:
+        return tail == PNG_END
+    return head[:2] == JPEG_START and tail[-2:] == JPEG_END
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a run stands: pairs done in its shard (rendered now or already there)."""
+
+    done: int
+    total: int
+    rendered: int  # pairs this run drew
+    elapsed: float  # seconds since this run began drawing
+
+    @property
+    def pairs_per_second(self) -> float:
+        """Pairs drawn per second by this run."""
+        return self.rendered / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """Seconds left at the current rate, or None before the first pair."""
+        rate = self.pairs_per_second
+        return (self.total - self.done) / rate if rate > 0 else None
+
+    @property
+    def fraction(self) -> float:
+        """Share of the shard that is done, 0 to 1."""
+        return self.done / self.total if self.total else 1.0
+
+    def line(self) -> str:
+        """'12/100 pairs (12.0%), 1.93 pairs/s, ETA 0:00:45'."""
+        eta = self.eta_seconds
+        eta_text = "--:--" if eta is None else time.strftime("%H:%M:%S", time.gmtime(eta))
+        return (f"{self.done}/{self.total} pairs ({100 * self.fraction:.1f}%), "
+                f"{self.pairs_per_second:.2f} pairs/s, ETA {eta_text}")
+
+
+class RenderError(RuntimeError):
+    """The renderer did not produce a complete image."""
+
+
+class RenderJob:
+    """One run over one shard of a dataset: latents written, then pairs drawn one by one."""
+
+    def __init__(self, settings: DatasetSettings, root: Path | str,
+                 options: RunOptions | None = None) -> None:
+        self.settings = settings
+        self.root = Path(root)
+        self.options = options or RunOptions()
+        write_latents(settings, self.root)
+        self.latents = {view: np.load(factors_dir(self.root, f"m{view}") / "latents.npy",
+                                      mmap_mode="r") for view in VIEWS}
+        self.indices = shard_indices(settings.n_pairs, self.options.batch_index,
+                                     self.options.n_batches)
+        for view in VIEWS:
+            samples_dir(self.root, f"m{view}").mkdir(parents=True, exist_ok=True)
+        self._remove_stale_temporaries()
+        self.pending = deque(i for i in self.indices if not self.pair_complete(i))
+        self.rendered = 0
+        self.started = time.perf_counter()
+
+    def path(self, view: int, index: int) -> Path:
+        """Final image path of one view of one pair."""
+        return image_path(self.root, view, index, self.settings.render.extension)
+
+    def pair_complete(self, index: int) -> bool:
+        """Both images of the pair exist and are whole."""
+        return all(is_complete_image(self.path(view, index)) for view in VIEWS)
+
+    def _remove_stale_temporaries(self) -> None:
+        """Temporary images of this shard's pairs left by a killed run (other shards' are kept:
+        they may be drawing right now)."""
+        mine = {f"{i:06d}" for i in self.indices}
+        for view in VIEWS:
+            for path in samples_dir(self.root, f"m{view}").glob(".*.tmp"):
+                if path.name[1:7] in mine:
+                    path.unlink(missing_ok=True)
+
+    @property
+    def finished(self) -> bool:
+        """No pair of the shard is left to draw."""
+        return not self.pending
+
+    def progress(self) -> Progress:
+        """Where the run stands now."""
+        total = len(self.indices)
+        return Progress(total - len(self.pending), total, self.rendered,
+                        time.perf_counter() - self.started)
+
+    def render_next(self, renderer: ViewRenderer) -> int:
+        """Draw the next pending pair (both views); return its index."""
+        if self.rendered == 0:
+            self.started = time.perf_counter()
+        index = self.pending[0]
+        for view in VIEWS:
+            final = self.path(view, index)
+            if is_complete_image(final):
+                continue
+            temporary = temporary_path(final)
+            try:
+                renderer.render_view(np.asarray(self.latents[view][index]), view, temporary)
+                if not is_complete_image(temporary):
+                    raise RenderError(f"the renderer wrote no complete image for {final}")
+                os.replace(temporary, final)
+            finally:
+                temporary.unlink(missing_ok=True)
+        self.pending.popleft()
+        self.rendered += 1
+        return index
+
+    def run(self, renderer: ViewRenderer, on_progress: Callable[[Progress], None] | None = None,
+            should_stop: Callable[[], bool] | None = None) -> Progress:
+        """Draw every pending pair, or until should_stop() says so (after a whole pair)."""
+        while self.pending and not (should_stop and should_stop()):
+            self.render_next(renderer)
+            if on_progress:
+                on_progress(self.progress())
+        return self.progress()

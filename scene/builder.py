@@ -1,0 +1,159 @@
+"""Build the 3DIdent scene in its own Blender scene, `IdentBox`, from code.
+
+The user's scenes and objects are never touched: everything built here is linked only to the
+IdentBox scene and tagged, so rebuilding removes exactly what an earlier build made.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import bmesh
+import bpy
+import mathutils
+
+from ..model import constants as c
+from ..model.camera import camera_axes
+from ..model.teapot import teapot_mesh
+from ..render_settings import SceneSettings
+from .materials import TAG, build_materials
+from .nodes import socket
+
+SCENE_NAME = "IdentBox"
+
+
+@dataclass
+class SceneHandles:
+    """The built scene and the parts that change per sample."""
+
+    scene: Any
+    teapot: Any
+    ground: Any
+    spot: Any
+    camera: Any
+    materials: dict[str, Any]
+    object_size: float  # largest dimension of the object as rendered (about 4.44)
+    settings: SceneSettings
+
+
+def remove_identbox_data() -> None:
+    """Delete the IdentBox scene and every datablock an earlier build tagged as its own."""
+    scene = bpy.data.scenes.get(SCENE_NAME)
+    if scene is not None and len(bpy.data.scenes) > 1:
+        bpy.data.scenes.remove(scene)
+    elif scene is not None:  # Blender needs one scene: keep it, emptied
+        scene.name = "Scene"
+    data = bpy.data
+    collections: tuple[Any, ...] = (data.objects, data.meshes, data.lights, data.cameras,
+                                    data.materials, data.node_groups, data.worlds)
+    for collection in collections:
+        for block in list(collection):
+            if block.get(TAG):
+                collection.remove(block)
+
+
+def _tagged(block: Any) -> Any:
+    block[TAG] = True
+    return block
+
+
+def _add_object(scene: Any, name: str, data: Any) -> Any:
+    obj = _tagged(bpy.data.objects.new(f"IdentBox {name}", data))
+    scene.collection.objects.link(obj)
+    return obj
+
+
+def _teapot_data(resolution: int) -> Any:
+    mesh = teapot_mesh(resolution)
+    data = _tagged(bpy.data.meshes.new("IdentBox Teapot"))
+    data.from_pydata(mesh.vertices.tolist(), [], [list(f) for f in mesh.faces])
+    bm = bmesh.new()
+    bm.from_mesh(data)
+    bmesh.ops.recalc_face_normals(bm, faces=list(bm.faces))  # the patch data mixes windings
+    bm.to_mesh(data)
+    bm.free()
+    for polygon in data.polygons:
+        polygon.use_smooth = True
+    data.update()
+    return data
+
+
+def _plane_data(size: float) -> Any:
+    data = _tagged(bpy.data.meshes.new("IdentBox Ground"))
+    h = size / 2.0
+    data.from_pydata([(-h, -h, 0.0), (h, -h, 0.0), (h, h, 0.0), (-h, h, 0.0)], [], [(0, 1, 2, 3)])
+    data.update()
+    return data
+
+
+def _camera(scene: Any) -> Any:
+    data = _tagged(bpy.data.cameras.new("IdentBox Camera"))
+    data.lens = c.CAMERA_LENS_MM
+    data.sensor_width = c.CAMERA_SENSOR_MM
+    data.sensor_fit = "AUTO"
+    data.clip_start, data.clip_end = c.CAMERA_CLIP
+    camera = _add_object(scene, "Camera", data)
+    camera.location = c.CAMERA_LOCATION
+    # Columns: the camera's x, y and z axes in world space (it looks down its -z).
+    camera.rotation_euler = mathutils.Matrix(camera_axes().T.tolist()).to_euler()
+    scene.camera = camera
+    return camera
+
+
+def _lights(scene: Any, teapot: Any, object_size: float) -> Any:
+    sun = _tagged(bpy.data.lights.new("IdentBox Sun", "SUN"))
+    sun.energy = c.SUN_STRENGTH
+    sun.angle = c.SUN_ANGLE
+    _add_object(scene, "Sun", sun).location = (0.0, 0.0, 10.0)
+
+    area = _tagged(bpy.data.lights.new("IdentBox Area", "AREA"))
+    area.energy = c.AREA_POWER_W
+    area.size = c.AREA_SIZE
+    _add_object(scene, "Area", area).location = c.AREA_LOCATION  # faces -z: the origin
+
+    spot_data = _tagged(bpy.data.lights.new("IdentBox Spot", "SPOT"))
+    spot_data.energy = c.SPOT_POWER_W
+    spot_data.spot_size = math.radians(c.SPOT_CONE)
+    spot_data.spot_blend = c.SPOT_BLEND
+    spot_data.shadow_soft_size = c.SPOT_SOFT_SIZE
+    # Inverse-square falloff: the references' "constant" falloff (a Light Falloff node) gives
+    # blown-out, speckled ground discs at 3000 W in Cycles 4.x; this gives the published look.
+    spot = _add_object(scene, "Spot", spot_data)
+    spot.location = (0.0, c.SPOT_RADIUS, c.SPOT_HEIGHT + object_size)
+    aim = spot.constraints.new("TRACK_TO")
+    aim.target = teapot
+    aim.track_axis = "TRACK_NEGATIVE_Z"
+    aim.up_axis = "UP_Y"
+    return spot
+
+
+def _world(scene: Any) -> None:
+    world = _tagged(bpy.data.worlds.new("IdentBox World"))
+    world.use_nodes = True
+    background = next(n for n in world.node_tree.nodes if n.bl_idname == "ShaderNodeBackground")
+    socket(background.inputs, "Strength").default_value = 0.0
+    scene.world = world
+
+
+def build_scene(settings: SceneSettings) -> SceneHandles:
+    """Build (or rebuild) the IdentBox scene: camera, lights, teapot, ground, materials."""
+    remove_identbox_data()
+    scene = bpy.data.scenes.new(SCENE_NAME)
+    _world(scene)
+    materials = build_materials()
+    _camera(scene)
+
+    teapot = _add_object(scene, "Teapot", _teapot_data(settings.teapot_resolution))
+    teapot.scale = (c.OBJECT_SCALE,) * 3
+    teapot.data.materials.append(materials[settings.view1_material])
+    teapot.rotation_mode = "XYZ"
+    object_size = float(max(teapot_mesh(settings.teapot_resolution).dimensions)) * c.OBJECT_SCALE
+
+    ground = _add_object(scene, "Ground", _plane_data(c.GROUND_SIZE))
+    ground.location = (0.0, 0.0, -object_size)
+    ground.data.materials.append(materials["Rubber"])
+
+    spot = _lights(scene, teapot, object_size)
+    return SceneHandles(scene, teapot, ground, spot, scene.camera, materials, object_size, settings)

@@ -1,0 +1,61 @@
+"""Node helpers that work from Blender 3.4 to 5.x, where node and socket names moved."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import bpy
+
+# Newer name first: Glossy absorbed Anisotropic in 4.0; Velvet became Sheen in 4.0.
+ANISOTROPIC = ("ShaderNodeBsdfAnisotropic", "ShaderNodeBsdfGlossy")
+SHEEN = ("ShaderNodeBsdfSheen", "ShaderNodeBsdfVelvet")
+
+
+def new_node(tree: Any, idnames: str | tuple[str, ...], location: tuple[float, float]) -> Any:
+    """The first node type this Blender knows from `idnames`."""
+    names = (idnames,) if isinstance(idnames, str) else idnames
+    for idname in names:
+        try:
+            node = tree.nodes.new(idname)
+        except RuntimeError:
+            continue
+        node.location = location
+        return node
+    raise RuntimeError(f"this Blender has none of the node types {names}")
+
+
+def socket(sockets: Any, *names: str) -> Any:
+    """The first socket matching a name or identifier (names changed between versions)."""
+    for name in names:
+        for item in sockets:
+            if item.identifier == name or item.name == name:
+                return item
+    raise KeyError(f"no socket named any of {names}; have {[s.name for s in sockets]}")
+
+
+def set_input(node: Any, value: Any, *names: str) -> None:
+    """Set an input's default value if this version has it (e.g. Anisotropy on 3.4 and 4.x)."""
+    with contextlib.suppress(KeyError):
+        socket(node.inputs, *names).default_value = value
+
+
+def link(tree: Any, output: Any, input_: Any) -> None:
+    """Connect two sockets."""
+    tree.links.new(output, input_)
+
+
+def new_group(name: str, inputs: list[tuple[str, str, Any]]) -> Any:
+    """A shader node group with the given (name, socket type, default) inputs and a Shader output,
+    using the 4.0+ interface API or the 3.x inputs/outputs lists."""
+    group: Any = bpy.data.node_groups.new(name, "ShaderNodeTree")
+    if hasattr(group, "interface"):
+        for input_name, socket_type, default in inputs:
+            item = group.interface.new_socket(input_name, in_out="INPUT", socket_type=socket_type)
+            item.default_value = default
+        group.interface.new_socket("Shader", in_out="OUTPUT", socket_type="NodeSocketShader")
+    else:
+        for input_name, socket_type, default in inputs:
+            group.inputs.new(socket_type, input_name).default_value = default
+        group.outputs.new("NodeSocketShader", "Shader")
+    return group

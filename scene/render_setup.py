@@ -1,0 +1,93 @@
+"""Cycles settings for the IdentBox scene, each read back after being set.
+
+Python-defined property groups accept misspelled names silently, and enum values can be
+refused by a given build, so every value is checked once set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..render_settings import RenderSettings
+
+
+class RenderSetupError(RuntimeError):
+    """A render setting did not take the value asked for."""
+
+
+def set_checked(owner: Any, attribute: str, value: Any) -> None:
+    """Set an attribute and raise RenderSetupError unless it reads back equal."""
+    if not hasattr(owner, attribute):
+        raise RenderSetupError(f"{owner!r} has no setting {attribute!r}")
+    setattr(owner, attribute, value)
+    got = getattr(owner, attribute)
+    if isinstance(value, float) and abs(got - value) <= 1e-6 * max(1.0, abs(value)):
+        return
+    if got != value:
+        raise RenderSetupError(f"{attribute} = {value!r} did not hold (reads {got!r})")
+
+
+def denoiser_available(name: str) -> bool:
+    """Whether this Blender build can use the denoiser ('openimagedenoise' or 'optix')."""
+    if name == "openimagedenoise":
+        try:
+            import _cycles  # type: ignore[import-not-found]  # Blender's own Cycles module
+
+            return bool(getattr(_cycles, "with_openimagedenoise", True))
+        except ImportError:
+            return False
+    return True
+
+
+def configure_render(scene: Any, settings: RenderSettings, gpu_backend: str | None) -> list[str]:
+    """Apply the render settings to `scene`; return warnings for what had to fall back."""
+    warnings: list[str] = []
+    render = scene.render
+    set_checked(render, "engine", "CYCLES")
+    set_checked(render, "resolution_x", settings.resolution)
+    set_checked(render, "resolution_y", settings.resolution)
+    set_checked(render, "resolution_percentage", 100)
+    set_checked(render, "use_persistent_data", True)  # keep the scene in Cycles between frames
+    set_checked(render, "use_compositing", False)
+    set_checked(render, "use_sequencer", False)
+    set_checked(render, "film_transparent", False)
+    set_checked(render, "use_file_extension", False)  # we name the temporary file ourselves
+    image = render.image_settings
+    set_checked(image, "file_format", settings.file_format)
+    set_checked(image, "color_mode", "RGBA" if settings.file_format == "PNG" else "RGB")
+    set_checked(image, "color_depth", "8")
+    if settings.file_format == "JPEG":
+        set_checked(image, "quality", settings.jpeg_quality)
+    else:
+        set_checked(image, "compression", 15)
+
+    cycles = scene.cycles
+    set_checked(cycles, "samples", settings.samples)
+    set_checked(cycles, "use_adaptive_sampling", settings.adaptive_threshold > 0)
+    if settings.adaptive_threshold > 0:
+        set_checked(cycles, "adaptive_threshold", settings.adaptive_threshold)
+    set_checked(cycles, "max_bounces", settings.max_bounces)
+    set_checked(cycles, "transparent_max_bounces", settings.transparent_bounces)
+    set_checked(cycles, "blur_glossy", settings.blur_glossy)
+    set_checked(cycles, "seed", 0)
+    set_checked(cycles, "use_animated_seed", False)
+
+    denoiser = settings.denoiser
+    if denoiser == "optix" and gpu_backend != "OPTIX":
+        warnings.append("denoiser 'optix' needs an OptiX device; using OpenImageDenoise")
+        denoiser = "openimagedenoise"
+    if denoiser == "openimagedenoise" and not denoiser_available(denoiser):
+        warnings.append("this Blender is built without OpenImageDenoise; rendering without "
+                        "denoising")
+        denoiser = "none"
+    set_checked(cycles, "use_denoising", denoiser != "none")
+    if denoiser != "none":
+        set_checked(cycles, "denoiser", denoiser.upper())
+
+    view = scene.view_settings
+    set_checked(view, "view_transform", "Standard")
+    set_checked(view, "look", "None")
+    set_checked(view, "exposure", 0.0)
+    set_checked(view, "gamma", 1.0)
+    set_checked(scene.display_settings, "display_device", "sRGB")
+    return warnings
