@@ -6,15 +6,28 @@ Bad arguments or settings print one line and exit with status 2, having written 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from .errors import DatasetError, SettingsError
-from .settings import N_PAIRS, SEED
+from .render_settings import (
+    ADAPTIVE_THRESHOLD,
+    DENOISER,
+    DEVICE,
+    FILE_FORMAT,
+    JPEG_QUALITY,
+    RESOLUTION,
+    SAMPLES,
+    RunOptions,
+)
+from .settings import N_PAIRS, SEED, DatasetSettings
 from .version import __version__
 
 EXIT_USAGE = 2
+EXIT_FAILURE = 1
 
 DESCRIPTION = """\
 IdentBox: benchmark image-pair datasets from controlled ground-truth factors.
@@ -49,6 +62,44 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"identbox: error: {message} (see --help)\n")
 
 
+def _add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--preset", default="hues_positions_rotations", metavar="NAME|FILE",
+                        help="preset name, settings JSON file or manifest.json "
+                             "(default: hues_positions_rotations)")
+    parser.add_argument("--n-pairs", type=int, metavar="N",
+                        help=f"{N_PAIRS.description} ({N_PAIRS.range_text()}; "
+                             "default: the preset's)")
+    parser.add_argument("--seed", type=int, metavar="S",
+                        help=f"{SEED.description} ({SEED.range_text()}; default: the preset's)")
+    parser.add_argument("--out", required=True, metavar="DIR", help="dataset folder to write")
+
+
+def _add_render_arguments(parser: argparse.ArgumentParser) -> None:
+    render = parser.add_argument_group("rendering (part of the dataset: recorded in the manifest)")
+    render.add_argument("--render-preset", metavar="NAME",
+                        help="fast (the default: 128 px, 32 samples) or published (224 px, "
+                             "512 samples, denoised)")
+    for spec, metavar in ((RESOLUTION, "PX"), (SAMPLES, "N"), (JPEG_QUALITY, "Q"),
+                          (ADAPTIVE_THRESHOLD, "T")):
+        kind = int if spec.is_integer else float
+        render.add_argument(f"--{spec.name.replace('_', '-')}", type=kind, metavar=metavar,
+                            help=f"{spec.description} ({spec.range_text()})")
+    for choice in (DENOISER, FILE_FORMAT):
+        render.add_argument(f"--{choice.name.replace('_', '-')}", choices=choice.options,
+                            help=choice.description)
+    run = parser.add_argument_group("this run (not part of the dataset)")
+    run.add_argument("--device", choices=DEVICE.options, default=DEVICE.default,
+                     help=DEVICE.description)
+    run.add_argument("--batch-index", type=int, default=0, metavar="I",
+                     help="render shard I of K (from 0; default 0)")
+    run.add_argument("--n-batches", type=int, default=1, metavar="K",
+                     help="split the pairs into K contiguous shards (numpy.array_split; "
+                          "default 1)")
+    run.add_argument("--blender", metavar="PATH",
+                     help="Blender executable to use when the bpy module is not importable "
+                          "(default: $BLENDER, then `blender` on the PATH)")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m identbox", description=DESCRIPTION, epilog=EPILOG,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -61,16 +112,15 @@ def _build_parser() -> argparse.ArgumentParser:
     sample = commands.add_parser(
         "sample", help="sample a dataset's latents and write factors/ and manifest.json",
         description="Sample the latents of N pairs and write them, with the manifest, into DIR.")
-    sample.add_argument("--preset", default="hues_positions_rotations", metavar="NAME|FILE",
-                        help="preset name, settings JSON file or manifest.json "
-                             "(default: hues_positions_rotations)")
-    sample.add_argument("--n-pairs", type=int, metavar="N",
-                        help=f"{N_PAIRS.description} ({N_PAIRS.range_text()}; "
-                             "default: the preset's)")
-    sample.add_argument("--seed", type=int, metavar="S",
-                        help=f"{SEED.description} ({SEED.range_text()}; "
-                             "default: the preset's)")
-    sample.add_argument("--out", required=True, metavar="DIR", help="dataset folder to write")
+    _add_dataset_arguments(sample)
+
+    render = commands.add_parser(
+        "render", help="sample the latents (once) and render the image pairs",
+        description="Render image pairs into DIR/samples/m1 and m2 (latents and manifest "
+                    "first). Re-running resumes: complete pairs are skipped. Shards "
+                    "(--batch-index/--n-batches) can run in any order, in any processes.")
+    _add_dataset_arguments(render)
+    _add_render_arguments(render)
     return parser
 
 
@@ -84,14 +134,29 @@ def _list_presets() -> int:
     return 0
 
 
-def _sample(args: argparse.Namespace) -> int:
-    from .dataset.writer import write_latents
-    from .presets import load_preset
+def _settings(args: argparse.Namespace) -> DatasetSettings:
+    """The job's settings: the preset, then the render preset, then single overrides."""
+    from .presets import load_preset, load_render_preset
 
     settings = load_preset(args.preset)
     changes = {k: v for k, v in (("n_pairs", args.n_pairs), ("seed", args.seed)) if v is not None}
+    if getattr(args, "render_preset", None):
+        changes["render"] = load_render_preset(args.render_preset)
     if changes:
         settings = settings.replace(**changes)
+    render_changes = {spec.name: getattr(args, spec.name)
+                      for spec in (RESOLUTION, SAMPLES, JPEG_QUALITY, ADAPTIVE_THRESHOLD,
+                                   DENOISER, FILE_FORMAT)
+                      if getattr(args, spec.name, None) is not None}
+    if render_changes:
+        settings = settings.replace(render=dataclasses.replace(settings.render, **render_changes))
+    return settings
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from .dataset.writer import write_latents
+
+    settings = _settings(args)
     result = write_latents(settings, args.out)
     if result.status == "unchanged":
         print(f"{result.root}: already holds these latents ({settings.n_pairs} pairs, "
@@ -102,16 +167,44 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _render(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from . import headless
+
+    settings = _settings(args)
+    options = RunOptions(device=args.device, batch_index=args.batch_index,
+                         n_batches=args.n_batches)
+    if not headless.bpy_importable():
+        blender = headless.find_blender(args.blender)
+        _log(f"render: no bpy module here; running {blender} in background mode")
+        return headless.run_in_blender(blender, [a for a in argv])
+    out = Path(args.out)
+    try:
+        progress = headless.render_in_process(settings, out, options, _log)
+    except KeyboardInterrupt:
+        _log("render: interrupted; run the same command again to resume")
+        return 130
+    _log(f"render: {progress.done}/{progress.total} pairs of shard {args.batch_index + 1}/"
+         f"{args.n_batches} complete in {out}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = _build_parser().parse_args(arguments)
     try:
         if args.command == "presets":
             return _list_presets()
-        return _sample(args)
-    except SettingsError as error:
+        if args.command == "sample":
+            return _sample(args)
+        return _render(args, arguments)
+    except (SettingsError, DatasetError) as error:
         print(f"identbox: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except DatasetError as error:
+    except RuntimeError as error:  # the renderer failed: device, render setup, Cycles
         print(f"identbox: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_FAILURE

@@ -62,6 +62,11 @@ def _dataclass_from(cls: Any, data: Mapping[str, Any]) -> Any:
     return cls(**data)
 
 
+def dataclass_from_dict(cls: Any, data: Any, setting: str) -> Any:
+    """A flat settings dataclass from plain data; errors carry the path below `setting`."""
+    return _sub(setting, lambda d: _dataclass_from(cls, d), data)
+
+
 @dataclass(frozen=True)
 class BlockSettings:
     """How one block of factors (positions, rotations or hues) behaves across the two views."""
@@ -237,7 +242,7 @@ class DatasetSettings:
                 for i, e in enumerate(edges))
         for name, kind in (("scene", SceneSettings), ("render", RenderSettings)):
             if name in values:
-                values[name] = _sub(name, lambda d, k=kind: _dataclass_from(k, d), values[name])
+                values[name] = dataclass_from_dict(kind, values[name], name)
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:

@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 
 from ..errors import SettingsError
-from ..settings import DatasetSettings
+from ..render_settings import RenderSettings
+from ..settings import DatasetSettings, dataclass_from_dict
 
 PRESET_DIR = Path(__file__).resolve().parent
+RENDER_PRESET_DIR = PRESET_DIR / "render"
+DEFAULT_RENDER_PRESET = "fast"
 DEFAULT_PRESET = "hues_positions_rotations"
 
 
@@ -45,3 +48,16 @@ def load_preset(name_or_path: str) -> DatasetSettings:
 def preset_descriptions() -> dict[str, str]:
     """Each bundled preset's one-line description."""
     return {name: load_preset(name).description for name in preset_names()}
+
+
+def render_preset_names() -> list[str]:
+    """Names of the bundled render presets: 'fast' (the default) and 'published'."""
+    return sorted(p.stem for p in RENDER_PRESET_DIR.glob("*.json"))
+
+
+def load_render_preset(name: str) -> RenderSettings:
+    """A bundled render preset by name."""
+    if name not in render_preset_names():
+        raise SettingsError("render_preset", name, "one of " + ", ".join(render_preset_names()))
+    data = json.loads((RENDER_PRESET_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    return dataclass_from_dict(RenderSettings, data, "render")

@@ -1,0 +1,112 @@
+"""Run the render loop without a user interface: in this process when `bpy` is importable
+(the bpy wheel, or inside Blender), otherwise in a `blender -b` child with this package's code."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from .errors import SettingsError
+from .render_loop import Progress, RenderJob
+from .render_settings import RunOptions
+from .settings import DatasetSettings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+# Loads this package under the name `identbox` inside Blender without touching sys.path,
+# then runs the same command line with the arguments after `--`.
+BOOTSTRAP = """\
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location(
+    "identbox", {init!r}, submodule_search_locations=[{package!r}])
+module = importlib.util.module_from_spec(spec)
+sys.modules["identbox"] = module
+spec.loader.exec_module(module)
+from identbox.cli import main
+sys.exit(main(sys.argv[sys.argv.index("--") + 1:]))
+"""
+
+
+def bpy_importable() -> bool:
+    """True inside Blender or with the bpy wheel installed."""
+    return "bpy" in sys.modules or importlib.util.find_spec("bpy") is not None
+
+
+def find_blender(explicit: str | None) -> str:
+    """The Blender executable: --blender, else $BLENDER, else `blender` on the PATH."""
+    candidate = explicit or os.environ.get("BLENDER") or shutil.which("blender")
+    if not candidate:
+        raise SettingsError("blender", None, "a Blender executable (--blender PATH or $BLENDER), "
+                            "or the bpy module (make demo installs it)")
+    if not (Path(candidate).is_file() and os.access(candidate, os.X_OK)) \
+            and not shutil.which(candidate):
+        raise SettingsError("blender", candidate, "an executable Blender")
+    return candidate
+
+
+def run_in_blender(blender: str, argv: Sequence[str]) -> int:
+    """Run `python -m identbox ARGV` inside `blender -b`; return its exit status."""
+    code = BOOTSTRAP.format(init=str(PACKAGE_DIR / "__init__.py"), package=str(PACKAGE_DIR))
+    command = [blender, "-b", "--factory-startup", "--python-exit-code", "1",
+               "--python-expr", code, "--", *argv]
+    return subprocess.call(command)
+
+
+@contextlib.contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Silence Blender's own per-frame prints (they go to the C-level stdout)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+class ThrottledPrinter:
+    """Prints progress lines at most every `interval` seconds, and always the last one."""
+
+    def __init__(self, write: Callable[[str], None], interval: float = 2.0) -> None:
+        self.write = write
+        self.interval = interval
+        self.last = 0.0
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if progress.done == progress.total or now - self.last >= self.interval:
+            self.last = now
+            self.write(f"render: {progress.line()}")
+
+
+def render_in_process(settings: DatasetSettings, out: Path, options: RunOptions,
+                      log: Callable[[str], None]) -> Progress:
+    """Build the scene (device chosen first, so a bad device writes nothing), write the
+    latents, then render this shard's pending pairs."""
+    from .scene.renderer import BlenderPairRenderer
+
+    renderer = BlenderPairRenderer(settings, options.device, log=log)
+    job = RenderJob(settings, out, options)
+    first = job.progress()
+    log(f"render: {settings.name}, shard {options.batch_index + 1}/{options.n_batches}: "
+        f"{first.total} pairs, {first.done} already done, {settings.render.resolution} px, "
+        f"{settings.render.samples} samples, into {out}")
+    printer = ThrottledPrinter(log)
+    with quiet_stdout():
+        progress = job.run(renderer, on_progress=printer)
+    if progress.rendered:
+        overhead = progress.elapsed / renderer.render_seconds if renderer.render_seconds else 0.0
+        log(f"render: drew {progress.rendered} pairs in {progress.elapsed:.1f} s "
+            f"({progress.pairs_per_second:.2f} pairs/s; loop/Cycles time {overhead:.2f})")
+    return progress
