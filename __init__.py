@@ -19,18 +19,39 @@ bl_info = {
 
 __all__ = ["__version__", "bl_info", "register", "unregister"]
 
+_cli_handle = None  # the `blender -c identbox` command, on Blender 4.2+
+
+
+def _blender_command(argv: list[str]) -> int:
+    """`blender -b -c identbox ARGS`: the same command line as `python -m identbox ARGS`."""
+    from .cli import main
+
+    return main(argv)
+
 
 def register() -> None:
-    """Register operators, then panels (Blender calls this when the add-on is enabled)."""
+    """Register operators, then panels, then the command (Blender calls this on enable)."""
+    global _cli_handle
+    import bpy
+
     from . import operators, panels
 
     operators.register()
     panels.register()
+    if hasattr(bpy.utils, "register_cli_command"):
+        _cli_handle = bpy.utils.register_cli_command(  # type: ignore[func-returns-value]
+            "identbox", _blender_command)
 
 
 def unregister() -> None:
     """Unregister in the reverse order of register()."""
+    global _cli_handle
+    import bpy
+
     from . import operators, panels
 
+    if _cli_handle is not None:
+        bpy.utils.unregister_cli_command(_cli_handle)
+        _cli_handle = None
     panels.unregister()
     operators.unregister()

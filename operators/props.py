@@ -2,19 +2,27 @@
 
 from typing import Any
 
-from bpy.props import FloatProperty, IntProperty
+from bpy.props import EnumProperty, FloatProperty, IntProperty
 
-from ..limits import Limit
+from ..limits import Choice, Limit
 
 
 def limit_property(limit: Limit, **overrides: Any) -> Any:
     """An Int/FloatProperty with the limit's label, description, default and range."""
+    kind = int if limit.is_integer else float
     options: dict[str, Any] = {
         "name": limit.label,
         "description": limit.description,
         "default": limit.default,
+        "min": kind(limit.minimum),
+        "max": kind(limit.maximum),
         **overrides,
     }
-    if limit.is_integer:
-        return IntProperty(min=int(limit.minimum), max=int(limit.maximum), **options)
-    return FloatProperty(min=limit.minimum, max=limit.maximum, **options)
+    return IntProperty(**options) if limit.is_integer else FloatProperty(**options)
+
+
+def choice_property(choice: Choice) -> Any:
+    """An EnumProperty with the choice's options, label and description."""
+    return EnumProperty(name=choice.label, description=choice.description,
+                        default=choice.default,
+                        items=[(option, option.title(), option) for option in choice.options])

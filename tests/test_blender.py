@@ -88,6 +88,15 @@ for _ in range(3):
 result["cycles"] = cycles
 bpy.ops.identbox.sample_latents(n_pairs=4, directory=os.path.join(out_dir, "after_cycles"))
 result["after_cycles"] = os.path.exists(os.path.join(out_dir, "after_cycles", "manifest.json"))
+
+user_scene = bpy.context.scene
+result["user_scene_objects_before"] = sorted(o.name for o in user_scene.objects)
+render_dir = os.path.join(out_dir, "rendered")
+bpy.ops.identbox.render_dataset(n_pairs=2, resolution=16, samples=2, directory=render_dir)
+result["rendered"] = [sorted(os.listdir(os.path.join(render_dir, "samples", v)))
+                      for v in ("m1", "m2")]
+result["user_scene_objects_after"] = sorted(o.name for o in user_scene.objects)
+result["scenes"] = sorted(s.name for s in bpy.data.scenes)
 report(result)
 """
 
@@ -96,17 +105,21 @@ def test_install_enable_operate_and_reregister(extension_zip: Path, tmp_path: Pa
     r = run_blender(INSTALL_AND_USE, tmp_path, str(extension_zip), str(tmp_path / "out"))
     assert r["version"].startswith("4.5")
     assert r["installed_under_temp_user"] and r["enabled"]
-    assert r["operators"] == ["sample_latents"]
+    assert r["operators"] == ["render_dataset", "sample_latents"]
     assert r["written"] == ["factors", "manifest.json"]
     different, missing_file, unsaved = r["errors"]
     assert different and "different dataset" in different
     assert missing_file and "settings_file" not in missing_file and "readable file" in missing_file
     assert unsaved and "save the .blend file" in unsaved
     assert not r["bad_written"]
-    expected_types = ["IDENTBOX_OT_sample_latents", "IDENTBOX_PT_dataset"]
+    expected_types = ["IDENTBOX_OT_render_dataset", "IDENTBOX_OT_sample_latents",
+                      "IDENTBOX_PT_dataset"]
     for off, on in zip(r["cycles"][::2], r["cycles"][1::2], strict=True):
         assert off == {"off_types": [], "off_ops": []}
-        assert on == {"on_types": expected_types, "on_ops": ["sample_latents"]}
+        assert on == {"on_types": expected_types, "on_ops": ["render_dataset", "sample_latents"]}
+    assert r["rendered"] == [["000000.png", "000001.png"]] * 2
+    assert r["user_scene_objects_before"] == r["user_scene_objects_after"]
+    assert r["scenes"] == ["IdentBox", "Scene"]
     assert r["after_cycles"]
     assert "Traceback" not in r["_output"]
 
