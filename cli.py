@@ -96,8 +96,8 @@ def _add_render_arguments(parser: argparse.ArgumentParser) -> None:
                      help="split the pairs into K contiguous shards (numpy.array_split; "
                           "default 1)")
     run.add_argument("--blender", metavar="PATH",
-                     help="Blender executable to use when the bpy module is not importable "
-                          "(default: $BLENDER, then `blender` on the PATH)")
+                     help="render in this Blender executable (default: this Python's bpy "
+                          "module if importable, else $BLENDER, else `blender` on the PATH)")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -177,10 +177,10 @@ def _render(args: argparse.Namespace, argv: Sequence[str]) -> int:
     settings = _settings(args)
     options = RunOptions(device=args.device, batch_index=args.batch_index,
                          n_batches=args.n_batches)
-    if not headless.bpy_importable():
+    if args.blender or not headless.bpy_importable():
         blender = headless.find_blender(args.blender)
-        _log(f"render: no bpy module here; running {blender} in background mode")
-        return headless.run_in_blender(blender, [a for a in argv])
+        _log(f"render: running {blender} in background mode")
+        return headless.run_in_blender(blender, headless.without_blender_option(argv))
     out = Path(args.out)
     try:
         progress = headless.render_in_process(settings, out, options, _log)

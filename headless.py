@@ -51,6 +51,20 @@ def find_blender(explicit: str | None) -> str:
     return candidate
 
 
+def without_blender_option(argv: Sequence[str]) -> list[str]:
+    """The arguments minus --blender (the child is that Blender already)."""
+    kept: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--blender":
+            skip = True
+        elif not arg.startswith("--blender="):
+            kept.append(arg)
+    return kept
+
+
 def run_in_blender(blender: str, argv: Sequence[str]) -> int:
     """Run `python -m identbox ARGV` inside `blender -b`; return its exit status."""
     code = BOOTSTRAP.format(init=str(PACKAGE_DIR / "__init__.py"), package=str(PACKAGE_DIR))

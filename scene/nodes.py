@@ -16,12 +16,10 @@ def new_node(tree: Any, idnames: str | tuple[str, ...], location: tuple[float, f
     """The first node type this Blender knows from `idnames`."""
     names = (idnames,) if isinstance(idnames, str) else idnames
     for idname in names:
-        try:
+        if hasattr(bpy.types, idname):  # asking for an unknown type prints an error
             node = tree.nodes.new(idname)
-        except RuntimeError:
-            continue
-        node.location = location
-        return node
+            node.location = location
+            return node
     raise RuntimeError(f"this Blender has none of the node types {names}")
 
 

@@ -89,3 +89,27 @@ def extension_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (zip_path,) = out.glob("identbox-*.zip")
     return zip_path
+
+
+def _apt_install(*packages: str) -> None:
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env,
+                   capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def debian_blender() -> str:
+    """Debian's windowed Blender (3.4), installed once if missing, with the numpy it lacks."""
+    import shutil
+
+    probe = "import numpy"
+    blender = shutil.which("blender")
+    ok = blender and subprocess.run(
+        [blender, "-b", "--factory-startup", "--python-exit-code", "1", "--python-expr", probe],
+        capture_output=True).returncode == 0
+    if not ok:
+        _apt_install("blender", "python3-numpy")
+        blender = shutil.which("blender")
+    assert blender, "Debian's blender did not install"
+    return blender

@@ -52,6 +52,12 @@ import bpy, addon_utils
 zip_path, out_dir = sys.argv[1], sys.argv[2]
 result = {"version": bpy.app.version_string}
 user = os.environ["BLENDER_USER_RESOURCES"]
+commands = {}
+real_register_cli_command = bpy.utils.register_cli_command
+def recording_register_cli_command(name, function):
+    commands[name] = function
+    return real_register_cli_command(name, function)
+bpy.utils.register_cli_command = recording_register_cli_command
 bpy.ops.extensions.package_install_files(filepath=zip_path, repo="user_default",
                                          enable_on_install=True)
 module = "bl_ext.user_default.identbox"
@@ -59,6 +65,10 @@ result["installed_under_temp_user"] = os.path.isdir(
     os.path.join(user, "extensions", "user_default", "identbox"))
 result["enabled"] = addon_utils.check(module)[1]
 result["operators"] = sorted(dir(bpy.ops.identbox))
+result["cli_commands"] = sorted(commands)
+result["cli_status"] = commands["identbox"](["sample", "--n-pairs", "3",
+                                             "--out", os.path.join(out_dir, "from_cli")])
+result["cli_wrote"] = os.path.exists(os.path.join(out_dir, "from_cli", "manifest.json"))
 
 bpy.ops.identbox.sample_latents(preset="part2_causal", n_pairs=12, seed=3,
                                 directory=os.path.join(out_dir, "ok"))
@@ -106,6 +116,8 @@ def test_install_enable_operate_and_reregister(extension_zip: Path, tmp_path: Pa
     assert r["version"].startswith("4.5")
     assert r["installed_under_temp_user"] and r["enabled"]
     assert r["operators"] == ["render_dataset", "sample_latents"]
+    # `blender -b -c identbox ARGS` runs the same command line
+    assert r["cli_commands"] == ["identbox"] and r["cli_status"] == 0 and r["cli_wrote"]
     assert r["written"] == ["factors", "manifest.json"]
     different, missing_file, unsaved = r["errors"]
     assert different and "different dataset" in different

@@ -172,6 +172,20 @@ def test_two_shards_give_the_same_files_as_one_run(tmp_path: Path) -> None:
             assert (sharded / rel).read_bytes() == (one / rel).read_bytes(), rel
 
 
+def test_render_in_a_blender_executable(tmp_path: Path, debian_blender: str) -> None:
+    """Without bpy in this Python, `render` runs Blender in background mode with this code;
+    --blender asks for that explicitly (here Debian's 3.4, the legacy path)."""
+    out = render("--n-pairs", "2", "--resolution", "32", "--samples", "4", "--out", "b",
+                 "--blender", debian_blender, cwd=tmp_path)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "Blender 3.4" in out.stdout + out.stderr
+    assert files(tmp_path / "b" / "samples") == ["m1/000000.png", "m1/000001.png",
+                                                  "m2/000000.png", "m2/000001.png"]
+    bad = render("--n-pairs", "2", "--resolution", "0", "--out", "never", "--blender",
+                 debian_blender, cwd=tmp_path)
+    assert bad.returncode == 2 and not (tmp_path / "never").exists()
+
+
 def test_shards_follow_array_split() -> None:
     for n, k in ((10, 3), (5, 2), (3, 5), (250_000, 7)):
         chunks = [list(c) for c in np.array_split(np.arange(n), k)]
