@@ -50,13 +50,14 @@ def _try_backend(prefs: Any, backend: str) -> list[Any]:
     return gpus
 
 
-def select_device(scene: Any, wanted: str) -> DeviceChoice:
-    """'auto': the first backend with a GPU in GPU_BACKENDS order, else the CPU; 'gpu': the
-    same but an error without one; 'cpu': the CPU."""
+def select_device(scene: Any, wanted: str,
+                  backends: tuple[str, ...] = GPU_BACKENDS) -> DeviceChoice:
+    """'auto': the first of `backends` with a GPU, else the CPU; 'gpu': the same but an error
+    without one; 'cpu': the CPU."""
     if wanted != "cpu":
         prefs = _cycles_preferences()
         if prefs is not None:
-            for backend in GPU_BACKENDS:
+            for backend in backends:
                 gpus = _try_backend(prefs, backend)
                 if gpus:
                     scene.cycles.device = "GPU"
@@ -64,6 +65,6 @@ def select_device(scene: Any, wanted: str) -> DeviceChoice:
             prefs.compute_device_type = "NONE"
         if wanted == "gpu":
             raise DeviceError("device = 'gpu' but Cycles found no GPU (tried "
-                              + ", ".join(GPU_BACKENDS) + "); use device 'auto' or 'cpu'")
+                              + ", ".join(backends) + "); use device 'auto' or 'cpu'")
     scene.cycles.device = "CPU"
     return DeviceChoice("CPU", None, ())

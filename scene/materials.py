@@ -103,6 +103,7 @@ GROUP_BUILDERS = {"MyMetal": _metal_group, "Rubber": _rubber_group, "Crystal": _
 def _material(name: str, group: Any) -> Any:
     material = bpy.data.materials.new(f"IdentBox {name}")
     material[TAG] = True
+    material.use_fake_user = True  # unused in one view, yet kept when the .blend is saved
     material.use_nodes = True
     tree: Any = material.node_tree
     tree.nodes.clear()

@@ -13,7 +13,7 @@ from ..model.pose import scene_state
 from ..settings import DatasetSettings
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
-from .device import DeviceChoice, select_device
+from .device import GPU_BACKENDS, DeviceChoice, select_device
 from .render_setup import configure_render
 
 
@@ -22,10 +22,11 @@ class BlenderPairRenderer:
     material, then renders with Cycles into the given file."""
 
     def __init__(self, settings: DatasetSettings, device: str = "auto",
-                 log: Callable[[str], None] = print) -> None:
+                 log: Callable[[str], None] = print,
+                 backends: tuple[str, ...] = GPU_BACKENDS) -> None:
         self.settings = settings
         self.handles: SceneHandles = build_scene(settings.scene)
-        self.device: DeviceChoice = select_device(self.handles.scene, device)
+        self.device: DeviceChoice = select_device(self.handles.scene, device, backends)
         self.warnings = configure_render(self.handles.scene, settings.render, self.device.backend)
         log(f"IdentBox: rendering on {self.device.describe()}")
         for warning in self.warnings:
