@@ -41,6 +41,7 @@ test: lint typecheck pytest
 
 bench: $(VENV)/.ready
 	$(VENV)/bin/python benchmarks/sampling.py
+	$(VENV)/bin/python benchmarks/render.py
 
 # Builds dist/identbox-<version>.zip with the extension CLI bundled in the bpy wheel.
 extension: $(VENV)/.ready

@@ -99,20 +99,40 @@ def reopen_loop(settings: DatasetSettings, device: str, backends: tuple[str, ...
     return pairs / (time.perf_counter() - start)
 
 
+HEADER = (f"{'device':<6} {'px':>4} {'spp':>4} {'pairs/s':>8} {'Cycles ms':>10} "
+          f"{'overhead':>9} {'rebuild/s':>10} {'x rebuild':>10} {'re-open/s':>10} "
+          f"{'x re-open':>10} {'RSS MB':>12}")
+
+
+def row_text(label: str, resolution: int, samples: int, ours: dict, rebuild: float,
+             reopen: float) -> str:
+    """One table row."""
+    speed = ours["pairs_per_s"]
+    return (f"{label:<6} {resolution:>4} {samples:>4} {speed:>8.2f} "
+            f"{1000 * ours['cycles_per_frame']:>10.1f} {ours['overhead']:>9.3f} "
+            f"{rebuild:>10.2f} {speed / rebuild:>9.1f}x {reopen:>10.2f} {speed / reopen:>9.1f}x "
+            f"{ours['rss_first']:>5.0f}->{ours['rss_last']:<5.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=60, help="pairs per configuration")
     parser.add_argument("--rebuild-pairs", type=int, default=8)
-    parser.add_argument("--gpu", action="store_true", help="also OptiX and CUDA at 224 px")
+    parser.add_argument("--gpu", nargs="*", metavar="BACKEND",
+                        help="also these GPU backends at 224 px (none named: OPTIX CUDA)")
+    parser.add_argument("--no-cpu", action="store_true", help="skip the CPU configurations")
+    parser.add_argument("--soak", type=int, default=1000, metavar="PAIRS",
+                        help="memory check: this many pairs at 16 px, 1 sample (0: skip)")
     args = parser.parse_args()
 
     # (device, label, resolution, samples, backends): "few samples" at both sizes, and how
     # the gain shrinks as Cycles' own path tracing grows.
-    configs = [("cpu", "CPU", 64, 1, ()), ("cpu", "CPU", 64, 4, ()), ("cpu", "CPU", 64, 16, ()),
-               ("cpu", "CPU", 224, 4, ())]
-    if args.gpu:
+    configs = [] if args.no_cpu else [
+        ("cpu", "CPU", 64, 1, ()), ("cpu", "CPU", 64, 4, ()), ("cpu", "CPU", 64, 16, ()),
+        ("cpu", "CPU", 224, 4, ())]
+    if args.gpu is not None:
         configs += [("gpu", backend, 224, spp, (backend,))
-                    for backend in ("OPTIX", "CUDA") for spp in (4, 64)]
+                    for backend in (args.gpu or ["OPTIX", "CUDA"]) for spp in (4, 64)]
     rows = []
     with tempfile.TemporaryDirectory() as tmp, quiet_stdout():
         for k, (device, label, resolution, samples, backends) in enumerate(configs):
@@ -129,18 +149,21 @@ def main() -> None:
                 print(f"{label} {resolution}px: skipped ({error})", file=sys.stderr)
                 continue
             rows.append((label, resolution, samples, ours, rebuild, reopen))
+            print(row_text(*rows[-1]), file=sys.stderr, flush=True)  # as it goes, for long runs
 
+        if args.soak:
+            settings = DatasetSettings(n_pairs=args.soak + 1, seed=99, render=RenderSettings(
+                resolution=16, samples=1))
+            soak = identbox_loop(settings, "cpu", (), Path(tmp) / "soak")
+    if args.soak:
+        print(f"memory over {2 * soak['pairs']:.0f} frames (16 px, 1 sample): RSS "
+              f"{soak['rss_first']:.0f} MB after the first quarter, {soak['rss_last']:.0f} MB "
+              f"at the end ({soak['pairs_per_s']:.0f} pairs/s)")
     print(f"IdentBox render benchmark: {args.pairs} pairs per config (after one warm-up pair); "
           f"rebuild and re-open loops over {args.rebuild_pairs} pairs; {os.cpu_count()} CPUs")
-    print(f"{'device':<6} {'px':>4} {'spp':>4} {'pairs/s':>8} {'Cycles ms':>10} "
-          f"{'overhead':>9} {'rebuild/s':>10} {'x rebuild':>10} {'re-open/s':>10} "
-          f"{'x re-open':>10} {'RSS MB':>12}")
-    for label, resolution, samples, ours, rebuild, reopen in rows:
-        speed = ours["pairs_per_s"]
-        print(f"{label:<6} {resolution:>4} {samples:>4} {speed:>8.2f} "
-              f"{1000 * ours['cycles_per_frame']:>10.1f} {ours['overhead']:>9.3f} "
-              f"{rebuild:>10.2f} {speed / rebuild:>9.1f}x {reopen:>10.2f} {speed / reopen:>9.1f}x "
-              f"{ours['rss_first']:>5.0f}->{ours['rss_last']:<5.0f}")
+    print(HEADER)
+    for row in rows:
+        print(row_text(*row))
     if rows:
         print("devices: " + "; ".join(sorted({r[3]["device"] for r in rows})))
         print(f"median overhead: {statistics.median(r[3]['overhead'] for r in rows):.3f}")

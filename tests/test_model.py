@@ -1,0 +1,77 @@
+"""The scene as plain data: teapot mesh, camera, hue mapping, and the state of a latent row."""
+
+from __future__ import annotations
+
+import colorsys
+
+import numpy as np
+import pytest
+
+from identbox.model.camera import camera_axes, project_to_pixels
+from identbox.model.colors import hsv_to_rgb, hue_to_rgb
+from identbox.model.pose import scene_state
+from identbox.model.teapot import teapot_mesh
+from identbox.sampling import FACTOR_NAMES
+
+COL = {name: i for i, name in enumerate(FACTOR_NAMES)}
+
+
+def test_teapot_is_centred_scaled_and_merged() -> None:
+    mesh = teapot_mesh(8)
+    assert np.isclose(mesh.dimensions.max(), 2.96)  # 4.44 after the x1.5 object scale
+    assert np.allclose(mesh.vertices.max(axis=0), -mesh.vertices.min(axis=0))
+    assert len(mesh.faces) == 32 * 8 * 8
+    # Seams merged: far fewer vertices than 32 patches x 9 x 9 points, and all of them used.
+    assert len(mesh.vertices) < 32 * 81 * 0.9
+    assert {v for f in mesh.faces for v in f} == set(range(len(mesh.vertices)))
+    assert all(len(set(f)) == len(f) >= 3 for f in mesh.faces)
+    assert len(teapot_mesh(4).faces) == 32 * 16
+
+
+def test_camera_looks_at_the_origin_with_y_to_the_right() -> None:
+    right, up, back = camera_axes()
+    assert np.allclose(up, np.array([-1, 0, 1]) / np.sqrt(2))  # image up: roughly world -x
+    assert np.allclose(right, [0, 1, 0])
+    assert np.allclose(back, np.array([1, 0, 1]) / np.sqrt(2))
+    assert np.allclose(project_to_pixels(np.zeros(3), 100), [[50, 50]])
+    shifted = project_to_pixels(np.array([[0, 1, 0], [1, 0, 0]]), 100)
+    assert shifted[0, 0] > 50 and np.isclose(shifted[0, 1], 50)  # +y: to the right
+    assert shifted[1, 1] > 50 and np.isclose(shifted[1, 0], 50)  # +x: down (nearer)
+
+
+def test_hsv_matches_colorsys_and_hues_wrap() -> None:
+    hues = np.linspace(-0.5, 0.5, 41)
+    for s in (1.0, 0.8, 0.6):
+        expected = np.array([colorsys.hsv_to_rgb(h, s, 1.0) for h in hues])
+        assert np.allclose(hsv_to_rgb(hues, s), expected)
+    values = np.array([-np.pi / 2, 3 * np.pi / 2])  # h = -0.25 and 0.75: the same colour
+    wrapped = hue_to_rgb(values, 1.0)
+    assert np.allclose(wrapped[0], wrapped[1])
+    assert wrapped.min() >= 0 and wrapped.max() <= 1
+
+
+def test_legacy_hues_collapse_as_the_originals_did() -> None:
+    values = np.linspace(-np.pi, np.pi, 721)
+    legacy = hue_to_rgb(values, 1.0, "legacy")
+    assert legacy.min() >= 0 and legacy.max() <= 1
+    positive = values >= 0
+    assert np.allclose(legacy[positive], hue_to_rgb(values[positive], 1.0))
+    distinct = len({tuple(np.round(c, 6)) for c in legacy[~positive]})
+    assert distinct <= 4  # the negative half of the range falls onto a few colours
+    with pytest.raises(ValueError, match="hue_mapping"):
+        hue_to_rgb(values, 1.0, "other")
+
+
+def test_scene_state_of_a_row() -> None:
+    row = np.zeros(10)
+    row[[COL["pos_x"], COL["pos_y"], COL["pos_z"]]] = (1.0, -2.0, 0.5)
+    row[[COL["rot_alpha"], COL["rot_gamma"]]] = (0.3, -1.2)
+    row[COL["spot_theta"]] = np.pi / 2
+    row[COL["hue_background"]] = np.pi  # h = 0.5: cyan
+    state = scene_state(row, object_size=4.0)
+    assert state.object_location == (1.0, -2.0, 2.5)
+    assert state.object_rotation == (0.3, 0.0, -1.2)
+    assert np.allclose(state.spot_location, (4.0, 0.0, 10.0))
+    assert np.allclose(state.ground_rgb, (0.4, 1.0, 1.0))  # saturation 0.6
+    assert np.allclose(state.spot_rgb, (1.0, 0.2, 0.2))  # hue 0, saturation 0.8
+    assert np.allclose(state.object_rgb, (1.0, 0.0, 0.0))
