@@ -46,6 +46,11 @@ TEAPOT_RESOLUTION = Limit("teapot_resolution", "Teapot Resolution",
 FILE_EXTENSIONS = {"PNG": ".png", "JPEG": ".jpg"}
 
 
+RENDER_SPECS = (RESOLUTION, SAMPLES, ADAPTIVE_THRESHOLD, DENOISER, MAX_BOUNCES,
+                TRANSPARENT_BOUNCES, BLUR_GLOSSY, FILE_FORMAT, JPEG_QUALITY)
+SCENE_SPECS = (HUE_MAPPING, VIEW1_MATERIAL, VIEW2_MATERIAL, TEAPOT_RESOLUTION)
+
+
 @dataclass(frozen=True)
 class RenderSettings:
     """Cycles settings for every image. The defaults are fast, for trying things out; the
@@ -62,8 +67,7 @@ class RenderSettings:
     jpeg_quality: int = JPEG_QUALITY.default
 
     def __post_init__(self) -> None:
-        for spec in (RESOLUTION, SAMPLES, ADAPTIVE_THRESHOLD, DENOISER, MAX_BOUNCES,
-                     TRANSPARENT_BOUNCES, BLUR_GLOSSY, FILE_FORMAT, JPEG_QUALITY):
+        for spec in RENDER_SPECS:
             spec.check(getattr(self, spec.name))
 
     @property
@@ -82,7 +86,7 @@ class SceneSettings:
     teapot_resolution: int = TEAPOT_RESOLUTION.default
 
     def __post_init__(self) -> None:
-        for spec in (HUE_MAPPING, VIEW1_MATERIAL, VIEW2_MATERIAL, TEAPOT_RESOLUTION):
+        for spec in SCENE_SPECS:
             spec.check(getattr(self, spec.name))
 
     def material(self, view: int) -> str:

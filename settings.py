@@ -15,7 +15,7 @@ from .errors import SettingsError
 from .limits import Limit
 from .render_settings import RenderSettings, SceneSettings
 from .sampling.blocks import (
-    BLOCK_TYPES,
+    BLOCK_TYPE,
     CONTENT,
     STYLE,
     VIEW1_LIVE_ROLES,
@@ -78,8 +78,7 @@ class BlockSettings:
     view_roles: tuple[str, str, str] | None = None  # view-specific: names playing m1, m2, m3
 
     def __post_init__(self) -> None:
-        if self.type not in BLOCK_TYPES:
-            raise SettingsError("type", self.type, "one of " + ", ".join(BLOCK_TYPES))
+        BLOCK_TYPE.check(self.type)
         CHANGE_PROBABILITY.check(self.change_probability)
         if not isinstance(self.marginal, Marginal):
             raise SettingsError("marginal", self.marginal, "a marginal distribution")

@@ -1,10 +1,38 @@
 """Thin bpy operators: each converts its properties to plain settings and calls plain code."""
 
 from ..registration import register_classes, unregister_classes
-from .render_dataset import IDENTBOX_OT_render_dataset
+from .misc import (
+    IDENTBOX_OT_edge_add,
+    IDENTBOX_OT_edge_remove,
+    IDENTBOX_OT_open_output,
+    IDENTBOX_OT_validate_settings,
+)
+from .presets import (
+    IDENTBOX_MT_presets,
+    IDENTBOX_OT_add_preset,
+    IDENTBOX_OT_load_preset,
+    IDENTBOX_OT_load_render_preset,
+    IDENTBOX_OT_remove_preset,
+)
+from .preview_sample import IDENTBOX_OT_preview_sample
+from .render_dataset import IDENTBOX_OT_cancel_render, IDENTBOX_OT_render_dataset
 from .sample_latents import IDENTBOX_OT_sample_latents
 
-classes = (IDENTBOX_OT_sample_latents, IDENTBOX_OT_render_dataset)
+classes = (
+    IDENTBOX_OT_sample_latents,
+    IDENTBOX_OT_render_dataset,
+    IDENTBOX_OT_cancel_render,
+    IDENTBOX_OT_preview_sample,
+    IDENTBOX_OT_load_preset,
+    IDENTBOX_OT_load_render_preset,
+    IDENTBOX_OT_add_preset,
+    IDENTBOX_OT_remove_preset,
+    IDENTBOX_MT_presets,
+    IDENTBOX_OT_edge_add,
+    IDENTBOX_OT_edge_remove,
+    IDENTBOX_OT_validate_settings,
+    IDENTBOX_OT_open_output,
+)
 
 
 def register() -> None:

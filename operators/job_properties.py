@@ -6,6 +6,7 @@ properties into the one plain DatasetSettings.
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import bpy
 from bpy.props import EnumProperty, StringProperty
@@ -19,9 +20,10 @@ from ..presets import (
     preset_descriptions,
     render_preset_names,
 )
-from ..render_settings import RESOLUTION, SAMPLES
+from ..properties.make import choice_property, limit_property
+from ..render_settings import BATCH_INDEX, DEVICE, N_BATCHES, RESOLUTION, SAMPLES, RunOptions
 from ..settings import N_PAIRS, SEED, DatasetSettings
-from .props import limit_property
+from ..ui_settings import settings_from_props
 
 
 def _preset_items() -> list[tuple[str, str, str]]:
@@ -39,11 +41,12 @@ def resolve_output_folder(path: str) -> Path:
 
 
 class DatasetJobProperties:
-    """Mixin: preset (or settings file), pairs, seed and output folder."""
+    """Mixin: preset (or settings file), pairs, seed and output folder. What the caller does
+    not set comes from the scene's IdentBox settings (what the panel shows)."""
 
     preset: EnumProperty(  # type: ignore[valid-type]
-        name="Preset", description="Dataset preset", items=_preset_items(),
-        default=DEFAULT_PRESET)
+        name="Preset", description="Dataset preset (default: the panel's settings)",
+        items=_preset_items(), default=DEFAULT_PRESET)
     settings_file: StringProperty(  # type: ignore[valid-type]
         name="Settings File", subtype="FILE_PATH",
         description="A settings JSON or manifest.json; when set, used instead of the preset")
@@ -53,28 +56,58 @@ class DatasetJobProperties:
         name="Output Folder", subtype="DIR_PATH", default="//identbox_dataset",
         description="Dataset folder: factors/, samples/ and manifest.json go here")
 
-    def job_settings(self) -> DatasetSettings:
-        """The dataset settings these properties describe."""
-        source = bpy.path.abspath(self.settings_file) if self.settings_file else self.preset
-        return load_preset(source).replace(n_pairs=self.n_pairs, seed=self.seed)
+    def given(self, name: str) -> bool:
+        """Whether the caller set this property (else the scene's settings decide)."""
+        return bool(self.properties.is_property_set(name))  # type: ignore[attr-defined]
+
+    def job_settings(self, context: bpy.types.Context) -> DatasetSettings:
+        """The dataset: a preset or settings file if given, else the panel's settings; then
+        the pairs and seed if given."""
+        if self.given("settings_file") and self.settings_file:
+            settings = load_preset(bpy.path.abspath(self.settings_file))
+        elif self.given("preset"):
+            settings = load_preset(self.preset)
+        else:
+            settings = settings_from_props(scene_props(context))
+        changes = {name: getattr(self, name) for name in ("n_pairs", "seed") if self.given(name)}
+        return settings.replace(**changes) if changes else settings
+
+    def job_directory(self, context: bpy.types.Context) -> Path:
+        """The output folder, absolute."""
+        given = self.directory if self.given("directory") else scene_props(context).directory
+        return resolve_output_folder(given)
 
 
 class RenderJobProperties(DatasetJobProperties):
-    """Mixin: the dataset job plus render preset and overrides (0: the preset's value)."""
+    """Mixin: the dataset job, its render settings and this run's device and shard."""
 
     render_preset: EnumProperty(  # type: ignore[valid-type]
         name="Render Preset", default=DEFAULT_RENDER_PRESET,
         items=[(n, n.title(), f"The {n} render settings") for n in render_preset_names()],
         description="fast: 128 px, 32 samples; published: 224 px, 512 samples, denoised")
-    resolution: limit_property(RESOLUTION, default=0, min=0,  # type: ignore[valid-type]
-                               description=RESOLUTION.description + " (0: the render preset's)")
-    samples: limit_property(SAMPLES, default=0, min=0,  # type: ignore[valid-type]
-                            description=SAMPLES.description + " (0: the render preset's)")
+    resolution: limit_property(RESOLUTION)  # type: ignore[valid-type]
+    samples: limit_property(SAMPLES)  # type: ignore[valid-type]
+    device: choice_property(DEVICE)  # type: ignore[valid-type]
+    batch_index: limit_property(BATCH_INDEX)  # type: ignore[valid-type]
+    n_batches: limit_property(N_BATCHES)  # type: ignore[valid-type]
 
-    def job_settings(self) -> DatasetSettings:
-        """Dataset settings with the render preset and any overrides applied."""
-        render = load_render_preset(self.render_preset)
-        overrides = {name: value for name, value in (("resolution", self.resolution),
-                                                     ("samples", self.samples)) if value}
+    def job_settings(self, context: bpy.types.Context) -> DatasetSettings:
+        """The dataset, with the render preset and single render settings if given."""
+        settings = super().job_settings(context)
+        render = (load_render_preset(self.render_preset) if self.given("render_preset")
+                  else settings.render)
+        overrides = {n: getattr(self, n) for n in ("resolution", "samples") if self.given(n)}
         render = dataclasses.replace(render, **overrides)
-        return super().job_settings().replace(render=render)
+        return settings.replace(render=render)
+
+    def run_options(self, context: bpy.types.Context) -> RunOptions:
+        """Device and shard: given, else the panel's."""
+        props = scene_props(context)
+        value = {n: getattr(self if self.given(n) else props, n)
+                 for n in ("device", "batch_index", "n_batches")}
+        return RunOptions(**value)
+
+
+def scene_props(context: bpy.types.Context) -> Any:
+    """The IdentBox settings of the context's scene."""
+    return context.scene.identbox  # type: ignore[union-attr]

@@ -1,18 +1,230 @@
-"""The IdentBox sidebar tab (View3D > Sidebar > IdentBox)."""
+"""The IdentBox sidebar tab: the Dataset panel and its sub-panels, one concern each."""
+
+from typing import Any
 
 import bpy
 
+from ..model.constants import MATERIALS
+from ..sampling.factors import BLOCK_NAMES
+from ..settings import DatasetSettings
+from .base import IdentBoxPanel, draw_error, settings_error
 
-class IDENTBOX_PT_dataset(bpy.types.Panel):
-    """Entry point of the IdentBox tab: sample a dataset's latents."""
+
+def _props(context: Any) -> Any:
+    return context.scene.identbox
+
+
+class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
+    """The dataset: preset, output folder, pairs, seed, shard; and its validity."""
 
     bl_label = "Dataset"
     bl_idname = "IDENTBOX_PT_dataset"
-    bl_space_type = "VIEW_3D"
-    bl_region_type = "UI"
-    bl_category = "IdentBox"
+
+    def draw_header_preset(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        row = layout.row(align=True)
+        row.menu("IDENTBOX_MT_presets", text=_props(context).name, icon="PRESET")
+        row.operator("identbox.add_preset", text="", icon="ADD")
 
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
         assert layout is not None
-        layout.operator("identbox.sample_latents", icon="FILE_NEW")
+        props = _props(context)
+        layout.use_property_split = True
+        layout.use_property_decorate = False
+        layout.prop(props, "directory")
+        layout.prop(props, "n_pairs")
+        layout.prop(props, "seed")
+        row = layout.row(align=True)
+        row.prop(props, "batch_index")
+        row.prop(props, "n_batches")
+        error = settings_error(props)
+        if error:
+            draw_error(layout, error)
+        row = layout.row(align=True)
+        row.operator("identbox.validate_settings", icon="CHECKMARK")
+        row.operator("identbox.sample_latents", icon="FILE_NEW")
+
+
+class IDENTBOX_PT_blocks(IdentBoxPanel, bpy.types.Panel):
+    """Each block's type, distributions and change probability."""
+
+    bl_label = "Blocks"
+    bl_idname = "IDENTBOX_PT_blocks"
+    bl_parent_id = "IDENTBOX_PT_dataset"
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        props = _props(context)
+        for name in BLOCK_NAMES:
+            block = getattr(props, name)
+            box = layout.box()
+            box.use_property_split = True
+            box.use_property_decorate = False
+            box.prop(block, "type", text=name.title())
+            box.prop(block, "marginal_kind")
+            if block.marginal_kind == "uniform":
+                row = box.row(align=True)
+                row.prop(block, "marginal_low")
+                row.prop(block, "marginal_high")
+            else:
+                box.prop(block, "marginal_std")
+            if block.type == "style":
+                box.prop(block, "conditional_kind")
+                if block.conditional_kind == "normal":
+                    box.prop(block, "conditional_std")
+                else:
+                    box.prop(block, "conditional_half_width")
+                box.prop(block, "change_probability", slider=True)
+            elif block.type == "view_specific":
+                roles = DatasetSettings.from_dict(
+                    {"blocks": {name: {"type": "view_specific",
+                                       "view_roles": block.view_roles.split(",")
+                                       if block.view_roles else None}}}).view_roles(name)
+                box.label(text="m1 {}, m2 {} (0), m3 {}".format(*roles), icon="INFO")
+
+
+class IDENTBOX_UL_edges(bpy.types.UIList):
+    """One row per causal edge: parent -> child, strength."""
+
+    bl_idname = "IDENTBOX_UL_edges"
+
+    def draw_item(self, context: Any, layout: Any, data: Any, item: Any, icon: Any,
+                  active_data: Any, active_property: Any, index: Any = 0,
+                  flt_flag: Any = 0) -> None:
+        row = layout.row(align=True)
+        row.prop(item, "parent", text="")
+        row.label(text="", icon="FORWARD")
+        row.prop(item, "child", text="")
+        row.prop(item, "strength", text="")
+
+
+class IDENTBOX_PT_causal(IdentBoxPanel, bpy.types.Panel):
+    """Causal edges between factors (Part 2 of 3DIdentBox)."""
+
+    bl_label = "Causal"
+    bl_idname = "IDENTBOX_PT_causal"
+    bl_parent_id = "IDENTBOX_PT_dataset"
+    bl_options = {"DEFAULT_CLOSED"}
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        props = _props(context)
+        row = layout.row()
+        row.template_list("IDENTBOX_UL_edges", "", props, "edges", props, "active_edge", rows=3)
+        column = row.column(align=True)
+        column.operator("identbox.edge_add", text="", icon="ADD")
+        column.operator("identbox.edge_remove", text="", icon="REMOVE")
+
+
+class IDENTBOX_PT_objects(IdentBoxPanel, bpy.types.Panel):
+    """The scene's objects."""
+
+    bl_label = "Objects"
+    bl_idname = "IDENTBOX_PT_objects"
+    bl_parent_id = "IDENTBOX_PT_dataset"
+    bl_options = {"DEFAULT_CLOSED"}
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        layout.label(text="One object: the Utah teapot", icon="MESH_MONKEY")
+        layout.prop(_props(context).scene_options, "teapot_resolution")
+
+
+class IDENTBOX_PT_views(IdentBoxPanel, bpy.types.Panel):
+    """The object's material in each view, and how hues become colours."""
+
+    bl_label = "Views"
+    bl_idname = "IDENTBOX_PT_views"
+    bl_parent_id = "IDENTBOX_PT_dataset"
+    bl_options = {"DEFAULT_CLOSED"}
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        layout.use_property_split = True
+        options = _props(context).scene_options
+        layout.prop(options, "view1_material")
+        layout.prop(options, "view2_material")
+        layout.prop(options, "hue_mapping")
+        layout.label(text="Materials: " + ", ".join(MATERIALS), icon="MATERIAL")
+
+
+class IDENTBOX_PT_render(IdentBoxPanel, bpy.types.Panel):
+    """Device and Cycles settings."""
+
+    bl_label = "Render"
+    bl_idname = "IDENTBOX_PT_render"
+    bl_parent_id = "IDENTBOX_PT_dataset"
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        props = _props(context)
+        render = props.render
+        row = layout.row(align=True)
+        for name in ("fast", "published"):
+            row.operator("identbox.load_render_preset", text=name.title()).name = name
+        layout.use_property_split = True
+        layout.use_property_decorate = False
+        layout.prop(props, "device")
+        layout.prop(render, "resolution")
+        layout.prop(render, "samples")
+        layout.prop(render, "adaptive_threshold")
+        layout.prop(render, "denoiser")
+        layout.prop(render, "max_bounces")
+        layout.prop(render, "file_format")
+        if render.file_format == "JPEG":
+            layout.prop(render, "jpeg_quality")
+
+
+class IDENTBOX_PT_preview(IdentBoxPanel, bpy.types.Panel):
+    """Scrub through samples in the viewport, exactly as they will render."""
+
+    bl_label = "Preview"
+    bl_idname = "IDENTBOX_PT_preview"
+    bl_parent_id = "IDENTBOX_PT_dataset"
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        props = _props(context)
+        layout.prop(props, "sample_index")
+        layout.row().prop(props, "preview_view", expand=True)
+        layout.operator("identbox.preview_sample", icon="HIDE_OFF")
+
+
+class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
+    """Render Dataset, and its progress while it runs."""
+
+    bl_label = "Progress"
+    bl_idname = "IDENTBOX_PT_progress"
+    bl_parent_id = "IDENTBOX_PT_dataset"
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        props = _props(context)
+        progress = props.progress
+        if progress.running:
+            text = f"{progress.done}/{progress.total} pairs"
+            if hasattr(layout, "progress"):  # Blender 4.0+
+                layout.progress(factor=progress.fraction / 100.0, type="BAR", text=text)
+            else:
+                row = layout.row()
+                row.enabled = False
+                row.prop(progress, "fraction", slider=True, text=text)
+            layout.label(text=f"{progress.rate:.2f} pairs/s, ETA {progress.eta}", icon="TIME")
+            layout.operator("identbox.cancel_render", icon="CANCEL")
+            return
+        row = layout.row()
+        row.scale_y = 1.5
+        row.enabled = settings_error(props) is None
+        row.operator("identbox.render_dataset", icon="RENDER_ANIMATION")
+        if progress.message:
+            layout.label(text=progress.message, icon="INFO")
+            layout.operator("identbox.open_output", icon="FILE_FOLDER")

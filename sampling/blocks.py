@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..limits import Choice
 from .factors import BLOCKS, FACTORS
 
 CONTENT = "content"
 STYLE = "style"
 VIEW_SPECIFIC = "view_specific"
 BLOCK_TYPES = (CONTENT, STYLE, VIEW_SPECIFIC)
+BLOCK_TYPE = Choice("type", "Block Type",
+                    "content: equal in both views; style: redrawn around view 1 in view 2; "
+                    "view_specific: m1 in view 1 only, m2 always 0, m3 in view 2 only",
+                    BLOCK_TYPES)
 
 # Column roles. A column is "live in view 1" when its view-1 value is drawn (not a fixed 0).
 ROLE_CONTENT = "content"

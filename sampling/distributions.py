@@ -11,11 +11,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import SettingsError
-from ..limits import Limit
+from ..limits import Choice, Limit
 from .factors import RAW_HIGH, RAW_LOW
 
 MARGINAL_KINDS = ("uniform", "normal")
 CONDITIONAL_KINDS = ("normal", "uniform")
+MARGINAL_KIND = Choice("kind", "Marginal",
+                       "View-1 distribution: uniform(low, high) or normal(0, std), truncated to "
+                       "[-1, 1]", MARGINAL_KINDS)
+CONDITIONAL_KIND = Choice("kind", "Conditional",
+                          "View-2 distribution around the view-1 value: normal(std) or "
+                          "uniform(half width), truncated to [-1, 1]", CONDITIONAL_KINDS)
 
 
 MARGINAL_LOW = Limit("low", "Low", "Lower bound of the uniform marginal (raw units)",
@@ -30,11 +36,6 @@ CONDITIONAL_STD = Limit("std", "Std",
 CONDITIONAL_HALF_WIDTH = Limit("half_width", "Half Width",
                                "Half width of the uniform around the view-1 value (raw units)",
                                0.1, 0.0, 2.0)
-
-
-def _check_kind(value: str, kinds: tuple[str, ...]) -> None:
-    if value not in kinds:
-        raise SettingsError("kind", value, "one of " + ", ".join(kinds))
 
 
 def truncated_normal(rng: np.random.Generator, mean: np.ndarray, std: float,
@@ -84,7 +85,7 @@ class Marginal:
     std: float = MARGINAL_STD.default
 
     def __post_init__(self) -> None:
-        _check_kind(self.kind, MARGINAL_KINDS)
+        MARGINAL_KIND.check(self.kind)
         MARGINAL_LOW.check(self.low)
         MARGINAL_HIGH.check(self.high)
         if self.low >= self.high:
@@ -108,7 +109,7 @@ class Conditional:
     half_width: float = CONDITIONAL_HALF_WIDTH.default
 
     def __post_init__(self) -> None:
-        _check_kind(self.kind, CONDITIONAL_KINDS)
+        CONDITIONAL_KIND.check(self.kind)
         CONDITIONAL_STD.check(self.std)
         CONDITIONAL_HALF_WIDTH.check(self.half_width)
 

@@ -39,12 +39,8 @@ class SceneHandles:
 
 
 def remove_identbox_data() -> None:
-    """Delete the IdentBox scene and every datablock an earlier build tagged as its own."""
-    scene = bpy.data.scenes.get(SCENE_NAME)
-    if scene is not None and len(bpy.data.scenes) > 1:
-        bpy.data.scenes.remove(scene)
-    elif scene is not None:  # Blender needs one scene: keep it, emptied
-        scene.name = "Scene"
+    """Delete every datablock an earlier build tagged as its own (the IdentBox scene itself is
+    kept and refilled: a window may be showing it, and it carries its settings)."""
     data = bpy.data
     collections: tuple[Any, ...] = (data.objects, data.meshes, data.lights, data.cameras,
                                     data.materials, data.node_groups, data.worlds)
@@ -140,7 +136,7 @@ def _world(scene: Any) -> None:
 def build_scene(settings: SceneSettings) -> SceneHandles:
     """Build (or rebuild) the IdentBox scene: camera, lights, teapot, ground, materials."""
     remove_identbox_data()
-    scene = bpy.data.scenes.new(SCENE_NAME)
+    scene = bpy.data.scenes.get(SCENE_NAME) or bpy.data.scenes.new(SCENE_NAME)
     _world(scene)
     materials = build_materials()
     _camera(scene)

@@ -45,6 +45,10 @@ def test_zip_holds_the_extension_and_nothing_else(extension_zip: Path) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+OPERATORS = sorted(["add_preset", "cancel_render", "edge_add", "edge_remove", "load_preset",
+                    "load_render_preset", "open_output", "preview_sample", "remove_preset",
+                    "render_dataset", "sample_latents", "validate_settings"])
+
 INSTALL_AND_USE = """
 import os, sys
 import bpy, addon_utils
@@ -91,10 +95,12 @@ cycles = []
 for _ in range(3):
     addon_utils.disable(module, default_set=True)
     cycles.append({"off_types": [n for n in dir(bpy.types) if n.startswith("IDENTBOX_")],
-                   "off_ops": dir(bpy.ops.identbox)})
+                   "off_ops": dir(bpy.ops.identbox),
+                   "off_scene_property": hasattr(bpy.types.Scene, "identbox")})
     addon_utils.enable(module, default_set=True)
     cycles.append({"on_types": sorted(n for n in dir(bpy.types) if n.startswith("IDENTBOX_")),
-                   "on_ops": dir(bpy.ops.identbox)})
+                   "on_ops": sorted(dir(bpy.ops.identbox)),
+                   "on_scene_property": hasattr(bpy.types.Scene, "identbox")})
 result["cycles"] = cycles
 bpy.ops.identbox.sample_latents(n_pairs=4, directory=os.path.join(out_dir, "after_cycles"))
 result["after_cycles"] = os.path.exists(os.path.join(out_dir, "after_cycles", "manifest.json"))
@@ -115,7 +121,7 @@ def test_install_enable_operate_and_reregister(extension_zip: Path, tmp_path: Pa
     r = run_blender(INSTALL_AND_USE, tmp_path, str(extension_zip), str(tmp_path / "out"))
     assert r["version"].startswith("4.5")
     assert r["installed_under_temp_user"] and r["enabled"]
-    assert r["operators"] == ["render_dataset", "sample_latents"]
+    assert r["operators"] == OPERATORS
     # `blender -b -c identbox ARGS` runs the same command line
     assert r["cli_commands"] == ["identbox"] and r["cli_status"] == 0 and r["cli_wrote"]
     assert r["written"] == ["factors", "manifest.json"]
@@ -124,11 +130,11 @@ def test_install_enable_operate_and_reregister(extension_zip: Path, tmp_path: Pa
     assert missing_file and "settings_file" not in missing_file and "readable file" in missing_file
     assert unsaved and "save the .blend file" in unsaved
     assert not r["bad_written"]
-    expected_types = ["IDENTBOX_OT_render_dataset", "IDENTBOX_OT_sample_latents",
-                      "IDENTBOX_PT_dataset"]
     for off, on in zip(r["cycles"][::2], r["cycles"][1::2], strict=True):
-        assert off == {"off_types": [], "off_ops": []}
-        assert on == {"on_types": expected_types, "on_ops": ["render_dataset", "sample_latents"]}
+        assert off == {"off_types": [], "off_ops": [], "off_scene_property": False}
+        assert on["on_ops"] == OPERATORS and on["on_scene_property"]
+        assert len(on["on_types"]) == len(OPERATORS) + 1 + 8 + 1  # + menu, panels, list
+        assert "IDENTBOX_PT_progress" in on["on_types"]
     assert r["rendered"] == [["000000.png", "000001.png"]] * 2
     assert r["user_scene_objects_before"] == r["user_scene_objects_after"]
     assert r["scenes"] == ["IdentBox", "Scene"]

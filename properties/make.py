@@ -1,4 +1,4 @@
-"""Blender properties made from the settings' own limits, so ranges and texts live in one place."""
+"""Blender properties made from the settings' limits and choices: ranges and texts live once."""
 
 from typing import Any
 
@@ -21,8 +21,14 @@ def limit_property(limit: Limit, **overrides: Any) -> Any:
     return IntProperty(**options) if limit.is_integer else FloatProperty(**options)
 
 
-def choice_property(choice: Choice) -> Any:
+def choice_property(choice: Choice, default: str | None = None) -> Any:
     """An EnumProperty with the choice's options, label and description."""
+    items = [(option, option.replace("_", " ").title(), f"{choice.label}: {option}")
+             for option in choice.options]
     return EnumProperty(name=choice.label, description=choice.description,
-                        default=choice.default,
-                        items=[(option, option.title(), option) for option in choice.options])
+                        default=default or choice.default, items=items)
+
+
+def spec_property(spec: Limit | Choice) -> Any:
+    """The property for a limit or a choice."""
+    return choice_property(spec) if isinstance(spec, Choice) else limit_property(spec)

@@ -1,0 +1,86 @@
+"""Small panel operators: causal edges, Validate Settings, Open Output Folder."""
+
+from typing import TYPE_CHECKING
+
+import bpy
+
+from ..errors import SettingsError
+from ..ui_settings import run_options_from_props, settings_from_props
+from .job_properties import resolve_output_folder, scene_props
+
+if TYPE_CHECKING:
+    from bpy.stub_internal.rna_enums import OperatorReturnItems
+
+
+class IDENTBOX_OT_edge_add(bpy.types.Operator):
+    """Add a causal edge parent -> child"""
+
+    bl_idname = "identbox.edge_add"
+    bl_label = "Add Edge"
+    bl_options = {"REGISTER", "UNDO"}
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        props = scene_props(context)
+        props.edges.add()
+        props.active_edge = len(props.edges) - 1
+        return {"FINISHED"}
+
+
+class IDENTBOX_OT_edge_remove(bpy.types.Operator):
+    """Remove the selected causal edge"""
+
+    bl_idname = "identbox.edge_remove"
+    bl_label = "Remove Edge"
+    bl_options = {"REGISTER", "UNDO"}
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        return context.scene is not None and len(context.scene.identbox.edges) > 0  # type: ignore[attr-defined]
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        props = scene_props(context)
+        props.edges.remove(props.active_edge)
+        props.active_edge = max(0, min(props.active_edge, len(props.edges) - 1))
+        return {"FINISHED"}
+
+
+class IDENTBOX_OT_validate_settings(bpy.types.Operator):
+    """Check the panel's settings and say what is wrong, if anything"""
+
+    bl_idname = "identbox.validate_settings"
+    bl_label = "Validate Settings"
+    bl_options = {"REGISTER"}
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        props = scene_props(context)
+        try:
+            settings = settings_from_props(props)
+            options = run_options_from_props(props)
+            out = resolve_output_folder(props.directory)
+        except SettingsError as error:
+            self.report({"ERROR"}, str(error))
+            return {"CANCELLED"}
+        self.report({"INFO"}, f"Valid: {settings.n_pairs} pairs, shard {options.batch_index + 1}"
+                              f"/{options.n_batches}, into {out}")
+        return {"FINISHED"}
+
+
+class IDENTBOX_OT_open_output(bpy.types.Operator):
+    """Open the output folder in the system's file browser"""
+
+    bl_idname = "identbox.open_output"
+    bl_label = "Open Output Folder"
+    bl_options = {"REGISTER"}
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        props = scene_props(context)
+        try:
+            folder = resolve_output_folder(props.progress.output or props.directory)
+        except SettingsError as error:
+            self.report({"ERROR"}, str(error))
+            return {"CANCELLED"}
+        if not folder.is_dir():
+            self.report({"ERROR"}, f"{folder} does not exist yet")
+            return {"CANCELLED"}
+        bpy.ops.wm.path_open(filepath=str(folder))
+        return {"FINISHED"}

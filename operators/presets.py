@@ -1,0 +1,141 @@
+"""Dataset presets in the panel: the bundled ones, and the user's own saved as JSON files in
+Blender's user presets folder (scripts/presets/identbox), in the same format as the bundled."""
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import bpy
+from bpy.props import StringProperty
+
+from ..errors import SettingsError
+from ..presets import PRESET_DIR, load_preset, load_render_preset, preset_names
+from ..ui_settings import settings_from_props, settings_to_props
+from .job_properties import scene_props
+
+if TYPE_CHECKING:
+    from bpy.stub_internal.rna_enums import OperatorReturnItems
+
+PRESET_SUBDIR = "presets/identbox"
+
+
+def user_preset_dir(create: bool = False) -> Path:
+    """Where the user's presets live (in Blender's user scripts folder)."""
+    return Path(bpy.utils.user_resource("SCRIPTS", path=PRESET_SUBDIR, create=create))
+
+
+def user_presets() -> dict[str, Path]:
+    """The user's presets by name."""
+    folder = user_preset_dir()
+    return {p.stem: p for p in sorted(folder.glob("*.json"))} if folder.is_dir() else {}
+
+
+class IDENTBOX_OT_load_preset(bpy.types.Operator):
+    """Load a dataset preset into the panel's settings"""
+
+    bl_idname = "identbox.load_preset"
+    bl_label = "Load Preset"
+    bl_options = {"REGISTER", "UNDO"}
+
+    name: StringProperty(name="Preset", description="Bundled or user preset name")  # type: ignore[valid-type]
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        source = user_presets().get(self.name)
+        try:
+            settings = load_preset(str(source) if source else self.name)
+        except SettingsError as error:
+            self.report({"ERROR"}, str(error))
+            return {"CANCELLED"}
+        settings_to_props(settings, scene_props(context))
+        return {"FINISHED"}
+
+
+class IDENTBOX_OT_load_render_preset(bpy.types.Operator):
+    """Load render settings: fast (128 px, 32 samples) or published (224 px, 512, denoised)"""
+
+    bl_idname = "identbox.load_render_preset"
+    bl_label = "Load Render Preset"
+    bl_options = {"REGISTER", "UNDO"}
+
+    name: StringProperty(name="Render Preset", default="fast")  # type: ignore[valid-type]
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        props = scene_props(context)
+        try:
+            render = load_render_preset(self.name)
+            settings = settings_from_props(props).replace(render=render)
+        except SettingsError as error:
+            self.report({"ERROR"}, str(error))
+            return {"CANCELLED"}
+        settings_to_props(settings, props)
+        return {"FINISHED"}
+
+
+class IDENTBOX_OT_add_preset(bpy.types.Operator):
+    """Save the panel's settings as a user preset"""
+
+    bl_idname = "identbox.add_preset"
+    bl_label = "Add Preset"
+    bl_options = {"REGISTER"}
+
+    name: StringProperty(name="Name", description="Preset name")  # type: ignore[valid-type]
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        name = bpy.path.clean_name(self.name.strip())
+        if not name.strip("_") or name in preset_names():
+            self.report({"ERROR"}, f"preset name {self.name!r} is empty or a bundled preset's")
+            return {"CANCELLED"}
+        try:
+            settings = settings_from_props(scene_props(context)).replace(name=name)
+        except SettingsError as error:
+            self.report({"ERROR"}, str(error))
+            return {"CANCELLED"}
+        path = user_preset_dir(create=True) / f"{name}.json"
+        path.write_text(json.dumps(settings.to_dict(), indent=2) + "\n", encoding="utf-8")
+        scene_props(context).name = name
+        self.report({"INFO"}, f"Saved preset {name} to {path}")
+        return {"FINISHED"}
+
+    def invoke(self, context: bpy.types.Context,
+               event: bpy.types.Event) -> "set[OperatorReturnItems]":
+        assert context.window_manager is not None
+        return context.window_manager.invoke_props_dialog(self)
+
+
+class IDENTBOX_OT_remove_preset(bpy.types.Operator):
+    """Delete a user preset (bundled presets cannot be removed)"""
+
+    bl_idname = "identbox.remove_preset"
+    bl_label = "Remove Preset"
+    bl_options = {"REGISTER"}
+
+    name: StringProperty(name="Preset")  # type: ignore[valid-type]
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        path = user_presets().get(self.name)
+        if path is None or path.parent == PRESET_DIR:
+            self.report({"ERROR"}, f"{self.name!r} is not a user preset")
+            return {"CANCELLED"}
+        path.unlink()
+        return {"FINISHED"}
+
+
+class IDENTBOX_MT_presets(bpy.types.Menu):
+    """Bundled presets, then the user's"""
+
+    bl_label = "Dataset Presets"
+    bl_idname = "IDENTBOX_MT_presets"
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        for name in preset_names():
+            layout.operator(IDENTBOX_OT_load_preset.bl_idname, text=name).name = name
+        mine = user_presets()
+        if mine:
+            layout.separator()
+            for name in mine:
+                row = layout.row(align=True)
+                row.operator(IDENTBOX_OT_load_preset.bl_idname, text=name).name = name
+                row.operator(IDENTBOX_OT_remove_preset.bl_idname, text="",
+                             icon="X").name = name

@@ -1,0 +1,40 @@
+"""Preview Sample: show one view of one sample in the IdentBox scene, exactly as rendered."""
+
+from typing import TYPE_CHECKING
+
+import bpy
+from bpy.props import IntProperty
+
+from ..errors import SettingsError
+from ..scene.preview import show_sample
+from ..ui_settings import settings_from_props
+from .job_properties import scene_props
+
+if TYPE_CHECKING:
+    from bpy.stub_internal.rna_enums import OperatorReturnItems
+
+
+class IDENTBOX_OT_preview_sample(bpy.types.Operator):
+    """Put a sample of the current settings into the IdentBox scene and look through its camera"""
+
+    bl_idname = "identbox.preview_sample"
+    bl_label = "Preview Sample"
+    bl_options = {"REGISTER", "UNDO"}
+
+    index: IntProperty(  # type: ignore[valid-type]
+        name="Sample", min=-1, default=-1, description="Pair index (-1: the panel's slider)")
+    view: IntProperty(  # type: ignore[valid-type]
+        name="View", min=0, max=2, default=0, description="1 or 2 (0: the panel's choice)")
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        props = scene_props(context)
+        index = props.sample_index if self.index < 0 else self.index
+        view = int(props.preview_view) if self.view == 0 else self.view
+        try:
+            settings = settings_from_props(props)
+            show_sample(context, settings, index, view)
+        except SettingsError as error:
+            self.report({"ERROR"}, str(error))
+            return {"CANCELLED"}
+        self.report({"INFO"}, f"Showing pair {index}, view {view}")
+        return {"FINISHED"}

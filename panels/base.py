@@ -1,0 +1,38 @@
+"""What the IdentBox sub-panels share: where they live, and the settings' validity."""
+
+from typing import Any
+
+from ..errors import SettingsError
+from ..ui_settings import run_options_from_props, settings_from_props
+
+
+class IdentBoxPanel:
+    """Mixin: View3D > Sidebar > IdentBox."""
+
+    bl_space_type: Any = "VIEW_3D"
+    bl_region_type: Any = "UI"
+    bl_category = "IdentBox"
+
+
+def settings_error(props: Any) -> str | None:
+    """Why the panel's settings are invalid (naming the setting), or None when valid."""
+    try:
+        settings_from_props(props)
+        run_options_from_props(props)
+    except SettingsError as error:
+        return str(error)
+    return None
+
+
+def draw_error(layout: Any, text: str) -> None:
+    """A red, wrapped message."""
+    box = layout.box()
+    box.alert = True
+    words, line = text.split(), ""
+    for word in words:
+        if len(line) + len(word) > 38:
+            box.label(text=line, icon="ERROR" if not box.children else "NONE")
+            line = ""
+        line = f"{line} {word}".strip()
+    if line:
+        box.label(text=line)

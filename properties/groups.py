@@ -1,0 +1,142 @@
+"""Property groups that mirror DatasetSettings field by field (see ui_settings.py).
+
+Defaults are those of DatasetSettings(): each block gets its own group class so that its
+default type can differ (positions style, rotations view-specific, hues content).
+"""
+
+from typing import Any
+
+import bpy
+from bpy.props import (
+    BoolProperty,
+    CollectionProperty,
+    EnumProperty,
+    FloatProperty,
+    IntProperty,
+    PointerProperty,
+    StringProperty,
+)
+
+from ..render_settings import BATCH_INDEX, DEVICE, N_BATCHES, RENDER_SPECS, SCENE_SPECS
+from ..sampling.blocks import BLOCK_TYPE
+from ..sampling.distributions import (
+    CONDITIONAL_HALF_WIDTH,
+    CONDITIONAL_KIND,
+    CONDITIONAL_STD,
+    MARGINAL_HIGH,
+    MARGINAL_KIND,
+    MARGINAL_LOW,
+    MARGINAL_STD,
+)
+from ..sampling.factors import FACTOR_NAMES
+from ..settings import CHANGE_PROBABILITY, EDGE_STRENGTH, N_PAIRS, SEED, DatasetSettings
+from .make import choice_property, limit_property, spec_property
+
+DEFAULTS = DatasetSettings()
+
+
+def _block_group(block: str) -> Any:
+    """A block's property group, its defaults taken from the default settings."""
+    default = DEFAULTS.blocks[block]
+    annotations = {
+        "type": choice_property(BLOCK_TYPE, default=default.type),
+        "marginal_kind": choice_property(MARGINAL_KIND),
+        "marginal_low": limit_property(MARGINAL_LOW),
+        "marginal_high": limit_property(MARGINAL_HIGH),
+        "marginal_std": limit_property(MARGINAL_STD),
+        "conditional_kind": choice_property(CONDITIONAL_KIND),
+        "conditional_std": limit_property(CONDITIONAL_STD),
+        "conditional_half_width": limit_property(CONDITIONAL_HALF_WIDTH),
+        "change_probability": limit_property(CHANGE_PROBABILITY, subtype="FACTOR"),
+        "view_roles": StringProperty(  # type: ignore[func-returns-value]
+            name="View Roles", options={"HIDDEN"},
+            description="Factors playing m1, m2, m3 (comma separated); empty: as published"),
+    }
+    return type(f"IDENTBOX_PG_block_{block}", (bpy.types.PropertyGroup,),
+                {"__annotations__": annotations, "__doc__": f"Settings of the {block} block"})
+
+
+IDENTBOX_PG_block_positions = _block_group("positions")
+IDENTBOX_PG_block_rotations = _block_group("rotations")
+IDENTBOX_PG_block_hues = _block_group("hues")
+BLOCK_GROUPS = {"positions": IDENTBOX_PG_block_positions,
+                "rotations": IDENTBOX_PG_block_rotations, "hues": IDENTBOX_PG_block_hues}
+
+_FACTOR_ITEMS = [(name, name, f"The factor {name}") for name in FACTOR_NAMES]
+
+
+class IDENTBOX_PG_edge(bpy.types.PropertyGroup):
+    """One causal edge: the child's view-1 value is a truncated normal around the parent's."""
+
+    parent: EnumProperty(  # type: ignore[valid-type]
+        name="Parent", items=_FACTOR_ITEMS, default="hue_spot", description="Parent factor")
+    child: EnumProperty(  # type: ignore[valid-type]
+        name="Child", items=_FACTOR_ITEMS, default="hue_object", description="Child factor")
+    strength: limit_property(EDGE_STRENGTH)  # type: ignore[valid-type]
+
+
+class IDENTBOX_PG_render(bpy.types.PropertyGroup):
+    """Cycles settings of every image (part of the dataset)."""
+
+    __annotations__ = {spec.name: spec_property(spec) for spec in RENDER_SPECS}
+
+
+class IDENTBOX_PG_scene_options(bpy.types.PropertyGroup):
+    """How latents become the scene: hue mapping, material per view, teapot mesh."""
+
+    __annotations__ = {spec.name: spec_property(spec) for spec in SCENE_SPECS}
+
+
+class IDENTBOX_PG_progress(bpy.types.PropertyGroup):
+    """State of the running (or last) Render Dataset, shown by the Progress panel."""
+
+    running: BoolProperty(name="Running", options={"SKIP_SAVE"})  # type: ignore[valid-type]
+    cancel_requested: BoolProperty(name="Cancel Requested")  # type: ignore[valid-type]
+    done: IntProperty(name="Done", description="Pairs done in this shard")  # type: ignore[valid-type]
+    total: IntProperty(name="Total", description="Pairs in this shard")  # type: ignore[valid-type]
+    fraction: FloatProperty(  # type: ignore[valid-type]
+        name="Progress", subtype="PERCENTAGE", min=0.0, max=100.0,
+        description="Share of the shard that is rendered")
+    rate: FloatProperty(name="Pairs/s", description="Pairs per second")  # type: ignore[valid-type]
+    eta: StringProperty(name="ETA", description="Time left at the current rate")  # type: ignore[valid-type]
+    message: StringProperty(name="Status", description="What the last run did")  # type: ignore[valid-type]
+    output: StringProperty(name="Output", subtype="DIR_PATH",  # type: ignore[valid-type]
+                           description="Folder of the last run")
+
+
+def _preview_update(props: Any, context: Any) -> None:
+    from ..scene.preview import preview_from_ui
+
+    preview_from_ui(context, props)
+
+
+class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
+    """Everything the IdentBox panel edits: the dataset, this run, the preview, the progress."""
+
+    name: StringProperty(  # type: ignore[valid-type]
+        name="Name", default=DEFAULTS.name, description="Dataset name (recorded in the manifest)")
+    description: StringProperty(  # type: ignore[valid-type]
+        name="Description", description="What the dataset is (recorded in the manifest)")
+    n_pairs: limit_property(N_PAIRS)  # type: ignore[valid-type]
+    seed: limit_property(SEED)  # type: ignore[valid-type]
+    directory: StringProperty(  # type: ignore[valid-type]
+        name="Output Folder", subtype="DIR_PATH", default="//identbox_dataset",
+        description="Dataset folder: factors/, samples/ and manifest.json go here")
+    device: choice_property(DEVICE)  # type: ignore[valid-type]
+    batch_index: limit_property(BATCH_INDEX)  # type: ignore[valid-type]
+    n_batches: limit_property(N_BATCHES)  # type: ignore[valid-type]
+    positions: PointerProperty(type=IDENTBOX_PG_block_positions)  # type: ignore[valid-type]
+    rotations: PointerProperty(type=IDENTBOX_PG_block_rotations)  # type: ignore[valid-type]
+    hues: PointerProperty(type=IDENTBOX_PG_block_hues)  # type: ignore[valid-type]
+    edges: CollectionProperty(type=IDENTBOX_PG_edge)  # type: ignore[valid-type]
+    active_edge: IntProperty(name="Active Edge")  # type: ignore[valid-type]
+    scene_options: PointerProperty(type=IDENTBOX_PG_scene_options)  # type: ignore[valid-type]
+    render: PointerProperty(type=IDENTBOX_PG_render)  # type: ignore[valid-type]
+    sample_index: IntProperty(  # type: ignore[valid-type]
+        name="Sample", min=0, update=_preview_update,
+        description="Pair shown in the viewport (scrub to preview the dataset)")
+    preview_view: EnumProperty(  # type: ignore[valid-type]
+        name="View", items=[("1", "View 1", "The first view of the pair"),
+                            ("2", "View 2", "The second view of the pair")],
+        update=_preview_update, description="Which view of the pair the viewport shows")
+    progress: PointerProperty(type=IDENTBOX_PG_progress)  # type: ignore[valid-type]

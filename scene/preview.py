@@ -1,0 +1,84 @@
+"""Preview: put one view of one sample into the IdentBox scene and show it in the viewport.
+
+The latents of the current settings are sampled once and cached (sampling is the same code
+as the dataset's, so the preview is exactly what will be rendered).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import SettingsError
+from ..model.pose import scene_state
+from ..sampling.sampler import LatentPairs, sample_latents
+from ..settings import DatasetSettings
+from ..ui_settings import settings_from_props, settings_to_props
+from .apply import apply_state
+from .builder import SceneHandles, build_scene
+from .render_setup import configure_render
+
+_latents: dict[str, Any] = {"key": None, "pairs": None}
+_scene: dict[str, Any] = {"handles": None, "key": None}
+
+
+def cached_latents(settings: DatasetSettings) -> LatentPairs:
+    """The settings' latents, sampled once per distinct sampling settings."""
+    data = settings.to_dict()
+    key = json.dumps({k: data[k] for k in ("n_pairs", "seed", "blocks", "causal_edges")},
+                     sort_keys=True)
+    if _latents["key"] != key:
+        _latents["pairs"], _latents["key"] = sample_latents(settings), key
+    return _latents["pairs"]
+
+
+def _handles_valid(handles: SceneHandles | None) -> bool:
+    try:
+        return handles is not None and handles.teapot.name is not None \
+            and handles.scene.name is not None
+    except ReferenceError:  # the datablocks were deleted (new file, undo)
+        return False
+
+
+def identbox_scene(settings: DatasetSettings) -> SceneHandles:
+    """The built IdentBox scene, rebuilt only when its scene settings changed or it is gone."""
+    key = json.dumps(settings.to_dict()["scene"], sort_keys=True)
+    handles = _scene["handles"]
+    if not _handles_valid(handles) or _scene["key"] != key:
+        handles = build_scene(settings.scene)
+        _scene["handles"], _scene["key"] = handles, key
+    return handles
+
+
+def show_sample(context: Any, settings: DatasetSettings, index: int, view: int) -> SceneHandles:
+    """Apply sample `index`, view 1 or 2, to the IdentBox scene and show that scene through its
+    camera in the window; the render settings are applied too, so a render matches."""
+    if not 0 <= index < settings.n_pairs:
+        raise SettingsError("sample_index", index, f"an integer in [0, {settings.n_pairs - 1}]")
+    pairs = cached_latents(settings)
+    handles = identbox_scene(settings)
+    configure_render(handles.scene, settings.render, None)
+    row = (pairs.latents1 if view == 1 else pairs.latents2)[index]
+    state = scene_state(row, handles.object_size, settings.scene.hue_mapping)
+    apply_state(handles, state, settings.scene.material(view))
+    window = getattr(context, "window", None)
+    if window is not None and window.scene != handles.scene:
+        settings_to_props(settings, handles.scene.identbox)  # the settings travel along
+        window.scene = handles.scene
+    screen = getattr(context, "screen", None)
+    for area in screen.areas if screen is not None else ():
+        if area.type == "VIEW_3D":
+            area.spaces.active.region_3d.view_perspective = "CAMERA"
+            area.tag_redraw()
+    return handles
+
+
+def preview_from_ui(context: Any, props: Any) -> str | None:
+    """Preview the sample the panel's slider names; an error text instead of raising."""
+    try:
+        settings = settings_from_props(props)
+        show_sample(context, settings, min(props.sample_index, settings.n_pairs - 1),
+                    int(props.preview_view))
+    except SettingsError as error:
+        return str(error)
+    return None
