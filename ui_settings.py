@@ -6,8 +6,13 @@ and this module moves values between those fields and the one settings object.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
+from .errors import SettingsError
 from .render_settings import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
 from .sampling.distributions import Conditional, Marginal
 from .sampling.factors import BLOCK_NAMES
@@ -17,30 +22,50 @@ MARGINAL_FIELDS = ("kind", "low", "high", "std")
 CONDITIONAL_FIELDS = ("kind", "std", "half_width")
 
 
-def _block_from(props: Any) -> BlockSettings:
+def _value(props: Any, name: str) -> Any:
+    """A property's value; floats come back as the shortest decimal of their 32-bit value
+    (Blender stores floats in 32 bits: 0.1 reads back as 0.10000000149), so a preset shown in
+    the panel gives the very same settings, and manifest, as on the command line."""
+    value = getattr(props, name)
+    return float(str(np.float32(value))) if isinstance(value, float) else value
+
+
+def _within(path: str, make: Callable[[], Any]) -> Any:
+    """make(), with any SettingsError naming its full setting path."""
+    try:
+        return make()
+    except SettingsError as error:
+        raise error.within(path) from None
+
+
+def _block_from(name: str, props: Any) -> BlockSettings:
+    path = f"blocks.{name}"
     roles = tuple(props.view_roles.split(",")) if props.view_roles else None
-    return BlockSettings(
-        type=props.type,
-        marginal=Marginal(**{f: getattr(props, f"marginal_{f}") for f in MARGINAL_FIELDS}),
-        conditional=Conditional(**{f: getattr(props, f"conditional_{f}")
-                                   for f in CONDITIONAL_FIELDS}),
-        change_probability=props.change_probability,
-        view_roles=roles,
-    )
+    marginal = _within(f"{path}.marginal", lambda: Marginal(
+        **{f: _value(props, f"marginal_{f}") for f in MARGINAL_FIELDS}))
+    conditional = _within(f"{path}.conditional", lambda: Conditional(
+        **{f: _value(props, f"conditional_{f}") for f in CONDITIONAL_FIELDS}))
+    return _within(path, lambda: BlockSettings(
+        type=props.type, marginal=marginal, conditional=conditional,
+        change_probability=_value(props, "change_probability"), view_roles=roles))
+
+
+def _edge_from(props: Any) -> CausalEdge:
+    return CausalEdge(props.parent, props.child, _value(props, "strength"))
 
 
 def settings_from_props(props: Any) -> DatasetSettings:
     """The dataset the properties describe; SettingsError (naming the setting) if invalid."""
-    return DatasetSettings(
-        name=props.name or "custom",
-        description=props.description,
-        n_pairs=props.n_pairs,
-        seed=props.seed,
-        blocks={name: _block_from(getattr(props, name)) for name in BLOCK_NAMES},
-        causal_edges=tuple(CausalEdge(e.parent, e.child, e.strength) for e in props.edges),
-        scene=SceneSettings(**{s.name: getattr(props.scene_options, s.name) for s in SCENE_SPECS}),
-        render=RenderSettings(**{s.name: getattr(props.render, s.name) for s in RENDER_SPECS}),
-    )
+    blocks = {name: _block_from(name, getattr(props, name)) for name in BLOCK_NAMES}
+    edges = tuple(_within(f"causal_edges[{i}]", functools.partial(_edge_from, edge))
+                  for i, edge in enumerate(props.edges))
+    scene = _within("scene", lambda: SceneSettings(
+        **{s.name: _value(props.scene_options, s.name) for s in SCENE_SPECS}))
+    render = _within("render", lambda: RenderSettings(
+        **{s.name: _value(props.render, s.name) for s in RENDER_SPECS}))
+    return DatasetSettings(name=props.name or "custom", description=props.description,
+                           n_pairs=props.n_pairs, seed=props.seed, blocks=blocks,
+                           causal_edges=edges, scene=scene, render=render)
 
 
 def run_options_from_props(props: Any) -> RunOptions:

@@ -28,11 +28,12 @@ def draw_error(layout: Any, text: str) -> None:
     """A red, wrapped message."""
     box = layout.box()
     box.alert = True
-    words, line = text.split(), ""
-    for word in words:
-        if len(line) + len(word) > 38:
-            box.label(text=line, icon="ERROR" if not box.children else "NONE")
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + len(word) > 38:
+            lines.append(line)
             line = ""
         line = f"{line} {word}".strip()
-    if line:
-        box.label(text=line)
+    lines.append(line)
+    for k, line in enumerate(lines):
+        box.label(text=line, icon="ERROR" if k == 0 else "NONE")

@@ -1,0 +1,143 @@
+"""The UI in the real Blender (bpy wheel, background): properties mirror the settings, every
+panel draws for every preset using only properties and operators that exist, and Render
+Dataset is disabled while the settings are invalid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_blender
+
+pytestmark = pytest.mark.blender
+
+UI_CHECKS = """
+import json, sys, types
+import bpy
+import identbox
+from identbox.presets import load_preset, preset_names
+from identbox.settings import DatasetSettings
+from identbox.ui_settings import settings_from_props, settings_to_props
+from identbox import panels
+
+identbox.register()
+props = bpy.context.scene.identbox
+result = {"defaults_equal": settings_from_props(props) == DatasetSettings(), "presets": {},
+          "problems": []}
+
+LAYOUT_FUNCTIONS = set(bpy.types.UILayout.bl_rna.functions.keys())
+LAYOUT_PROPERTIES = set(bpy.types.UILayout.bl_rna.properties.keys())
+problems = result["problems"]
+calls = []
+
+
+class OperatorProps:
+    def __init__(self, idname):
+        module, name = idname.split(".")
+        self._rna = getattr(getattr(bpy.ops, module), name).get_rna_type()
+    def __setattr__(self, key, value):
+        if key != "_rna" and key not in self._rna.properties:
+            problems.append(f"operator property {key} does not exist")
+        object.__setattr__(self, key, value)
+
+
+class Layout:
+    # Records calls; every method and attribute must exist on the real UILayout.
+    def __init__(self, parent=None):
+        object.__setattr__(self, "state", dict(parent.state) if parent else {"enabled": True})
+    def __setattr__(self, key, value):
+        if key not in LAYOUT_PROPERTIES:
+            problems.append(f"UILayout has no attribute {key}")
+        self.state[key] = value
+    def __getattr__(self, name):
+        if name not in LAYOUT_FUNCTIONS:
+            problems.append(f"UILayout has no function {name}")
+        def call(*args, **kwargs):
+            calls.append((name, args, kwargs, dict(self.state)))
+            if name in ("row", "column", "box", "split", "column_flow", "grid_flow"):
+                return Layout(self)
+            if name == "prop" and args[1] not in args[0].bl_rna.properties:
+                problems.append(f"{type(args[0]).__name__} has no property {args[1]}")
+            if name == "operator":
+                try:
+                    return OperatorProps(args[0])
+                except (AttributeError, KeyError):
+                    problems.append(f"no operator {args[0]}")
+            if name == "menu" and not hasattr(bpy.types, args[0]):
+                problems.append(f"no menu {args[0]}")
+            if name == "template_list":
+                for data, prop in ((args[2], args[3]), (args[4], args[5])):
+                    if prop not in data.bl_rna.properties:
+                        problems.append(f"template_list: no property {prop}")
+            return None
+        return call
+
+
+def draw_everything():
+    context = types.SimpleNamespace(scene=bpy.context.scene)
+    for cls in panels.classes:
+        for method in ("draw", "draw_header_preset"):
+            if hasattr(cls, method) and cls.__name__.startswith("IDENTBOX_PT"):
+                getattr(cls, method)(types.SimpleNamespace(layout=Layout()), context)
+    for edge in props.edges:
+        panels.IDENTBOX_UL_edges.draw_item(None, context, Layout(), props, edge, 0, props,
+                                           "active_edge", 0, 0)
+
+
+for name in preset_names():
+    bpy.ops.identbox.load_preset(name=name)
+    result["presets"][name] = settings_from_props(props) == load_preset(name)
+    for running in (False, True):
+        props.progress.running = running
+        calls.clear()
+        draw_everything()
+    props.progress.running = False
+
+# Invalid settings: the error is shown and Render Dataset is disabled.
+props.positions.marginal_low = 0.5
+props.positions.marginal_high = 0.2
+calls.clear()
+draw_everything()
+render_rows = [c for c in calls if c[0] == "operator" and c[1][0] == "identbox.render_dataset"]
+result["render_enabled_when_invalid"] = [c[3]["enabled"] for c in render_rows]
+result["error_labels"] = [c[2].get("text") for c in calls
+                          if c[0] == "label" and c[3].get("alert")]
+props.positions.marginal_low = -1.0
+calls.clear()
+draw_everything()
+result["render_enabled_when_valid"] = [c[3]["enabled"] for c in calls
+                                       if c[0] == "operator"
+                                       and c[1][0] == "identbox.render_dataset"]
+
+# Round trip of every setting through the real properties.
+custom = DatasetSettings.from_dict({
+    "name": "custom", "n_pairs": 77, "seed": 9,
+    "blocks": {"positions": {"type": "view_specific",
+                             "view_roles": ["pos_x", "pos_y", "pos_z"]},
+               "hues": {"type": "style", "change_probability": 0.25,
+                        "marginal": {"kind": "normal", "std": 0.5},
+                        "conditional": {"kind": "uniform", "half_width": 0.3}}},
+    "causal_edges": [{"parent": "hue_spot", "child": "hue_object", "strength": 0.4}],
+    "scene": {"hue_mapping": "legacy", "view1_material": "Crystal"},
+    "render": {"resolution": 96, "samples": 7, "file_format": "JPEG", "jpeg_quality": 80}})
+settings_to_props(custom, props)
+result["custom_round_trip"] = settings_from_props(props) == custom
+identbox.unregister()
+result["unregistered"] = not hasattr(bpy.types.Scene, "identbox")
+identbox.register()
+result["registered_again"] = hasattr(bpy.context.scene, "identbox")
+identbox.unregister()
+report(result)
+"""
+
+
+def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
+    r = run_blender(UI_CHECKS, tmp_path)
+    assert r["problems"] == []
+    assert r["defaults_equal"], "the properties' defaults are not DatasetSettings()"
+    assert r["presets"] and all(r["presets"].values()), r["presets"]
+    assert r["custom_round_trip"]
+    assert r["render_enabled_when_invalid"] == [False]
+    assert r["render_enabled_when_valid"] == [True]
+    assert any("marginal.low" in (text or "") for text in r["error_labels"]), r["error_labels"]
+    assert r["unregistered"] and r["registered_again"]
