@@ -74,6 +74,17 @@ def run_options_from_props(props: Any) -> RunOptions:
                       n_batches=props.n_batches)
 
 
+RUN_FIELDS = ("directory", "device", "batch_index", "n_batches")
+
+
+def carry_props(source: Any, target: Any) -> None:
+    """Copy the panel's settings and this run's fields from one scene's properties to
+    another's (the IdentBox scene's, when the window switches to it)."""
+    settings_to_props(settings_from_props(source), target)
+    for name in RUN_FIELDS:
+        setattr(target, name, getattr(source, name))
+
+
 def settings_to_props(settings: DatasetSettings, props: Any) -> None:
     """Show a settings object (a preset, a manifest) in the properties."""
     props.name = settings.name

@@ -32,7 +32,7 @@ class IDENTBOX_OT_preview_sample(bpy.types.Operator):
         view = int(props.preview_view) if self.view == 0 else self.view
         try:
             settings = settings_from_props(props)
-            show_sample(context, settings, index, view)
+            show_sample(context, settings, index, view, props)
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}

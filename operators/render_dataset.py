@@ -11,8 +11,8 @@ import bpy
 from ..errors import DatasetError, SettingsError
 from ..headless import render_in_process
 from ..render_loop import Progress, RenderJob
+from ..scene.preview import show_scene
 from ..scene.renderer import BlenderPairRenderer
-from ..ui_settings import settings_to_props
 from .job_properties import RenderJobProperties, scene_props
 
 if TYPE_CHECKING:
@@ -82,11 +82,7 @@ class IDENTBOX_OT_render_dataset(RenderJobProperties, bpy.types.Operator):
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
         scene = self._renderer.handles.scene
-        window = context.window
-        if window is not None and window.scene != scene:  # show the pairs as they render
-            settings_to_props(settings, scene.identbox)
-            scene.identbox.directory = str(out)
-            window.scene = scene
+        show_scene(context, self._renderer.handles, scene_props(context))  # pairs as they render
         props = scene.identbox
         self._progress = props.progress
         self._progress.running = True
@@ -95,7 +91,7 @@ class IDENTBOX_OT_render_dataset(RenderJobProperties, bpy.types.Operator):
         show_progress(self._progress, self._job.progress(), "Rendering")
         wm = context.window_manager
         assert wm is not None
-        self._timer = wm.event_timer_add(TICK_SECONDS, window=window)
+        self._timer = wm.event_timer_add(TICK_SECONDS, window=context.window)
         wm.modal_handler_add(self)
         wm.progress_begin(0, max(1, self._job.progress().total))
         return {"RUNNING_MODAL"}
@@ -105,13 +101,13 @@ class IDENTBOX_OT_render_dataset(RenderJobProperties, bpy.types.Operator):
         if event.type == "ESC":
             self._progress.cancel_requested = True
             return {"RUNNING_MODAL"}
-        if event.type != "TIMER" or event.timer != self._timer:  # type: ignore[attr-defined]
+        if event.type != "TIMER":
             return {"PASS_THROUGH"}
         if self._progress.cancel_requested or self._job.finished:
             return self._finish(context)
         try:
             self._job.render_next(self._renderer)
-        except (RuntimeError, OSError) as error:
+        except Exception as error:  # never leave the panel stuck in "running"
             self.report({"ERROR"}, str(error))
             return self._finish(context, failed=str(error))
         progress = self._job.progress()

@@ -1,5 +1,6 @@
 """The IdentBox sidebar tab: the Dataset panel and its sub-panels, one concern each."""
 
+import time
 from typing import Any
 
 import bpy
@@ -8,6 +9,8 @@ from ..model.constants import MATERIALS
 from ..sampling.factors import BLOCK_NAMES
 from ..settings import DatasetSettings
 from .base import IdentBoxPanel, draw_error, settings_error
+
+LAST_DRAW = 0.0  # when the Dataset panel was last drawn (a GUI test checks the tab is open)
 
 
 def _props(context: Any) -> Any:
@@ -28,6 +31,8 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
         row.operator("identbox.add_preset", text="", icon="ADD")
 
     def draw(self, context: bpy.types.Context) -> None:
+        global LAST_DRAW
+        LAST_DRAW = time.time()
         layout = self.layout
         assert layout is not None
         props = _props(context)

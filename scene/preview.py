@@ -13,7 +13,7 @@ from ..errors import SettingsError
 from ..model.pose import scene_state
 from ..sampling.sampler import LatentPairs, sample_latents
 from ..settings import DatasetSettings
-from ..ui_settings import settings_from_props, settings_to_props
+from ..ui_settings import carry_props, settings_from_props
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
 from .render_setup import configure_render
@@ -50,9 +50,26 @@ def identbox_scene(settings: DatasetSettings) -> SceneHandles:
     return handles
 
 
-def show_sample(context: Any, settings: DatasetSettings, index: int, view: int) -> SceneHandles:
-    """Apply sample `index`, view 1 or 2, to the IdentBox scene and show that scene through its
-    camera in the window; the render settings are applied too, so a render matches."""
+def show_scene(context: Any, handles: SceneHandles, source_props: Any) -> None:
+    """Show the IdentBox scene in the window, through its camera, with the panel's settings
+    carried over from the scene they were edited in."""
+    window = getattr(context, "window", None)
+    if window is not None and window.scene != handles.scene:
+        carry_props(source_props, handles.scene.identbox)
+        window.scene = handles.scene
+    screen = getattr(context, "screen", None)
+    for area in screen.areas if screen is not None else ():
+        if area.type == "VIEW_3D":
+            space = area.spaces.active
+            space.region_3d.view_perspective = "CAMERA"
+            space.shading.color_type = "OBJECT"  # solid view in the objects' hue colours
+            area.tag_redraw()
+
+
+def show_sample(context: Any, settings: DatasetSettings, index: int, view: int,
+                source_props: Any) -> SceneHandles:
+    """Apply sample `index`, view 1 or 2, to the IdentBox scene and show it (show_scene); the
+    render settings are applied too, so a render matches what the viewport shows."""
     if not 0 <= index < settings.n_pairs:
         raise SettingsError("sample_index", index, f"an integer in [0, {settings.n_pairs - 1}]")
     pairs = cached_latents(settings)
@@ -61,15 +78,7 @@ def show_sample(context: Any, settings: DatasetSettings, index: int, view: int) 
     row = (pairs.latents1 if view == 1 else pairs.latents2)[index]
     state = scene_state(row, handles.object_size, settings.scene.hue_mapping)
     apply_state(handles, state, settings.scene.material(view))
-    window = getattr(context, "window", None)
-    if window is not None and window.scene != handles.scene:
-        settings_to_props(settings, handles.scene.identbox)  # the settings travel along
-        window.scene = handles.scene
-    screen = getattr(context, "screen", None)
-    for area in screen.areas if screen is not None else ():
-        if area.type == "VIEW_3D":
-            area.spaces.active.region_3d.view_perspective = "CAMERA"
-            area.tag_redraw()
+    show_scene(context, handles, source_props)
     return handles
 
 
@@ -78,7 +87,7 @@ def preview_from_ui(context: Any, props: Any) -> str | None:
     try:
         settings = settings_from_props(props)
         show_sample(context, settings, min(props.sample_index, settings.n_pairs - 1),
-                    int(props.preview_view))
+                    int(props.preview_view), props)
     except SettingsError as error:
         return str(error)
     return None

@@ -1,0 +1,180 @@
+"""Drives Blender's real window (run inside Blender: blender --python driver.py -- OUT N).
+
+Steps run one per timer tick, like a person at the UI: open the IdentBox tab, load a preset
+through the panel's properties, press Render Dataset (INVOKE_DEFAULT, the modal path), take
+screenshots while it renders, then a second run that is cancelled and resumed. Results go to
+OUT/result.json; the test asserts on them.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import traceback
+
+import addon_utils
+import bpy
+
+OUT = sys.argv[sys.argv.index("--") + 1]
+RESULT = {"steps": [], "errors": []}
+STATE = {"tab_tries": 0}
+
+
+def log(step):
+    RESULT["steps"].append(step)
+    print("GUI-DRIVER:", step, flush=True)
+
+
+def window_and_area():
+    window = bpy.context.window_manager.windows[0]
+    area = max((a for a in window.screen.areas if a.type == "VIEW_3D"),
+               key=lambda a: a.width * a.height)
+    return window, area
+
+
+def override():
+    window, area = window_and_area()
+    region = next(r for r in area.regions if r.type == "WINDOW")
+    return bpy.context.temp_override(window=window, area=area, region=region,
+                                     screen=window.screen)
+
+
+def screenshot(name):
+    path = os.path.join(OUT, name)
+    with override():
+        bpy.ops.screen.screenshot(filepath=path)
+    log(f"screenshot {name}")
+
+
+def props():
+    return bpy.context.window_manager.windows[0].scene.identbox
+
+
+def panel_drawn_since(moment):
+    from identbox.panels import dataset  # the legacy add-on's module
+    return getattr(dataset, "LAST_DRAW", 0.0) > moment
+
+
+def xdotool(*args):
+    subprocess.run(["xdotool", *args], check=True, env=dict(os.environ))
+
+
+def steps():
+    window, area = window_and_area()
+    xdotool("mousemove", "5", str(window.height - 5), "click", "1")  # close the splash screen
+    yield 0.5
+    area.spaces.active.show_region_ui = True
+    for a in window.screen.areas:
+        a.tag_redraw()
+    yield 1.0
+    # Open the IdentBox tab as a user does: click down the sidebar's column of tabs until the
+    # IdentBox panel draws.
+    sidebar = next(r for r in area.regions if r.type == "UI")
+    x = sidebar.x + sidebar.width - 8
+    top = window.height - (sidebar.y + sidebar.height)
+    for y in range(top + 10, top + min(sidebar.height, 600), 12):
+        moment = time.time()
+        xdotool("mousemove", str(x), str(y), "click", "1")
+        STATE["tab_tries"] += 1
+        yield 0.3
+        if panel_drawn_since(moment):
+            break
+    moment = time.time()
+    for a in window.screen.areas:
+        a.tag_redraw()
+    yield 0.5
+    RESULT["tab_open"] = panel_drawn_since(moment)
+    # Widen the sidebar by dragging its edge, as a user would, so the panel reads well.
+    edge = sidebar.x + 2
+    middle = window.height - (sidebar.y + sidebar.height // 2)
+    xdotool("mousemove", str(edge), str(middle), "sleep", "0.2", "mousedown", "1", "sleep", "0.2",
+            "mousemove_relative", "--", "-40", "0", "sleep", "0.1",
+            "mousemove_relative", "--", "-80", "0", "sleep", "0.2", "mouseup", "1")
+    yield 0.5
+    log(f"IdentBox tab open after {STATE['tab_tries']} clicks: {RESULT['tab_open']}")
+    screenshot("panel.png")
+
+    # Settings through the panel's properties.
+    with override():
+        bpy.ops.identbox.load_preset(name="rotations_hues_positions")
+    p = props()
+    p.n_pairs = 12
+    p.render.resolution = 96
+    p.render.samples = 16
+    p.directory = os.path.join(OUT, "run1")
+    with override():
+        bpy.ops.identbox.preview_sample(index=3, view=2)
+    yield 0.5
+    RESULT["scene_after_preview"] = bpy.context.window_manager.windows[0].scene.name
+    screenshot("preview.png")
+
+    # Render Dataset, the modal way.
+    with override():
+        started = bpy.ops.identbox.render_dataset("INVOKE_DEFAULT")
+    RESULT["invoke"] = sorted(started)
+    log(f"render invoked: {started}")
+    shot = False
+    deadline = time.time() + 120
+    while props().progress.running and time.time() < deadline:
+        if not shot and props().progress.done >= 3:
+            screenshot("rendering.png")
+            RESULT["mid_run"] = {"done": props().progress.done, "total": props().progress.total,
+                                 "running": props().progress.running}
+            shot = True
+        yield 0.05
+    RESULT["run1"] = {"message": props().progress.message, "done": props().progress.done,
+                      "total": props().progress.total}
+    log(f"run 1 finished: {RESULT['run1']}")
+    screenshot("finished.png")
+
+    # Second run: press Cancel part-way, then resume.
+    p = props()
+    p.n_pairs = 40
+    p.directory = os.path.join(OUT, "run2")
+    with override():
+        bpy.ops.identbox.render_dataset("INVOKE_DEFAULT")
+    while props().progress.running and props().progress.done < 3:
+        yield 0.02
+    with override():
+        bpy.ops.identbox.cancel_render()
+    while props().progress.running:
+        yield 0.05
+    RESULT["cancelled"] = {"done": props().progress.done, "total": props().progress.total,
+                           "message": props().progress.message}
+    log(f"cancelled: {RESULT['cancelled']}")
+    with override():
+        bpy.ops.identbox.render_dataset("INVOKE_DEFAULT")
+    while props().progress.running:
+        yield 0.05
+    RESULT["resumed"] = {"done": props().progress.done, "total": props().progress.total,
+                         "message": props().progress.message}
+    log(f"resumed: {RESULT['resumed']}")
+
+
+def finish():
+    with open(os.path.join(OUT, "result.json"), "w") as handle:
+        json.dump(RESULT, handle, indent=2)
+    bpy.ops.wm.quit_blender()
+
+
+def main():
+    RESULT["blender"] = bpy.app.version_string
+    addon_utils.enable("identbox", default_set=True)
+    RESULT["enabled"] = addon_utils.check("identbox")[1]
+    iterator = steps()
+
+    def tick():
+        try:
+            return next(iterator)
+        except StopIteration:
+            finish()
+        except Exception:
+            RESULT["errors"].append(traceback.format_exc())
+            finish()
+        return None
+
+    bpy.app.timers.register(tick, first_interval=1.0)
+
+
+main()

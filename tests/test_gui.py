@@ -1,0 +1,110 @@
+"""The add-on in a real Blender window (Debian's Blender 3.4 under Xvfb, installed as a legacy
+add-on from the extension zip): open the tab, set a preset through the properties, render
+with the modal operator, screenshot mid-run, cancel and resume. Screenshots are kept in
+test-artifacts/gui/."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import REPO, _apt_install
+from image_checks import load_rgba
+
+from identbox.dataset import read_manifest, settings_from_manifest
+from identbox.dataset.writer import holds_dataset
+
+pytestmark = pytest.mark.blender
+ARTIFACTS = REPO / "test-artifacts" / "gui"
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[str]:
+    """A virtual screen (Xvfb), started here and stopped after; installs Xvfb and xdotool."""
+    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
+        _apt_install("xvfb", "xdotool")
+    number = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1600x1000x24"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while not Path(f"/tmp/.X11-unix/X{number}").exists():
+        assert server.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
+        time.sleep(0.1)
+    yield f":{number}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def gui_run(tmp_path_factory: pytest.TempPathFactory, extension_zip: Path,
+            debian_blender: str, display: str) -> tuple[dict, Path]:
+    root = tmp_path_factory.mktemp("gui")
+    addon = root / "user" / "scripts" / "addons" / "identbox"
+    zipfile.ZipFile(extension_zip).extractall(addon)  # the same files, as a legacy add-on
+    out = root / "out"
+    out.mkdir()
+    env = dict(os.environ, DISPLAY=display, BLENDER_USER_SCRIPTS=str(root / "user" / "scripts"))
+    proc = subprocess.run([debian_blender, "--factory-startup", "--python",
+                           str(REPO / "tests" / "gui" / "driver.py"), "--", str(out)],
+                          env=env, capture_output=True, text=True, timeout=600, cwd=root)
+    result_file = out / "result.json"
+    assert result_file.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for shot in out.glob("*.png"):
+        shutil.copy(shot, ARTIFACTS / shot.name)
+    return json.loads(result_file.read_text()), out
+
+
+def complete(root: Path, n_pairs: int) -> bool:
+    settings = settings_from_manifest(read_manifest(root / "manifest.json"))
+    names = [f"{i:06d}.png" for i in range(n_pairs)]
+    images_ok = all(sorted(os.listdir(root / "samples" / v)) == names for v in ("m1", "m2"))
+    return settings.n_pairs == n_pairs and holds_dataset(root, settings) and images_ok
+
+
+def test_the_addon_runs_in_a_real_window(gui_run: tuple[dict, Path]) -> None:
+    result, _ = gui_run
+    assert result["errors"] == []
+    assert result["blender"].startswith("3.4") and result["enabled"]
+    assert result["tab_open"], "the IdentBox tab did not open"
+    assert result["scene_after_preview"] == "IdentBox"
+
+
+def test_modal_render_shows_progress_and_completes(gui_run: tuple[dict, Path]) -> None:
+    result, out = gui_run
+    assert result["invoke"] == ["RUNNING_MODAL"]  # the real modal path, not execute()
+    mid = result["mid_run"]
+    assert mid["running"] and 3 <= mid["done"] < mid["total"] == 12
+    assert result["run1"]["done"] == 12 and result["run1"]["message"].startswith("Done")
+    assert complete(out / "run1", 12)
+    settings = settings_from_manifest(read_manifest(out / "run1" / "manifest.json"))
+    assert settings.name == "rotations_hues_positions"  # set through the panel's properties
+    assert settings.render.resolution == 96
+    image = load_rgba(out / "run1" / "samples" / "m2" / "000005.png")
+    assert image.shape == (96, 96, 4) and image[..., :3].std() > 1
+
+
+def test_cancel_stops_early_and_render_resumes(gui_run: tuple[dict, Path]) -> None:
+    result, out = gui_run
+    cancelled = result["cancelled"]
+    assert 3 <= cancelled["done"] < cancelled["total"] == 40
+    assert "Stopped" in cancelled["message"]
+    assert result["resumed"]["done"] == 40
+    assert complete(out / "run2", 40)
+    assert not list((out / "run2").rglob("*.tmp"))
+
+
+def test_screenshots_show_the_window(gui_run: tuple[dict, Path]) -> None:
+    _, out = gui_run
+    for name in ("panel.png", "preview.png", "rendering.png", "finished.png"):
+        image = load_rgba(out / name)
+        assert image.shape[:2] == (1000, 1600), name
+        assert np.unique(image[..., :3].reshape(-1, 3), axis=0).shape[0] > 100, name
