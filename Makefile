@@ -48,6 +48,8 @@ extension: $(VENV)/.ready
 	mkdir -p dist
 	$(VENV)/bin/python $$(ls $(VENV)/lib/python3*/site-packages/bpy/*/scripts/addons_core/bl_pkg/cli/blender_ext.py | head -n 1) \
 		build --source-dir . --output-dir dist
+	$(VENV)/bin/python .ci/legacy_zip.py \
+		dist/identbox-$$($(VENV)/bin/python -c "import identbox; print(identbox.__version__)").zip
 
 clean:
 	rm -rf $(VENV) $(TYPING) dist build *.egg-info .pytest_cache .mypy_cache .ruff_cache

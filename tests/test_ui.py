@@ -122,6 +122,26 @@ custom = DatasetSettings.from_dict({
     "render": {"resolution": 96, "samples": 7, "file_format": "JPEG", "jpeg_quality": 80}})
 settings_to_props(custom, props)
 result["custom_round_trip"] = settings_from_props(props) == custom
+
+# User presets: saved as JSON in Blender's user presets folder, listed, loaded, removed.
+from identbox.operators.presets import user_presets
+bpy.ops.identbox.add_preset(name="my preset")
+result["user_presets"] = sorted(user_presets())
+settings_to_props(DatasetSettings(), props)
+bpy.ops.identbox.load_preset(name="my_preset")
+result["user_preset_round_trip"] = settings_from_props(props) == custom.replace(name="my_preset")
+bpy.ops.identbox.remove_preset(name="my_preset")
+result["user_presets_after_remove"] = sorted(user_presets())
+
+# The preview slider puts that sample into the IdentBox scene.
+from identbox.model.pose import scene_state
+from identbox.sampling import sample_latents
+props.sample_index = 5
+props.preview_view = "2"
+teapot = bpy.data.scenes["IdentBox"].objects["IdentBox Teapot"]
+expected = scene_state(sample_latents(custom.replace(name="my_preset")).latents2[5], 4.44)
+result["preview_location"] = [list(teapot.location), list(expected.object_location)]
+result["preview_material"] = teapot.data.materials[0].name
 identbox.unregister()
 result["unregistered"] = not hasattr(bpy.types.Scene, "identbox")
 identbox.register()
@@ -141,3 +161,8 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["render_enabled_when_valid"] == [True]
     assert any("marginal.low" in (text or "") for text in r["error_labels"]), r["error_labels"]
     assert r["unregistered"] and r["registered_again"]
+    assert r["user_presets"] == ["my_preset"] and r["user_presets_after_remove"] == []
+    assert r["user_preset_round_trip"]
+    seen, expected = r["preview_location"]
+    assert seen == pytest.approx(expected, abs=1e-3)
+    assert r["preview_material"] == "IdentBox Rubber"  # view 2 of the custom settings

@@ -16,7 +16,7 @@ import traceback
 import addon_utils
 import bpy
 
-OUT = sys.argv[sys.argv.index("--") + 1]
+OUT, ADDON_ZIP = sys.argv[sys.argv.index("--") + 1:][:2]
 RESULT = {"steps": [], "errors": []}
 STATE = {"tab_tries": 0}
 
@@ -160,6 +160,7 @@ def finish():
 
 def main():
     RESULT["blender"] = bpy.app.version_string
+    RESULT["installed"] = sorted(bpy.ops.preferences.addon_install(filepath=ADDON_ZIP))
     addon_utils.enable("identbox", default_set=True)
     RESULT["enabled"] = addon_utils.check("identbox")[1]
     iterator = steps()
