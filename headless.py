@@ -12,9 +12,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
+from .cube_loop import CubeJob
+from .cube_settings import CubeSettings
 from .errors import SettingsError
-from .render_loop import Progress, RenderJob
+from .render_loop import ImageJob, Progress, RenderJob
 from .render_settings import RunOptions
 from .settings import DatasetSettings
 
@@ -92,16 +95,31 @@ def quiet_stdout() -> Iterator[None]:
 class ThrottledPrinter:
     """Prints progress lines at most every `interval` seconds, and always the last one."""
 
-    def __init__(self, write: Callable[[str], None], interval: float = 2.0) -> None:
+    def __init__(self, write: Callable[[str], None], interval: float = 2.0,
+                 unit: str = "pairs") -> None:
         self.write = write
         self.interval = interval
+        self.unit = unit
         self.last = 0.0
 
     def __call__(self, progress: Progress) -> None:
         now = time.monotonic()
         if progress.done == progress.total or now - self.last >= self.interval:
             self.last = now
-            self.write(f"render: {progress.line()}")
+            self.write(f"render: {progress.line(self.unit)}")
+
+
+def run_quietly(job: ImageJob, renderer: Any, log: Callable[[str], None],
+                unit: str) -> Progress:
+    """Run a job with throttled progress lines and Blender's own prints silenced."""
+    with quiet_stdout():
+        progress = job.run(renderer, on_progress=ThrottledPrinter(log, unit=unit))
+    if progress.rendered:
+        seconds = renderer.render_seconds
+        overhead = progress.elapsed / seconds if seconds else 0.0
+        log(f"render: drew {progress.rendered} {unit} in {progress.elapsed:.1f} s "
+            f"({progress.pairs_per_second:.2f} {unit}/s; loop/Cycles time {overhead:.2f})")
+    return progress
 
 
 def render_in_process(settings: DatasetSettings, out: Path, options: RunOptions,
@@ -116,11 +134,18 @@ def render_in_process(settings: DatasetSettings, out: Path, options: RunOptions,
     log(f"render: {settings.name}, shard {options.batch_index + 1}/{options.n_batches}: "
         f"{first.total} pairs, {first.done} already done, {settings.render.resolution} px, "
         f"{settings.render.samples} samples, into {out}")
-    printer = ThrottledPrinter(log)
-    with quiet_stdout():
-        progress = job.run(renderer, on_progress=printer)
-    if progress.rendered:
-        overhead = progress.elapsed / renderer.render_seconds if renderer.render_seconds else 0.0
-        log(f"render: drew {progress.rendered} pairs in {progress.elapsed:.1f} s "
-            f"({progress.pairs_per_second:.2f} pairs/s; loop/Cycles time {overhead:.2f})")
-    return progress
+    return run_quietly(job, renderer, log, "pairs")
+
+
+def render_cube_in_process(settings: CubeSettings, out: Path, options: RunOptions,
+                           log: Callable[[str], None]) -> Progress:
+    """Build the cube scene, write the labels, then render this shard's pending frames."""
+    from .scene.cube import CubeRenderer
+
+    renderer = CubeRenderer(settings, options.device, log=log)
+    job = CubeJob(settings, out, options)
+    first = job.progress()
+    log(f"render: cube, shard {options.batch_index + 1}/{options.n_batches}: {first.total} "
+        f"frames, {first.done} already done, sizes {', '.join(map(str, settings.sizes))}, "
+        f"into {out}")
+    return run_quietly(job, renderer, log, "frames")

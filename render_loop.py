@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -92,58 +92,58 @@ class Progress:
         """Share of the shard that is done, 0 to 1."""
         return self.done / self.total if self.total else 1.0
 
-    def line(self) -> str:
+    def line(self, unit: str = "pairs") -> str:
         """'12/100 pairs (12.0%), 1.93 pairs/s, ETA 0:00:45'."""
         eta = self.eta_seconds
         eta_text = "--:--" if eta is None else time.strftime("%H:%M:%S", time.gmtime(eta))
-        return (f"{self.done}/{self.total} pairs ({100 * self.fraction:.1f}%), "
-                f"{self.pairs_per_second:.2f} pairs/s, ETA {eta_text}")
+        return (f"{self.done}/{self.total} {unit} ({100 * self.fraction:.1f}%), "
+                f"{self.pairs_per_second:.2f} {unit}/s, ETA {eta_text}")
 
 
 class RenderError(RuntimeError):
     """The renderer did not produce a complete image."""
 
 
-class RenderJob:
-    """One run over one shard of a dataset: latents written, then pairs drawn one by one."""
+class ImageJob:
+    """One run over one shard of indices, each drawn into a fixed set of image files: pending
+    items found once, each image drawn to a temporary name and renamed when whole. Subclasses
+    say which files an index has (`paths`) and how to draw one (`draw`)."""
 
-    def __init__(self, settings: DatasetSettings, root: Path | str,
-                 options: RunOptions | None = None) -> None:
-        self.settings = settings
+    def __init__(self, root: Path | str, indices: range, folders: list[Path]) -> None:
         self.root = Path(root)
-        self.options = options or RunOptions()
-        write_latents(settings, self.root)
-        self.latents = {view: np.load(factors_dir(self.root, f"m{view}") / "latents.npy",
-                                      mmap_mode="r") for view in VIEWS}
-        self.indices = shard_indices(settings.n_pairs, self.options.batch_index,
-                                     self.options.n_batches)
-        for view in VIEWS:
-            samples_dir(self.root, f"m{view}").mkdir(parents=True, exist_ok=True)
+        self.indices = indices
+        self.folders = folders
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
         self._remove_stale_temporaries()
-        self.pending = deque(i for i in self.indices if not self.pair_complete(i))
+        self.pending = deque(i for i in indices if not self.item_complete(i))
         self.rendered = 0
         self.started = time.perf_counter()
 
-    def path(self, view: int, index: int) -> Path:
-        """Final image path of one view of one pair."""
-        return image_path(self.root, view, index, self.settings.render.extension)
+    def paths(self, index: int) -> list[Path]:
+        """The final image files of one index."""
+        raise NotImplementedError
 
-    def pair_complete(self, index: int) -> bool:
-        """Both images of the pair exist and are whole."""
-        return all(is_complete_image(self.path(view, index)) for view in VIEWS)
+    def draw(self, renderer: Any, index: int, which: int, path: Path) -> None:
+        """Draw image number `which` of `paths(index)` into `path`."""
+        raise NotImplementedError
+
+    def item_complete(self, index: int) -> bool:
+        """Every image of the index exists and is whole."""
+        return all(is_complete_image(path) for path in self.paths(index))
 
     def _remove_stale_temporaries(self) -> None:
-        """Temporary images of this shard's pairs left by a killed run (other shards' are kept:
-        they may be drawing right now)."""
+        """Temporary images of this shard's indices left by a killed run (other shards' are
+        kept: they may be drawing right now)."""
         mine = {f"{i:06d}" for i in self.indices}
-        for view in VIEWS:
-            for path in samples_dir(self.root, f"m{view}").glob(".*.tmp"):
+        for folder in self.folders:
+            for path in folder.glob(".*.tmp"):
                 if path.name[1:7] in mine:
                     path.unlink(missing_ok=True)
 
     @property
     def finished(self) -> bool:
-        """No pair of the shard is left to draw."""
+        """No index of the shard is left to draw."""
         return not self.pending
 
     def progress(self) -> Progress:
@@ -152,18 +152,17 @@ class RenderJob:
         return Progress(total - len(self.pending), total, self.rendered,
                         time.perf_counter() - self.started)
 
-    def render_next(self, renderer: ViewRenderer) -> int:
-        """Draw the next pending pair (both views); return its index."""
+    def render_next(self, renderer: Any) -> int:
+        """Draw the next pending index (all its images); return it."""
         if self.rendered == 0:
             self.started = time.perf_counter()
         index = self.pending[0]
-        for view in VIEWS:
-            final = self.path(view, index)
+        for which, final in enumerate(self.paths(index)):
             if is_complete_image(final):
                 continue
             temporary = temporary_path(final)
             try:
-                renderer.render_view(np.asarray(self.latents[view][index]), view, temporary)
+                self.draw(renderer, index, which, temporary)
                 if not is_complete_image(temporary):
                     raise RenderError(f"the renderer wrote no complete image for {final}")
                 os.replace(temporary, final)
@@ -173,11 +172,40 @@ class RenderJob:
         self.rendered += 1
         return index
 
-    def run(self, renderer: ViewRenderer, on_progress: Callable[[Progress], None] | None = None,
+    def run(self, renderer: Any, on_progress: Callable[[Progress], None] | None = None,
             should_stop: Callable[[], bool] | None = None) -> Progress:
-        """Draw every pending pair, or until should_stop() says so (after a whole pair)."""
+        """Draw every pending index, or until should_stop() says so (after a whole index)."""
         while self.pending and not (should_stop and should_stop()):
             self.render_next(renderer)
             if on_progress:
                 on_progress(self.progress())
         return self.progress()
+
+
+class RenderJob(ImageJob):
+    """One shard of a pair dataset: latents written first, then both views of each pair."""
+
+    def __init__(self, settings: DatasetSettings, root: Path | str,
+                 options: RunOptions | None = None) -> None:
+        self.settings = settings
+        self.options = options or RunOptions()
+        root = Path(root)
+        write_latents(settings, root)
+        self.latents = {view: np.load(factors_dir(root, f"m{view}") / "latents.npy",
+                                      mmap_mode="r") for view in VIEWS}
+        indices = shard_indices(settings.n_pairs, self.options.batch_index,
+                                self.options.n_batches)
+        super().__init__(root, indices, [samples_dir(root, f"m{view}") for view in VIEWS])
+
+    def path(self, view: int, index: int) -> Path:
+        """Final image path of one view of one pair."""
+        return image_path(self.root, view, index, self.settings.render.extension)
+
+    def paths(self, index: int) -> list[Path]:
+        """View 1, then view 2."""
+        return [self.path(view, index) for view in VIEWS]
+
+    def draw(self, renderer: ViewRenderer, index: int, which: int, path: Path) -> None:
+        """One view of one pair."""
+        view = VIEWS[which]
+        renderer.render_view(np.asarray(self.latents[view][index]), view, path)

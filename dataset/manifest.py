@@ -51,14 +51,16 @@ def manifest_text(manifest: dict[str, Any]) -> str:
     return json.dumps(manifest, indent=2, sort_keys=True) + "\n"
 
 
-def read_manifest(path: Path) -> dict[str, Any]:
-    """A manifest file's content; DatasetError if it is not an IdentBox manifest."""
+def read_manifest(path: Path, expected_format: str = FORMAT) -> dict[str, Any]:
+    """A manifest file's content; DatasetError if it is not an IdentBox manifest of the
+    expected format (a pair dataset's, unless told otherwise)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise DatasetError(f"{path} is not a readable IdentBox manifest ({error})") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise DatasetError(f"{path} is not an IdentBox manifest (format {FORMAT!r} expected)")
+    if not isinstance(data, dict) or data.get("format") != expected_format:
+        found = data.get("format") if isinstance(data, dict) else None
+        raise DatasetError(f"{path} is a {found!r} manifest; {expected_format!r} expected here")
     return data
 
 

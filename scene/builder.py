@@ -18,8 +18,9 @@ from ..model import constants as c
 from ..model.camera import camera_axes
 from ..model.teapot import teapot_mesh
 from ..render_settings import SceneSettings
-from .materials import TAG, build_materials
+from .materials import OWNER, build_materials
 from .nodes import socket
+from .tags import remove_tagged, tagged
 
 SCENE_NAME = "IdentBox"
 
@@ -38,21 +39,8 @@ class SceneHandles:
     settings: SceneSettings
 
 
-def remove_identbox_data() -> None:
-    """Delete every datablock an earlier build tagged as its own (the IdentBox scene itself is
-    kept and refilled: a window may be showing it, and it carries its settings)."""
-    data = bpy.data
-    collections: tuple[Any, ...] = (data.objects, data.meshes, data.lights, data.cameras,
-                                    data.materials, data.node_groups, data.worlds)
-    for collection in collections:
-        for block in list(collection):
-            if block.get(TAG):
-                collection.remove(block)
-
-
 def _tagged(block: Any) -> Any:
-    block[TAG] = True
-    return block
+    return tagged(block, OWNER)
 
 
 def _add_object(scene: Any, name: str, data: Any) -> Any:
@@ -135,7 +123,7 @@ def _world(scene: Any) -> None:
 
 def build_scene(settings: SceneSettings) -> SceneHandles:
     """Build (or rebuild) the IdentBox scene: camera, lights, teapot, ground, materials."""
-    remove_identbox_data()
+    remove_tagged(OWNER)  # the scene itself is kept: a window may show it, it has settings
     scene = bpy.data.scenes.get(SCENE_NAME) or bpy.data.scenes.new(SCENE_NAME)
     _world(scene)
     materials = build_materials()

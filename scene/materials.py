@@ -12,9 +12,10 @@ from typing import Any
 import bpy
 
 from .nodes import ANISOTROPIC, SHEEN, link, new_group, new_node, set_input, socket
+from .tags import tagged
 
 WHITE = (1.0, 1.0, 1.0, 1.0)
-TAG = "identbox"  # custom property marking the data IdentBox owns (and may delete)
+OWNER = "scene"
 
 
 def _group_io(group: Any) -> tuple[Any, Any]:
@@ -101,8 +102,7 @@ GROUP_BUILDERS = {"MyMetal": _metal_group, "Rubber": _rubber_group, "Crystal": _
 
 
 def _material(name: str, group: Any) -> Any:
-    material = bpy.data.materials.new(f"IdentBox {name}")
-    material[TAG] = True
+    material = tagged(bpy.data.materials.new(f"IdentBox {name}"), OWNER)
     material.use_fake_user = True  # unused in one view, yet kept when the .blend is saved
     material.use_nodes = True
     tree: Any = material.node_tree
@@ -121,6 +121,6 @@ def build_materials() -> dict[str, Any]:
     materials = {}
     for name, build_group in GROUP_BUILDERS.items():
         group = build_group()
-        group[TAG] = True
+        tagged(group, OWNER)
         materials[name] = _material(name, group)
     return materials

@@ -1,0 +1,43 @@
+"""The cube render loop: labels first, then every frame of the shard at every size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .cube_settings import CubeSettings
+from .dataset.cube_writer import LABELS, VISIBLE, write_cube_labels
+from .render_loop import ImageJob, shard_indices
+from .render_settings import RunOptions
+
+
+def cube_image_path(root: Path, size: int, index: int, extension: str) -> Path:
+    """images/<size>/000123.png: numbered from 0, like the label rows."""
+    return root / "images" / str(size) / f"{index:06d}{extension}"
+
+
+class CubeJob(ImageJob):
+    """One shard of a cube dataset."""
+
+    def __init__(self, settings: CubeSettings, root: Path | str,
+                 options: RunOptions | None = None) -> None:
+        self.settings = settings
+        self.options = options or RunOptions()
+        root, frames, _ = write_cube_labels(settings, root)
+        self.labels = np.load(root / LABELS, mmap_mode="r")
+        self.visible = np.load(root / VISIBLE, mmap_mode="r")
+        indices = shard_indices(frames, self.options.batch_index, self.options.n_batches)
+        folders = [root / "images" / str(size) for size in settings.sizes]
+        super().__init__(root, indices, folders)
+
+    def paths(self, index: int) -> list[Path]:
+        """One image per size."""
+        return [cube_image_path(self.root, size, index, self.settings.extension)
+                for size in self.settings.sizes]
+
+    def draw(self, renderer: Any, index: int, which: int, path: Path) -> None:
+        """The frame at one size."""
+        renderer.render_frame(np.asarray(self.labels[index, :, :3]),
+                              np.asarray(self.visible[index]), self.settings.sizes[which], path)
