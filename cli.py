@@ -12,6 +12,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from .cube_settings import (
+    CUBE_FORMAT,
+    CUBE_JPEG_QUALITY,
+    CUBE_SAMPLES,
+    CUBE_SEED,
+    DEFAULT_SIZES,
+    RANDOM_FRAMES,
+    STEP,
+    CubeSettings,
+)
 from .errors import DatasetError, SettingsError
 from .render_settings import (
     ADAPTIVE_THRESHOLD,
@@ -46,6 +56,9 @@ with a seed, and stored in the published 3DIdentBox layout:
 EPILOG = """\
 examples:
   python -m identbox presets
+  python -m identbox render --preset hues_positions_rotations --n-pairs 8 --out data/demo
+  python -m identbox cube --step 0.3 --sizes 32 64 --out data/cube
+  python -m identbox validate data/cube
   python -m identbox sample --preset hues_positions_rotations --n-pairs 1000 --seed 0 --out data/hpr
   python -m identbox sample --preset my_settings.json --out data/custom
 
@@ -87,6 +100,10 @@ def _add_render_arguments(parser: argparse.ArgumentParser) -> None:
     for choice in (DENOISER, FILE_FORMAT):
         render.add_argument(f"--{choice.name.replace('_', '-')}", choices=choice.options,
                             help=choice.description)
+    _add_run_arguments(parser)
+
+
+def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
     run = parser.add_argument_group("this run (not part of the dataset)")
     run.add_argument("--device", choices=DEVICE.options, default=DEVICE.default,
                      help=DEVICE.description)
@@ -121,6 +138,36 @@ def _build_parser() -> argparse.ArgumentParser:
                     "(--batch-index/--n-batches) can run in any order, in any processes.")
     _add_dataset_arguments(render)
     _add_render_arguments(render)
+
+    cube = commands.add_parser(
+        "cube", help="render the cLPR cube for a grid (or a random sample) of rotations",
+        description="Render the coloured cube of cLPR for every rotation of "
+                    "numpy.arange(0, 6.3, STEP) per axis (x outermost), or for random "
+                    "rotations, at each size; labels in cLPR's layout (frames, 8, 6). "
+                    "Images and label rows are numbered from 0. Resumable and shardable.")
+    cube.add_argument("--step", type=float, default=STEP.default, metavar="RAD",
+                      help=f"{STEP.description} ({STEP.range_text()}; default {STEP.default})")
+    cube.add_argument("--random-frames", type=int, default=0, metavar="N",
+                      help=RANDOM_FRAMES.description)
+    cube.add_argument("--seed", type=int, default=0, metavar="S", help=CUBE_SEED.description)
+    cube.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES), metavar="PX",
+                      help="image sizes, each rendered (default: 32 64 128 256)")
+    cube.add_argument("--file-format", choices=CUBE_FORMAT.options, default="PNG",
+                      help=CUBE_FORMAT.description)
+    cube.add_argument("--jpeg-quality", type=int, default=100, metavar="Q",
+                      help=CUBE_JPEG_QUALITY.description)
+    cube.add_argument("--samples", type=int, default=1, metavar="N",
+                      help=CUBE_SAMPLES.description)
+    cube.add_argument("--out", required=True, metavar="DIR", help="dataset folder to write")
+    _add_run_arguments(cube)
+
+    validate = commands.add_parser(
+        "validate", help="check a dataset's files, labels and images; exit 1 on a failure",
+        description="Check a cube dataset: label geometry, files, and a sample of images.")
+    validate.add_argument("root", metavar="DIR", help="dataset folder")
+    validate.add_argument("--sample", type=int, default=50, metavar="N",
+                          help="frames whose image colours are checked (default 50)")
+    validate.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
 
@@ -171,10 +218,10 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _render(args: argparse.Namespace, argv: Sequence[str]) -> int:
+def _run(args: argparse.Namespace, argv: Sequence[str], settings: object, unit: str) -> int:
+    """Render in this process, or in a Blender child with the same arguments."""
     from . import headless
 
-    settings = _settings(args)
     options = RunOptions(device=args.device, batch_index=args.batch_index,
                          n_batches=args.n_batches)
     if args.blender or not headless.bpy_importable():
@@ -183,13 +230,56 @@ def _render(args: argparse.Namespace, argv: Sequence[str]) -> int:
         return headless.run_in_blender(blender, headless.without_blender_option(argv))
     out = Path(args.out)
     try:
-        progress = headless.render_in_process(settings, out, options, _log)
+        if isinstance(settings, CubeSettings):
+            progress = headless.render_cube_in_process(settings, out, options, _log)
+        else:
+            assert isinstance(settings, DatasetSettings)
+            progress = headless.render_in_process(settings, out, options, _log)
     except KeyboardInterrupt:
         _log("render: interrupted; run the same command again to resume")
         return 130
-    _log(f"render: {progress.done}/{progress.total} pairs of shard {args.batch_index + 1}/"
+    _log(f"render: {progress.done}/{progress.total} {unit} of shard {args.batch_index + 1}/"
          f"{args.n_batches} complete in {out}")
     return 0
+
+
+def _cube_settings(args: argparse.Namespace) -> CubeSettings:
+    return CubeSettings(step=args.step, random_frames=args.random_frames, seed=args.seed,
+                        sizes=tuple(args.sizes), file_format=args.file_format,
+                        jpeg_quality=args.jpeg_quality, samples=args.samples)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    import json
+
+    from .dataset.cube_validate import validate_cube
+    from .dataset.manifest import read_manifest
+
+    root = Path(args.root)
+    manifest = read_manifest(root / "manifest.json", expected_format=_format_of(root))
+    if manifest["format"] != "identbox-cube/1":
+        raise DatasetError(f"{root}: validating pair datasets is not implemented yet "
+                           "(cube datasets only)")
+    checks = validate_cube(root, args.sample)
+    failed = [c for c in checks if not c.ok]
+    if args.json:
+        print(json.dumps({"root": str(root), "ok": not failed,
+                          "checks": [c.__dict__ for c in checks]}, indent=2))
+    else:
+        for check in checks:
+            print(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
+        print(f"{root}: {len(checks) - len(failed)} checks passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def _format_of(root: Path) -> str:
+    import json
+
+    try:
+        data = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise DatasetError(f"{root} has no readable manifest.json ({error})") from None
+    return str(data.get("format")) if isinstance(data, dict) else ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -201,7 +291,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_presets()
         if args.command == "sample":
             return _sample(args)
-        return _render(args, arguments)
+        if args.command == "render":
+            return _run(args, arguments, _settings(args), "pairs")
+        if args.command == "cube":
+            return _run(args, arguments, _cube_settings(args), "frames")
+        return _validate(args)
     except (SettingsError, DatasetError) as error:
         print(f"identbox: error: {error}", file=sys.stderr)
         return EXIT_USAGE
