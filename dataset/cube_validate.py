@@ -27,7 +27,7 @@ from .layout import MANIFEST
 from .manifest import read_manifest
 
 EDGE, FACE_DIAGONAL, SPACE_DIAGONAL = 100.0, 100.0 * np.sqrt(2), 100.0 * np.sqrt(3)
-COLOUR_TOLERANCE = 3  # per channel, 0-255
+COLOUR_TOLERANCE = {"PNG": 3, "JPEG": 48}  # per channel, 0-255; JPEG blurs the small dots
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,8 @@ def _read_rgb(path: Path) -> np.ndarray | None:
         return np.asarray(image.convert("RGB"))
 
 
-def _colour_ok(pixel: np.ndarray, allowed: list[tuple[int, int, int]]) -> bool:
-    return any(np.abs(pixel.astype(int) - np.array(c)).max() <= COLOUR_TOLERANCE for c in allowed)
+def _colour_ok(pixel: np.ndarray, allowed: list[tuple[int, int, int]], tolerance: int) -> bool:
+    return any(np.abs(pixel.astype(int) - np.array(c)).max() <= tolerance for c in allowed)
 
 
 def check_images(root: Path, settings: CubeSettings, labels: np.ndarray,
@@ -131,7 +131,7 @@ def check_images(root: Path, settings: CubeSettings, labels: np.ndarray,
                             if node in FACE_NODES[f]]
                 if small_dot:
                     allowed.append(BACKGROUND)
-                if not _colour_ok(image[y, x], allowed):
+                if not _colour_ok(image[y, x], allowed, COLOUR_TOLERANCE[settings.file_format]):
                     bad.append(f"frame {frame} node {node}: {tuple(image[y, x])}")
         checks.append(Check(f"{size} px: node pixels have their dot's or a visible face's "
                             f"colour ({read} frames)", not bad,

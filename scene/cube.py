@@ -6,6 +6,7 @@ dots of hidden nodes are hidden, so images and labels come from the same numbers
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ import bpy
 import numpy as np
 
 from ..cube_settings import CubeSettings
+from ..errors import SettingsError
 from ..sampling.cube import (
     BACKGROUND,
     FACE_COLOURS,
@@ -130,11 +132,9 @@ def configure_cube_render(scene: Any, settings: CubeSettings) -> None:
     set_checked(render, "use_file_extension", False)
     set_checked(render, "dither_intensity", 0.0)
     image = render.image_settings
-    set_checked(image, "file_format", settings.file_format)
+    set_checked(image, "file_format", "PNG")  # JPEG: converted afterwards (see save_jpeg)
     set_checked(image, "color_mode", "RGB")
     set_checked(image, "color_depth", "8")
-    if settings.file_format == "JPEG":
-        set_checked(image, "quality", settings.jpeg_quality)
     cycles = scene.cycles
     set_checked(cycles, "samples", settings.samples)
     set_checked(cycles, "use_adaptive_sampling", False)
@@ -153,11 +153,24 @@ def configure_cube_render(scene: Any, settings: CubeSettings) -> None:
     set_checked(scene.display_settings, "display_device", "sRGB")
 
 
+def save_jpeg(png: Path, target: Path, quality: int) -> None:
+    """PNG to JPEG without chroma subsampling (4:4:4), as cLPR published; Blender's own JPEG
+    writer always subsamples chroma 2x2, which smears the small node dots."""
+    from PIL import Image  # type: ignore[import-not-found]
+
+    with Image.open(png) as image:
+        image.convert("RGB").save(target, "JPEG", quality=quality, subsampling=0)
+
+
 class CubeRenderer:
     """Builds the cube scene once; per frame and size: vertices, dots, resolution, render."""
 
     def __init__(self, settings: CubeSettings, device: str = "auto",
                  log: Callable[[str], None] = print) -> None:
+        self.jpeg_quality = settings.jpeg_quality if settings.file_format == "JPEG" else None
+        if self.jpeg_quality is not None and importlib.util.find_spec("PIL") is None:
+            raise SettingsError("file_format", "JPEG", "PNG here: JPEG without chroma "
+                                "subsampling needs Pillow (pip install pillow)")
         self.cube = CubeScene()
         self.device: DeviceChoice = select_device(self.cube.scene, device)
         configure_cube_render(self.cube.scene, settings)
@@ -170,7 +183,13 @@ class CubeRenderer:
         scene = self.cube.scene
         self.cube.show(positions, visible)
         scene.render.resolution_x = scene.render.resolution_y = size
-        scene.render.filepath = str(path)
+        drawn = path if self.jpeg_quality is None else path.with_name(path.name + ".png")
+        scene.render.filepath = str(drawn)
         start = time.perf_counter()
         bpy.ops.render.render(write_still=True, scene=scene.name)
         self.render_seconds += time.perf_counter() - start
+        if self.jpeg_quality is not None:
+            try:
+                save_jpeg(drawn, path, self.jpeg_quality)
+            finally:
+                drawn.unlink(missing_ok=True)
