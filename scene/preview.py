@@ -50,13 +50,13 @@ def identbox_scene(settings: DatasetSettings) -> SceneHandles:
     return handles
 
 
-def show_scene(context: Any, handles: SceneHandles, source_props: Any) -> None:
-    """Show the IdentBox scene in the window, through its camera, with the panel's settings
+def show_scene(context: Any, scene: Any, source_props: Any) -> None:
+    """Show an IdentBox scene in the window, through its camera, with the panel's settings
     carried over from the scene they were edited in."""
     window = getattr(context, "window", None)
-    if window is not None and window.scene != handles.scene:
-        carry_props(source_props, handles.scene.identbox)
-        window.scene = handles.scene
+    if window is not None and window.scene != scene:
+        carry_props(source_props, scene.identbox)
+        window.scene = scene
     screen = getattr(context, "screen", None)
     for area in screen.areas if screen is not None else ():
         if area.type == "VIEW_3D":
@@ -78,7 +78,7 @@ def show_sample(context: Any, settings: DatasetSettings, index: int, view: int,
     row = (pairs.latents1 if view == 1 else pairs.latents2)[index]
     state = scene_state(row, handles.object_size, settings.scene.hue_mapping)
     apply_state(handles, state, settings.scene.material(view))
-    show_scene(context, handles, source_props)
+    show_scene(context, handles.scene, source_props)
     return handles
 
 

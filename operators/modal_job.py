@@ -1,0 +1,139 @@
+"""The modal side of a render job (pairs or cube frames), shared by Render Dataset and Render
+Cube: one item per timer tick, the viewport showing it, progress in the panel, the status bar
+and the cursor; Esc or Cancel stops after the current item. In background mode or from
+scripts, execute() runs the whole job at once."""
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import bpy
+
+from ..errors import DatasetError, SettingsError
+from ..render_loop import ImageJob, Progress
+from ..scene.preview import show_scene
+from .job_properties import scene_props
+
+if TYPE_CHECKING:
+    from bpy.stub_internal.rna_enums import OperatorReturnItems
+
+TICK_SECONDS = 0.01
+FAILURES = (SettingsError, DatasetError, RuntimeError)
+
+
+def show_progress(progress_props: Any, progress: Progress, message: str) -> None:
+    """Copy a Progress into the panel's progress properties."""
+    progress_props.done = progress.done
+    progress_props.total = progress.total
+    progress_props.fraction = 100.0 * progress.fraction
+    progress_props.rate = progress.pairs_per_second
+    eta = progress.eta_seconds
+    progress_props.eta = "--:--" if eta is None else time.strftime("%H:%M:%S", time.gmtime(eta))
+    progress_props.message = message
+
+
+def redraw_all(context: Any) -> None:
+    """Ask every area of every window to redraw (panel, viewport, status bar)."""
+    for window in context.window_manager.windows:
+        for area in window.screen.areas:
+            area.tag_redraw()
+
+
+class ModalJob:
+    """Mixin for an Operator: subclasses give `prepare` (job, renderer, scene to show),
+    `run_blocking` (the whole job, headless) and `unit` (what one item is called)."""
+
+    unit = "pairs"
+    _timer: Any = None
+    _job: Any = None
+    _renderer: Any = None
+    _progress: Any = None
+
+    def prepare(self, context: Any) -> tuple[ImageJob, Any, Any]:
+        """Build the renderer and the job (writing labels/latents first)."""
+        raise NotImplementedError
+
+    def run_blocking(self, context: Any) -> tuple[Progress, Path]:
+        """Render every pending item now."""
+        raise NotImplementedError
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        scene = context.scene
+        return scene is not None and not scene.identbox.progress.running  # type: ignore[attr-defined]
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        try:
+            progress, out = self.run_blocking(context)
+        except FAILURES as error:
+            self.report({"ERROR"}, str(error))  # type: ignore[attr-defined]
+            return {"CANCELLED"}
+        self.report({"INFO"}, f"{progress.done}/{progress.total} {self.unit} complete in {out}")  # type: ignore[attr-defined]
+        return {"FINISHED"}
+
+    def invoke(self, context: bpy.types.Context,
+               event: bpy.types.Event) -> "set[OperatorReturnItems]":
+        if bpy.app.background:
+            return self.execute(context)
+        try:
+            self._job, self._renderer, scene = self.prepare(context)
+        except FAILURES as error:
+            self.report({"ERROR"}, str(error))  # type: ignore[attr-defined]
+            return {"CANCELLED"}
+        show_scene(context, scene, scene_props(context))  # items as they render
+        self._progress = scene.identbox.progress
+        self._progress.running = True
+        self._progress.cancel_requested = False
+        self._progress.output = str(self._job.root)
+        show_progress(self._progress, self._job.progress(), "Rendering")
+        wm = context.window_manager
+        assert wm is not None
+        self._timer = wm.event_timer_add(TICK_SECONDS, window=context.window)
+        wm.modal_handler_add(self)  # type: ignore[arg-type]  # self is the Operator too
+        wm.progress_begin(0, max(1, self._job.progress().total))
+        return {"RUNNING_MODAL"}
+
+    def modal(self, context: bpy.types.Context,
+              event: bpy.types.Event) -> "set[OperatorReturnItems]":
+        if event.type == "ESC":
+            self._progress.cancel_requested = True
+            return {"RUNNING_MODAL"}
+        if event.type != "TIMER":
+            return {"PASS_THROUGH"}
+        if self._progress.cancel_requested or self._job.finished:
+            return self._finish(context)
+        try:
+            self._job.render_next(self._renderer)
+        except Exception as error:  # never leave the panel stuck in "running"
+            self.report({"ERROR"}, str(error))  # type: ignore[attr-defined]
+            return self._finish(context, failed=str(error))
+        progress = self._job.progress()
+        show_progress(self._progress, progress, "Rendering")
+        assert context.window_manager is not None
+        context.window_manager.progress_update(progress.done)
+        if context.workspace is not None:
+            context.workspace.status_text_set(
+                f"IdentBox: {progress.line(self.unit)}  (Esc: stop)")
+        redraw_all(context)
+        return {"RUNNING_MODAL"}
+
+    def _finish(self, context: Any, failed: str | None = None) -> "set[OperatorReturnItems]":
+        wm = context.window_manager
+        wm.event_timer_remove(self._timer)
+        wm.progress_end()
+        if context.workspace is not None:
+            context.workspace.status_text_set(None)
+        progress = self._job.progress()
+        if failed:
+            message = f"Failed: {failed}"
+        elif self._job.finished:
+            message = f"Done: {progress.done}/{progress.total} {self.unit} in {self._job.root}"
+        else:
+            message = (f"Stopped at {progress.done}/{progress.total} {self.unit}; "
+                       "render again to resume")
+        show_progress(self._progress, progress, message)
+        self._progress.running = False
+        self._progress.cancel_requested = False
+        redraw_all(context)
+        self.report({"WARNING" if failed or not self._job.finished else "INFO"}, message)  # type: ignore[attr-defined]
+        return {"CANCELLED"} if failed else {"FINISHED"}
