@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .cube_settings import CubeSettings
 from .errors import SettingsError
 from .render_settings import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
 from .sampling.distributions import Conditional, Marginal
@@ -108,3 +109,16 @@ def settings_to_props(settings: DatasetSettings, props: Any) -> None:
         setattr(props.scene_options, spec.name, getattr(settings.scene, spec.name))
     for spec in RENDER_SPECS:
         setattr(props.render, spec.name, getattr(settings.render, spec.name))
+
+
+def cube_settings_from_props(cube: Any) -> CubeSettings:
+    """The cube job the Cube properties describe (sizes typed as '32 64 128 256')."""
+    try:
+        sizes = tuple(int(word) for word in cube.sizes.replace(",", " ").split())
+    except ValueError:
+        raise SettingsError("cube.sizes", cube.sizes, "whole numbers such as 32 64 128 256") \
+            from None
+    return _within("cube", lambda: CubeSettings(
+        step=_value(cube, "step"), random_frames=cube.random_frames, seed=cube.seed,
+        sizes=sizes, file_format=cube.file_format, jpeg_quality=cube.jpeg_quality,
+        samples=cube.samples))

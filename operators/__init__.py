@@ -15,6 +15,7 @@ from .presets import (
     IDENTBOX_OT_remove_preset,
 )
 from .preview_sample import IDENTBOX_OT_preview_sample
+from .render_cube import IDENTBOX_OT_play_cube_labels, IDENTBOX_OT_render_cube
 from .render_dataset import IDENTBOX_OT_cancel_render, IDENTBOX_OT_render_dataset
 from .sample_latents import IDENTBOX_OT_sample_latents
 
@@ -22,6 +23,8 @@ classes = (
     IDENTBOX_OT_sample_latents,
     IDENTBOX_OT_render_dataset,
     IDENTBOX_OT_cancel_render,
+    IDENTBOX_OT_render_cube,
+    IDENTBOX_OT_play_cube_labels,
     IDENTBOX_OT_preview_sample,
     IDENTBOX_OT_load_preset,
     IDENTBOX_OT_load_render_preset,

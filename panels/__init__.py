@@ -4,6 +4,7 @@ from ..registration import register_classes, unregister_classes
 from .dataset import (
     IDENTBOX_PT_blocks,
     IDENTBOX_PT_causal,
+    IDENTBOX_PT_cube,
     IDENTBOX_PT_dataset,
     IDENTBOX_PT_objects,
     IDENTBOX_PT_preview,
@@ -16,7 +17,7 @@ from .dataset import (
 # Parents before children; this order is also the order in the sidebar.
 classes = (IDENTBOX_UL_edges, IDENTBOX_PT_dataset, IDENTBOX_PT_progress, IDENTBOX_PT_preview,
            IDENTBOX_PT_blocks, IDENTBOX_PT_causal, IDENTBOX_PT_objects, IDENTBOX_PT_views,
-           IDENTBOX_PT_render)
+           IDENTBOX_PT_render, IDENTBOX_PT_cube)
 
 
 def register() -> None:

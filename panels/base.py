@@ -3,7 +3,7 @@
 from typing import Any
 
 from ..errors import SettingsError
-from ..ui_settings import run_options_from_props, settings_from_props
+from ..ui_settings import cube_settings_from_props, run_options_from_props, settings_from_props
 
 
 class IdentBoxPanel:
@@ -15,13 +15,25 @@ class IdentBoxPanel:
 
 
 def settings_error(props: Any) -> str | None:
-    """Why the panel's settings are invalid (naming the setting), or None when valid."""
+    """Why the panel's settings (of the current mode) are invalid, naming the setting; None
+    when valid."""
     try:
-        settings_from_props(props)
+        if props.mode == "CUBE":
+            cube_settings_from_props(props.cube)
+        else:
+            settings_from_props(props)
         run_options_from_props(props)
     except SettingsError as error:
         return str(error)
     return None
+
+
+class PairsModePanel(IdentBoxPanel):
+    """Mixin: shown in Pairs mode only."""
+
+    @classmethod
+    def poll(cls, context: Any) -> bool:
+        return bool(context.scene.identbox.mode == "PAIRS")
 
 
 def draw_error(layout: Any, text: str) -> None:

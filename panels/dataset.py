@@ -8,7 +8,7 @@ import bpy
 from ..model.constants import MATERIALS
 from ..sampling.factors import BLOCK_NAMES
 from ..settings import DatasetSettings
-from .base import IdentBoxPanel, draw_error, settings_error
+from .base import IdentBoxPanel, PairsModePanel, draw_error, settings_error
 
 LAST_DRAW = 0.0  # when the Dataset panel was last drawn (a GUI test checks the tab is open)
 
@@ -36,23 +36,26 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
         layout = self.layout
         assert layout is not None
         props = _props(context)
+        layout.row().prop(props, "mode", expand=True)
         layout.use_property_split = True
         layout.use_property_decorate = False
         layout.prop(props, "directory")
-        layout.prop(props, "n_pairs")
-        layout.prop(props, "seed")
+        if props.mode == "PAIRS":
+            layout.prop(props, "n_pairs")
+            layout.prop(props, "seed")
         row = layout.row(align=True)
         row.prop(props, "batch_index")
         row.prop(props, "n_batches")
         error = settings_error(props)
         if error:
             draw_error(layout, error)
-        row = layout.row(align=True)
-        row.operator("identbox.validate_settings", icon="CHECKMARK")
-        row.operator("identbox.sample_latents", icon="FILE_NEW")
+        if props.mode == "PAIRS":
+            row = layout.row(align=True)
+            row.operator("identbox.validate_settings", icon="CHECKMARK")
+            row.operator("identbox.sample_latents", icon="FILE_NEW")
 
 
-class IDENTBOX_PT_blocks(IdentBoxPanel, bpy.types.Panel):
+class IDENTBOX_PT_blocks(PairsModePanel, bpy.types.Panel):
     """Each block's type, distributions and change probability."""
 
     bl_label = "Blocks"
@@ -106,7 +109,7 @@ class IDENTBOX_UL_edges(bpy.types.UIList):
         row.prop(item, "strength", text="")
 
 
-class IDENTBOX_PT_causal(IdentBoxPanel, bpy.types.Panel):
+class IDENTBOX_PT_causal(PairsModePanel, bpy.types.Panel):
     """Causal edges between factors (Part 2 of 3DIdentBox)."""
 
     bl_label = "Causal"
@@ -125,7 +128,7 @@ class IDENTBOX_PT_causal(IdentBoxPanel, bpy.types.Panel):
         column.operator("identbox.edge_remove", text="", icon="REMOVE")
 
 
-class IDENTBOX_PT_objects(IdentBoxPanel, bpy.types.Panel):
+class IDENTBOX_PT_objects(PairsModePanel, bpy.types.Panel):
     """The scene's objects."""
 
     bl_label = "Objects"
@@ -140,7 +143,7 @@ class IDENTBOX_PT_objects(IdentBoxPanel, bpy.types.Panel):
         layout.prop(_props(context).scene_options, "teapot_resolution")
 
 
-class IDENTBOX_PT_views(IdentBoxPanel, bpy.types.Panel):
+class IDENTBOX_PT_views(PairsModePanel, bpy.types.Panel):
     """The object's material in each view, and how hues become colours."""
 
     bl_label = "Views"
@@ -159,7 +162,7 @@ class IDENTBOX_PT_views(IdentBoxPanel, bpy.types.Panel):
         layout.label(text="Materials: " + ", ".join(MATERIALS), icon="MATERIAL")
 
 
-class IDENTBOX_PT_render(IdentBoxPanel, bpy.types.Panel):
+class IDENTBOX_PT_render(PairsModePanel, bpy.types.Panel):
     """Device and Cycles settings."""
 
     bl_label = "Render"
@@ -187,7 +190,7 @@ class IDENTBOX_PT_render(IdentBoxPanel, bpy.types.Panel):
             layout.prop(render, "jpeg_quality")
 
 
-class IDENTBOX_PT_preview(IdentBoxPanel, bpy.types.Panel):
+class IDENTBOX_PT_preview(PairsModePanel, bpy.types.Panel):
     """Scrub through samples in the viewport, exactly as they will render."""
 
     bl_label = "Preview"
@@ -229,7 +232,44 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
         row = layout.row()
         row.scale_y = 1.5
         row.enabled = settings_error(props) is None
-        row.operator("identbox.render_dataset", icon="RENDER_ANIMATION")
+        if props.mode == "PAIRS":
+            row.operator("identbox.render_dataset", icon="RENDER_ANIMATION")
+        else:
+            row.operator("identbox.render_cube", icon="RENDER_ANIMATION")
         if progress.message:
             layout.label(text=progress.message, icon="INFO")
             layout.operator("identbox.open_output", icon="FILE_FOLDER")
+
+
+class IDENTBOX_PT_cube(IdentBoxPanel, bpy.types.Panel):
+    """The cLPR cube: rotations, sizes, file format; and label playback."""
+
+    bl_label = "Cube"
+    bl_idname = "IDENTBOX_PT_cube"
+    bl_parent_id = "IDENTBOX_PT_dataset"
+
+    @classmethod
+    def poll(cls, context: Any) -> bool:
+        return bool(context.scene.identbox.mode == "CUBE")
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        assert layout is not None
+        cube = _props(context).cube
+        layout.use_property_split = True
+        layout.use_property_decorate = False
+        layout.prop(cube, "random_frames")
+        if cube.random_frames:
+            layout.prop(cube, "seed")
+        else:
+            layout.prop(cube, "step")
+        layout.prop(cube, "sizes")
+        layout.prop(cube, "file_format")
+        if cube.file_format == "JPEG":
+            layout.prop(cube, "jpeg_quality")
+        layout.prop(cube, "samples")
+        box = layout.box()
+        box.label(text="Playback", icon="PLAY")
+        box.prop(cube, "label_file")
+        box.prop(cube, "frame")
+        box.operator("identbox.play_cube_labels", icon="HIDE_OFF")

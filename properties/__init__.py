@@ -8,6 +8,7 @@ import bpy
 from ..registration import register_classes, unregister_classes
 from .groups import (
     BLOCK_GROUPS,
+    IDENTBOX_PG_cube,
     IDENTBOX_PG_edge,
     IDENTBOX_PG_progress,
     IDENTBOX_PG_render,
@@ -16,7 +17,7 @@ from .groups import (
 )
 
 classes = (*BLOCK_GROUPS.values(), IDENTBOX_PG_edge, IDENTBOX_PG_render, IDENTBOX_PG_scene_options,
-           IDENTBOX_PG_progress, IDENTBOX_PG_settings)
+           IDENTBOX_PG_progress, IDENTBOX_PG_cube, IDENTBOX_PG_settings)
 
 
 def register() -> None:

@@ -17,6 +17,15 @@ from bpy.props import (
     StringProperty,
 )
 
+from ..cube_settings import (
+    CUBE_FORMAT,
+    CUBE_JPEG_QUALITY,
+    CUBE_SAMPLES,
+    CUBE_SEED,
+    DEFAULT_SIZES,
+    RANDOM_FRAMES,
+    STEP,
+)
 from ..render_settings import BATCH_INDEX, DEVICE, N_BATCHES, RENDER_SPECS, SCENE_SPECS
 from ..sampling.blocks import BLOCK_TYPE
 from ..sampling.distributions import (
@@ -104,6 +113,32 @@ class IDENTBOX_PG_progress(bpy.types.PropertyGroup):
                            description="Folder of the last run")
 
 
+class IDENTBOX_PG_cube(bpy.types.PropertyGroup):
+    """The cube pose mode (cLPR): rotations, sizes, files, and label playback."""
+
+    step: limit_property(STEP)  # type: ignore[valid-type]
+    random_frames: limit_property(RANDOM_FRAMES)  # type: ignore[valid-type]
+    seed: limit_property(CUBE_SEED)  # type: ignore[valid-type]
+    sizes: StringProperty(  # type: ignore[valid-type]
+        name="Sizes", default=" ".join(map(str, DEFAULT_SIZES)),
+        description="Image sizes in pixels, each rendered (e.g. 32 64 128 256)")
+    file_format: choice_property(CUBE_FORMAT)  # type: ignore[valid-type]
+    jpeg_quality: limit_property(CUBE_JPEG_QUALITY)  # type: ignore[valid-type]
+    samples: limit_property(CUBE_SAMPLES)  # type: ignore[valid-type]
+    label_file: StringProperty(  # type: ignore[valid-type]
+        name="Label File", subtype="FILE_PATH",
+        description="A cube label file to play back: IdentBox's labels.npy or a cLPR .npy")
+    frame: IntProperty(  # type: ignore[valid-type]
+        name="Frame", min=0, update=lambda self, context: _playback_update(self, context),
+        description="Label row shown in the viewport (from 0)")
+
+
+def _playback_update(cube: Any, context: Any) -> None:
+    from ..scene.cube_playback import play_from_ui
+
+    play_from_ui(context, cube)
+
+
 def _preview_update(props: Any, context: Any) -> None:
     from ..scene.preview import preview_from_ui
 
@@ -140,3 +175,8 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
                             ("2", "View 2", "The second view of the pair")],
         update=_preview_update, description="Which view of the pair the viewport shows")
     progress: PointerProperty(type=IDENTBOX_PG_progress)  # type: ignore[valid-type]
+    mode: EnumProperty(  # type: ignore[valid-type]
+        name="Mode", items=[("PAIRS", "Pairs", "Image pairs from latent factors (3DIdent)"),
+                            ("CUBE", "Cube", "cLPR cube poses with node labels")],
+        description="What to render")
+    cube: PointerProperty(type=IDENTBOX_PG_cube)  # type: ignore[valid-type]

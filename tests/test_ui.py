@@ -87,11 +87,16 @@ def draw_everything():
 for name in preset_names():
     bpy.ops.identbox.load_preset(name=name)
     result["presets"][name] = settings_from_props(props) == load_preset(name)
-    for running in (False, True):
-        props.progress.running = running
-        calls.clear()
-        draw_everything()
+    for mode in ("PAIRS", "CUBE"):
+        props.mode = mode
+        for running in (False, True):
+            props.progress.running = running
+            calls.clear()
+            draw_everything()
     props.progress.running = False
+    props.mode = "PAIRS"
+result["cube_panel_drawn"] = any(c[0] == "operator" and c[1][0] == "identbox.render_cube"
+                                 for c in calls) or None
 
 # Invalid settings: the error is shown and Render Dataset is disabled.
 props.positions.marginal_low = 0.5
@@ -142,6 +147,33 @@ teapot = bpy.data.scenes["IdentBox"].objects["IdentBox Teapot"]
 expected = scene_state(sample_latents(custom.replace(name="my_preset")).latents2[5], 4.44)
 result["preview_location"] = [list(teapot.location), list(expected.object_location)]
 result["preview_material"] = teapot.data.materials[0].name
+# Cube mode: settings from the panel, Render Cube (background: runs to completion), playback.
+import numpy as np
+from identbox.cube_settings import CubeSettings
+from identbox.ui_settings import cube_settings_from_props
+props = bpy.context.scene.identbox  # the preview moved the window to the IdentBox scene
+result["scene_after_preview"] = bpy.context.scene.name
+props.mode = "CUBE"
+props.cube.step = 3.0
+props.cube.sizes = "16 24"
+result["cube_settings"] = cube_settings_from_props(props.cube) == CubeSettings(
+    step=3.0, sizes=(16, 24))
+props.directory = sys.argv[1]
+bpy.ops.identbox.render_cube()
+result["cube_images"] = sorted(len(list((__import__("pathlib").Path(sys.argv[1]) / "images"
+                                         / s).iterdir())) for s in ("16", "24"))
+props.cube.label_file = sys.argv[1] + "/labels.npy"
+props.cube.frame = 7
+mesh = bpy.data.meshes["IdentBox Cube"]
+seen = np.array([list(v.co) for v in mesh.vertices])
+expected = np.load(sys.argv[1] + "/labels.npy")[7, :, :3]
+result["playback_matches"] = bool(np.allclose(seen, expected, atol=1e-3))
+props.cube.sizes = "16 x"
+try:
+    cube_settings_from_props(props.cube)
+    result["bad_sizes"] = None
+except Exception as error:
+    result["bad_sizes"] = str(error)
 identbox.unregister()
 result["unregistered"] = not hasattr(bpy.types.Scene, "identbox")
 identbox.register()
@@ -152,7 +184,7 @@ report(result)
 
 
 def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
-    r = run_blender(UI_CHECKS, tmp_path)
+    r = run_blender(UI_CHECKS, tmp_path, str(tmp_path / "cube"))
     assert r["problems"] == []
     assert r["defaults_equal"], "the properties' defaults are not DatasetSettings()"
     assert r["presets"] and all(r["presets"].values()), r["presets"]
@@ -166,3 +198,7 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     seen, expected = r["preview_location"]
     assert seen == pytest.approx(expected, abs=1e-3)
     assert r["preview_material"] == "IdentBox Rubber"  # view 2 of the custom settings
+    assert r["scene_after_preview"] == "IdentBox"
+    assert r["cube_settings"] and r["cube_images"] == [27, 27]
+    assert r["playback_matches"]
+    assert "cube.sizes" in r["bad_sizes"]
