@@ -38,8 +38,8 @@ MIN_GAP = Limit("min_gap", "Minimum Gap",
 MIN_PIXELS = Limit("min_pixels", "Minimum Pixels",
                    "Smallest projected area of every object, in pixels at the resolution",
                    50.0, 0.0, 1e6)
-PROBE = 4096  # candidates drawn first, to measure how often a scene can be placed
-MIN_ACCEPTANCE = 1e-3  # below this, whole-scene redraws would crawl: say so instead
+TRIES = 50  # redraws of one object before its whole scene is drawn again
+MIN_ACCEPTANCE = 1e-3  # below this share of placeable scenes, say so instead of looping
 MAX_ROUNDS = 200
 
 
@@ -105,25 +105,13 @@ def object_centres(raw: np.ndarray, n_objects: int) -> np.ndarray:
 def placement_ok(centres: np.ndarray, min_gap: float, min_pixels: float,
                  resolution: int) -> np.ndarray:
     """(rows,) bool: no two bounding spheres closer than min_gap, every object's projected
-    bounding circle inside the frame and at least min_pixels in area."""
+    bounding circle inside the frame and at least min_pixels in area (centres in world units)."""
     rows, n, _ = centres.shape
     ok = np.ones(rows, dtype=bool)
-    for i in range(n):
-        for j in range(i + 1, n):
-            distance = np.linalg.norm(centres[:, i] - centres[:, j], axis=1)
-            ok &= distance - 2 * OBJECT_RADIUS >= min_gap
-    flat = centres.reshape(-1, 3)
-    middle = project_to_pixels(flat, resolution)
-    # The bounding sphere's projected radius, from points on it offset along the camera's axes.
-    right, up, _ = camera_axes()
-    edge_x = project_to_pixels(flat + OBJECT_RADIUS * right, resolution)
-    edge_y = project_to_pixels(flat + OBJECT_RADIUS * up, resolution)
-    radius = np.maximum(np.linalg.norm(edge_x - middle, axis=1),
-                        np.linalg.norm(edge_y - middle, axis=1))
-    inside = ((middle - radius[:, None] >= 0)
-              & (middle + radius[:, None] <= resolution)).all(axis=1)
-    big = np.pi * radius**2 >= min_pixels
-    return ok & (inside & big).reshape(rows, n).all(axis=1)
+    for k in range(n):
+        ok &= _clear_of(centres[:, k], centres[:, :k], min_gap)
+        ok &= _in_frame(centres[:, k], min_pixels, resolution)
+    return ok
 
 
 def _draw_block(rng: np.random.Generator, block: MultiBlock, view1: np.ndarray | None,
@@ -147,15 +135,13 @@ def _draw_block(rng: np.random.Generator, block: MultiBlock, view1: np.ndarray |
     return np.where(changes, redrawn, view1)
 
 
-def _candidates(seed: int, round_: int, n: int, n_objects: int, n_types: int,
-                blocks: dict[str, MultiBlock]) -> tuple[np.ndarray, np.ndarray]:
-    sequence = np.random.SeedSequence(seed, spawn_key=(7, round_))
-    rng = np.random.Generator(np.random.PCG64(sequence))
+def _other_factors(rng: np.random.Generator, n: int, n_objects: int, n_types: int,
+                   blocks: dict[str, MultiBlock]) -> tuple[np.ndarray, np.ndarray]:
+    """Hues, rotations and types of both views (placement does not depend on them)."""
     width = 3 + 7 * n_objects
     raw = [np.zeros((n, width)), np.zeros((n, width))]
     groups = {"hues": [0, 1, *range(3, 3 + n_objects)],
               "rotations": [2, *range(3 + n_objects, 3 + 3 * n_objects)],
-              "positions": list(range(3 + 3 * n_objects, 3 + 6 * n_objects)),
               "objects": list(range(3 + 6 * n_objects, width))}
     for name, columns in groups.items():
         categorical = n_types if name == "objects" else 0
@@ -165,6 +151,58 @@ def _candidates(seed: int, round_: int, n: int, n_objects: int, n_types: int,
     return raw[0], raw[1]
 
 
+def _world(raw_xyz: np.ndarray) -> np.ndarray:
+    return raw_xyz * np.array(POSITION_SCALE) + np.array([0.0, 0.0, OBJECT_RADIUS * HEIGHT_OFFSET])
+
+
+def _in_frame(world: np.ndarray, min_pixels: float, resolution: int) -> np.ndarray:
+    """(rows,) bool: the object's projected bounding circle is inside the frame and big enough."""
+    middle = project_to_pixels(world, resolution)
+    right, up, _ = camera_axes()
+    radius = np.maximum(
+        np.linalg.norm(project_to_pixels(world + OBJECT_RADIUS * right, resolution) - middle,
+                       axis=1),
+        np.linalg.norm(project_to_pixels(world + OBJECT_RADIUS * up, resolution) - middle,
+                       axis=1))
+    inside = ((middle - radius[:, None] >= 0) & (middle + radius[:, None] <= resolution)).all(1)
+    return np.asarray(inside & (np.pi * radius**2 >= min_pixels))
+
+
+def _clear_of(candidate: np.ndarray, placed: np.ndarray, min_gap: float) -> np.ndarray:
+    """(rows,) bool: the candidate keeps min_gap from every object placed so far."""
+    if placed.shape[1] == 0:
+        return np.ones(len(candidate), dtype=bool)
+    distance = np.linalg.norm(placed - candidate[:, None, :], axis=2)
+    return np.asarray((distance - 2 * OBJECT_RADIUS >= min_gap).all(axis=1))
+
+
+def _place(rng: np.random.Generator, n: int, n_objects: int, block: MultiBlock,
+           min_gap: float, min_pixels: float, resolution: int) -> tuple[np.ndarray, ...]:
+    """Raw positions (n, N, 3) of both views, placed one object at a time (as CLEVR does):
+    each object is redrawn up to TRIES times until it fits in both views; a scene whose object
+    cannot be placed is returned as failed (alive False) and drawn again whole."""
+    pos1, pos2 = np.zeros((n, n_objects, 3)), np.zeros((n, n_objects, 3))
+    alive = np.ones(n, dtype=bool)
+    for k in range(n_objects):
+        placed = ~alive
+        for _ in range(TRIES):
+            rows = np.flatnonzero(~placed)
+            if not len(rows):
+                break
+            c1 = _draw_block(rng, block, None, len(rows), 3)
+            c2 = _draw_block(rng, block, c1, len(rows), 3)
+            w1, w2 = _world(c1), _world(c2)
+            fits = (_clear_of(w1, _world(pos1[rows, :k]), min_gap)
+                    & _clear_of(w2, _world(pos2[rows, :k]), min_gap)
+                    & _in_frame(w1, min_pixels, resolution)
+                    & _in_frame(w2, min_pixels, resolution))
+            good = rows[fits]
+            pos1[good, k], pos2[good, k] = c1[fits], c2[fits]
+            placed[good] = True
+        alive &= placed
+    return pos1, pos2, alive
+
+
 def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[str, ...],
                   blocks: dict[str, MultiBlock], min_gap: float, min_pixels: float,
                   resolution: int) -> MultiObjectScenes:
@@ -172,34 +210,32 @@ def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[s
     N_OBJECTS.check(n_objects)
     MIN_GAP.check(min_gap)
     MIN_PIXELS.check(min_pixels)
+    if not object_types:
+        raise SettingsError("object_types", [], "one or more of " + ", ".join(OBJECT_TYPES))
     for name in object_types:
         if name not in OBJECT_TYPES:
             raise SettingsError("object_types", name, "types from " + ", ".join(OBJECT_TYPES))
     if set(blocks) != set(MULTI_BLOCKS):
         raise SettingsError("blocks", sorted(blocks), "exactly " + ", ".join(MULTI_BLOCKS))
-    raw1 = np.zeros((n_pairs, 3 + 7 * n_objects))
-    raw2 = np.zeros_like(raw1)
+    stream = np.random.SeedSequence(seed, spawn_key=(7,))
+    rng = np.random.Generator(np.random.PCG64(stream))
+    raw1, raw2 = _other_factors(rng, n_pairs, n_objects, len(object_types), blocks)
+    positions = [slice(3 + (3 + axis) * n_objects, 3 + (4 + axis) * n_objects)
+                 for axis in range(3)]
     todo = np.arange(n_pairs)
-    acceptance = 1.0
     for round_ in range(MAX_ROUNDS):
-        # Draw enough candidates for the pairs still to place, at the measured acceptance.
-        batch = int(min(len(todo) / acceptance * 1.3 + 64, 2_000_000))
-        if round_ == 0:
-            batch = max(batch, PROBE)
-        c1, c2 = _candidates(seed, round_, batch, n_objects, len(object_types), blocks)
-        ok = (placement_ok(object_centres(c1, n_objects), min_gap, min_pixels, resolution)
-              & placement_ok(object_centres(c2, n_objects), min_gap, min_pixels, resolution))
-        good = np.flatnonzero(ok)
-        if round_ == 0:
-            acceptance = max(float(ok.mean()), MIN_ACCEPTANCE)
-            if ok.mean() < MIN_ACCEPTANCE:
-                raise SettingsError(
-                    "n_objects", n_objects,
-                    f"fewer objects, a smaller min_gap ({min_gap}) or min_pixels "
-                    f"({min_pixels}): only {ok.mean():.2%} of scenes can be placed")
-        take = min(len(good), len(todo))
-        raw1[todo[:take]], raw2[todo[:take]] = c1[good[:take]], c2[good[:take]]
-        todo = todo[take:]
+        pos1, pos2, alive = _place(rng, len(todo), n_objects, blocks["positions"], min_gap,
+                                   min_pixels, resolution)
+        if round_ == 0 and len(todo) and alive.mean() < MIN_ACCEPTANCE:
+            raise SettingsError(
+                "n_objects", n_objects,
+                f"fewer objects, a smaller min_gap ({min_gap}) or min_pixels ({min_pixels}): "
+                f"only {alive.mean():.2%} of scenes could be placed")
+        done = todo[alive]
+        for axis, columns in enumerate(positions):
+            raw1[done, columns] = pos1[alive, :, axis]
+            raw2[done, columns] = pos2[alive, :, axis]
+        todo = todo[~alive]
         if not len(todo):
             return MultiObjectScenes(raw1, raw2, n_objects)
     raise SettingsError("n_objects", n_objects, "settings that place a scene within "
