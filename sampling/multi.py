@@ -39,6 +39,7 @@ MIN_PIXELS = Limit("min_pixels", "Minimum Pixels",
                    "Smallest projected area of every object, in pixels at the resolution",
                    50.0, 0.0, 1e6)
 TRIES = 50  # redraws of one object before its whole scene is drawn again
+PROBE = 2048  # scenes drawn at least in the first round, to measure the acceptance
 MIN_ACCEPTANCE = 1e-3  # below this share of placeable scenes, say so instead of looping
 MAX_ROUNDS = 200
 
@@ -223,19 +224,27 @@ def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[s
     positions = [slice(3 + (3 + axis) * n_objects, 3 + (4 + axis) * n_objects)
                  for axis in range(3)]
     todo = np.arange(n_pairs)
+    acceptance = 1.0
     for round_ in range(MAX_ROUNDS):
-        pos1, pos2, alive = _place(rng, len(todo), n_objects, blocks["positions"], min_gap,
+        # Enough candidate scenes for the pairs left, at the acceptance measured in round 0
+        # (which probes at least PROBE scenes, so a small dataset measures it well too).
+        batch = int(len(todo) / acceptance * 1.2) + 16
+        if round_ == 0:
+            batch = max(batch, PROBE)
+        pos1, pos2, alive = _place(rng, batch, n_objects, blocks["positions"], min_gap,
                                    min_pixels, resolution)
-        if round_ == 0 and len(todo) and alive.mean() < MIN_ACCEPTANCE:
-            raise SettingsError(
-                "n_objects", n_objects,
-                f"fewer objects, a smaller min_gap ({min_gap}) or min_pixels ({min_pixels}): "
-                f"only {alive.mean():.2%} of scenes could be placed")
-        done = todo[alive]
+        if round_ == 0:
+            acceptance = max(float(alive.mean()), MIN_ACCEPTANCE)
+            if alive.mean() < MIN_ACCEPTANCE:
+                raise SettingsError(
+                    "n_objects", n_objects,
+                    f"fewer objects, a smaller min_gap ({min_gap}) or min_pixels "
+                    f"({min_pixels}): only {alive.mean():.2%} of scenes could be placed")
+        good = np.flatnonzero(alive)[:len(todo)]
+        done, todo = todo[:len(good)], todo[len(good):]
         for axis, columns in enumerate(positions):
-            raw1[done, columns] = pos1[alive, :, axis]
-            raw2[done, columns] = pos2[alive, :, axis]
-        todo = todo[~alive]
+            raw1[done, columns] = pos1[good, :, axis]
+            raw2[done, columns] = pos2[good, :, axis]
         if not len(todo):
             return MultiObjectScenes(raw1, raw2, n_objects)
     raise SettingsError("n_objects", n_objects, "settings that place a scene within "
