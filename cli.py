@@ -23,6 +23,7 @@ from .cube_settings import (
     CubeSettings,
 )
 from .errors import DatasetError, SettingsError
+from .multi_settings import AnySettings
 from .render_settings import (
     ADAPTIVE_THRESHOLD,
     DENOISER,
@@ -33,7 +34,7 @@ from .render_settings import (
     SAMPLES,
     RunOptions,
 )
-from .settings import N_PAIRS, SEED, DatasetSettings
+from .settings import N_PAIRS, SEED
 from .version import __version__
 
 EXIT_USAGE = 2
@@ -181,7 +182,7 @@ def _list_presets() -> int:
     return 0
 
 
-def _settings(args: argparse.Namespace) -> DatasetSettings:
+def _settings(args: argparse.Namespace) -> AnySettings:
     """The job's settings: the preset, then the render preset, then single overrides."""
     from .presets import load_preset, load_render_preset
 
@@ -218,7 +219,8 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _run(args: argparse.Namespace, argv: Sequence[str], settings: object, unit: str) -> int:
+def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | CubeSettings,
+         unit: str) -> int:
     """Render in this process, or in a Blender child with the same arguments."""
     from . import headless
 
@@ -233,7 +235,6 @@ def _run(args: argparse.Namespace, argv: Sequence[str], settings: object, unit: 
         if isinstance(settings, CubeSettings):
             progress = headless.render_cube_in_process(settings, out, options, _log)
         else:
-            assert isinstance(settings, DatasetSettings)
             progress = headless.render_in_process(settings, out, options, _log)
     except KeyboardInterrupt:
         _log("render: interrupted; run the same command again to resume")

@@ -17,9 +17,9 @@ from typing import Any
 from .cube_loop import CubeJob
 from .cube_settings import CubeSettings
 from .errors import SettingsError
+from .multi_settings import AnySettings, MultiObjectSettings
 from .render_loop import ImageJob, Progress, RenderJob
 from .render_settings import RunOptions
-from .settings import DatasetSettings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -122,13 +122,22 @@ def run_quietly(job: ImageJob, renderer: Any, log: Callable[[str], None],
     return progress
 
 
-def render_in_process(settings: DatasetSettings, out: Path, options: RunOptions,
+def make_renderer(settings: AnySettings, device: str, log: Callable[[str], None]) -> Any:
+    """The Blender renderer for a job of either kind (builds its scene)."""
+    if isinstance(settings, MultiObjectSettings):
+        from .scene.multi import BlenderMultiRenderer
+
+        return BlenderMultiRenderer(settings, device, log=log)
+    from .scene.renderer import BlenderPairRenderer
+
+    return BlenderPairRenderer(settings, device, log=log)
+
+
+def render_in_process(settings: AnySettings, out: Path, options: RunOptions,
                       log: Callable[[str], None]) -> Progress:
     """Build the scene (device chosen first, so a bad device writes nothing), write the
     latents, then render this shard's pending pairs."""
-    from .scene.renderer import BlenderPairRenderer
-
-    renderer = BlenderPairRenderer(settings, options.device, log=log)
+    renderer = make_renderer(settings, options.device, log)
     job = RenderJob(settings, out, options)
     first = job.progress()
     log(f"render: {settings.name}, shard {options.batch_index + 1}/{options.n_batches}: "

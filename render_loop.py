@@ -19,8 +19,8 @@ import numpy as np
 
 from .dataset.layout import factors_dir, samples_dir
 from .dataset.writer import write_latents
+from .multi_settings import AnySettings
 from .render_settings import RunOptions
-from .settings import DatasetSettings
 
 VIEWS = (1, 2)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -45,6 +45,11 @@ def shard_indices(n_pairs: int, batch_index: int, n_batches: int) -> range:
 def image_path(root: Path, view: int, index: int, extension: str) -> Path:
     """samples/m1/000123.png and the like."""
     return samples_dir(root, f"m{view}") / f"{index:06d}{extension}"
+
+
+def mask_path(root: Path, view: int, index: int) -> Path:
+    """masks/m1/000123.png: object i has value i + 1, the rest 0."""
+    return root / "masks" / f"m{view}" / f"{index:06d}.png"
 
 
 def temporary_path(final: Path) -> Path:
@@ -185,7 +190,7 @@ class ImageJob:
 class RenderJob(ImageJob):
     """One shard of a pair dataset: latents written first, then both views of each pair."""
 
-    def __init__(self, settings: DatasetSettings, root: Path | str,
+    def __init__(self, settings: AnySettings, root: Path | str,
                  options: RunOptions | None = None) -> None:
         self.settings = settings
         self.options = options or RunOptions()
@@ -195,17 +200,27 @@ class RenderJob(ImageJob):
                                       mmap_mode="r") for view in VIEWS}
         indices = shard_indices(settings.n_pairs, self.options.batch_index,
                                 self.options.n_batches)
-        super().__init__(root, indices, [samples_dir(root, f"m{view}") for view in VIEWS])
+        folders = [samples_dir(root, f"m{view}") for view in VIEWS]
+        if getattr(settings, "masks", False):
+            folders += [root / "masks" / f"m{view}" for view in VIEWS]
+        super().__init__(root, indices, folders)
 
     def path(self, view: int, index: int) -> Path:
         """Final image path of one view of one pair."""
         return image_path(self.root, view, index, self.settings.render.extension)
 
     def paths(self, index: int) -> list[Path]:
-        """View 1, then view 2."""
-        return [self.path(view, index) for view in VIEWS]
+        """View 1, then view 2; then their object-index masks when the settings ask."""
+        paths = [self.path(view, index) for view in VIEWS]
+        if getattr(self.settings, "masks", False):
+            paths += [mask_path(self.root, view, index) for view in VIEWS]
+        return paths
 
-    def draw(self, renderer: ViewRenderer, index: int, which: int, path: Path) -> None:
-        """One view of one pair."""
-        view = VIEWS[which]
-        renderer.render_view(np.asarray(self.latents[view][index]), view, path)
+    def draw(self, renderer: Any, index: int, which: int, path: Path) -> None:
+        """One view of one pair, or its mask."""
+        view = VIEWS[which % 2]
+        row = np.asarray(self.latents[view][index])
+        if which < 2:
+            renderer.render_view(row, view, path)
+        else:
+            renderer.render_mask(row, view, path)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DatasetError
+from ..multi_settings import AnySettings, settings_from_dict
 from ..sampling.factors import FACTORS
 from ..settings import DatasetSettings
 from ..version import __version__
@@ -26,10 +27,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_manifest(settings: DatasetSettings, checksums: dict[str, str]) -> dict[str, Any]:
+def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str, Any]:
     """Manifest for a dataset sampled from `settings`, with the latent files' SHA-256."""
-    roles = settings.column_roles()
-    columns = [{**f.describe(), "role": role} for f, role in zip(FACTORS, roles, strict=True)]
+    if isinstance(settings, DatasetSettings):
+        roles = settings.column_roles()
+        columns = [{**f.describe(), "role": role} for f, role in zip(FACTORS, roles, strict=True)]
+    else:
+        columns = settings.columns()
     return {
         "format": FORMAT,
         "identbox_version": __version__,
@@ -37,7 +41,7 @@ def build_manifest(settings: DatasetSettings, checksums: dict[str, str]) -> dict
         "settings": settings.to_dict(),
         "columns": columns,
         "latents": {
-            "shape": [settings.n_pairs, len(FACTORS)],
+            "shape": [settings.n_pairs, len(columns)],
             "dtype": "float64",
             "raw_latents": "raw values in [-1, 1]",
             "latents": "Blender units: blender_scale * raw",
@@ -64,6 +68,6 @@ def read_manifest(path: Path, expected_format: str = FORMAT) -> dict[str, Any]:
     return data
 
 
-def settings_from_manifest(manifest: dict[str, Any]) -> DatasetSettings:
-    """The settings a manifest was written from."""
-    return DatasetSettings.from_dict(manifest["settings"])
+def settings_from_manifest(manifest: dict[str, Any]) -> AnySettings:
+    """The settings a manifest was written from (pairs or multi-object)."""
+    return settings_from_dict(manifest["settings"])

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import DatasetError
-from ..sampling.sampler import LatentPairs, sample_latents
-from ..settings import DatasetSettings
+from ..multi_settings import AnySettings, sample_pairs
+from ..sampling.sampler import LatentPairs
 from .layout import MANIFEST, latent_paths
 from .manifest import build_manifest, file_sha256, manifest_text, read_manifest
 
@@ -61,7 +61,7 @@ def setting_differences(ours: Any, theirs: Any, prefix: str = "") -> list[str]:
     return [] if ours == theirs else [f"{prefix or 'settings'}: {theirs!r} there, {ours!r} asked"]
 
 
-def holds_dataset(root: Path, settings: DatasetSettings) -> bool:
+def holds_dataset(root: Path, settings: AnySettings) -> bool:
     """True if `root` has a manifest for exactly these settings and intact latents; False if it
     has no manifest. Raises DatasetError if it holds a different or damaged dataset."""
     manifest_path = root / MANIFEST
@@ -81,8 +81,8 @@ def holds_dataset(root: Path, settings: DatasetSettings) -> bool:
     return True
 
 
-def write_latents(settings: DatasetSettings, root: Path | str,
-                  sample: Callable[[DatasetSettings], LatentPairs] = sample_latents) -> WriteResult:
+def write_latents(settings: AnySettings, root: Path | str,
+                  sample: Callable[[Any], LatentPairs] = sample_pairs) -> WriteResult:
     """Sample the latents once and write factors/m{1,2}/{latents,raw_latents}.npy and the
     manifest (last, so its presence means the latents are complete).
 

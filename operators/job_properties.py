@@ -12,22 +12,25 @@ import bpy
 from bpy.props import EnumProperty, StringProperty
 
 from ..errors import SettingsError
+from ..multi_settings import AnySettings
 from ..presets import (
     DEFAULT_PRESET,
     DEFAULT_RENDER_PRESET,
     load_preset,
     load_render_preset,
+    pair_preset_names,
     preset_descriptions,
     render_preset_names,
 )
 from ..properties.make import choice_property, limit_property
 from ..render_settings import BATCH_INDEX, DEVICE, N_BATCHES, RESOLUTION, SAMPLES, RunOptions
-from ..settings import N_PAIRS, SEED, DatasetSettings
+from ..settings import N_PAIRS, SEED
 from ..ui_settings import settings_from_props
 
 
 def _preset_items() -> list[tuple[str, str, str]]:
-    return [(name, name, text) for name, text in preset_descriptions().items()]
+    descriptions = preset_descriptions()
+    return [(name, name, descriptions[name]) for name in pair_preset_names()]
 
 
 def resolve_output_folder(path: str) -> Path:
@@ -60,7 +63,7 @@ class DatasetJobProperties:
         """Whether the caller set this property (else the scene's settings decide)."""
         return bool(self.properties.is_property_set(name))  # type: ignore[attr-defined]
 
-    def job_settings(self, context: bpy.types.Context) -> DatasetSettings:
+    def job_settings(self, context: bpy.types.Context) -> AnySettings:
         """The dataset: a preset or settings file if given, else the panel's settings; then
         the pairs and seed if given."""
         if self.given("settings_file") and self.settings_file:
@@ -91,7 +94,7 @@ class RenderJobProperties(DatasetJobProperties):
     batch_index: limit_property(BATCH_INDEX)  # type: ignore[valid-type]
     n_batches: limit_property(N_BATCHES)  # type: ignore[valid-type]
 
-    def job_settings(self, context: bpy.types.Context) -> DatasetSettings:
+    def job_settings(self, context: bpy.types.Context) -> AnySettings:
         """The dataset, with the render preset and single render settings if given."""
         settings = super().job_settings(context)
         render = (load_render_preset(self.render_preset) if self.given("render_preset")

@@ -9,7 +9,8 @@ import bpy
 from bpy.props import StringProperty
 
 from ..errors import SettingsError
-from ..presets import PRESET_DIR, load_preset, load_render_preset, preset_names
+from ..presets import PRESET_DIR, load_preset, load_render_preset, pair_preset_names, preset_names
+from ..settings import DatasetSettings
 from ..ui_settings import settings_from_props, settings_to_props
 from .job_properties import scene_props
 
@@ -43,6 +44,9 @@ class IDENTBOX_OT_load_preset(bpy.types.Operator):
         source = user_presets().get(self.name)
         try:
             settings = load_preset(str(source) if source else self.name)
+            if not isinstance(settings, DatasetSettings):
+                raise SettingsError("preset", self.name, "a pair preset: multi-object presets "
+                                    "render from the command line for now")
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
@@ -129,7 +133,7 @@ class IDENTBOX_MT_presets(bpy.types.Menu):
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
         assert layout is not None
-        for name in preset_names():
+        for name in pair_preset_names():
             layout.operator(IDENTBOX_OT_load_preset.bl_idname, text=name).name = name
         mine = user_presets()
         if mine:

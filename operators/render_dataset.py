@@ -5,9 +5,8 @@ from typing import TYPE_CHECKING, Any
 
 import bpy
 
-from ..headless import render_in_process
+from ..headless import make_renderer, render_in_process
 from ..render_loop import Progress, RenderJob
-from ..scene.renderer import BlenderPairRenderer
 from .job_properties import RenderJobProperties, scene_props
 from .modal_job import ModalJob
 
@@ -26,9 +25,10 @@ class IDENTBOX_OT_render_dataset(ModalJob, RenderJobProperties, bpy.types.Operat
     def prepare(self, context: Any) -> tuple[RenderJob, Any, Any]:
         settings = self.job_settings(context)
         options = self.run_options(context)
-        renderer = BlenderPairRenderer(settings, options.device, log=print)
+        renderer = make_renderer(settings, options.device, print)
         job = RenderJob(settings, self.job_directory(context), options)
-        return job, renderer, renderer.handles.scene
+        scene = renderer.handles.scene if hasattr(renderer, "handles") else renderer.scene
+        return job, renderer, scene
 
     def run_blocking(self, context: Any) -> tuple[Progress, Path]:
         out = self.job_directory(context)

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 from ..errors import SettingsError
+from ..multi_settings import AnySettings, settings_from_dict
 from ..render_settings import RenderSettings
-from ..settings import DatasetSettings, dataclass_from_dict
+from ..settings import dataclass_from_dict
 
 PRESET_DIR = Path(__file__).resolve().parent
 RENDER_PRESET_DIR = PRESET_DIR / "render"
@@ -20,7 +21,14 @@ def preset_names() -> list[str]:
     return sorted(p.stem for p in PRESET_DIR.glob("*.json"))
 
 
-def read_settings_file(path: Path) -> DatasetSettings:
+def pair_preset_names() -> list[str]:
+    """The bundled presets of image pairs of one object (what the panel edits)."""
+    return [name for name in preset_names()
+            if json.loads((PRESET_DIR / f"{name}.json").read_text(encoding="utf-8"))
+            .get("kind", "pairs") == "pairs"]
+
+
+def read_settings_file(path: Path) -> AnySettings:
     """Settings from a JSON file: a preset, or a dataset manifest (its `settings` table)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -30,10 +38,10 @@ def read_settings_file(path: Path) -> DatasetSettings:
         raise SettingsError("preset", str(path), f"valid JSON ({error})") from None
     if isinstance(data, dict) and "settings" in data and "format" in data:
         data = data["settings"]
-    return DatasetSettings.from_dict(data)
+    return settings_from_dict(data)
 
 
-def load_preset(name_or_path: str) -> DatasetSettings:
+def load_preset(name_or_path: str) -> AnySettings:
     """A bundled preset by name, or a settings/manifest JSON file by path."""
     bundled = PRESET_DIR / f"{name_or_path}.json"
     if name_or_path in preset_names():

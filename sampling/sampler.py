@@ -33,20 +33,25 @@ def _stream(seed: int, column: int, purpose: int) -> np.random.Generator:
 
 @dataclass(frozen=True)
 class LatentPairs:
-    """Raw latents of both views (N x 10, in [-1, 1]); Blender units are derived on demand."""
+    """Raw latents of both views (N x columns, in [-1, 1]); Blender units are derived on demand,
+    with the 10-column layout's scales unless a layout gives its own."""
 
     raw1: np.ndarray
     raw2: np.ndarray
+    scales: np.ndarray | None = None
+
+    def _blender(self, raw: np.ndarray) -> np.ndarray:
+        return to_blender(raw) if self.scales is None else raw * self.scales
 
     @property
     def latents1(self) -> np.ndarray:
         """View 1 in Blender units (latents.npy)."""
-        return to_blender(self.raw1)
+        return self._blender(self.raw1)
 
     @property
     def latents2(self) -> np.ndarray:
         """View 2 in Blender units."""
-        return to_blender(self.raw2)
+        return self._blender(self.raw2)
 
     def __len__(self) -> int:
         return self.raw1.shape[0]

@@ -39,20 +39,21 @@ class SceneHandles:
     settings: SceneSettings
 
 
-def _tagged(block: Any) -> Any:
-    return tagged(block, OWNER)
+def _tagged(block: Any, owner: str = OWNER) -> Any:
+    return tagged(block, owner)
 
 
-def _add_object(scene: Any, name: str, data: Any) -> Any:
-    obj = _tagged(bpy.data.objects.new(f"IdentBox {name}", data))
+def add_object(scene: Any, name: str, data: Any, owner: str = OWNER) -> Any:
+    """A new object named 'IdentBox <name>', tagged and linked to `scene` only."""
+    obj = _tagged(bpy.data.objects.new(f"IdentBox {name}", data), owner)
     scene.collection.objects.link(obj)
     return obj
 
 
-def _teapot_data(resolution: int) -> Any:
-    mesh = teapot_mesh(resolution)
-    data = _tagged(bpy.data.meshes.new("IdentBox Teapot"))
-    data.from_pydata(mesh.vertices.tolist(), [], [list(f) for f in mesh.faces])
+def mesh_data(name: str, vertices: Any, faces: Any, owner: str = OWNER) -> Any:
+    """A smooth-shaded mesh with outward normals."""
+    data = _tagged(bpy.data.meshes.new(f"IdentBox {name}"), owner)
+    data.from_pydata([tuple(v) for v in vertices], [], [list(f) for f in faces])
     bm = bmesh.new()
     bm.from_mesh(data)
     bmesh.ops.recalc_face_normals(bm, faces=list(bm.faces))  # the patch data mixes windings
@@ -64,21 +65,28 @@ def _teapot_data(resolution: int) -> Any:
     return data
 
 
-def _plane_data(size: float) -> Any:
-    data = _tagged(bpy.data.meshes.new("IdentBox Ground"))
+def _teapot_data(resolution: int) -> Any:
+    mesh = teapot_mesh(resolution)
+    return mesh_data("Teapot", mesh.vertices.tolist(), mesh.faces)
+
+
+def plane_data(size: float, owner: str = OWNER) -> Any:
+    """The ground plane's mesh."""
+    data = _tagged(bpy.data.meshes.new("IdentBox Ground"), owner)
     h = size / 2.0
     data.from_pydata([(-h, -h, 0.0), (h, -h, 0.0), (h, h, 0.0), (-h, h, 0.0)], [], [(0, 1, 2, 3)])
     data.update()
     return data
 
 
-def _camera(scene: Any) -> Any:
-    data = _tagged(bpy.data.cameras.new("IdentBox Camera"))
+def add_camera(scene: Any, owner: str = OWNER) -> Any:
+    """The fixed 3DIdent camera, made the scene's camera."""
+    data = _tagged(bpy.data.cameras.new("IdentBox Camera"), owner)
     data.lens = c.CAMERA_LENS_MM
     data.sensor_width = c.CAMERA_SENSOR_MM
     data.sensor_fit = "AUTO"
     data.clip_start, data.clip_end = c.CAMERA_CLIP
-    camera = _add_object(scene, "Camera", data)
+    camera = add_object(scene, "Camera", data, owner)
     camera.location = c.CAMERA_LOCATION
     # Columns: the camera's x, y and z axes in world space (it looks down its -z).
     camera.rotation_euler = mathutils.Matrix(camera_axes().T.tolist()).to_euler()
@@ -86,35 +94,39 @@ def _camera(scene: Any) -> Any:
     return camera
 
 
-def _lights(scene: Any, teapot: Any, object_size: float) -> Any:
-    sun = _tagged(bpy.data.lights.new("IdentBox Sun", "SUN"))
+def add_fixed_lights(scene: Any, owner: str = OWNER) -> None:
+    """The sun above the origin and the area light at (0, 0, 7)."""
+    sun = _tagged(bpy.data.lights.new("IdentBox Sun", "SUN"), owner)
     sun.energy = c.SUN_STRENGTH
     sun.angle = c.SUN_ANGLE
-    _add_object(scene, "Sun", sun).location = (0.0, 0.0, 10.0)
+    add_object(scene, "Sun", sun, owner).location = (0.0, 0.0, 10.0)
 
-    area = _tagged(bpy.data.lights.new("IdentBox Area", "AREA"))
+    area = _tagged(bpy.data.lights.new("IdentBox Area", "AREA"), owner)
     area.energy = c.AREA_POWER_W
     area.size = c.AREA_SIZE
-    _add_object(scene, "Area", area).location = c.AREA_LOCATION  # faces -z: the origin
+    add_object(scene, "Area", area, owner).location = c.AREA_LOCATION  # faces -z: the origin
 
-    spot_data = _tagged(bpy.data.lights.new("IdentBox Spot", "SPOT"))
+
+def add_spot(scene: Any, target: Any, owner: str = OWNER, name: str = "Spot") -> Any:
+    """A 3000 W spotlight that always aims at `target`."""
+    spot_data = _tagged(bpy.data.lights.new(f"IdentBox {name}", "SPOT"), owner)
     spot_data.energy = c.SPOT_POWER_W
     spot_data.spot_size = math.radians(c.SPOT_CONE)
     spot_data.spot_blend = c.SPOT_BLEND
     spot_data.shadow_soft_size = c.SPOT_SOFT_SIZE
     # Inverse-square falloff: the references' "constant" falloff (a Light Falloff node) gives
     # blown-out, speckled ground discs at 3000 W in Cycles 4.x; this gives the published look.
-    spot = _add_object(scene, "Spot", spot_data)
-    spot.location = (0.0, c.SPOT_RADIUS, c.SPOT_HEIGHT + object_size)
+    spot = add_object(scene, name, spot_data, owner)
     aim = spot.constraints.new("TRACK_TO")
-    aim.target = teapot
+    aim.target = target
     aim.track_axis = "TRACK_NEGATIVE_Z"
     aim.up_axis = "UP_Y"
     return spot
 
 
-def _world(scene: Any) -> None:
-    world = _tagged(bpy.data.worlds.new("IdentBox World"))
+def add_world(scene: Any, owner: str = OWNER) -> None:
+    """A world with no light of its own."""
+    world = _tagged(bpy.data.worlds.new("IdentBox World"), owner)
     world.use_nodes = True
     background = next(n for n in world.node_tree.nodes if n.bl_idname == "ShaderNodeBackground")
     socket(background.inputs, "Strength").default_value = 0.0
@@ -125,19 +137,21 @@ def build_scene(settings: SceneSettings) -> SceneHandles:
     """Build (or rebuild) the IdentBox scene: camera, lights, teapot, ground, materials."""
     remove_tagged(OWNER)  # the scene itself is kept: a window may show it, it has settings
     scene = bpy.data.scenes.get(SCENE_NAME) or bpy.data.scenes.new(SCENE_NAME)
-    _world(scene)
+    add_world(scene)
     materials = build_materials()
-    _camera(scene)
+    add_camera(scene)
 
-    teapot = _add_object(scene, "Teapot", _teapot_data(settings.teapot_resolution))
+    teapot = add_object(scene, "Teapot", _teapot_data(settings.teapot_resolution))
     teapot.scale = (c.OBJECT_SCALE,) * 3
     teapot.data.materials.append(materials[settings.view1_material])
     teapot.rotation_mode = "XYZ"
     object_size = float(max(teapot_mesh(settings.teapot_resolution).dimensions)) * c.OBJECT_SCALE
 
-    ground = _add_object(scene, "Ground", _plane_data(c.GROUND_SIZE))
+    ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE))
     ground.location = (0.0, 0.0, -object_size)
     ground.data.materials.append(materials["Rubber"])
 
-    spot = _lights(scene, teapot, object_size)
+    add_fixed_lights(scene)
+    spot = add_spot(scene, teapot)
+    spot.location = (0.0, c.SPOT_RADIUS, c.SPOT_HEIGHT + object_size)
     return SceneHandles(scene, teapot, ground, spot, scene.camera, materials, object_size, settings)

@@ -101,8 +101,8 @@ def _crystal_group() -> Any:
 GROUP_BUILDERS = {"MyMetal": _metal_group, "Rubber": _rubber_group, "Crystal": _crystal_group}
 
 
-def _material(name: str, group: Any) -> Any:
-    material = tagged(bpy.data.materials.new(f"IdentBox {name}"), OWNER)
+def _material(name: str, group: Any, owner: str) -> Any:
+    material = tagged(bpy.data.materials.new(f"IdentBox {name}"), owner)
     material.use_fake_user = True  # unused in one view, yet kept when the .blend is saved
     material.use_nodes = True
     tree: Any = material.node_tree
@@ -116,11 +116,11 @@ def _material(name: str, group: Any) -> Any:
     return material
 
 
-def build_materials() -> dict[str, Any]:
+def build_materials(owner: str = OWNER) -> dict[str, Any]:
     """MyMetal, Rubber and Crystal, each coloured by the object that wears it."""
     materials = {}
     for name, build_group in GROUP_BUILDERS.items():
         group = build_group()
-        tagged(group, OWNER)
-        materials[name] = _material(name, group)
+        tagged(group, owner)
+        materials[name] = _material(name, group, owner)
     return materials

@@ -10,12 +10,12 @@ from conftest import assert_close, se_corr, se_mean, se_std
 from scipy import stats
 from stats_theory import truncated_normal_pair
 
-from identbox.presets import load_preset, preset_names
+from identbox.presets import load_preset, pair_preset_names
 from identbox.sampling import BLOCKS, FACTOR_NAMES, sample_latents, to_blender
 from identbox.settings import BlockSettings, DatasetSettings
 
 N = 20_000
-PART1 = [name for name in preset_names() if not name.startswith("part2")]
+PART1 = [name for name in pair_preset_names() if not name.startswith("part2")]
 COL = {name: i for i, name in enumerate(FACTOR_NAMES)}
 
 # Reference section 3: which column plays m1 / m2 / m3, per view-specific block.

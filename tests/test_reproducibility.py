@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from conftest import REPO
 
+from identbox.multi_settings import AnySettings, sample_pairs
 from identbox.presets import load_preset, preset_names
 from identbox.sampling import sample_latents
 from identbox.settings import BlockSettings, DatasetSettings
@@ -16,8 +17,8 @@ from identbox.settings import BlockSettings, DatasetSettings
 GOLDEN = REPO / "tests" / "data" / "golden_digests.json"
 
 
-def digest(settings: DatasetSettings) -> str:
-    pairs = sample_latents(settings)
+def digest(settings: AnySettings) -> str:
+    pairs = sample_pairs(settings)
     return hashlib.sha256(pairs.raw1.tobytes() + pairs.raw2.tobytes()).hexdigest()
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from identbox.errors import SettingsError
+from identbox.multi_settings import settings_from_dict
 from identbox.presets import load_preset, preset_names
 from identbox.settings import BlockSettings, DatasetSettings
 
@@ -67,7 +68,7 @@ def test_presets_round_trip_through_plain_data(name: str) -> None:
     settings = load_preset(name)
     assert settings.name == name
     data = json.loads(json.dumps(settings.to_dict()))
-    assert DatasetSettings.from_dict(data) == settings
+    assert settings_from_dict(data) == settings
 
 
 def test_preset_files_and_manifests_load_by_path(tmp_path) -> None:

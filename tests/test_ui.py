@@ -15,7 +15,7 @@ UI_CHECKS = """
 import json, sys, types
 import bpy
 import identbox
-from identbox.presets import load_preset, preset_names
+from identbox.presets import load_preset, pair_preset_names
 from identbox.settings import DatasetSettings
 from identbox.ui_settings import settings_from_props, settings_to_props
 from identbox import panels
@@ -84,7 +84,7 @@ def draw_everything():
                                            "active_edge", 0, 0)
 
 
-for name in preset_names():
+for name in pair_preset_names():
     bpy.ops.identbox.load_preset(name=name)
     result["presets"][name] = settings_from_props(props) == load_preset(name)
     for mode in ("PAIRS", "CUBE"):

@@ -1,0 +1,167 @@
+"""The plain description of a multi-object (CLEVR-like) dataset job, validated on construction.
+
+A sibling of DatasetSettings: presets and manifests say which one they are with `kind`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import SettingsError
+from .render_settings import RenderSettings, SceneSettings
+from .sampling.blocks import CONTENT, STYLE, VIEW_SPECIFIC
+from .sampling.multi import (
+    MIN_GAP,
+    MIN_PIXELS,
+    MULTI_BLOCKS,
+    N_OBJECTS,
+    OBJECT_TYPES,
+    POSITION_SCALE,
+    MultiBlock,
+    column_blocks,
+    column_names,
+    sample_scenes,
+)
+from .sampling.sampler import LatentPairs, sample_latents
+from .settings import N_PAIRS, SEED, BlockSettings, DatasetSettings, dataclass_from_dict
+
+KIND = "multi"
+ANGLE_FACTORS = ("spot_theta", "alpha", "beta")
+
+
+def _default_blocks() -> dict[str, BlockSettings]:
+    return {"objects": BlockSettings(type=CONTENT), "positions": BlockSettings(type=STYLE),
+            "rotations": BlockSettings(type=STYLE), "hues": BlockSettings(type=VIEW_SPECIFIC)}
+
+
+def column_scales(n_objects: int) -> np.ndarray:
+    """Blender value = scale * raw, per column (types are indices, scale 1)."""
+    scales = []
+    for name in column_names(n_objects):
+        factor = name.split("_", 1)[1] if name.startswith("object") else name
+        if factor.endswith("hue") or factor in ANGLE_FACTORS:
+            scales.append(np.pi)
+        elif factor in ("x", "y", "z"):
+            scales.append(POSITION_SCALE["xyz".index(factor)])
+        else:
+            scales.append(1.0)
+    return np.array(scales)
+
+
+@dataclass(frozen=True)
+class MultiObjectSettings:
+    """Scenes of 1 to 8 objects: types, blocks, placement guarantees, scene and render."""
+
+    name: str = "multi_objects"
+    description: str = ""
+    n_pairs: int = N_PAIRS.default
+    seed: int = SEED.default
+    n_objects: int = N_OBJECTS.default
+    object_types: tuple[str, ...] = OBJECT_TYPES
+    blocks: Mapping[str, BlockSettings] = field(default_factory=_default_blocks)
+    min_gap: float = MIN_GAP.default
+    min_pixels: float = MIN_PIXELS.default
+    masks: bool = False
+    scene: SceneSettings = field(default_factory=SceneSettings)
+    render: RenderSettings = field(default_factory=RenderSettings)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise SettingsError("name", self.name, "a non-empty name")
+        N_PAIRS.check(self.n_pairs)
+        SEED.check(self.seed)
+        N_OBJECTS.check(self.n_objects)
+        MIN_GAP.check(self.min_gap)
+        MIN_PIXELS.check(self.min_pixels)
+        object.__setattr__(self, "object_types", tuple(self.object_types))
+        if not self.object_types or len(set(self.object_types)) != len(self.object_types):
+            raise SettingsError("object_types", list(self.object_types),
+                                "distinct types from " + ", ".join(OBJECT_TYPES))
+        for name in self.object_types:
+            if name not in OBJECT_TYPES:
+                raise SettingsError("object_types", name, "types from " + ", ".join(OBJECT_TYPES))
+        if set(self.blocks) != set(MULTI_BLOCKS):
+            raise SettingsError("blocks", sorted(self.blocks), "exactly " + ", ".join(MULTI_BLOCKS))
+        object.__setattr__(self, "blocks", {b: self.blocks[b] for b in MULTI_BLOCKS})
+
+    def replace(self, **changes: Any) -> MultiObjectSettings:
+        """A copy with some settings changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def columns(self) -> list[dict[str, Any]]:
+        """Name, block and Blender scale of every column, for the manifest."""
+        scales = column_scales(self.n_objects)
+        return [{"index": k, "name": name, "block": block, "blender_scale": float(scales[k]),
+                 "role": self.blocks[block].type}
+                for k, (name, block) in enumerate(zip(column_names(self.n_objects),
+                                                      column_blocks(self.n_objects),
+                                                      strict=True))]
+
+    def sample(self) -> LatentPairs:
+        """The latents of every pair (raw; Blender units through the column scales)."""
+        blocks = {name: MultiBlock(b.type, b.marginal, b.conditional, b.change_probability)
+                  for name, b in self.blocks.items()}
+        scenes = sample_scenes(self.n_pairs, self.seed, self.n_objects, self.object_types,
+                               blocks, self.min_gap, self.min_pixels, self.render.resolution)
+        return LatentPairs(scenes.raw1, scenes.raw2, column_scales(self.n_objects))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready), every setting written out."""
+        return {"kind": KIND, "name": self.name, "description": self.description,
+                "n_pairs": self.n_pairs, "seed": self.seed, "n_objects": self.n_objects,
+                "object_types": list(self.object_types),
+                "blocks": {b: s.to_dict() for b, s in self.blocks.items()},
+                "min_gap": self.min_gap, "min_pixels": self.min_pixels, "masks": self.masks,
+                "scene": dataclasses.asdict(self.scene),
+                "render": dataclasses.asdict(self.render)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MultiObjectSettings:
+        """From plain data; missing settings take their defaults, unknown ones are errors."""
+        values = {k: v for k, v in data.items() if k != "kind"}
+        known = {f.name for f in dataclasses.fields(cls)}
+        for key in values:
+            if key not in known:
+                raise SettingsError(key, values[key], "an unknown setting; known: "
+                                    + ", ".join(sorted(known)))
+        if "blocks" in values:
+            blocks = _default_blocks()
+            for name, block in dict(values["blocks"]).items():
+                if name not in MULTI_BLOCKS:
+                    raise SettingsError(f"blocks.{name}", block, "one of "
+                                        + ", ".join(MULTI_BLOCKS))
+                blocks[name] = _block(name, block)
+            values["blocks"] = blocks
+        for name, kind in (("scene", SceneSettings), ("render", RenderSettings)):
+            if name in values:
+                values[name] = dataclass_from_dict(kind, values[name], name)
+        return cls(**values)
+
+
+AnySettings = DatasetSettings | MultiObjectSettings
+
+
+def settings_from_dict(data: Mapping[str, Any]) -> AnySettings:
+    """Pair or multi-object settings, as the data's `kind` says (pairs when absent)."""
+    if isinstance(data, Mapping) and data.get("kind") == KIND:
+        return MultiObjectSettings.from_dict(data)
+    return DatasetSettings.from_dict(data)
+
+
+def sample_pairs(settings: AnySettings) -> LatentPairs:
+    """The latents of a job of either kind."""
+    if isinstance(settings, MultiObjectSettings):
+        return settings.sample()
+    return sample_latents(settings)
+
+
+def _block(name: str, data: Any) -> BlockSettings:
+    try:
+        return BlockSettings.from_dict(data)
+    except SettingsError as error:
+        raise error.within(f"blocks.{name}") from None

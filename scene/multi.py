@@ -1,0 +1,192 @@
+"""Multi-object scenes in Blender: one slot per object, whose mesh switches between the
+types, each with its own spotlight aimed at it; optional object-index masks."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import bmesh
+import bpy
+import numpy as np
+
+from ..model import constants as c
+from ..model.colors import hue_to_rgb
+from ..model.shapes import normalised, torus
+from ..model.teapot import teapot_mesh
+from ..multi_settings import MultiObjectSettings
+from ..sampling.multi import HEIGHT_OFFSET, OBJECT_RADIUS, POSITION_SCALE
+from .builder import (
+    add_camera,
+    add_fixed_lights,
+    add_object,
+    add_spot,
+    add_world,
+    mesh_data,
+    plane_data,
+)
+from .device import DeviceChoice, select_device
+from .materials import build_materials
+from .nodes import link, new_node, socket
+from .render_setup import configure_render, set_checked
+from .tags import remove_tagged, tagged
+
+OWNER = "multi"
+SCENE_NAME = "IdentBox Objects"
+# Just below the lowest an object can reach (centre z = R * HEIGHT_OFFSET + z, z >= -1).
+GROUND_Z = OBJECT_RADIUS * HEIGHT_OFFSET - POSITION_SCALE[2] - OBJECT_RADIUS
+
+
+def _bmesh_shape(kind: str) -> tuple[np.ndarray, list[list[int]]]:
+    bm = bmesh.new()
+    if kind == "cube":
+        bmesh.ops.create_cube(bm, size=1.0)
+    elif kind == "sphere":
+        bmesh.ops.create_uvsphere(bm, u_segments=32, v_segments=16, radius=1.0)
+    elif kind == "cylinder":
+        bmesh.ops.create_cone(bm, cap_ends=True, segments=32, radius1=1.0, radius2=1.0,
+                              depth=2.0)
+    elif kind == "cone":
+        bmesh.ops.create_cone(bm, cap_ends=True, segments=32, radius1=1.0, radius2=0.0,
+                              depth=2.0)
+    elif kind == "monkey":
+        bmesh.ops.create_monkey(bm)
+    vertices = np.array([v.co[:] for v in bm.verts])
+    faces = [[v.index for v in f.verts] for f in bm.faces]
+    bm.free()
+    return vertices, faces
+
+
+def shape_mesh(kind: str) -> Any:
+    """The mesh of one object type, scaled to the common bounding radius."""
+    if kind == "teapot":
+        mesh = teapot_mesh(8)
+        vertices, faces = mesh.vertices, [list(f) for f in mesh.faces]
+    elif kind == "torus":
+        vertices, raw_faces = torus()
+        faces = [list(f) for f in raw_faces]
+    else:
+        vertices, faces = _bmesh_shape(kind)
+    return mesh_data(f"Shape {kind}", normalised(vertices, OBJECT_RADIUS).tolist(), faces,
+                     OWNER)
+
+
+def _mask_material() -> Any:
+    """Emission of (pass index / 255): with the Raw view each object's pixels read its index."""
+    material = tagged(bpy.data.materials.new("IdentBox Mask"), OWNER)
+    material.use_nodes = True
+    tree = material.node_tree
+    tree.nodes.clear()
+    info = new_node(tree, "ShaderNodeObjectInfo", (-400, 0))
+    divide = new_node(tree, "ShaderNodeMath", (-200, 0))
+    divide.operation = "DIVIDE"
+    divide.inputs[1].default_value = 255.0
+    emission = new_node(tree, "ShaderNodeEmission", (0, 0))
+    out = new_node(tree, "ShaderNodeOutputMaterial", (200, 0))
+    link(tree, socket(info.outputs, "Object Index"), divide.inputs[0])
+    link(tree, divide.outputs[0], socket(emission.inputs, "Strength"))
+    link(tree, emission.outputs[0], socket(out.inputs, "Surface"))
+    return material
+
+
+class BlenderMultiRenderer:
+    """Builds the multi-object scene once; per view it switches meshes, moves objects and
+    spotlights, and sets colours and the view's material."""
+
+    def __init__(self, settings: MultiObjectSettings, device: str = "auto",
+                 log: Callable[[str], None] = print) -> None:
+        self.settings = settings
+        remove_tagged(OWNER)
+        scene = bpy.data.scenes.get(SCENE_NAME) or bpy.data.scenes.new(SCENE_NAME)
+        self.scene = scene
+        add_world(scene, OWNER)
+        add_camera(scene, OWNER)
+        add_fixed_lights(scene, OWNER)
+        self.materials = build_materials(OWNER)
+        self.shapes = [shape_mesh(kind) for kind in settings.object_types]
+        for shape in self.shapes:
+            shape.materials.append(self.materials[settings.scene.view1_material])
+        self.objects, self.spots = [], []
+        for i in range(settings.n_objects):
+            obj = add_object(scene, f"Object {i}", self.shapes[0], OWNER)
+            obj.pass_index = i + 1
+            obj.material_slots[0].link = "OBJECT"
+            self.objects.append(obj)
+            self.spots.append(add_spot(scene, obj, OWNER, name=f"Spot {i}"))
+        self.ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE, OWNER), OWNER)
+        self.ground.location = (0.0, 0.0, GROUND_Z)
+        self.ground.data.materials.append(self.materials["Rubber"])
+        self.mask_material = _mask_material()
+        self.device: DeviceChoice = select_device(scene, device)
+        self.warnings = configure_render(scene, settings.render, self.device.backend)
+        log(f"IdentBox: rendering {settings.n_objects}-object scenes on "
+            f"{self.device.describe()}")
+        self.render_seconds = 0.0
+
+    def show(self, row: np.ndarray, view: int) -> None:
+        """Put the scene in the state of one view of one sample (Blender-unit row)."""
+        n = self.settings.n_objects
+        mapping = self.settings.scene.hue_mapping
+
+        def column(k: int) -> np.ndarray:
+            return np.asarray(row[3 + k * n: 3 + (k + 1) * n])
+
+        hues, alpha, beta, x, y, z, types = (column(k) for k in range(7))
+        theta = float(row[2])
+        spot_rgb = tuple(float(v) for v in hue_to_rgb(row[0], c.SPOT_SATURATION, mapping))
+        ground_rgb = hue_to_rgb(row[1], c.GROUND_SATURATION, mapping)
+        self.ground.color = (*map(float, ground_rgb), 1.0)
+        material = self.materials[self.settings.scene.material(view)]
+        for i, (obj, spot) in enumerate(zip(self.objects, self.spots, strict=True)):
+            obj.data = self.shapes[int(types[i])]
+            obj.material_slots[0].material = material
+            obj.location = (float(x[i]), float(y[i]), float(z[i]) + OBJECT_RADIUS * HEIGHT_OFFSET)
+            obj.rotation_euler = (float(alpha[i]), float(beta[i]), 0.0)
+            rgb = hue_to_rgb(hues[i], c.OBJECT_SATURATION, mapping)
+            obj.color = (*map(float, rgb), 1.0)
+            spot.location = (float(x[i]) + c.SPOT_RADIUS * math.sin(theta),
+                             float(y[i]) + c.SPOT_RADIUS * math.cos(theta),
+                             c.SPOT_HEIGHT + 2 * OBJECT_RADIUS)
+            spot.data.color = spot_rgb
+
+    def _render(self, path: Path) -> None:
+        self.scene.render.filepath = str(path)
+        start = time.perf_counter()
+        bpy.ops.render.render(write_still=True, scene=self.scene.name)
+        self.render_seconds += time.perf_counter() - start
+
+    def render_view(self, latents_row: np.ndarray, view: int, path: Path) -> None:
+        """Render one view of one sample into `path`."""
+        self.show(latents_row, view)
+        self._render(path)
+
+    def render_mask(self, latents_row: np.ndarray, view: int, path: Path) -> None:
+        """Object-index mask of one view: 8-bit grey, object i has value i + 1, 0 elsewhere."""
+        self.show(latents_row, view)
+        scene: Any = self.scene
+        layer: Any = scene.view_layers[0]
+        saved = (scene.view_settings.view_transform, scene.cycles.samples,
+                 scene.cycles.filter_width, scene.render.image_settings.color_mode,
+                 scene.cycles.use_denoising, scene.render.dither_intensity)
+        hidden = [self.ground, *self.spots]
+        try:
+            layer.material_override = self.mask_material
+            for obj in hidden:
+                obj.hide_render = True
+            set_checked(scene.view_settings, "view_transform", "Raw")
+            set_checked(scene.cycles, "samples", 1)
+            set_checked(scene.cycles, "filter_width", 0.01)
+            set_checked(scene.cycles, "use_denoising", False)
+            set_checked(scene.render.image_settings, "color_mode", "BW")
+            set_checked(scene.render, "dither_intensity", 0.0)  # exact index values
+            self._render(path)
+        finally:
+            layer.material_override = None
+            for obj in hidden:
+                obj.hide_render = False
+            (scene.view_settings.view_transform, scene.cycles.samples, scene.cycles.filter_width,
+             scene.render.image_settings.color_mode, scene.cycles.use_denoising,
+             scene.render.dither_intensity) = saved
