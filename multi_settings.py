@@ -25,6 +25,7 @@ from .sampling.multi import (
     MultiBlock,
     column_blocks,
     column_names,
+    object_centres,
     sample_scenes,
 )
 from .sampling.sampler import LatentPairs, sample_latents
@@ -101,6 +102,10 @@ class MultiObjectSettings:
                 for k, (name, block) in enumerate(zip(column_names(self.n_objects),
                                                       column_blocks(self.n_objects),
                                                       strict=True))]
+
+    def object_centres(self, latents: np.ndarray) -> np.ndarray:
+        """(rows, N, 3) world centres of the objects for rows of latents.npy."""
+        return object_centres(latents / column_scales(self.n_objects), self.n_objects)
 
     def sample(self) -> LatentPairs:
         """The latents of every pair (raw; Blender units through the column scales)."""

@@ -11,8 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .errors import SettingsError
 from .limits import Limit
+from .model.constants import OBJECT_SCALE, TEAPOT_MAX_DIMENSION
 from .render_settings import RenderSettings, SceneSettings
 from .sampling.blocks import (
     BLOCK_TYPE,
@@ -149,8 +152,11 @@ class DatasetSettings:
     causal_edges: tuple[CausalEdge, ...] = ()
     scene: SceneSettings = field(default_factory=SceneSettings)
     render: RenderSettings = field(default_factory=RenderSettings)
+    masks: bool = False  # also render object-index masks (masks/m1, masks/m2)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.masks, bool):
+            raise SettingsError("masks", self.masks, "true or false")
         if not isinstance(self.name, str) or not self.name.strip():
             raise SettingsError("name", self.name, "a non-empty name")
         N_PAIRS.check(self.n_pairs)
@@ -212,6 +218,11 @@ class DatasetSettings:
         return column_roles({b: s.type for b, s in self.blocks.items()},
                             {b: self.view_roles(b) for b in BLOCKS})
 
+    def object_centres(self, latents: np.ndarray) -> np.ndarray:
+        """(rows, 1, 3) world centre of the object for rows of latents.npy."""
+        height = TEAPOT_MAX_DIMENSION * OBJECT_SCALE / 2.0
+        return (latents[:, :3] + np.array([0.0, 0.0, height]))[:, None, :]
+
     def replace(self, **changes: Any) -> DatasetSettings:
         """A copy with some settings changed (validated again)."""
         return dataclasses.replace(self, **changes)
@@ -255,5 +266,6 @@ class DatasetSettings:
             "causal_edges": [dataclasses.asdict(e) for e in self.causal_edges],
             "scene": dataclasses.asdict(self.scene),
             "render": dataclasses.asdict(self.render),
+            "masks": self.masks,
         }
 

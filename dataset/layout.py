@@ -6,7 +6,7 @@ from pathlib import Path
 
 MANIFEST = "manifest.json"
 VIEWS = ("m1", "m2")
-LATENT_FILES = ("latents.npy", "raw_latents.npy")
+LATENT_FILES = ("latents.npy", "raw_latents.npy", "object_pixels.npy")
 
 
 def factors_dir(root: Path, view: str) -> Path:

@@ -45,6 +45,10 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
             "dtype": "float64",
             "raw_latents": "raw values in [-1, 1]",
             "latents": "Blender units: blender_scale * raw",
+            "object_pixels": "(pairs, objects, 2) float64: each object's centre in the image, "
+                             "pixels x right, y down from the top-left, at the resolution",
+            "masks": "masks/m1, masks/m2 (when settings.masks): 8-bit grey PNG, object i "
+                     "(from 0) has value i + 1, background 0",
             "sha256": checksums,
         },
     }

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DatasetError
+from ..model.camera import project_to_pixels
 from ..multi_settings import AnySettings, sample_pairs
 from ..sampling.sampler import LatentPairs
 from .layout import MANIFEST, latent_paths
@@ -81,6 +82,14 @@ def holds_dataset(root: Path, settings: AnySettings) -> bool:
     return True
 
 
+def object_pixels(settings: AnySettings, latents: np.ndarray) -> np.ndarray:
+    """(pairs, objects, 2): where each object's centre lands in the image, in pixels (x right,
+    y down, from the top-left corner) at the render resolution."""
+    centres = settings.object_centres(latents)
+    pixels = project_to_pixels(centres.reshape(-1, 3), settings.render.resolution)
+    return pixels.reshape(centres.shape[0], centres.shape[1], 2)
+
+
 def write_latents(settings: AnySettings, root: Path | str,
                   sample: Callable[[Any], LatentPairs] = sample_pairs) -> WriteResult:
     """Sample the latents once and write factors/m{1,2}/{latents,raw_latents}.npy and the
@@ -99,7 +108,9 @@ def write_latents(settings: AnySettings, root: Path | str,
                            "this run can add to; choose another output folder")
     pairs = sample(settings)
     arrays = {"m1/latents.npy": pairs.latents1, "m1/raw_latents.npy": pairs.raw1,
-              "m2/latents.npy": pairs.latents2, "m2/raw_latents.npy": pairs.raw2}
+              "m2/latents.npy": pairs.latents2, "m2/raw_latents.npy": pairs.raw2,
+              "m1/object_pixels.npy": object_pixels(settings, pairs.latents1),
+              "m2/object_pixels.npy": object_pixels(settings, pairs.latents2)}
     blobs = {key: _npy_bytes(array) for key, array in arrays.items()}
     paths = latent_paths(root)
     for key, path in paths.items():

@@ -145,6 +145,7 @@ def build_scene(settings: SceneSettings) -> SceneHandles:
     teapot.scale = (c.OBJECT_SCALE,) * 3
     teapot.data.materials.append(materials[settings.view1_material])
     teapot.rotation_mode = "XYZ"
+    teapot.pass_index = 1  # its value in object-index masks
     object_size = float(max(teapot_mesh(settings.teapot_resolution).dimensions)) * c.OBJECT_SCALE
 
     ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE))

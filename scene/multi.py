@@ -29,10 +29,10 @@ from .builder import (
     plane_data,
 )
 from .device import DeviceChoice, select_device
+from .masks import render_index_mask
 from .materials import build_materials
-from .nodes import link, new_node, socket
-from .render_setup import configure_render, set_checked
-from .tags import remove_tagged, tagged
+from .render_setup import configure_render
+from .tags import remove_tagged
 
 OWNER = "multi"
 SCENE_NAME = "IdentBox Objects"
@@ -74,24 +74,6 @@ def shape_mesh(kind: str) -> Any:
                      OWNER)
 
 
-def _mask_material() -> Any:
-    """Emission of (pass index / 255): with the Raw view each object's pixels read its index."""
-    material = tagged(bpy.data.materials.new("IdentBox Mask"), OWNER)
-    material.use_nodes = True
-    tree = material.node_tree
-    tree.nodes.clear()
-    info = new_node(tree, "ShaderNodeObjectInfo", (-400, 0))
-    divide = new_node(tree, "ShaderNodeMath", (-200, 0))
-    divide.operation = "DIVIDE"
-    divide.inputs[1].default_value = 255.0
-    emission = new_node(tree, "ShaderNodeEmission", (0, 0))
-    out = new_node(tree, "ShaderNodeOutputMaterial", (200, 0))
-    link(tree, socket(info.outputs, "Object Index"), divide.inputs[0])
-    link(tree, divide.outputs[0], socket(emission.inputs, "Strength"))
-    link(tree, emission.outputs[0], socket(out.inputs, "Surface"))
-    return material
-
-
 class BlenderMultiRenderer:
     """Builds the multi-object scene once; per view it switches meshes, moves objects and
     spotlights, and sets colours and the view's material."""
@@ -119,7 +101,6 @@ class BlenderMultiRenderer:
         self.ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE, OWNER), OWNER)
         self.ground.location = (0.0, 0.0, GROUND_Z)
         self.ground.data.materials.append(self.materials["Rubber"])
-        self.mask_material = _mask_material()
         self.device: DeviceChoice = select_device(scene, device)
         self.warnings = configure_render(scene, settings.render, self.device.backend)
         log(f"IdentBox: rendering {settings.n_objects}-object scenes on "
@@ -166,27 +147,6 @@ class BlenderMultiRenderer:
     def render_mask(self, latents_row: np.ndarray, view: int, path: Path) -> None:
         """Object-index mask of one view: 8-bit grey, object i has value i + 1, 0 elsewhere."""
         self.show(latents_row, view)
-        scene: Any = self.scene
-        layer: Any = scene.view_layers[0]
-        saved = (scene.view_settings.view_transform, scene.cycles.samples,
-                 scene.cycles.filter_width, scene.render.image_settings.color_mode,
-                 scene.cycles.use_denoising, scene.render.dither_intensity)
-        hidden = [self.ground, *self.spots]
-        try:
-            layer.material_override = self.mask_material
-            for obj in hidden:
-                obj.hide_render = True
-            set_checked(scene.view_settings, "view_transform", "Raw")
-            set_checked(scene.cycles, "samples", 1)
-            set_checked(scene.cycles, "filter_width", 0.01)
-            set_checked(scene.cycles, "use_denoising", False)
-            set_checked(scene.render.image_settings, "color_mode", "BW")
-            set_checked(scene.render, "dither_intensity", 0.0)  # exact index values
-            self._render(path)
-        finally:
-            layer.material_override = None
-            for obj in hidden:
-                obj.hide_render = False
-            (scene.view_settings.view_transform, scene.cycles.samples, scene.cycles.filter_width,
-             scene.render.image_settings.color_mode, scene.cycles.use_denoising,
-             scene.render.dither_intensity) = saved
+        start = time.perf_counter()
+        render_index_mask(self.scene, [self.ground, *self.spots], path)
+        self.render_seconds += time.perf_counter() - start

@@ -14,6 +14,7 @@ from ..settings import DatasetSettings
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
 from .device import GPU_BACKENDS, DeviceChoice, select_device
+from .masks import render_index_mask
 from .render_setup import configure_render
 
 
@@ -38,6 +39,13 @@ class BlenderPairRenderer:
         """Put the scene in the state of one view of one sample (also used for previews)."""
         state = scene_state(latents_row, self.handles.object_size, self.settings.scene.hue_mapping)
         apply_state(self.handles, state, self.settings.scene.material(view))
+
+    def render_mask(self, latents_row: np.ndarray, view: int, path: Path) -> None:
+        """The teapot's mask (value 1) in one view."""
+        self.show(latents_row, view)
+        start = time.perf_counter()
+        render_index_mask(self.handles.scene, [self.handles.ground, self.handles.spot], path)
+        self.render_seconds += time.perf_counter() - start
 
     def render_view(self, latents_row: np.ndarray, view: int, path: Path) -> None:
         """Render one view of one sample into `path` (format from the render settings)."""

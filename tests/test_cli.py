@@ -47,8 +47,9 @@ def test_sample_writes_the_published_layout_and_manifest(tmp_path: Path) -> None
     assert out.returncode == 0, out.stderr
     root = tmp_path / "data"
     assert files_under(root) == ["factors", "factors/m1", "factors/m1/latents.npy",
-                                 "factors/m1/raw_latents.npy", "factors/m2",
-                                 "factors/m2/latents.npy", "factors/m2/raw_latents.npy",
+                                 "factors/m1/object_pixels.npy", "factors/m1/raw_latents.npy",
+                                 "factors/m2", "factors/m2/latents.npy",
+                                 "factors/m2/object_pixels.npy", "factors/m2/raw_latents.npy",
                                  "manifest.json"]
     manifest = read_manifest(root / "manifest.json")
     settings = settings_from_manifest(manifest)

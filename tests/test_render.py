@@ -130,6 +130,25 @@ def test_object_appears_where_the_camera_projects_its_location(tmp_path: Path) -
     assert spread.max() > 12  # the objects really moved: the check could fail
 
 
+def test_masks_and_object_pixels_agree(tmp_path: Path) -> None:
+    """Opt-in masks: the teapot reads 1, the rest 0; its mask's centroid is near the stored
+    object pixel (the projection of its centre)."""
+    (tmp_path / "s.json").write_text('{"masks": true, "n_pairs": 3, "seed": 8}')
+    out = render("--preset", "s.json", "--resolution", "64", "--samples", "4", "--out", "k",
+                 cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    root = tmp_path / "k"
+    for view in (1, 2):
+        pixels = np.load(root / f"factors/m{view}/object_pixels.npy")
+        assert pixels.shape == (3, 1, 2)
+        for pair in range(3):
+            mask = load_rgba(root / f"masks/m{view}/{pair:06d}.png")[..., 0]
+            assert set(np.unique(mask)) == {0, 1}
+            ys, xs = np.nonzero(mask)
+            centroid = np.array([xs.mean() + 0.5, ys.mean() + 0.5])
+            assert np.abs(centroid - pixels[pair, 0]).max() < 4, (view, pair)
+
+
 def test_resume_after_a_kill_matches_an_uninterrupted_run(tmp_path: Path) -> None:
     args = ["--n-pairs", "40", "--resolution", "32", "--samples", "4", "--seed", "1"]
     killed = subprocess.Popen([sys.executable, "-m", "identbox", "render", *args, "--out", "k"],
