@@ -68,6 +68,7 @@ class MultiObjectSettings:
     min_gap: float = MIN_GAP.default
     min_pixels: float = MIN_PIXELS.default
     masks: bool = False
+    depth: bool = False
     scene: SceneSettings = field(default_factory=SceneSettings)
     render: RenderSettings = field(default_factory=RenderSettings)
 
@@ -122,6 +123,7 @@ class MultiObjectSettings:
                 "object_types": list(self.object_types),
                 "blocks": {b: s.to_dict() for b, s in self.blocks.items()},
                 "min_gap": self.min_gap, "min_pixels": self.min_pixels, "masks": self.masks,
+                "depth": self.depth,
                 "scene": dataclasses.asdict(self.scene),
                 "render": dataclasses.asdict(self.render)}
 

@@ -47,9 +47,10 @@ def image_path(root: Path, view: int, index: int, extension: str) -> Path:
     return samples_dir(root, f"m{view}") / f"{index:06d}{extension}"
 
 
-def mask_path(root: Path, view: int, index: int) -> Path:
-    """masks/m1/000123.png: object i has value i + 1, the rest 0."""
-    return root / "masks" / f"m{view}" / f"{index:06d}.png"
+def pass_path(root: Path, kind: str, view: int, index: int) -> Path:
+    """masks/m1/000123.png (object i has value i + 1, the rest 0) or depth/m1/000123.png."""
+    folder = "masks" if kind == "mask" else "depth"
+    return root / folder / f"m{view}" / f"{index:06d}.png"
 
 
 def temporary_path(final: Path) -> Path:
@@ -201,26 +202,32 @@ class RenderJob(ImageJob):
         indices = shard_indices(settings.n_pairs, self.options.batch_index,
                                 self.options.n_batches)
         folders = [samples_dir(root, f"m{view}") for view in VIEWS]
-        if getattr(settings, "masks", False):
-            folders += [root / "masks" / f"m{view}" for view in VIEWS]
+        for kind, wanted in (("masks", getattr(settings, "masks", False)),
+                             ("depth", getattr(settings, "depth", False))):
+            if wanted:
+                folders += [root / kind / f"m{view}" for view in VIEWS]
         super().__init__(root, indices, folders)
 
     def path(self, view: int, index: int) -> Path:
         """Final image path of one view of one pair."""
         return image_path(self.root, view, index, self.settings.render.extension)
 
+    def _passes(self) -> list[str]:
+        """'image', then 'mask' and 'depth' when the settings ask for them."""
+        return ["image"] + [kind for kind in ("mask", "depth")
+                            if getattr(self.settings, f"{kind}s" if kind == "mask" else kind,
+                                       False)]
+
     def paths(self, index: int) -> list[Path]:
-        """View 1, then view 2; then their object-index masks when the settings ask."""
-        paths = [self.path(view, index) for view in VIEWS]
-        if getattr(self.settings, "masks", False):
-            paths += [mask_path(self.root, view, index) for view in VIEWS]
-        return paths
+        """View 1, view 2; then their masks and depth maps when the settings ask."""
+        return [self.path(view, index) if kind == "image"
+                else pass_path(self.root, kind, view, index)
+                for kind in self._passes() for view in VIEWS]
 
     def draw(self, renderer: Any, index: int, which: int, path: Path) -> None:
-        """One view of one pair, or its mask."""
-        view = VIEWS[which % 2]
+        """One view of one pair, or its mask, or its depth map."""
+        kind, view = self._passes()[which // 2], VIEWS[which % 2]
         row = np.asarray(self.latents[view][index])
-        if which < 2:
-            renderer.render_view(row, view, path)
-        else:
-            renderer.render_mask(row, view, path)
+        draw = {"image": renderer.render_view, "mask": renderer.render_mask,
+                "depth": renderer.render_depth}[kind]
+        draw(row, view, path)

@@ -153,10 +153,12 @@ class DatasetSettings:
     scene: SceneSettings = field(default_factory=SceneSettings)
     render: RenderSettings = field(default_factory=RenderSettings)
     masks: bool = False  # also render object-index masks (masks/m1, masks/m2)
+    depth: bool = False  # also render 16-bit depth maps (depth/m1, depth/m2)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.masks, bool):
-            raise SettingsError("masks", self.masks, "true or false")
+        for flag in ("masks", "depth"):
+            if not isinstance(getattr(self, flag), bool):
+                raise SettingsError(flag, getattr(self, flag), "true or false")
         if not isinstance(self.name, str) or not self.name.strip():
             raise SettingsError("name", self.name, "a non-empty name")
         N_PAIRS.check(self.n_pairs)
@@ -267,5 +269,6 @@ class DatasetSettings:
             "scene": dataclasses.asdict(self.scene),
             "render": dataclasses.asdict(self.render),
             "masks": self.masks,
+            "depth": self.depth,
         }
 

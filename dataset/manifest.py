@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DatasetError
+from ..model.constants import DEPTH_RANGE
 from ..multi_settings import AnySettings, settings_from_dict
 from ..sampling.factors import FACTORS
 from ..settings import DatasetSettings
@@ -49,6 +50,8 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
                              "pixels x right, y down from the top-left, at the resolution",
             "masks": "masks/m1, masks/m2 (when settings.masks): 8-bit grey PNG, object i "
                      "(from 0) has value i + 1, background 0",
+            "depth": f"depth/m1, depth/m2 (when settings.depth): 16-bit grey PNG, distance "
+                     f"from the camera = value / 65535 * {DEPTH_RANGE} world units",
             "sha256": checksums,
         },
     }

@@ -30,3 +30,5 @@ SPOT_SATURATION = 0.8
 GROUND_SATURATION = 0.6
 
 MATERIALS = ("MyMetal", "Rubber", "Crystal")
+
+DEPTH_RANGE = 100.0  # depth maps: world units (metres) of the 16-bit range; farther clips

@@ -29,7 +29,7 @@ from .builder import (
     plane_data,
 )
 from .device import DeviceChoice, select_device
-from .masks import render_index_mask
+from .masks import render_depth, render_index_mask
 from .materials import build_materials
 from .render_setup import configure_render
 from .tags import remove_tagged
@@ -143,6 +143,13 @@ class BlenderMultiRenderer:
         """Render one view of one sample into `path`."""
         self.show(latents_row, view)
         self._render(path)
+
+    def render_depth(self, latents_row: np.ndarray, view: int, path: Path) -> None:
+        """The depth map of one view (16-bit; see scene/masks.py for the scale)."""
+        self.show(latents_row, view)
+        start = time.perf_counter()
+        render_depth(self.scene, self.spots, path)
+        self.render_seconds += time.perf_counter() - start
 
     def render_mask(self, latents_row: np.ndarray, view: int, path: Path) -> None:
         """Object-index mask of one view: 8-bit grey, object i has value i + 1, 0 elsewhere."""

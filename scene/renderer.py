@@ -14,7 +14,7 @@ from ..settings import DatasetSettings
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
 from .device import GPU_BACKENDS, DeviceChoice, select_device
-from .masks import render_index_mask
+from .masks import render_depth, render_index_mask
 from .render_setup import configure_render
 
 
@@ -45,6 +45,13 @@ class BlenderPairRenderer:
         self.show(latents_row, view)
         start = time.perf_counter()
         render_index_mask(self.handles.scene, [self.handles.ground, self.handles.spot], path)
+        self.render_seconds += time.perf_counter() - start
+
+    def render_depth(self, latents_row: np.ndarray, view: int, path: Path) -> None:
+        """The depth map of one view (16-bit; see scene/masks.py for the scale)."""
+        self.show(latents_row, view)
+        start = time.perf_counter()
+        render_depth(self.handles.scene, [self.handles.spot], path)
         self.render_seconds += time.perf_counter() - start
 
     def render_view(self, latents_row: np.ndarray, view: int, path: Path) -> None:

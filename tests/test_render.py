@@ -14,8 +14,15 @@ import numpy as np
 import pytest
 from conftest import run_blender
 from image_checks import dominant_hue, hue_distance, load_rgba
+from PIL import Image
 
 from identbox.dataset import read_manifest
+from identbox.model.constants import (
+    CAMERA_LOCATION,
+    DEPTH_RANGE,
+    OBJECT_SCALE,
+    TEAPOT_MAX_DIMENSION,
+)
 from identbox.render_loop import is_complete_image, shard_indices
 
 pytestmark = pytest.mark.blender
@@ -133,7 +140,7 @@ def test_object_appears_where_the_camera_projects_its_location(tmp_path: Path) -
 def test_masks_and_object_pixels_agree(tmp_path: Path) -> None:
     """Opt-in masks: the teapot reads 1, the rest 0; its mask's centroid is near the stored
     object pixel (the projection of its centre)."""
-    (tmp_path / "s.json").write_text('{"masks": true, "n_pairs": 3, "seed": 8}')
+    (tmp_path / "s.json").write_text('{"masks": true, "depth": true, "n_pairs": 3, "seed": 8}')
     out = render("--preset", "s.json", "--resolution", "64", "--samples", "4", "--out", "k",
                  cwd=tmp_path)
     assert out.returncode == 0, out.stderr
@@ -147,6 +154,16 @@ def test_masks_and_object_pixels_agree(tmp_path: Path) -> None:
             ys, xs = np.nonzero(mask)
             centroid = np.array([xs.mean() + 0.5, ys.mean() + 0.5])
             assert np.abs(centroid - pixels[pair, 0]).max() < 4, (view, pair)
+            # Depth: 16-bit, the teapot nearer than the ground around it, and the ground's
+            # depth at the image centre equal to the camera's distance to where it looks.
+            with Image.open(root / f"depth/m{view}/{pair:06d}.png") as image:
+                depth = np.asarray(image).astype(np.float64) / 65535 * DEPTH_RANGE
+            assert depth.shape == (64, 64) and depth.min() > 0
+            assert depth[mask == 1].mean() < depth[mask == 0].mean()
+            if mask[31:33, 31:33].max() == 0:  # ground at the centre: a known distance
+                ground_z = -TEAPOT_MAX_DIMENSION * OBJECT_SCALE
+                expected = (CAMERA_LOCATION[2] - ground_z) * np.sqrt(2)  # 45-degree ray
+                assert abs(depth[31:33, 31:33].mean() - expected) < 0.2
 
 
 def test_resume_after_a_kill_matches_an_uninterrupted_run(tmp_path: Path) -> None:
