@@ -73,6 +73,27 @@ def is_complete_image(path: Path) -> bool:
     return head[:2] == JPEG_START and tail[-2:] == JPEG_END
 
 
+PNG_TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt", b"tIME")
+
+
+def strip_png_text(path: Path) -> None:
+    """Drop a PNG's text and time chunks (Blender stamps render times into them), so the same
+    frame gives the same bytes in every run, shard and process."""
+    data = path.read_bytes()
+    if data[:8] != PNG_SIGNATURE:
+        return
+    kept, position = [data[:8]], 8
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        end = position + 12 + length
+        if data[position + 4:position + 8] not in PNG_TEXT_CHUNKS:
+            kept.append(data[position:end])
+        position = end
+    stripped = b"".join(kept)
+    if len(stripped) != len(data):
+        path.write_bytes(stripped)
+
+
 @dataclass(frozen=True)
 class Progress:
     """Where a run stands: pairs done in its shard (rendered now or already there)."""
@@ -171,6 +192,7 @@ class ImageJob:
                 self.draw(renderer, index, which, temporary)
                 if not is_complete_image(temporary):
                     raise RenderError(f"the renderer wrote no complete image for {final}")
+                strip_png_text(temporary)
                 os.replace(temporary, final)
             finally:
                 temporary.unlink(missing_ok=True)

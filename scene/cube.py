@@ -29,7 +29,7 @@ from ..sampling.cube import (
 )
 from .device import DeviceChoice, select_device
 from .nodes import link, new_node, socket
-from .render_setup import set_checked
+from .render_setup import disable_metadata, set_checked
 from .tags import remove_tagged, tagged
 
 SCENE_NAME = "IdentBox Cube"
@@ -131,6 +131,7 @@ def configure_cube_render(scene: Any, settings: CubeSettings) -> None:
     set_checked(render, "use_sequencer", False)
     set_checked(render, "use_file_extension", False)
     set_checked(render, "dither_intensity", 0.0)
+    disable_metadata(render)
     image = render.image_settings
     set_checked(image, "file_format", "PNG")  # JPEG: converted afterwards (see save_jpeg)
     set_checked(image, "color_mode", "RGB")

@@ -27,6 +27,14 @@ def set_checked(owner: Any, attribute: str, value: Any) -> None:
         raise RenderSetupError(f"{attribute} = {value!r} did not hold (reads {got!r})")
 
 
+def disable_metadata(render: Any) -> None:
+    """No date, render time or memory stamped into the files: the same frame gives the same
+    bytes in every run, shard or process."""
+    for name in dir(render):
+        if name.startswith("use_stamp") and isinstance(getattr(render, name), bool):
+            set_checked(render, name, False)
+
+
 def denoiser_available(name: str) -> bool:
     """Whether this Blender build can use the denoiser ('openimagedenoise' or 'optix')."""
     if name == "openimagedenoise":
@@ -52,6 +60,7 @@ def configure_render(scene: Any, settings: RenderSettings, gpu_backend: str | No
     set_checked(render, "use_sequencer", False)
     set_checked(render, "film_transparent", False)
     set_checked(render, "use_file_extension", False)  # we name the temporary file ourselves
+    disable_metadata(render)
     image = render.image_settings
     set_checked(image, "file_format", settings.file_format)
     set_checked(image, "color_mode", "RGBA" if settings.file_format == "PNG" else "RGB")

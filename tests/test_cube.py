@@ -135,3 +135,31 @@ def test_step_grid_command_and_its_validation(tmp_path: Path) -> None:
     # Bad arguments: one line, exit 2, nothing written.
     bad = cli("cube", "--step", "0", "--out", "never", cwd=tmp_path)
     assert bad.returncode == 2 and "step" in bad.stderr and not (tmp_path / "never").exists()
+
+
+def test_the_published_style_grid_labels_pass_the_label_check(tmp_path: Path) -> None:
+    """--step 0.3: 9,261 frames whose labels pass every label check (images aside)."""
+    from identbox.dataset.cube_validate import check_labels
+    from identbox.dataset.cube_writer import write_cube_labels
+
+    settings = CubeSettings(step=0.3, sizes=(32, 64))
+    root, frames, written = write_cube_labels(settings, tmp_path / "grid")
+    assert frames == 9261 and written
+    checks = check_labels(np.load(root / "labels.npy"), settings)
+    assert all(c.ok for c in checks), [c for c in checks if not c.ok]
+    assert np.load(root / "nodes" / "64.npy").shape == (9261, 8, 2)
+    assert write_cube_labels(settings, root)[2] is False  # the same dataset: kept
+
+
+@pytest.mark.blender
+def test_cube_shards_give_the_same_files_as_one_run(tmp_path: Path) -> None:
+    args = ("cube", "--random-frames", "5", "--seed", "2", "--sizes", "16")
+    for shard in ("1", "0"):
+        assert cli(*args, "--n-batches", "2", "--batch-index", shard, "--out", "s",
+                   cwd=tmp_path).returncode == 0
+    assert cli(*args, "--out", "one", cwd=tmp_path).returncode == 0
+    sharded = sorted(p.relative_to(tmp_path / "s") for p in (tmp_path / "s").rglob("*.*"))
+    one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.*"))
+    assert sharded == one
+    for rel in one:
+        assert (tmp_path / "s" / rel).read_bytes() == (tmp_path / "one" / rel).read_bytes(), rel
