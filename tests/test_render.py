@@ -38,10 +38,6 @@ def files(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
-def pixels_equal(a: Path, b: Path) -> bool:
-    return np.array_equal(load_rgba(a), load_rgba(b))
-
-
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Six pairs of the default preset (hues content, positions style, rotations
