@@ -14,9 +14,11 @@ import numpy as np
 
 from .cube_settings import CubeSettings
 from .errors import SettingsError
+from .multi_settings import MultiObjectSettings
 from .render_settings import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
 from .sampling.distributions import Conditional, Marginal
 from .sampling.factors import BLOCK_NAMES
+from .sampling.multi import OBJECT_TYPES
 from .settings import BlockSettings, CausalEdge, DatasetSettings
 
 MARGINAL_FIELDS = ("kind", "low", "high", "std")
@@ -75,32 +77,25 @@ def run_options_from_props(props: Any) -> RunOptions:
                       n_batches=props.n_batches)
 
 
-RUN_FIELDS = ("directory", "device", "batch_index", "n_batches")
-
-
-def carry_props(source: Any, target: Any) -> None:
-    """Copy the panel's settings and this run's fields from one scene's properties to
-    another's (the IdentBox scene's, when the window switches to it)."""
-    settings_to_props(settings_from_props(source), target)
-    for name in RUN_FIELDS:
-        setattr(target, name, getattr(source, name))
+def _block_to(block: BlockSettings, target: Any) -> None:
+    target.type = block.type
+    for field in MARGINAL_FIELDS:
+        setattr(target, f"marginal_{field}", getattr(block.marginal, field))
+    for field in CONDITIONAL_FIELDS:
+        setattr(target, f"conditional_{field}", getattr(block.conditional, field))
+    target.change_probability = block.change_probability
+    target.view_roles = ",".join(block.view_roles) if block.view_roles else ""
 
 
 def settings_to_props(settings: DatasetSettings, props: Any) -> None:
-    """Show a settings object (a preset, a manifest) in the properties."""
+    """Show a settings object (a preset, a manifest) in the properties, in Pairs mode."""
+    props.mode = "PAIRS"
     props.name = settings.name
     props.description = settings.description
     props.n_pairs = settings.n_pairs
     props.seed = settings.seed
     for name, block in settings.blocks.items():
-        target = getattr(props, name)
-        target.type = block.type
-        for field in MARGINAL_FIELDS:
-            setattr(target, f"marginal_{field}", getattr(block.marginal, field))
-        for field in CONDITIONAL_FIELDS:
-            setattr(target, f"conditional_{field}", getattr(block.conditional, field))
-        target.change_probability = block.change_probability
-        target.view_roles = ",".join(block.view_roles) if block.view_roles else ""
+        _block_to(block, getattr(props, name))
     props.edges.clear()
     for edge in settings.causal_edges:
         item = props.edges.add()
@@ -122,3 +117,45 @@ def cube_settings_from_props(cube: Any) -> CubeSettings:
         step=_value(cube, "step"), random_frames=cube.random_frames, seed=cube.seed,
         sizes=sizes, file_format=cube.file_format, jpeg_quality=cube.jpeg_quality,
         samples=cube.samples))
+
+
+def multi_settings_from_props(props: Any) -> MultiObjectSettings:
+    """The multi-object dataset the properties describe (Objects mode)."""
+    multi = props.multi
+    blocks = {name: _block_from(name, getattr(props, name))
+              for name in ("objects", "positions", "rotations", "hues")}
+    types = tuple(kind for kind in OBJECT_TYPES if getattr(multi, f"type_{kind}"))
+    scene = _within("scene", lambda: SceneSettings(
+        **{s.name: _value(props.scene_options, s.name) for s in SCENE_SPECS}))
+    render = _within("render", lambda: RenderSettings(
+        **{s.name: _value(props.render, s.name) for s in RENDER_SPECS}))
+    return MultiObjectSettings(
+        name=props.name or "multi_objects", description=props.description,
+        n_pairs=props.n_pairs, seed=props.seed, n_objects=multi.n_objects, object_types=types,
+        blocks=blocks, min_gap=_value(multi, "min_gap"), min_pixels=_value(multi, "min_pixels"),
+        masks=multi.masks, depth=multi.depth, scene=scene, render=render)
+
+
+def multi_settings_to_props(settings: MultiObjectSettings, props: Any) -> None:
+    """Show multi-object settings (a preset, a manifest) in the properties, in Objects mode."""
+    props.mode = "OBJECTS"
+    props.name, props.description = settings.name, settings.description
+    props.n_pairs, props.seed = settings.n_pairs, settings.seed
+    multi = props.multi
+    multi.n_objects, multi.min_gap, multi.min_pixels = (settings.n_objects, settings.min_gap,
+                                                        settings.min_pixels)
+    multi.masks, multi.depth = settings.masks, settings.depth
+    for kind in OBJECT_TYPES:
+        setattr(multi, f"type_{kind}", kind in settings.object_types)
+    for name, block in settings.blocks.items():
+        _block_to(block, getattr(props, name))
+    for spec in SCENE_SPECS:
+        setattr(props.scene_options, spec.name, getattr(settings.scene, spec.name))
+    for spec in RENDER_SPECS:
+        setattr(props.render, spec.name, getattr(settings.render, spec.name))
+
+
+def job_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings:
+    """The pair or multi-object dataset, as the panel's mode says."""
+    return multi_settings_from_props(props) if props.mode == "OBJECTS" \
+        else settings_from_props(props)

@@ -25,7 +25,7 @@ from ..presets import (
 from ..properties.make import choice_property, limit_property
 from ..render_settings import BATCH_INDEX, DEVICE, N_BATCHES, RESOLUTION, SAMPLES, RunOptions
 from ..settings import N_PAIRS, SEED
-from ..ui_settings import settings_from_props
+from ..ui_settings import job_settings_from_props
 
 
 def _preset_items() -> list[tuple[str, str, str]]:
@@ -71,7 +71,7 @@ class DatasetJobProperties:
         elif self.given("preset"):
             settings = load_preset(self.preset)
         else:
-            settings = settings_from_props(scene_props(context))
+            settings = job_settings_from_props(scene_props(context))
         changes = {name: getattr(self, name) for name in ("n_pairs", "seed") if self.given(name)}
         return settings.replace(**changes) if changes else settings
 

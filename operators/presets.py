@@ -9,9 +9,10 @@ import bpy
 from bpy.props import StringProperty
 
 from ..errors import SettingsError
-from ..presets import PRESET_DIR, load_preset, load_render_preset, pair_preset_names, preset_names
+from ..presets import PRESET_DIR, load_preset, load_render_preset, preset_names
+from ..render_settings import RENDER_SPECS
 from ..settings import DatasetSettings
-from ..ui_settings import settings_from_props, settings_to_props
+from ..ui_settings import job_settings_from_props, multi_settings_to_props, settings_to_props
 from .job_properties import scene_props
 
 if TYPE_CHECKING:
@@ -44,13 +45,13 @@ class IDENTBOX_OT_load_preset(bpy.types.Operator):
         source = user_presets().get(self.name)
         try:
             settings = load_preset(str(source) if source else self.name)
-            if not isinstance(settings, DatasetSettings):
-                raise SettingsError("preset", self.name, "a pair preset: multi-object presets "
-                                    "render from the command line for now")
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
-        settings_to_props(settings, scene_props(context))
+        if isinstance(settings, DatasetSettings):
+            settings_to_props(settings, scene_props(context))
+        else:
+            multi_settings_to_props(settings, scene_props(context))
         return {"FINISHED"}
 
 
@@ -64,14 +65,13 @@ class IDENTBOX_OT_load_render_preset(bpy.types.Operator):
     name: StringProperty(name="Render Preset", default="fast")  # type: ignore[valid-type]
 
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
-        props = scene_props(context)
         try:
             render = load_render_preset(self.name)
-            settings = settings_from_props(props).replace(render=render)
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
-        settings_to_props(settings, props)
+        for spec in RENDER_SPECS:
+            setattr(scene_props(context).render, spec.name, getattr(render, spec.name))
         return {"FINISHED"}
 
 
@@ -90,7 +90,7 @@ class IDENTBOX_OT_add_preset(bpy.types.Operator):
             self.report({"ERROR"}, f"preset name {self.name!r} is empty or a bundled preset's")
             return {"CANCELLED"}
         try:
-            settings = settings_from_props(scene_props(context)).replace(name=name)
+            settings = job_settings_from_props(scene_props(context)).replace(name=name)
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
@@ -133,7 +133,7 @@ class IDENTBOX_MT_presets(bpy.types.Menu):
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
         assert layout is not None
-        for name in pair_preset_names():
+        for name in preset_names():
             layout.operator(IDENTBOX_OT_load_preset.bl_idname, text=name).name = name
         mine = user_presets()
         if mine:

@@ -3,7 +3,7 @@
 from typing import Any
 
 from ..errors import SettingsError
-from ..ui_settings import cube_settings_from_props, run_options_from_props, settings_from_props
+from ..ui_settings import cube_settings_from_props, job_settings_from_props, run_options_from_props
 
 
 class IdentBoxPanel:
@@ -21,7 +21,7 @@ def settings_error(props: Any) -> str | None:
         if props.mode == "CUBE":
             cube_settings_from_props(props.cube)
         else:
-            settings_from_props(props)
+            job_settings_from_props(props)
         run_options_from_props(props)
     except SettingsError as error:
         return str(error)
@@ -34,6 +34,14 @@ class PairsModePanel(IdentBoxPanel):
     @classmethod
     def poll(cls, context: Any) -> bool:
         return bool(context.scene.identbox.mode == "PAIRS")
+
+
+class ImageModePanel(IdentBoxPanel):
+    """Mixin: shown in the two image-pair modes (Pairs, Objects), not for the cube."""
+
+    @classmethod
+    def poll(cls, context: Any) -> bool:
+        return bool(context.scene.identbox.mode != "CUBE")
 
 
 def draw_error(layout: Any, text: str) -> None:

@@ -7,8 +7,9 @@ import bpy
 
 from ..model.constants import MATERIALS
 from ..sampling.factors import BLOCK_NAMES
+from ..sampling.multi import OBJECT_TYPES
 from ..settings import DatasetSettings
-from .base import IdentBoxPanel, PairsModePanel, draw_error, settings_error
+from .base import IdentBoxPanel, ImageModePanel, PairsModePanel, draw_error, settings_error
 
 LAST_DRAW = 0.0  # when the Dataset panel was last drawn (a GUI test checks the tab is open)
 
@@ -40,7 +41,7 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
         layout.use_property_split = True
         layout.use_property_decorate = False
         layout.prop(props, "directory")
-        if props.mode == "PAIRS":
+        if props.mode != "CUBE":
             layout.prop(props, "n_pairs")
             layout.prop(props, "seed")
         row = layout.row(align=True)
@@ -49,13 +50,13 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
         error = settings_error(props)
         if error:
             draw_error(layout, error)
-        if props.mode == "PAIRS":
+        if props.mode != "CUBE":
             row = layout.row(align=True)
             row.operator("identbox.validate_settings", icon="CHECKMARK")
             row.operator("identbox.sample_latents", icon="FILE_NEW")
 
 
-class IDENTBOX_PT_blocks(PairsModePanel, bpy.types.Panel):
+class IDENTBOX_PT_blocks(ImageModePanel, bpy.types.Panel):
     """Each block's type, distributions and change probability."""
 
     bl_label = "Blocks"
@@ -66,13 +67,18 @@ class IDENTBOX_PT_blocks(PairsModePanel, bpy.types.Panel):
         layout = self.layout
         assert layout is not None
         props = _props(context)
-        for name in BLOCK_NAMES:
+        names = BLOCK_NAMES if props.mode == "PAIRS" else ("objects", *BLOCK_NAMES)
+        for name in names:
             block = getattr(props, name)
             box = layout.box()
             box.use_property_split = True
             box.use_property_decorate = False
             box.prop(block, "type", text=name.title())
             box.prop(block, "marginal_kind")
+            if name == "objects":
+                if block.type == "style":
+                    box.prop(block, "change_probability", slider=True)
+                continue
             if block.marginal_kind == "uniform":
                 row = box.row(align=True)
                 row.prop(block, "marginal_low")
@@ -86,7 +92,7 @@ class IDENTBOX_PT_blocks(PairsModePanel, bpy.types.Panel):
                 else:
                     box.prop(block, "conditional_half_width")
                 box.prop(block, "change_probability", slider=True)
-            elif block.type == "view_specific":
+            elif block.type == "view_specific" and props.mode == "PAIRS":
                 roles = DatasetSettings.from_dict(
                     {"blocks": {name: {"type": "view_specific",
                                        "view_roles": block.view_roles.split(",")
@@ -128,7 +134,7 @@ class IDENTBOX_PT_causal(PairsModePanel, bpy.types.Panel):
         column.operator("identbox.edge_remove", text="", icon="REMOVE")
 
 
-class IDENTBOX_PT_objects(PairsModePanel, bpy.types.Panel):
+class IDENTBOX_PT_objects(ImageModePanel, bpy.types.Panel):
     """The scene's objects."""
 
     bl_label = "Objects"
@@ -139,11 +145,25 @@ class IDENTBOX_PT_objects(PairsModePanel, bpy.types.Panel):
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
         assert layout is not None
-        layout.label(text="One object: the Utah teapot", icon="MESH_MONKEY")
-        layout.prop(_props(context).scene_options, "teapot_resolution")
+        props = _props(context)
+        if props.mode == "PAIRS":
+            layout.label(text="One object: the Utah teapot", icon="MESH_MONKEY")
+            layout.prop(props.scene_options, "teapot_resolution")
+            return
+        multi = props.multi
+        layout.use_property_split = True
+        layout.prop(multi, "n_objects")
+        column = layout.column(heading="Types", align=True)
+        for kind in OBJECT_TYPES:
+            column.prop(multi, f"type_{kind}")
+        layout.prop(multi, "min_gap")
+        layout.prop(multi, "min_pixels")
+        row = layout.row(heading="Also Render")
+        row.prop(multi, "masks")
+        row.prop(multi, "depth")
 
 
-class IDENTBOX_PT_views(PairsModePanel, bpy.types.Panel):
+class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
     """The object's material in each view, and how hues become colours."""
 
     bl_label = "Views"
@@ -162,7 +182,7 @@ class IDENTBOX_PT_views(PairsModePanel, bpy.types.Panel):
         layout.label(text="Materials: " + ", ".join(MATERIALS), icon="MATERIAL")
 
 
-class IDENTBOX_PT_render(PairsModePanel, bpy.types.Panel):
+class IDENTBOX_PT_render(ImageModePanel, bpy.types.Panel):
     """Device and Cycles settings."""
 
     bl_label = "Render"
@@ -232,10 +252,10 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
         row = layout.row()
         row.scale_y = 1.5
         row.enabled = settings_error(props) is None
-        if props.mode == "PAIRS":
-            row.operator("identbox.render_dataset", icon="RENDER_ANIMATION")
-        else:
+        if props.mode == "CUBE":
             row.operator("identbox.render_cube", icon="RENDER_ANIMATION")
+        else:
+            row.operator("identbox.render_dataset", icon="RENDER_ANIMATION")
         if progress.message:
             layout.label(text=progress.message, icon="INFO")
             layout.operator("identbox.open_output", icon="FILE_FOLDER")

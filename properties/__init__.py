@@ -10,6 +10,7 @@ from .groups import (
     BLOCK_GROUPS,
     IDENTBOX_PG_cube,
     IDENTBOX_PG_edge,
+    IDENTBOX_PG_objects,
     IDENTBOX_PG_progress,
     IDENTBOX_PG_render,
     IDENTBOX_PG_scene_options,
@@ -17,7 +18,7 @@ from .groups import (
 )
 
 classes = (*BLOCK_GROUPS.values(), IDENTBOX_PG_edge, IDENTBOX_PG_render, IDENTBOX_PG_scene_options,
-           IDENTBOX_PG_progress, IDENTBOX_PG_cube, IDENTBOX_PG_settings)
+           IDENTBOX_PG_progress, IDENTBOX_PG_cube, IDENTBOX_PG_objects, IDENTBOX_PG_settings)
 
 
 def register() -> None:

@@ -26,6 +26,7 @@ from ..cube_settings import (
     RANDOM_FRAMES,
     STEP,
 )
+from ..multi_settings import MultiObjectSettings
 from ..render_settings import BATCH_INDEX, DEVICE, N_BATCHES, RENDER_SPECS, SCENE_SPECS
 from ..sampling.blocks import BLOCK_TYPE
 from ..sampling.distributions import (
@@ -38,15 +39,18 @@ from ..sampling.distributions import (
     MARGINAL_STD,
 )
 from ..sampling.factors import FACTOR_NAMES
+from ..sampling.multi import MIN_GAP, MIN_PIXELS, N_OBJECTS, OBJECT_TYPES
 from ..settings import CHANGE_PROBABILITY, EDGE_STRENGTH, N_PAIRS, SEED, DatasetSettings
 from .make import choice_property, limit_property, spec_property
 
 DEFAULTS = DatasetSettings()
+MULTI_DEFAULTS = MultiObjectSettings()
 
 
 def _block_group(block: str) -> Any:
     """A block's property group, its defaults taken from the default settings."""
-    default = DEFAULTS.blocks[block]
+    default = (DEFAULTS.blocks[block] if block in DEFAULTS.blocks
+               else MULTI_DEFAULTS.blocks[block])
     annotations = {
         "type": choice_property(BLOCK_TYPE, default=default.type),
         "marginal_kind": choice_property(MARGINAL_KIND),
@@ -68,8 +72,10 @@ def _block_group(block: str) -> Any:
 IDENTBOX_PG_block_positions = _block_group("positions")
 IDENTBOX_PG_block_rotations = _block_group("rotations")
 IDENTBOX_PG_block_hues = _block_group("hues")
+IDENTBOX_PG_block_objects = _block_group("objects")
 BLOCK_GROUPS = {"positions": IDENTBOX_PG_block_positions,
-                "rotations": IDENTBOX_PG_block_rotations, "hues": IDENTBOX_PG_block_hues}
+                "rotations": IDENTBOX_PG_block_rotations, "hues": IDENTBOX_PG_block_hues,
+                "objects": IDENTBOX_PG_block_objects}
 
 _FACTOR_ITEMS = [(name, name, f"The factor {name}") for name in FACTOR_NAMES]
 
@@ -133,6 +139,23 @@ class IDENTBOX_PG_cube(bpy.types.PropertyGroup):
         description="Label row shown in the viewport (from 0)")
 
 
+class IDENTBOX_PG_objects(bpy.types.PropertyGroup):
+    """Multi-object scenes: how many objects, which types, placement, extra outputs."""
+
+    __annotations__ = {
+        "n_objects": limit_property(N_OBJECTS),
+        "min_gap": limit_property(MIN_GAP),
+        "min_pixels": limit_property(MIN_PIXELS),
+        "masks": BoolProperty(  # type: ignore[func-returns-value]
+            name="Masks", description="Also render object-index masks"),
+        "depth": BoolProperty(  # type: ignore[func-returns-value]
+            name="Depth", description="Also render 16-bit depth maps"),
+        **{f"type_{kind}": BoolProperty(  # type: ignore[func-returns-value]
+            name=kind.title(), default=True, description=f"Scenes may contain a {kind}")
+           for kind in OBJECT_TYPES},
+    }
+
+
 def _playback_update(cube: Any, context: Any) -> None:
     from ..scene.cube_playback import play_from_ui
 
@@ -176,7 +199,10 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
         update=_preview_update, description="Which view of the pair the viewport shows")
     progress: PointerProperty(type=IDENTBOX_PG_progress)  # type: ignore[valid-type]
     mode: EnumProperty(  # type: ignore[valid-type]
-        name="Mode", items=[("PAIRS", "Pairs", "Image pairs from latent factors (3DIdent)"),
+        name="Mode", items=[("PAIRS", "Pairs", "Image pairs of one teapot (3DIdent)"),
+                            ("OBJECTS", "Objects", "Image pairs of 1 to 8 objects (CLEVR-like)"),
                             ("CUBE", "Cube", "cLPR cube poses with node labels")],
         description="What to render")
+    objects: PointerProperty(type=IDENTBOX_PG_block_objects)  # type: ignore[valid-type]
+    multi: PointerProperty(type=IDENTBOX_PG_objects)  # type: ignore[valid-type]
     cube: PointerProperty(type=IDENTBOX_PG_cube)  # type: ignore[valid-type]

@@ -11,9 +11,10 @@ from typing import Any
 
 from ..errors import SettingsError
 from ..model.pose import scene_state
+from ..properties.copy import copy_props
 from ..sampling.sampler import LatentPairs, sample_latents
 from ..settings import DatasetSettings
-from ..ui_settings import carry_props, settings_from_props
+from ..ui_settings import settings_from_props
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
 from .render_setup import configure_render
@@ -55,7 +56,7 @@ def show_scene(context: Any, scene: Any, source_props: Any) -> None:
     carried over from the scene they were edited in."""
     window = getattr(context, "window", None)
     if window is not None and window.scene != scene:
-        carry_props(source_props, scene.identbox)
+        copy_props(source_props, scene.identbox)
         window.scene = scene
     screen = getattr(context, "screen", None)
     for area in screen.areas if screen is not None else ():

@@ -15,9 +15,9 @@ UI_CHECKS = """
 import json, sys, types
 import bpy
 import identbox
-from identbox.presets import load_preset, pair_preset_names
+from identbox.presets import load_preset, preset_names
 from identbox.settings import DatasetSettings
-from identbox.ui_settings import settings_from_props, settings_to_props
+from identbox.ui_settings import job_settings_from_props, settings_from_props, settings_to_props
 from identbox import panels
 
 identbox.register()
@@ -84,10 +84,11 @@ def draw_everything():
                                            "active_edge", 0, 0)
 
 
-for name in pair_preset_names():
+for name in preset_names():
     bpy.ops.identbox.load_preset(name=name)
-    result["presets"][name] = settings_from_props(props) == load_preset(name)
-    for mode in ("PAIRS", "CUBE"):
+    result["presets"][name] = job_settings_from_props(props) == load_preset(name)
+    result.setdefault("modes", {})[name] = props.mode
+    for mode in ("PAIRS", "OBJECTS", "CUBE"):
         props.mode = mode
         for running in (False, True):
             props.progress.running = running
@@ -147,6 +148,22 @@ teapot = bpy.data.scenes["IdentBox"].objects["IdentBox Teapot"]
 expected = scene_state(sample_latents(custom.replace(name="my_preset")).latents2[5], 4.44)
 result["preview_location"] = [list(teapot.location), list(expected.object_location)]
 result["preview_material"] = teapot.data.materials[0].name
+# Objects mode: a multi-object preset in the panel, rendered from it with masks.
+import pathlib
+props = bpy.context.scene.identbox  # the preview moved the window to the IdentBox scene
+bpy.ops.identbox.load_preset(name="objects_content_2")
+props.multi.masks = True
+props.n_pairs = 2
+props.render.resolution = 48
+props.multi.min_pixels = 5  # 48 px is small: the default 50 px cannot be placed (fails fast)
+props.render.samples = 2
+props.directory = sys.argv[1] + "_objects"
+bpy.ops.identbox.render_dataset()
+objects_root = pathlib.Path(sys.argv[1] + "_objects")
+result["objects_files"] = sorted(str(p.relative_to(objects_root))
+                                 for p in objects_root.rglob("*.png"))
+props.mode = "PAIRS"
+
 # Cube mode: settings from the panel, Render Cube (background: runs to completion), playback.
 import numpy as np
 from identbox.cube_settings import CubeSettings
@@ -188,6 +205,9 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["problems"] == []
     assert r["defaults_equal"], "the properties' defaults are not DatasetSettings()"
     assert r["presets"] and all(r["presets"].values()), r["presets"]
+    assert r["modes"]["clevr_like"] == "OBJECTS" and r["modes"]["part2_causal"] == "PAIRS"
+    assert r["objects_files"] == [f"{kind}/m{v}/00000{i}.png" for kind in ("masks", "samples")
+                                  for v in (1, 2) for i in range(2)]
     assert r["custom_round_trip"]
     assert r["render_enabled_when_invalid"] == [False]
     assert r["render_enabled_when_valid"] == [True]
