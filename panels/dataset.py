@@ -239,14 +239,15 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
         props = _props(context)
         progress = props.progress
         if progress.running:
-            text = f"{progress.done}/{progress.total} pairs"
+            unit = "frames" if props.mode == "CUBE" else "pairs"
+            text = f"{progress.done}/{progress.total} {unit}"
             if hasattr(layout, "progress"):  # Blender 4.0+
                 layout.progress(factor=progress.fraction / 100.0, type="BAR", text=text)
             else:
                 row = layout.row()
                 row.enabled = False
                 row.prop(progress, "fraction", slider=True, text=text)
-            layout.label(text=f"{progress.rate:.2f} pairs/s, ETA {progress.eta}", icon="TIME")
+            layout.label(text=f"{progress.rate:.2f} {unit}/s, ETA {progress.eta}", icon="TIME")
             layout.operator("identbox.cancel_render", icon="CANCEL")
             return
         row = layout.row()

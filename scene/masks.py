@@ -18,47 +18,36 @@ MASK_MATERIAL = "IdentBox Mask"
 DEPTH_MATERIAL = "IdentBox Depth"
 
 
-
-def mask_material() -> Any:
-    """Emission of (pass index / 255): with the Raw view each object's pixels read its index."""
-    existing = bpy.data.materials.get(MASK_MATERIAL)
+def _value_material(name: str, node_type: str, output: str, divisor: float) -> Any:
+    """An emission whose strength is one shader value (`output` of a `node_type` node) over
+    `divisor`: with the Raw view and no dither, the pixels read that value."""
+    existing = bpy.data.materials.get(name)
     if existing is not None:
         return existing
-    material = tagged(bpy.data.materials.new(MASK_MATERIAL), "masks")
+    material = tagged(bpy.data.materials.new(name), "masks")
     material.use_nodes = True
     tree = material.node_tree
     tree.nodes.clear()
-    info = new_node(tree, "ShaderNodeObjectInfo", (-400, 0))
+    source = new_node(tree, node_type, (-400, 0))
     divide = new_node(tree, "ShaderNodeMath", (-200, 0))
     divide.operation = "DIVIDE"
-    divide.inputs[1].default_value = 255.0
+    divide.inputs[1].default_value = divisor
     emission = new_node(tree, "ShaderNodeEmission", (0, 0))
     out = new_node(tree, "ShaderNodeOutputMaterial", (200, 0))
-    link(tree, socket(info.outputs, "Object Index"), divide.inputs[0])
+    link(tree, socket(source.outputs, output), divide.inputs[0])
     link(tree, divide.outputs[0], socket(emission.inputs, "Strength"))
     link(tree, emission.outputs[0], socket(out.inputs, "Surface"))
     return material
+
+
+def mask_material() -> Any:
+    """Each object's pixels read its pass index (8-bit: index / 255)."""
+    return _value_material(MASK_MATERIAL, "ShaderNodeObjectInfo", "Object Index", 255.0)
 
 
 def depth_material() -> Any:
-    """Emission of (camera ray length / DEPTH_RANGE): with the Raw view, pixels read depth."""
-    existing = bpy.data.materials.get(DEPTH_MATERIAL)
-    if existing is not None:
-        return existing
-    material = tagged(bpy.data.materials.new(DEPTH_MATERIAL), "masks")
-    material.use_nodes = True
-    tree = material.node_tree
-    tree.nodes.clear()
-    path = new_node(tree, "ShaderNodeLightPath", (-400, 0))
-    divide = new_node(tree, "ShaderNodeMath", (-200, 0))
-    divide.operation = "DIVIDE"
-    divide.inputs[1].default_value = DEPTH_RANGE
-    emission = new_node(tree, "ShaderNodeEmission", (0, 0))
-    out = new_node(tree, "ShaderNodeOutputMaterial", (200, 0))
-    link(tree, socket(path.outputs, "Ray Length"), divide.inputs[0])
-    link(tree, divide.outputs[0], socket(emission.inputs, "Strength"))
-    link(tree, emission.outputs[0], socket(out.inputs, "Surface"))
-    return material
+    """Pixels read the camera ray's length over DEPTH_RANGE."""
+    return _value_material(DEPTH_MATERIAL, "ShaderNodeLightPath", "Ray Length", DEPTH_RANGE)
 
 
 def render_index_mask(scene: Any, hidden: list[Any], path: Path) -> None:
