@@ -164,10 +164,14 @@ def _build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate", help="check a dataset's files, labels and images; exit 1 on a failure",
-        description="Check a cube dataset: label geometry, files, and a sample of images.")
+        description="Check a dataset. Pairs: manifest, latent checksums, shapes, ranges, block "
+                    "rules, re-sampled latents, every image present and whole, a sample "
+                    "decoded and compared with its ground hue. Cube: label geometry, files, "
+                    "and a sample of node pixel colours.")
     validate.add_argument("root", metavar="DIR", help="dataset folder")
-    validate.add_argument("--sample", type=int, default=50, metavar="N",
-                          help="frames whose image colours are checked (default 50)")
+    validate.add_argument("--sample", type=int, default=32, metavar="N",
+                          help="pairs or frames whose images are decoded and checked "
+                               "(default 32)")
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
@@ -255,13 +259,14 @@ def _validate(args: argparse.Namespace) -> int:
 
     from .dataset.cube_validate import validate_cube
     from .dataset.manifest import read_manifest
+    from .dataset.validate import validate_pairs
 
     root = Path(args.root)
     manifest = read_manifest(root / "manifest.json", expected_format=_format_of(root))
-    if manifest["format"] != "identbox-cube/1":
-        raise DatasetError(f"{root}: validating pair datasets is not implemented yet "
-                           "(cube datasets only)")
-    checks = validate_cube(root, args.sample)
+    if manifest["format"] == "identbox-cube/1":
+        checks = validate_cube(root, args.sample)
+    else:
+        checks = validate_pairs(root, args.sample)
     failed = [c for c in checks if not c.ok]
     if args.json:
         print(json.dumps({"root": str(root), "ok": not failed,

@@ -1,0 +1,53 @@
+"""Reading rendered images back (with Pillow): decode, linearise, and find the ground's hue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def load_rgba(path: Path) -> np.ndarray:
+    """An image as uint8 H x W x 4; decoding it proves it is a whole PNG or JPEG."""
+    from PIL import Image  # type: ignore[import-not-found]
+
+    with Image.open(path) as image:
+        image.load()
+        return np.asarray(image.convert("RGBA"))
+
+
+def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
+    """Undo the sRGB display encoding: lit colours are then albedo x light, hue preserved."""
+    c = rgb.astype(np.float64) / 255.0
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def hues(linear: np.ndarray, min_saturation: float = 0.15) -> np.ndarray:
+    """HSV hue in [0, 1) of the pixels that have a colour at all."""
+    flat = linear.reshape(-1, 3)
+    high, low = flat.max(axis=1), flat.min(axis=1)
+    keep = (high > 1e-3) & ((high - low) / np.maximum(high, 1e-9) > min_saturation)
+    r, g, b = flat[keep].T
+    span = (high - low)[keep]
+    h = np.where(high[keep] == r, ((g - b) / span) % 6,
+                 np.where(high[keep] == g, (b - r) / span + 2, (r - g) / span + 4))
+    return np.asarray(h / 6.0)
+
+
+def dominant_hue(path: Path, bins: int = 72) -> float:
+    """Circular mean of the hues in the most populated hue bin and its neighbours: the
+    ground's colour, which covers most of every 3DIdent image."""
+    h = hues(srgb_to_linear(load_rgba(path)[..., :3]))
+    if h.size == 0:
+        return float("nan")
+    counts, _ = np.histogram(h, bins=bins, range=(0.0, 1.0))
+    peak = int(np.argmax(counts))
+    near = np.abs(((h * bins - peak - 0.5 + bins / 2) % bins) - bins / 2) <= 1.5
+    angles = 2 * np.pi * h[near]
+    return float(np.angle(np.mean(np.exp(1j * angles))) / (2 * np.pi) % 1.0)
+
+
+def hue_distance(a: float, b: float) -> float:
+    """Distance between two hues on the colour circle, 0 to 0.5."""
+    d = abs(a - b) % 1.0
+    return min(d, 1.0 - d)

@@ -1,0 +1,135 @@
+"""Check a pair dataset: manifest, latent files, block rules, images, and a sample of
+image/latent agreement. Fast: file checks read a few bytes per image; decoding is sampled."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..multi_settings import MultiObjectSettings, sample_pairs
+from ..render_loop import is_complete_image
+from ..settings import DatasetSettings
+from .cube_validate import Check
+from .images import dominant_hue, hue_distance, load_rgba
+from .layout import MANIFEST, factors_dir, latent_paths, samples_dir
+from .manifest import file_sha256, read_manifest, settings_from_manifest
+
+HUE_TOLERANCE = 0.05  # on the colour circle (0 to 0.5); random hues differ by 0.25 on average
+BACKGROUND_HUE = 9
+
+
+def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[Check]:
+    checks = []
+    expected = manifest["latents"]["sha256"]
+    for key, path in latent_paths(root).items():
+        ok = path.exists() and file_sha256(path) == expected.get(key)
+        checks.append(Check(f"factors/{key} matches the manifest", ok,
+                            "SHA-256 equal" if ok else "missing or changed"))
+    if not all(c.ok for c in checks):
+        return checks
+    n, width = settings.n_pairs, len(manifest["columns"])
+    raw = {v: np.load(factors_dir(root, f"m{v}") / "raw_latents.npy") for v in (1, 2)}
+    blender = {v: np.load(factors_dir(root, f"m{v}") / "latents.npy") for v in (1, 2)}
+    shapes_ok = all(a.shape == (n, width) and a.dtype == np.float64
+                    for a in (*raw.values(), *blender.values()))
+    checks.append(Check("latents are (pairs, columns) float64", shapes_ok,
+                        f"{raw[1].shape} {raw[1].dtype}, expected ({n}, {width}) float64"))
+    if not shapes_ok:
+        return checks
+    types = [k for k, c in enumerate(manifest["columns"]) if c["name"].endswith("_type")]
+    numeric = [k for k in range(width) if k not in types]
+    in_box = all(np.abs(raw[v][:, numeric]).max(initial=0) <= 1.0 for v in (1, 2))
+    checks.append(Check("raw latents lie in [-1, 1]", in_box, "type columns aside"))
+    scales = np.array([c["blender_scale"] for c in manifest["columns"]])
+    units = all(np.allclose(blender[v], raw[v] * scales) for v in (1, 2))
+    checks.append(Check("latents.npy = blender_scale x raw_latents.npy", units, ""))
+    checks.append(_block_rules(manifest, raw))
+    again = sample_pairs(settings)
+    same = np.array_equal(again.raw1, raw[1]) and np.array_equal(again.raw2, raw[2])
+    checks.append(Check("the manifest's settings and seed give these latents again", same,
+                        "re-sampled and compared bit for bit"))
+    return checks
+
+
+def _block_rules(manifest: dict[str, Any], raw: dict[int, np.ndarray]) -> Check:
+    """Content equal across views; zeros where the view-specific rules say zero."""
+    rules = {"content": lambda one, two: np.array_equal(one, two),
+             "m1": lambda one, two: not two.any(),
+             "m2": lambda one, two: not one.any() and not two.any(),
+             "m3": lambda one, two: not one.any(),
+             "constant": lambda one, two: not one.any() and not two.any()}
+    bad = []
+    for k, column in enumerate(manifest["columns"]):
+        role = column["role"]
+        if role in rules and not rules[role](raw[1][:, k], raw[2][:, k]):
+            bad.append(f"{column['name']} ({role})")
+    return Check("block rules: content equal, view-specific zeros", not bad,
+                 ", ".join(bad[:5]) or "all columns follow their role")
+
+
+def _images(root: Path, settings: Any, sample: int) -> list[Check]:
+    checks = []
+    extension = settings.render.extension
+    names = [f"{i:06d}{extension}" for i in range(settings.n_pairs)]
+    folders = [("samples", v) for v in ("m1", "m2")]
+    if getattr(settings, "masks", False):
+        folders += [("masks", v) for v in ("m1", "m2")]
+    if getattr(settings, "depth", False):
+        folders += [("depth", v) for v in ("m1", "m2")]
+    for kind, view in folders:
+        folder = root / kind / view
+        wanted = names if kind == "samples" else [n[:-len(extension)] + ".png" for n in names]
+        present = set(os.listdir(folder)) if folder.is_dir() else set()
+        missing = [n for n in wanted if n not in present]
+        broken = [n for n in wanted if n in present and not is_complete_image(folder / n)]
+        checks.append(Check(f"{kind}/{view}: {len(wanted)} complete images",
+                            not missing and not broken,
+                            f"{len(missing)} missing, {len(broken)} incomplete"
+                            + (f" (first: {(missing + broken)[0]})" if missing or broken else "")))
+    rng = np.random.default_rng(0)
+    chosen = np.sort(rng.choice(settings.n_pairs, size=min(sample, settings.n_pairs),
+                                replace=False))
+    size = settings.render.resolution
+    undecodable, wrong_size, hue_off = [], [], []
+    latents = np.load(factors_dir(root, "m1") / "latents.npy", mmap_mode="r")
+    check_hue = isinstance(settings, DatasetSettings) and settings.scene.hue_mapping == "wrapped"
+    for index in chosen:
+        for view in ("m1", "m2"):
+            path = samples_dir(root, view) / f"{index:06d}{extension}"
+            if not path.exists():
+                continue
+            try:
+                image = load_rgba(path)
+            except (OSError, ValueError, SyntaxError):
+                undecodable.append(path.name)
+                continue
+            if image.shape[:2] != (size, size):
+                wrong_size.append(f"{path.name} {image.shape[:2]}")
+            if check_hue and view == "m1":
+                expected = (latents[index, BACKGROUND_HUE] / (2 * np.pi)) % 1.0
+                seen = dominant_hue(path)
+                if not hue_distance(seen, expected) <= HUE_TOLERANCE:
+                    hue_off.append(f"{path.name}: {seen:.3f} vs {expected:.3f}")
+    checks.append(Check(f"{len(chosen)} sampled pairs decode", not undecodable,
+                        ", ".join(undecodable[:3]) or "all decode"))
+    checks.append(Check(f"sampled images are {size} x {size}", not wrong_size,
+                        ", ".join(wrong_size[:3]) or "all match"))
+    if check_hue:
+        checks.append(Check("sampled images show the ground hue their latents say", not hue_off,
+                            "; ".join(hue_off[:3]) or f"within {HUE_TOLERANCE}"))
+    return checks
+
+
+def validate_pairs(root: Path | str, sample: int = 32) -> list[Check]:
+    """All checks of a pair (or multi-object) dataset."""
+    root = Path(root)
+    manifest = read_manifest(root / MANIFEST)
+    settings = settings_from_manifest(manifest)
+    kind = "multi-object" if isinstance(settings, MultiObjectSettings) else "pair"
+    checks = [Check(f"manifest describes a valid {kind} dataset", True,
+                    f"{settings.name}: {settings.n_pairs} pairs, seed {settings.seed}")]
+    checks += _check_latents(root, manifest, settings)
+    return checks + _images(root, settings, sample)
