@@ -10,7 +10,7 @@ import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .cube_settings import (
     CUBE_FORMAT,
@@ -35,6 +35,7 @@ from .render_settings import (
     RunOptions,
 )
 from .settings import N_PAIRS, SEED
+from .splits import parse_splits, split_jobs
 from .version import __version__
 
 EXIT_USAGE = 2
@@ -86,6 +87,9 @@ def _add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, metavar="S",
                         help=f"{SEED.description} ({SEED.range_text()}; default: the preset's)")
     parser.add_argument("--out", required=True, metavar="DIR", help="dataset folder to write")
+    parser.add_argument("--splits", metavar="NAME=N,...",
+                        help="write one dataset per split into DIR/NAME, each with its own "
+                             "seed derived from --seed (e.g. train=250000,val=10000,test=10000)")
 
 
 def _add_render_arguments(parser: argparse.ArgumentParser) -> None:
@@ -162,6 +166,16 @@ def _build_parser() -> argparse.ArgumentParser:
     cube.add_argument("--out", required=True, metavar="DIR", help="dataset folder to write")
     _add_run_arguments(cube)
 
+    reproduce = commands.add_parser(
+        "reproduce", help="sample the same latents and render again, from a manifest alone",
+        description="Regenerate a dataset from its manifest.json into DIR: byte-identical "
+                    "latents, and images (identical on the same machine and Blender "
+                    "version). --pairs renders a range only.")
+    reproduce.add_argument("manifest", metavar="MANIFEST", help="a dataset's manifest.json")
+    reproduce.add_argument("--out", required=True, metavar="DIR", help="folder to write")
+    reproduce.add_argument("--pairs", metavar="START:END", help="only these pairs (0-based)")
+    _add_run_arguments(reproduce)
+
     validate = commands.add_parser(
         "validate", help="check a dataset's files, labels and images; exit 1 on a failure",
         description="Check a dataset. Pairs: manifest, latent checksums, shapes, ranges, block "
@@ -208,15 +222,23 @@ def _settings(args: argparse.Namespace) -> AnySettings:
 def _sample(args: argparse.Namespace) -> int:
     from .dataset.writer import write_latents
 
-    settings = _settings(args)
-    result = write_latents(settings, args.out)
-    if result.status == "unchanged":
-        print(f"{result.root}: already holds these latents ({settings.n_pairs} pairs, "
-              f"seed {settings.seed}); nothing written")
-    else:
-        print(f"{result.root}: wrote latents of {settings.n_pairs} pairs "
-              f"({settings.name}, seed {settings.seed}) and manifest.json")
+    for settings, out, extra in _jobs(args, _settings(args)):
+        result = write_latents(settings, out, extra=extra)
+        if result.status == "unchanged":
+            print(f"{result.root}: already holds these latents ({settings.n_pairs} pairs, "
+                  f"seed {settings.seed}); nothing written")
+        else:
+            print(f"{result.root}: wrote latents of {settings.n_pairs} pairs "
+                  f"({settings.name}, seed {settings.seed}) and manifest.json")
     return 0
+
+
+def _jobs(args: argparse.Namespace,
+          settings: AnySettings) -> list[tuple[AnySettings, Path, dict[str, Any] | None]]:
+    """One job, or one per split."""
+    if not getattr(args, "splits", None):
+        return [(settings, Path(args.out), None)]
+    return list(split_jobs(settings, Path(args.out), parse_splits(args.splits)))
 
 
 def _log(message: str) -> None:
@@ -224,7 +246,7 @@ def _log(message: str) -> None:
 
 
 def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | CubeSettings,
-         unit: str) -> int:
+         unit: str, only: range | None = None) -> int:
     """Render in this process, or in a Blender child with the same arguments."""
     from . import headless
 
@@ -234,18 +256,50 @@ def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | 
         blender = headless.find_blender(args.blender)
         _log(f"render: running {blender} in background mode")
         return headless.run_in_blender(blender, headless.without_blender_option(argv))
-    out = Path(args.out)
     try:
         if isinstance(settings, CubeSettings):
-            progress = headless.render_cube_in_process(settings, out, options, _log)
+            jobs: list[Any] = [(settings, Path(args.out), None)]
         else:
-            progress = headless.render_in_process(settings, out, options, _log)
+            jobs = _jobs(args, settings)
+        for job_settings, out, extra in jobs:
+            if isinstance(job_settings, CubeSettings):
+                progress = headless.render_cube_in_process(job_settings, out, options, _log)
+            else:
+                progress = headless.render_in_process(job_settings, out, options, _log,
+                                                      only=only, extra=extra)
+            _log(f"render: {progress.done}/{progress.total} {unit} of shard "
+                 f"{args.batch_index + 1}/{args.n_batches} complete in {out}")
     except KeyboardInterrupt:
         _log("render: interrupted; run the same command again to resume")
         return 130
-    _log(f"render: {progress.done}/{progress.total} {unit} of shard {args.batch_index + 1}/"
-         f"{args.n_batches} complete in {out}")
     return 0
+
+
+def _reproduce(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """Render a dataset again from its manifest alone (all pairs, or a range)."""
+    import numpy as np
+
+    from .dataset.manifest import read_manifest, settings_from_manifest
+
+    manifest = read_manifest(Path(args.manifest))
+    settings = settings_from_manifest(manifest)
+    for name, ours in (("identbox_version", __version__), ("numpy_version", np.__version__)):
+        if manifest.get(name) != ours:
+            _log(f"reproduce: note: the manifest was written with {name} "
+                 f"{manifest.get(name)}; this is {ours}")
+    only = _pair_range(args.pairs, settings.n_pairs) if args.pairs else None
+    return _run(args, argv, settings, "pairs", only=only)
+
+
+def _pair_range(text: str, n_pairs: int) -> range:
+    start, _, stop = text.partition(":")
+    try:
+        span = range(int(start or 0), int(stop) if stop else n_pairs)
+    except ValueError:
+        raise SettingsError("pairs", text, "START:END, e.g. 0:100") from None
+    if not 0 <= span.start < span.stop <= n_pairs:
+        raise SettingsError("pairs", text, f"START:END with 0 <= START < END <= {n_pairs}")
+    return span
 
 
 def _cube_settings(args: argparse.Namespace) -> CubeSettings:
@@ -301,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args, arguments, _settings(args), "pairs")
         if args.command == "cube":
             return _run(args, arguments, _cube_settings(args), "frames")
+        if args.command == "reproduce":
+            return _reproduce(args, arguments)
         return _validate(args)
     except (SettingsError, DatasetError) as error:
         print(f"identbox: error: {error}", file=sys.stderr)

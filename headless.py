@@ -134,11 +134,12 @@ def make_renderer(settings: AnySettings, device: str, log: Callable[[str], None]
 
 
 def render_in_process(settings: AnySettings, out: Path, options: RunOptions,
-                      log: Callable[[str], None]) -> Progress:
+                      log: Callable[[str], None], only: range | None = None,
+                      extra: dict[str, Any] | None = None) -> Progress:
     """Build the scene (device chosen first, so a bad device writes nothing), write the
-    latents, then render this shard's pending pairs."""
+    latents, then render this shard's pending pairs (of `only`, when given)."""
     renderer = make_renderer(settings, options.device, log)
-    job = RenderJob(settings, out, options)
+    job = RenderJob(settings, out, options, only=only, extra=extra)
     first = job.progress()
     log(f"render: {settings.name}, shard {options.batch_index + 1}/{options.n_batches}: "
         f"{first.total} pairs, {first.done} already done, {settings.render.resolution} px, "

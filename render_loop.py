@@ -214,15 +214,19 @@ class RenderJob(ImageJob):
     """One shard of a pair dataset: latents written first, then both views of each pair."""
 
     def __init__(self, settings: AnySettings, root: Path | str,
-                 options: RunOptions | None = None) -> None:
+                 options: RunOptions | None = None, only: range | None = None,
+                 extra: dict[str, Any] | None = None) -> None:
         self.settings = settings
         self.options = options or RunOptions()
         root = Path(root)
-        write_latents(settings, root)
+        write_latents(settings, root, extra=extra)
         self.latents = {view: np.load(factors_dir(root, f"m{view}") / "latents.npy",
                                       mmap_mode="r") for view in VIEWS}
         indices = shard_indices(settings.n_pairs, self.options.batch_index,
                                 self.options.n_batches)
+        if only is not None:  # a range of pairs (reproduce): the shard's part of it
+            start, stop = max(indices.start, only.start), min(indices.stop, only.stop)
+            indices = range(start, max(start, stop))
         folders = [samples_dir(root, f"m{view}") for view in VIEWS]
         for kind, wanted in (("masks", getattr(settings, "masks", False)),
                              ("depth", getattr(settings, "depth", False))):

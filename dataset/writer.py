@@ -91,7 +91,8 @@ def object_pixels(settings: AnySettings, latents: np.ndarray) -> np.ndarray:
 
 
 def write_latents(settings: AnySettings, root: Path | str,
-                  sample: Callable[[Any], LatentPairs] = sample_pairs) -> WriteResult:
+                  sample: Callable[[Any], LatentPairs] = sample_pairs,
+                  extra: dict[str, Any] | None = None) -> WriteResult:
     """Sample the latents once and write factors/m{1,2}/{latents,raw_latents}.npy and the
     manifest (last, so its presence means the latents are complete).
 
@@ -125,7 +126,7 @@ def write_latents(settings: AnySettings, root: Path | str,
                 atomic_write_bytes(path, blobs[key])
                 written.append(path)
         checksums = {key: hashlib.sha256(blob).hexdigest() for key, blob in blobs.items()}
-        manifest = build_manifest(settings, checksums)
+        manifest = {**build_manifest(settings, checksums), **(extra or {})}
         atomic_write_bytes(root / MANIFEST, manifest_text(manifest).encode("utf-8"))
     except BaseException:
         _remove_partial(root, written, created_root)
