@@ -1,11 +1,14 @@
-"""Dataset files: the published layout, the manifest, and the atomic writer. No bpy here."""
+"""Dataset files: the published layout, the manifest, the atomic writer, validation, and the
+loader (IdentBoxPairs). No bpy here."""
 
 from .layout import MANIFEST, latent_paths
+from .loader import IdentBoxPairs
 from .manifest import build_manifest, read_manifest, settings_from_manifest
 from .writer import WriteResult, write_latents
 
 __all__ = [
     "MANIFEST",
+    "IdentBoxPairs",
     "WriteResult",
     "build_manifest",
     "latent_paths",

@@ -1,0 +1,124 @@
+"""Load a dataset for learning: pairs (x1, x2, z1, z2), as numpy arrays or torch tensors.
+
+Works with IdentBox datasets (manifest.json) and with folders laid out like the published
+3DIdentBox data (no manifest: the 10-column layout is assumed and `assumptions` says so).
+Latents are memory-mapped and opened lazily in each process, so a torch DataLoader with
+several workers shares nothing it should not. torch is optional.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..sampling.factors import FACTORS
+from .images import load_rgba
+
+# The 3DIdent family's loaders normalise images with these (reference section 6).
+MEAN = np.array([0.4327, 0.2689, 0.2839], dtype=np.float32)
+STD = np.array([0.1201, 0.1457, 0.1082], dtype=np.float32)
+
+_Base: Any = object
+try:  # a torch Dataset when torch is there; a plain class otherwise
+    import torch  # type: ignore[import-not-found]
+    from torch.utils.data import Dataset as _Base  # type: ignore[import-not-found,no-redef]
+except ImportError:  # pragma: no cover - depends on the environment
+    torch = None
+
+
+def _published_columns() -> list[dict[str, Any]]:
+    return [{"name": f.name, "block": f.block, "blender_scale": f.scale} for f in FACTORS]
+
+
+class IdentBoxPairs(_Base):
+    """Pairs of a dataset folder (or its `split` subfolder): (x1, x2, z1, z2).
+
+    normalize: images as float32 C x H x W, standardised with the family's mean and std
+    (False: uint8 H x W x 3). units: 'raw' ([-1, 1]) or 'blender' latents. columns: factor
+    names or block names to keep (None: all). tensors: torch tensors (default: when torch is
+    installed). transform: applied to each image after the above."""
+
+    def __init__(self, root: str | Path, split: str | None = None,
+                 transform: Callable[[Any], Any] | None = None, normalize: bool = False,
+                 units: str = "raw", columns: Sequence[str] | None = None,
+                 tensors: bool | None = None) -> None:
+        self.root = Path(root) / split if split else Path(root)
+        if units not in ("raw", "blender"):
+            raise ValueError(f"units must be 'raw' or 'blender', not {units!r}")
+        self.transform, self.normalize = transform, normalize
+        self.tensors = torch is not None if tensors is None else tensors
+        if self.tensors and torch is None:
+            raise ImportError("tensors=True needs torch (pip install torch)")
+        self.assumptions: list[str] = []
+        manifest_path = self.root / "manifest.json"
+        if manifest_path.exists():
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            self.columns = manifest["columns"]
+            self.extension = ".jpg" if manifest["settings"]["render"]["file_format"] == "JPEG" \
+                else ".png"
+        else:
+            self.columns = _published_columns()
+            self.extension = ".png"
+            self.assumptions.append("no manifest.json: the published 10-column layout "
+                                    "(pos_x ... hue_background) and PNG images are assumed")
+            warnings.warn(f"{self.root}: " + self.assumptions[-1], stacklevel=2)
+        self.latent_file = "raw_latents.npy" if units == "raw" else "latents.npy"
+        self.column_index = self._select(columns)
+        self.column_names = [self.columns[k]["name"] for k in self.column_index]
+        self.length = int(np.load(self.root / "factors" / "m1" / self.latent_file,
+                                  mmap_mode="r").shape[0])
+        self._opened: tuple[int, dict[int, np.ndarray]] | None = None
+
+    def _select(self, wanted: Sequence[str] | None) -> list[int]:
+        if wanted is None:
+            return list(range(len(self.columns)))
+        chosen = []
+        for name in wanted:
+            hits = [k for k, c in enumerate(self.columns) if name in (c["name"], c["block"])]
+            if not hits:
+                known = sorted({c["name"] for c in self.columns} | {c["block"] for c in
+                                                                     self.columns if c["block"]})
+                raise KeyError(f"no factor or block {name!r}; known: {', '.join(known)}")
+            chosen += [k for k in hits if k not in chosen]
+        return chosen
+
+    def _latents(self) -> dict[int, np.ndarray]:
+        """Memory maps, opened once per process (DataLoader workers open their own)."""
+        if self._opened is None or self._opened[0] != os.getpid():
+            self._opened = (os.getpid(), {
+                view: np.load(self.root / "factors" / f"m{view}" / self.latent_file,
+                              mmap_mode="r") for view in (1, 2)})
+        return self._opened[1]
+
+    def __len__(self) -> int:
+        return self.length
+
+    def _image(self, view: int, index: int) -> Any:
+        image = load_rgba(self.root / "samples" / f"m{view}" / f"{index:06d}{self.extension}")
+        out: Any = image[..., :3]
+        if self.normalize:
+            out = ((out.astype(np.float32) / 255.0 - MEAN) / STD).transpose(2, 0, 1).copy()
+        if self.tensors:
+            out = torch.from_numpy(np.ascontiguousarray(out))
+        return self.transform(out) if self.transform else out
+
+    def __getitem__(self, index: int) -> tuple[Any, Any, Any, Any]:
+        if not 0 <= index < self.length:
+            raise IndexError(f"pair {index} of {self.length}")
+        latents = self._latents()
+        z1 = np.asarray(latents[1][index, self.column_index], dtype=np.float32)
+        z2 = np.asarray(latents[2][index, self.column_index], dtype=np.float32)
+        if self.tensors:
+            z1, z2 = torch.from_numpy(z1), torch.from_numpy(z2)
+        return self._image(1, index), self._image(2, index), z1, z2
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_opened"] = None  # memory maps do not travel to workers
+        return state
