@@ -176,6 +176,21 @@ def _build_parser() -> argparse.ArgumentParser:
     reproduce.add_argument("--pairs", metavar="START:END", help="only these pairs (0-based)")
     _add_run_arguments(reproduce)
 
+    sheet = commands.add_parser(
+        "contact-sheet", help="draw pairs side by side with their key latents",
+        description="Pairs side by side (view 1 | view 2) with their first factors per block "
+                    "as captions, coloured by block type.")
+    sheet.add_argument("root", metavar="DIR", help="dataset folder")
+    sheet.add_argument("--pairs", type=int, default=16, metavar="N", help="pairs (default 16)")
+    sheet.add_argument("--out", required=True, metavar="PNG", help="image to write")
+
+    plot = commands.add_parser(
+        "plot-latents", help="plot every factor's view 1 against view 2",
+        description="Per factor: view-1 against view-2 raw values (content lies on the "
+                    "diagonal, style around it) and a histogram, coloured by block type.")
+    plot.add_argument("root", metavar="DIR", help="dataset folder")
+    plot.add_argument("--out", required=True, metavar="PNG", help="image to write")
+
     validate = commands.add_parser(
         "validate", help="check a dataset's files, labels and images; exit 1 on a failure",
         description="Check a dataset. Pairs: manifest, latent checksums, shapes, ranges, block "
@@ -275,6 +290,20 @@ def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | 
     return 0
 
 
+def _look(args: argparse.Namespace) -> int:
+    from .dataset.sheets import contact_sheet, plot_latents
+
+    root = Path(args.root)
+    if not (root / "manifest.json").exists():
+        raise DatasetError(f"{root} has no manifest.json: not an IdentBox dataset")
+    if args.command == "contact-sheet":
+        written = contact_sheet(root, args.out, pairs=args.pairs)
+    else:
+        written = plot_latents(root, args.out)
+    print(f"wrote {written}")
+    return 0
+
+
 def _reproduce(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Render a dataset again from its manifest alone (all pairs, or a range)."""
     import numpy as np
@@ -357,6 +386,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args, arguments, _cube_settings(args), "frames")
         if args.command == "reproduce":
             return _reproduce(args, arguments)
+        if args.command in ("contact-sheet", "plot-latents"):
+            return _look(args)
         return _validate(args)
     except (SettingsError, DatasetError) as error:
         print(f"identbox: error: {error}", file=sys.stderr)

@@ -1,6 +1,11 @@
 """Thin bpy operators: each converts its properties to plain settings and calls plain code."""
 
 from ..registration import register_classes, unregister_classes
+from .dataset_tools import (
+    IDENTBOX_OT_contact_sheet,
+    IDENTBOX_OT_plot_latents,
+    IDENTBOX_OT_validate_dataset,
+)
 from .misc import (
     IDENTBOX_OT_edge_add,
     IDENTBOX_OT_edge_remove,
@@ -35,6 +40,9 @@ classes = (
     IDENTBOX_OT_edge_remove,
     IDENTBOX_OT_validate_settings,
     IDENTBOX_OT_open_output,
+    IDENTBOX_OT_validate_dataset,
+    IDENTBOX_OT_contact_sheet,
+    IDENTBOX_OT_plot_latents,
 )
 
 

@@ -260,6 +260,11 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
         if progress.message:
             layout.label(text=progress.message, icon="INFO")
             layout.operator("identbox.open_output", icon="FILE_FOLDER")
+            row = layout.row(align=True)
+            row.operator("identbox.validate_dataset", icon="CHECKMARK")
+            if props.mode != "CUBE":
+                row.operator("identbox.contact_sheet", icon="IMAGE_DATA")
+                row.operator("identbox.plot_latents", icon="GRAPH")
 
 
 class IDENTBOX_PT_cube(IdentBoxPanel, bpy.types.Panel):

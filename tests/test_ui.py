@@ -162,6 +162,19 @@ bpy.ops.identbox.render_dataset()
 objects_root = pathlib.Path(sys.argv[1] + "_objects")
 result["objects_files"] = sorted(str(p.relative_to(objects_root))
                                  for p in objects_root.rglob("*.png"))
+props.progress.output = str(objects_root)
+result["validate_dataset"] = sorted(bpy.ops.identbox.validate_dataset())
+result["validate_message"] = props.progress.message
+bpy.ops.identbox.contact_sheet()
+bpy.ops.identbox.plot_latents()
+result["looks"] = [(objects_root / n).exists() for n in ("contact_sheet.png", "latents.png")]
+(objects_root / "samples" / "m1" / "000001.png").unlink()
+try:
+    bpy.ops.identbox.validate_dataset()
+    result["validate_after_delete"] = "passed"
+except RuntimeError as error:
+    result["validate_after_delete"] = str(error)
+props.progress.output = ""
 props.mode = "PAIRS"
 
 # Cube mode: settings from the panel, Render Cube (background: runs to completion), playback.
@@ -206,6 +219,9 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["defaults_equal"], "the properties' defaults are not DatasetSettings()"
     assert r["presets"] and all(r["presets"].values()), r["presets"]
     assert r["modes"]["clevr_like"] == "OBJECTS" and r["modes"]["part2_causal"] == "PAIRS"
+    assert r["validate_dataset"] == ["FINISHED"] and "0 failed" in r["validate_message"]
+    assert r["looks"] == [True, True]
+    assert "samples/m1" in r["validate_after_delete"]
     assert r["objects_files"] == [f"{kind}/m{v}/00000{i}.png" for kind in ("masks", "samples")
                                   for v in (1, 2) for i in range(2)]
     assert r["custom_round_trip"]

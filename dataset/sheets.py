@@ -1,0 +1,97 @@
+"""Look at a dataset: a contact sheet of pairs with their key latents, and a plot of every
+factor's view-1 against view-2 values (content on the diagonal, style around it, view-specific
+on the axes), coloured by block type. Drawn with Pillow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .images import load_rgba
+
+ROLE_COLOURS = {"content": (46, 160, 67), "style": (230, 126, 34), "m1": (52, 101, 164),
+                "m3": (52, 101, 164), "view_specific": (52, 101, 164)}
+OTHER = (150, 150, 150)
+
+
+def _manifest(root: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    return data
+
+
+def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int = 128,
+                  per_row: int = 4) -> Path:
+    """Pairs side by side (view 1 | view 2), captioned with their first factors per block."""
+    from PIL import Image, ImageDraw  # type: ignore[import-not-found]
+
+    root, out = Path(root), Path(out)
+    manifest = _manifest(root)
+    columns = manifest["columns"]
+    extension = ".jpg" if manifest["settings"]["render"]["file_format"] == "JPEG" else ".png"
+    latents = {v: np.load(root / "factors" / f"m{v}" / "raw_latents.npy", mmap_mode="r")
+               for v in (1, 2)}
+    count = min(pairs, len(latents[1]))
+    shown = [k for k, c in enumerate(columns) if c.get("role") not in ("constant", "m2")][:4]
+    caption = 14 * (len(shown) + 1)
+    rows = (count + per_row - 1) // per_row
+    sheet = Image.new("RGB", (per_row * 2 * cell, rows * (cell + caption)), "white")
+    draw = ImageDraw.Draw(sheet)
+    for i in range(count):
+        x, y = (i % per_row) * 2 * cell, (i // per_row) * (cell + caption)
+        for v in (1, 2):
+            image = Image.fromarray(load_rgba(root / "samples" / f"m{v}" / f"{i:06d}{extension}"))
+            sheet.paste(image.convert("RGB").resize((cell, cell)), (x + (v - 1) * cell, y))
+        draw.text((x + 3, y + cell + 1), f"pair {i}", fill="black")
+        for line, k in enumerate(shown, start=1):
+            text = (f"{columns[k]['name'][:14]} {latents[1][i, k]:+.2f} -> "
+                    f"{latents[2][i, k]:+.2f}")
+            draw.text((x + 3, y + cell + 1 + 14 * line), text,
+                      fill=ROLE_COLOURS.get(columns[k].get("role"), OTHER))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(out)
+    return out
+
+
+def plot_latents(root: Path | str, out: Path | str, panel: int = 180,
+                 points: int = 2000) -> Path:
+    """Per factor: view-1 (x) against view-2 (y) raw values, and a histogram of view 1."""
+    from PIL import Image, ImageDraw
+
+    root, out = Path(root), Path(out)
+    columns = _manifest(root)["columns"]
+    raw = {v: np.load(root / "factors" / f"m{v}" / "raw_latents.npy") for v in (1, 2)}
+    rng = np.random.default_rng(0)
+    chosen = rng.choice(len(raw[1]), size=min(points, len(raw[1])), replace=False)
+    per_row = 5
+    rows = (len(columns) + per_row - 1) // per_row
+    height = panel + 60
+    image = Image.new("RGB", (per_row * panel, rows * height), "white")
+    draw = ImageDraw.Draw(image)
+    for k, column in enumerate(columns):
+        x0, y0 = (k % per_row) * panel, (k // per_row) * height
+        colour = ROLE_COLOURS.get(column.get("role"), OTHER)
+        values = [raw[v][:, k] for v in (1, 2)]
+        low = min(float(values[0].min()), float(values[1].min()), -1.0)
+        high = max(float(values[0].max()), float(values[1].max()), 1.0)
+        span = (high - low) or 1.0
+        box = (x0 + 10, y0 + 20, x0 + panel - 10, y0 + panel - 10)
+        draw.rectangle(box, outline=(200, 200, 200))
+        draw.line((box[0], box[3], box[2], box[1]), fill=(225, 225, 225))  # the diagonal
+        size = box[2] - box[0]
+        for a, b in zip(values[0][chosen], values[1][chosen], strict=True):
+            px = box[0] + (a - low) / span * size
+            py = box[3] - (b - low) / span * size
+            draw.point((px, py), fill=colour)
+        draw.text((x0 + 10, y0 + 4), f"{column['name']} ({column.get('role')})", fill="black")
+        counts, _ = np.histogram(values[0], bins=40, range=(low, high))
+        top = counts.max() or 1
+        for b, n in enumerate(counts):
+            bx = box[0] + b * size / 40
+            draw.rectangle((bx, y0 + height - 8 - 40 * n / top, bx + size / 40 - 1,
+                            y0 + height - 8), fill=colour)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    image.save(out)
+    return out

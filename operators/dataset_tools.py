@@ -1,0 +1,98 @@
+"""Validate Dataset, Contact Sheet and Plot Latents on the output folder, from the panel."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import bpy
+
+from ..errors import DatasetError, SettingsError
+from .job_properties import resolve_output_folder, scene_props
+
+if TYPE_CHECKING:
+    from bpy.stub_internal.rna_enums import OperatorReturnItems
+
+
+def output_folder(context: Any) -> Path:
+    """The folder of the last run, else the panel's output folder."""
+    props = scene_props(context)
+    return resolve_output_folder(props.progress.output or props.directory)
+
+
+def show_image(context: Any, path: Path) -> None:
+    """Load an image and show it in an Image Editor of the window, if there is one."""
+    image = bpy.data.images.load(str(path), check_existing=True)
+    image.reload()
+    screen = getattr(context, "screen", None)
+    for area in screen.areas if screen is not None else ():
+        if area.type == "IMAGE_EDITOR":
+            area.spaces.active.image = image
+            area.tag_redraw()
+            return
+
+
+class IDENTBOX_OT_validate_dataset(bpy.types.Operator):
+    """Check the output folder's dataset: files, latents, block rules, images"""
+
+    bl_idname = "identbox.validate_dataset"
+    bl_label = "Validate Dataset"
+    bl_options = {"REGISTER"}
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        from ..dataset.cube_validate import validate_cube
+        from ..dataset.validate import validate_pairs
+
+        try:
+            root = output_folder(context)
+            cube = (root / "labels.npy").exists()
+            checks = validate_cube(root) if cube else validate_pairs(root)
+        except (SettingsError, DatasetError, OSError, KeyError) as error:
+            self.report({"ERROR"}, f"Not a valid dataset: {error}")
+            return {"CANCELLED"}
+        failed = [c for c in checks if not c.ok]
+        message = (f"{len(checks) - len(failed)} checks passed, {len(failed)} failed"
+                   + (f": {failed[0].name}: {failed[0].detail}" if failed else ""))
+        scene_props(context).progress.message = message
+        self.report({"ERROR" if failed else "INFO"}, message)
+        return {"CANCELLED"} if failed else {"FINISHED"}
+
+
+class IDENTBOX_OT_contact_sheet(bpy.types.Operator):
+    """Draw 16 pairs side by side with their latents (contact_sheet.png) and show it"""
+
+    bl_idname = "identbox.contact_sheet"
+    bl_label = "Contact Sheet"
+    bl_options = {"REGISTER"}
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        from ..dataset.sheets import contact_sheet
+
+        try:
+            root = output_folder(context)
+            path = contact_sheet(root, root / "contact_sheet.png")
+        except (SettingsError, DatasetError, OSError, ImportError) as error:
+            self.report({"ERROR"}, str(error))
+            return {"CANCELLED"}
+        show_image(context, path)
+        self.report({"INFO"}, f"Wrote {path}")
+        return {"FINISHED"}
+
+
+class IDENTBOX_OT_plot_latents(bpy.types.Operator):
+    """Plot each factor's view 1 against view 2 (latents.png) and show it"""
+
+    bl_idname = "identbox.plot_latents"
+    bl_label = "Plot Latents"
+    bl_options = {"REGISTER"}
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        from ..dataset.sheets import plot_latents
+
+        try:
+            root = output_folder(context)
+            path = plot_latents(root, root / "latents.png")
+        except (SettingsError, DatasetError, OSError, ImportError) as error:
+            self.report({"ERROR"}, str(error))
+            return {"CANCELLED"}
+        show_image(context, path)
+        self.report({"INFO"}, f"Wrote {path}")
+        return {"FINISHED"}
