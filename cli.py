@@ -92,7 +92,7 @@ def _add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
                              "seed derived from --seed (e.g. train=250000,val=10000,test=10000)")
 
 
-def _add_render_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_render_arguments(parser: argparse.ArgumentParser, run: bool = True) -> None:
     render = parser.add_argument_group("rendering (part of the dataset: recorded in the manifest)")
     render.add_argument("--render-preset", metavar="NAME",
                         help="fast (the default: 128 px, 32 samples) or published (224 px, "
@@ -105,7 +105,8 @@ def _add_render_arguments(parser: argparse.ArgumentParser) -> None:
     for choice in (DENOISER, FILE_FORMAT):
         render.add_argument(f"--{choice.name.replace('_', '-')}", choices=choice.options,
                             help=choice.description)
-    _add_run_arguments(parser)
+    if run:
+        _add_run_arguments(parser)
 
 
 def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -133,8 +134,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     sample = commands.add_parser(
         "sample", help="sample a dataset's latents and write factors/ and manifest.json",
-        description="Sample the latents of N pairs and write them, with the manifest, into DIR.")
+        description="Sample the latents of N pairs and write them, with the manifest, into DIR. "
+                    "The render settings are part of the dataset: give the ones you will "
+                    "render with.")
     _add_dataset_arguments(sample)
+    _add_render_arguments(sample, run=False)
 
     render = commands.add_parser(
         "render", help="sample the latents (once) and render the image pairs",
