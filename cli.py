@@ -195,6 +195,39 @@ def _build_parser() -> argparse.ArgumentParser:
     plot.add_argument("root", metavar="DIR", help="dataset folder")
     plot.add_argument("--out", required=True, metavar="PNG", help="image to write")
 
+    slurm = commands.add_parser(
+        "slurm", help="render a dataset as a SLURM job array (submit, status, resubmit)",
+        description="Render one dataset on a SLURM cluster: a job array over the shards, "
+                    "and a finalize job that validates and summarises.")
+    actions = slurm.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    submit = actions.add_parser(
+        "submit", help="sample the latents once, write DIR/slurm/*.sbatch and submit them")
+    _add_dataset_arguments(submit)
+    _add_render_arguments(submit, run=False)
+    submit.add_argument("--shards", type=int, required=True, metavar="K",
+                        help="array tasks, one shard each")
+    submit.add_argument("--partition", metavar="P", help="sbatch --partition")
+    submit.add_argument("--gpus-per-task", type=int, default=0, metavar="G",
+                        help="GPUs per task (SLURM sets CUDA_VISIBLE_DEVICES; default 0)")
+    submit.add_argument("--cpus-per-task", type=int, default=1, metavar="C",
+                        help="CPUs per task (default 1)")
+    submit.add_argument("--time", metavar="T", help="sbatch --time, e.g. 12:00:00")
+    submit.add_argument("--blender", metavar="PATH", help="render in this Blender executable")
+    submit.add_argument("--device", choices=DEVICE.options, default=DEVICE.default,
+                        help="device when no GPU is requested (default auto)")
+    submit.add_argument("--extra-sbatch", metavar="ARGS",
+                        help="more sbatch options, e.g. \"--account=lab --qos=long\"")
+    submit.add_argument("--dry-run", action="store_true",
+                        help="write the scripts without submitting them")
+    for action, text in (("status", "pairs rendered, per-shard state, throughput and ETA"),
+                         ("resubmit", "submit again only the incomplete shards"),
+                         ("finalize", "validate and write DIR/slurm/summary.json")):
+        parser_ = actions.add_parser(action, help=text)
+        parser_.add_argument("root", metavar="DIR", help="dataset folder")
+        if action == "status":
+            parser_.add_argument("--json", action="store_true", help="print JSON")
+
     validate = commands.add_parser(
         "validate", help="check a dataset's files, labels and images; exit 1 on a failure",
         description="Check a dataset. Pairs: manifest, latent checksums, shapes, ranges, block "
@@ -291,6 +324,51 @@ def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | 
     except KeyboardInterrupt:
         _log("render: interrupted; run the same command again to resume")
         return 130
+    return 0
+
+
+def _slurm(args: argparse.Namespace) -> int:
+    import json
+
+    from .cluster import slurm
+
+    if args.action == "submit":
+        options = slurm.SlurmOptions(
+            shards=args.shards, partition=args.partition, gpus_per_task=args.gpus_per_task,
+            cpus_per_task=args.cpus_per_task, time=args.time, blender=args.blender,
+            extra_sbatch=args.extra_sbatch, device=args.device)
+        root = Path(args.out).resolve()
+        record = slurm.submit(_settings(args), root, options, dry_run=args.dry_run)
+        print(f"scripts in {root / slurm.SLURM_DIR}")
+        if args.dry_run:
+            print(f"not submitted (--dry-run): sbatch {record['script']}")
+        else:
+            print(f"array job {record['array_jobs'][0]['job']} ({args.shards} shards), "
+                  f"finalize job {record['finalize_jobs'][0]}")
+            print(f"watch: squeue -j {record['array_jobs'][0]['job']}; "
+                  f"python -m identbox slurm status {root}")
+        return 0
+    root = Path(args.root).resolve()
+    if args.action == "resubmit":
+        shards = slurm.resubmit(root)
+        print(f"resubmitted shards {shards}" if shards else "nothing to resubmit")
+        return 0
+    if args.action == "finalize":
+        summary = slurm.finalize(root)
+        print(json.dumps(summary, indent=2))
+        return 0 if summary["valid"] else 1
+    report = slurm.status(root)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"{root}: {report['done']}/{report['pairs']} pairs ({report['percent']:.1f}%)")
+    for row in report["shards"]:
+        seconds = f", {row['seconds']:.0f} s" if row["seconds"] is not None else ""
+        print(f"  shard {row['shard']}: {row['done']}/{row['pairs']} {row['state']}{seconds}")
+    if report["pairs_per_second_per_task"]:
+        eta = report["eta_seconds_one_task"]
+        print(f"  {report['pairs_per_second_per_task']:.2f} pairs/s per task; "
+              f"{eta:.0f} s of one task's time left")
     return 0
 
 
@@ -392,6 +470,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _reproduce(args, arguments)
         if args.command in ("contact-sheet", "plot-latents"):
             return _look(args)
+        if args.command == "slurm":
+            return _slurm(args)
         return _validate(args)
     except (SettingsError, DatasetError) as error:
         print(f"identbox: error: {error}", file=sys.stderr)

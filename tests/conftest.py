@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -113,3 +114,87 @@ def debian_blender() -> str:
         blender = shutil.which("blender")
     assert blender, "Debian's blender did not install"
     return blender
+
+
+def _pid_from(path: Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+@pytest.fixture(scope="session")
+def slurm_cluster(tmp_path_factory: pytest.TempPathFactory):
+    """A one-node SLURM cluster on this host: Debian's slurm-wlm and munge installed when
+    missing, a slurm.conf in a temporary folder, munged, slurmctld and slurmd started here,
+    and exactly those stopped afterwards. Yields the environment to run SLURM commands in."""
+    import shutil
+    import signal
+    import socket
+    import time
+
+    if os.geteuid() != 0:
+        pytest.skip("starting slurmctld and slurmd needs root")
+    if not (shutil.which("slurmctld") and shutil.which("munged")):
+        _apt_install("slurm-wlm", "munge")
+    root = tmp_path_factory.mktemp("slurm")
+    host = socket.gethostname().split(".")[0]
+    for folder in ("state", "spool", "log", "run"):
+        (root / folder).mkdir()
+    conf = root / "slurm.conf"
+    conf.write_text(textwrap.dedent(f"""\
+        ClusterName=identboxtest
+        SlurmctldHost={host}
+        SlurmUser=root
+        SlurmdUser=root
+        AuthType=auth/munge
+        StateSaveLocation={root}/state
+        SlurmdSpoolDir={root}/spool
+        SlurmctldPidFile={root}/run/slurmctld.pid
+        SlurmdPidFile={root}/run/slurmd.pid
+        SlurmctldLogFile={root}/log/slurmctld.log
+        SlurmdLogFile={root}/log/slurmd.log
+        SlurmctldPort=16917
+        SlurmdPort=16918
+        ProctrackType=proctrack/linuxproc
+        TaskPlugin=task/none
+        SelectType=select/cons_tres
+        SelectTypeParameters=CR_Core
+        JobAcctGatherType=jobacct_gather/none
+        AccountingStorageType=accounting_storage/none
+        JobCompType=jobcomp/none
+        MpiDefault=none
+        ReturnToService=2
+        NodeName={host} CPUs={os.cpu_count()} RealMemory=1000 State=UNKNOWN
+        PartitionName=debug Nodes={host} Default=YES MaxTime=INFINITE State=UP
+        """))
+    env = dict(os.environ, SLURM_CONF=str(conf))
+    started_munge = None
+    if subprocess.run(["pgrep", "-x", "munged"], capture_output=True).returncode != 0:
+        Path("/run/munge").mkdir(parents=True, exist_ok=True)
+        shutil.chown("/run/munge", "munge", "munge")
+        subprocess.run(["su", "-s", "/bin/sh", "munge", "-c", "/usr/sbin/munged"], check=True)
+        started_munge = _pid_from(Path("/run/munge/munged.pid"))
+    subprocess.run(["slurmctld", "-f", str(conf)], env=env, check=True)
+    subprocess.run(["slurmd", "-f", str(conf)], env=env, check=True)
+    deadline = time.monotonic() + 60
+    while True:
+        state = subprocess.run(["sinfo", "-h", "-o", "%t"], env=env, capture_output=True,
+                               text=True).stdout.strip()
+        if state == "idle":
+            break
+        if time.monotonic() > deadline:
+            pytest.fail(f"the SLURM node never became idle ({state!r}); see {root}/log")
+        time.sleep(0.5)
+    previous = os.environ.get("SLURM_CONF")
+    os.environ["SLURM_CONF"] = str(conf)
+    yield env
+    if previous is None:
+        os.environ.pop("SLURM_CONF", None)
+    else:
+        os.environ["SLURM_CONF"] = previous
+    for pid in (_pid_from(root / "run" / "slurmd.pid"), _pid_from(root / "run" / "slurmctld.pid"),
+                started_munge):
+        if pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)

@@ -1,0 +1,243 @@
+"""One dataset as a SLURM job array: the latents are sampled once, each array task renders
+one shard with the ordinary `render` command, and a finalize job (after all tasks, whatever
+their fate) validates the dataset and writes a summary. Status and resubmission read the
+files themselves, so they work without SLURM's accounting database."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ..dataset.layout import MANIFEST
+from ..dataset.manifest import read_manifest, settings_from_manifest
+from ..dataset.writer import write_latents
+from ..errors import DatasetError, SettingsError
+from ..limits import Limit
+from ..multi_settings import AnySettings
+from ..render_loop import RenderJob, is_complete_image, shard_indices
+
+SLURM_DIR = "slurm"
+SUBMISSION = "submission.json"
+SUMMARY = "summary.json"
+SHARDS = Limit("shards", "Shards", "Array tasks (shards) to split the pairs into", 1, 1, 100_000)
+
+
+class SlurmError(RuntimeError):
+    """A SLURM command failed or is missing."""
+
+
+@dataclass(frozen=True)
+class SlurmOptions:
+    """How the array is submitted: shards and the sbatch resources of each task."""
+
+    shards: int
+    partition: str | None = None
+    gpus_per_task: int = 0
+    cpus_per_task: int = 1
+    time: str | None = None
+    blender: str | None = None
+    extra_sbatch: str | None = None
+    device: str = "auto"
+
+    def __post_init__(self) -> None:
+        SHARDS.check(self.shards)
+        if self.gpus_per_task < 0 or self.cpus_per_task < 1:
+            raise SettingsError("gpus_per_task/cpus_per_task",
+                                (self.gpus_per_task, self.cpus_per_task),
+                                "gpus >= 0 and cpus >= 1 per task")
+
+
+def _run(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except FileNotFoundError:
+        raise SlurmError(f"{command[0]} not found: is SLURM installed here?") from None
+    if done.returncode != 0:
+        raise SlurmError(f"{' '.join(command)} failed: {done.stderr.strip() or done.stdout}")
+    return done.stdout.strip()
+
+
+def render_script(root: Path, options: SlurmOptions) -> str:
+    """The job-array script: task $SLURM_ARRAY_TASK_ID renders that shard, timed."""
+    folder = root / SLURM_DIR
+    lines = ["#!/bin/bash", f"#SBATCH --job-name=identbox-{root.name}",
+             f"#SBATCH --array=0-{options.shards - 1}",
+             f"#SBATCH --output={folder}/logs/shard-%a.log",
+             f"#SBATCH --cpus-per-task={options.cpus_per_task}"]
+    if options.gpus_per_task:
+        lines.append(f"#SBATCH --gpus-per-task={options.gpus_per_task}")
+    if options.partition:
+        lines.append(f"#SBATCH --partition={options.partition}")
+    if options.time:
+        lines.append(f"#SBATCH --time={options.time}")
+    lines += [f"#SBATCH {extra}" for extra in shlex.split(options.extra_sbatch or "")]
+    device = "gpu" if options.gpus_per_task else options.device
+    command = [sys.executable, "-m", "identbox", "render", "--preset", str(root / MANIFEST),
+               "--out", str(root), "--batch-index", "$SLURM_ARRAY_TASK_ID",
+               "--n-batches", str(options.shards), "--device", device]
+    if options.blender:
+        command += ["--blender", options.blender]
+    quoted = " ".join(part if part.startswith("$") else shlex.quote(part) for part in command)
+    lines += [
+        "# One shard per task. With --gpus-per-task, SLURM sets CUDA_VISIBLE_DEVICES to the",
+        "# GPU(s) it assigned: Cycles sees only those, one process per GPU.",
+        "set -euo pipefail",
+        f"times={shlex.quote(str(folder / 'times'))}",
+        'date +%s > "$times/shard-$SLURM_ARRAY_TASK_ID.start"',
+        quoted,
+        'date +%s > "$times/shard-$SLURM_ARRAY_TASK_ID.end"',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def finalize_script(root: Path, array_job: str) -> str:
+    """Runs after every array task (afterany): validate, summarise."""
+    command = [sys.executable, "-m", "identbox", "slurm", "finalize", str(root)]
+    return "\n".join([
+        "#!/bin/bash", f"#SBATCH --job-name=identbox-{root.name}-finalize",
+        f"#SBATCH --output={root / SLURM_DIR / 'logs' / 'finalize.log'}",
+        f"#SBATCH --dependency=afterany:{array_job}", "#SBATCH --cpus-per-task=1",
+        " ".join(shlex.quote(p) for p in command)]) + "\n"
+
+
+def _record(root: Path) -> dict[str, Any]:
+    path = root / SLURM_DIR / SUBMISSION
+    if not path.exists():
+        raise DatasetError(f"{root} has no {SLURM_DIR}/{SUBMISSION}: submit it first")
+    record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return record
+
+
+def _save(root: Path, record: dict[str, Any]) -> None:
+    (root / SLURM_DIR / SUBMISSION).write_text(json.dumps(record, indent=2) + "\n")
+
+
+def submit(settings: AnySettings, root: Path, options: SlurmOptions,
+           dry_run: bool = False) -> dict[str, Any]:
+    """Sample the latents once, write the scripts, submit the array and its finalize job."""
+    write_latents(settings, root)
+    folder = root / SLURM_DIR
+    for sub in ("logs", "times"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    script = folder / "render.sbatch"
+    script.write_text(render_script(root, options))
+    record: dict[str, Any] = {"options": asdict(options), "n_pairs": settings.n_pairs,
+                              "script": str(script), "array_jobs": [], "finalize_jobs": []}
+    if not dry_run:
+        array_job = _run(["sbatch", "--parsable", str(script)]).split(";")[0]
+        final = folder / "finalize.sbatch"
+        final.write_text(finalize_script(root, array_job))
+        record["array_jobs"].append({"job": array_job, "shards": list(range(options.shards))})
+        record["finalize_jobs"].append(_run(["sbatch", "--parsable", str(final)]).split(";")[0])
+    _save(root, record)
+    return record
+
+
+def _shard_done(root: Path, settings: AnySettings, shards: int, shard: int) -> tuple[int, int]:
+    """(pairs complete, pairs) of one shard, from the files."""
+    job = RenderJob.__new__(RenderJob)  # the file naming only: no latents are written
+    job.settings, job.root = settings, root
+    indices = shard_indices(settings.n_pairs, shard, shards)
+    done = sum(all(is_complete_image(p) for p in job.paths(i)) for i in indices)
+    return done, len(indices)
+
+
+def _queue_states(record: dict[str, Any]) -> dict[int, str]:
+    """Shard -> SLURM state of the tasks still in the queue (empty without squeue)."""
+    states: dict[int, str] = {}
+    for entry in record["array_jobs"]:
+        try:
+            out = _run(["squeue", "-h", "-r", "-j", entry["job"], "-o", "%i %T"])
+        except SlurmError:
+            continue
+        for line in out.splitlines():
+            task, _, state = line.partition(" ")
+            _, _, index = task.partition("_")
+            if index.isdigit():
+                states[int(index)] = state.lower()
+    return states
+
+
+def status(root: Path) -> dict[str, Any]:
+    """Pairs rendered, per-shard state, throughput and ETA."""
+    record = _record(root)
+    settings = settings_from_manifest(read_manifest(root / MANIFEST))
+    shards = record["options"]["shards"]
+    queued = _queue_states(record)
+    rows, total_done, seconds, shard_pairs = [], 0, 0.0, 0
+    for shard in range(shards):
+        done, size = _shard_done(root, settings, shards, shard)
+        total_done += done
+        state = "complete" if done == size else queued.get(shard, "incomplete")
+        times = _times(root, shard)
+        if times and state == "complete":
+            seconds += times[1] - times[0]
+            shard_pairs += size
+        rows.append({"shard": shard, "pairs": size, "done": done, "state": state,
+                     "seconds": times[1] - times[0] if times else None})
+    rate = shard_pairs / seconds if seconds else None
+    left = settings.n_pairs - total_done
+    return {"root": str(root), "pairs": settings.n_pairs, "done": total_done,
+            "percent": 100.0 * total_done / settings.n_pairs, "shards": rows,
+            "pairs_per_second_per_task": rate,
+            "eta_seconds_one_task": left / rate if rate else None}
+
+
+def _times(root: Path, shard: int) -> tuple[float, float] | None:
+    folder = root / SLURM_DIR / "times"
+    try:
+        return (float((folder / f"shard-{shard}.start").read_text()),
+                float((folder / f"shard-{shard}.end").read_text()))
+    except (OSError, ValueError):
+        return None
+
+
+def resubmit(root: Path) -> list[int]:
+    """Submit again only the shards that are neither complete nor queued."""
+    record = _record(root)
+    report = status(root)
+    again = [row["shard"] for row in report["shards"]
+             if row["state"] not in ("complete", "running", "pending")]
+    if not again:
+        return []
+    script = Path(record["script"])
+    array = ",".join(map(str, again))
+    job = _run(["sbatch", "--parsable", f"--array={array}", str(script)]).split(";")[0]
+    final = root / SLURM_DIR / "finalize.sbatch"
+    final.write_text(finalize_script(root, job))
+    record["array_jobs"].append({"job": job, "shards": again})
+    record["finalize_jobs"].append(_run(["sbatch", "--parsable", str(final)]).split(";")[0])
+    _save(root, record)
+    return again
+
+
+def finalize(root: Path) -> dict[str, Any]:
+    """Validate the dataset and write slurm/summary.json: done, missing, failed shards, times."""
+    from ..dataset.validate import validate_pairs
+
+    report = status(root)
+    checks = validate_pairs(root)
+    settings = settings_from_manifest(read_manifest(root / MANIFEST))
+    shards = report["shards"]
+    missing = []
+    for row in shards:
+        if row["done"] < row["pairs"]:
+            done_job = RenderJob.__new__(RenderJob)
+            done_job.settings, done_job.root = settings, root
+            for i in shard_indices(settings.n_pairs, row["shard"], len(shards)):
+                if not all(is_complete_image(p) for p in done_job.paths(i)):
+                    missing.append(i)
+    summary = {"pairs": report["pairs"], "done": report["done"], "missing_pairs": missing,
+               "failed_shards": [r["shard"] for r in shards if r["state"] != "complete"],
+               "seconds_per_shard": {r["shard"]: r["seconds"] for r in shards},
+               "valid": all(c.ok for c in checks),
+               "failed_checks": [f"{c.name}: {c.detail}" for c in checks if not c.ok],
+               "written": time.strftime("%Y-%m-%d %H:%M:%S")}
+    (root / SLURM_DIR / SUMMARY).write_text(json.dumps(summary, indent=2) + "\n")
+    return summary

@@ -1,0 +1,106 @@
+"""SLURM job arrays on a real one-node cluster (slurmctld + slurmd started by the fixture):
+submit, status, finalize; a cancelled task resubmitted alone; dry runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.blender
+
+TINY = ("--resolution", "32", "--samples", "4")
+
+
+def cli(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "identbox", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def wait_for_queue(env: dict[str, str], timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while subprocess.run(["squeue", "-h"], env=env, capture_output=True,
+                         text=True).stdout.strip():
+        assert time.monotonic() < deadline, "SLURM jobs did not finish"
+        time.sleep(0.5)
+
+
+def status(root: Path, env: dict[str, str]) -> dict:
+    out = cli("slurm", "status", str(root), "--json", cwd=root.parent, env=env)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_a_three_shard_array_matches_a_single_run(slurm_cluster, tmp_path: Path) -> None:
+    env = slurm_cluster
+    args = ("--n-pairs", "7", "--seed", "4", *TINY)
+    out = cli("slurm", "submit", *args, "--shards", "3", "--out", "array", cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "array job" in out.stdout and "squeue -j" in out.stdout
+    wait_for_queue(env)
+    assert cli("render", *args, "--out", "single", cwd=tmp_path, env=env).returncode == 0
+    array, single = tmp_path / "array", tmp_path / "single"
+    for rel in ("manifest.json", "factors/m1/latents.npy", "factors/m2/raw_latents.npy"):
+        assert (array / rel).read_bytes() == (single / rel).read_bytes()
+    for view in ("m1", "m2"):
+        assert sorted(p.name for p in (array / "samples" / view).iterdir()) == \
+            sorted(p.name for p in (single / "samples" / view).iterdir())
+    report = status(array, env)
+    assert report["done"] == 7 and report["percent"] == 100.0
+    assert [row["state"] for row in report["shards"]] == ["complete"] * 3
+    summary = json.loads((array / "slurm" / "summary.json").read_text())
+    assert summary["valid"] and summary["missing_pairs"] == [] and summary["failed_shards"] == []
+    assert set(summary["seconds_per_shard"]) == {"0", "1", "2"}
+    assert cli("validate", "array", cwd=tmp_path, env=env).returncode == 0
+
+
+def test_a_cancelled_shard_is_resubmitted_alone(slurm_cluster, tmp_path: Path) -> None:
+    env = slurm_cluster
+    out = cli("slurm", "submit", "--n-pairs", "24", "--resolution", "64", "--samples", "64",
+              "--shards", "3", "--out", "d", cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    root = tmp_path / "d"
+    job = json.loads((root / "slurm" / "submission.json").read_text())["array_jobs"][0]["job"]
+    shard1 = root / "samples" / "m1" / "000008.png"  # the first pair of shard 1
+    deadline = time.monotonic() + 120
+    while not shard1.exists():
+        assert time.monotonic() < deadline, "shard 1 never started"
+        time.sleep(0.02)
+    subprocess.run(["scancel", f"{job}_1"], env=env, check=True)
+    wait_for_queue(env)
+    report = status(root, env)
+    states = [row["state"] for row in report["shards"]]
+    assert states[0] == states[2] == "complete" and states[1] != "complete", states
+    kept = {p: p.stat().st_mtime_ns for p in (root / "samples").rglob("*.png")
+            if int(p.stem) < 8 or int(p.stem) >= 16}
+
+    again = cli("slurm", "resubmit", str(root), cwd=tmp_path, env=env)
+    assert again.returncode == 0 and "[1]" in again.stdout, again.stdout + again.stderr
+    wait_for_queue(env)
+    assert status(root, env)["percent"] == 100.0
+    assert {p: p.stat().st_mtime_ns for p in kept} == kept  # shards 0 and 2 did not rerun
+    record = json.loads((root / "slurm" / "submission.json").read_text())
+    assert record["array_jobs"][1]["shards"] == [1]
+    assert json.loads((root / "slurm" / "summary.json").read_text())["valid"]
+    nothing = cli("slurm", "resubmit", str(root), cwd=tmp_path, env=env)
+    assert "nothing to resubmit" in nothing.stdout
+
+
+def test_dry_run_writes_scripts_and_submits_nothing(slurm_cluster, tmp_path: Path) -> None:
+    env = slurm_cluster
+    out = cli("slurm", "submit", "--n-pairs", "4", *TINY, "--shards", "2", "--gpus-per-task",
+              "1", "--partition", "gpu", "--time", "01:00:00", "--extra-sbatch=--account=lab",
+              "--dry-run", "--out", "dry", cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    script = (tmp_path / "dry" / "slurm" / "render.sbatch").read_text()
+    for line in ("#SBATCH --array=0-1", "#SBATCH --gpus-per-task=1", "#SBATCH --partition=gpu",
+                 "#SBATCH --time=01:00:00", "#SBATCH --account=lab", "--device gpu",
+                 "--n-batches 2", "--batch-index $SLURM_ARRAY_TASK_ID"):
+        assert line in script, line
+    record = json.loads((tmp_path / "dry" / "slurm" / "submission.json").read_text())
+    assert record["array_jobs"] == [] and record["finalize_jobs"] == []
+    assert (tmp_path / "dry" / "factors" / "m1" / "latents.npy").exists()  # sampled once
