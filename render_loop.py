@@ -53,6 +53,25 @@ def pass_path(root: Path, kind: str, view: int, index: int) -> Path:
     return root / folder / f"m{view}" / f"{index:06d}.png"
 
 
+def pair_passes(settings: AnySettings) -> list[str]:
+    """What each pair has: 'image', then 'mask' and 'depth' when the settings ask."""
+    return ["image"] + [kind for kind, wanted in (("mask", getattr(settings, "masks", False)),
+                                                  ("depth", getattr(settings, "depth", False)))
+                        if wanted]
+
+
+def pair_paths(root: Path, settings: AnySettings, index: int) -> list[Path]:
+    """Every file of one pair: both views' images, then masks and depth maps if asked."""
+    return [image_path(root, view, index, settings.render.extension) if kind == "image"
+            else pass_path(root, kind, view, index)
+            for kind in pair_passes(settings) for view in VIEWS]
+
+
+def pair_complete(root: Path, settings: AnySettings, index: int) -> bool:
+    """Every file of the pair exists and is whole."""
+    return all(is_complete_image(path) for path in pair_paths(root, settings, index))
+
+
 def temporary_path(final: Path) -> Path:
     """Where an image is drawn before it is renamed to `final` (same folder, hidden)."""
     return final.with_name(f".{final.name}.{os.getpid()}.tmp")
@@ -234,25 +253,13 @@ class RenderJob(ImageJob):
                 folders += [root / kind / f"m{view}" for view in VIEWS]
         super().__init__(root, indices, folders)
 
-    def path(self, view: int, index: int) -> Path:
-        """Final image path of one view of one pair."""
-        return image_path(self.root, view, index, self.settings.render.extension)
-
-    def _passes(self) -> list[str]:
-        """'image', then 'mask' and 'depth' when the settings ask for them."""
-        return ["image"] + [kind for kind in ("mask", "depth")
-                            if getattr(self.settings, f"{kind}s" if kind == "mask" else kind,
-                                       False)]
-
     def paths(self, index: int) -> list[Path]:
         """View 1, view 2; then their masks and depth maps when the settings ask."""
-        return [self.path(view, index) if kind == "image"
-                else pass_path(self.root, kind, view, index)
-                for kind in self._passes() for view in VIEWS]
+        return pair_paths(self.root, self.settings, index)
 
     def draw(self, renderer: Any, index: int, which: int, path: Path) -> None:
         """One view of one pair, or its mask, or its depth map."""
-        kind, view = self._passes()[which // 2], VIEWS[which % 2]
+        kind, view = pair_passes(self.settings)[which // 2], VIEWS[which % 2]
         row = np.asarray(self.latents[view][index])
         draw = {"image": renderer.render_view, "mask": renderer.render_mask,
                 "depth": renderer.render_depth}[kind]

@@ -142,7 +142,8 @@ def _default_blocks() -> dict[str, BlockSettings]:
 
 @dataclass(frozen=True)
 class DatasetSettings:
-    """Everything that decides a dataset's latents. Invalid values raise SettingsError."""
+    """Everything that decides a dataset of one-object pairs: its latents and its images.
+    Invalid values raise SettingsError."""
 
     name: str = "hues_positions_rotations"
     description: str = ""

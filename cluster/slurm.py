@@ -20,7 +20,7 @@ from ..dataset.writer import write_latents
 from ..errors import DatasetError, SettingsError
 from ..limits import Limit
 from ..multi_settings import AnySettings
-from ..render_loop import RenderJob, is_complete_image, shard_indices
+from ..render_loop import pair_complete, shard_indices
 
 SLURM_DIR = "slurm"
 SUBMISSION = "submission.json"
@@ -141,11 +141,8 @@ def submit(settings: AnySettings, root: Path, options: SlurmOptions,
 
 def _shard_done(root: Path, settings: AnySettings, shards: int, shard: int) -> tuple[int, int]:
     """(pairs complete, pairs) of one shard, from the files."""
-    job = RenderJob.__new__(RenderJob)  # the file naming only: no latents are written
-    job.settings, job.root = settings, root
     indices = shard_indices(settings.n_pairs, shard, shards)
-    done = sum(all(is_complete_image(p) for p in job.paths(i)) for i in indices)
-    return done, len(indices)
+    return sum(pair_complete(root, settings, i) for i in indices), len(indices)
 
 
 def _queue_states(record: dict[str, Any]) -> dict[int, str]:
@@ -225,14 +222,9 @@ def finalize(root: Path) -> dict[str, Any]:
     checks = validate_pairs(root)
     settings = settings_from_manifest(read_manifest(root / MANIFEST))
     shards = report["shards"]
-    missing = []
-    for row in shards:
-        if row["done"] < row["pairs"]:
-            done_job = RenderJob.__new__(RenderJob)
-            done_job.settings, done_job.root = settings, root
-            for i in shard_indices(settings.n_pairs, row["shard"], len(shards)):
-                if not all(is_complete_image(p) for p in done_job.paths(i)):
-                    missing.append(i)
+    missing = [i for row in shards if row["done"] < row["pairs"]
+               for i in shard_indices(settings.n_pairs, row["shard"], len(shards))
+               if not pair_complete(root, settings, i)]
     summary = {"pairs": report["pairs"], "done": report["done"], "missing_pairs": missing,
                "failed_shards": [r["shard"] for r in shards if r["state"] != "complete"],
                "seconds_per_shard": {r["shard"]: r["seconds"] for r in shards},

@@ -56,43 +56,49 @@ class IDENTBOX_OT_validate_dataset(bpy.types.Operator):
         return {"CANCELLED"} if failed else {"FINISHED"}
 
 
-class IDENTBOX_OT_contact_sheet(bpy.types.Operator):
+class _DrawAndShow:
+    """Mixin: draw an image of the output folder's dataset into it, then show it."""
+
+    filename = ""
+
+    def draw_into(self, root: Path, out: Path) -> Path:
+        raise NotImplementedError
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        try:
+            root = output_folder(context)
+            path = self.draw_into(root, root / self.filename)
+        except (SettingsError, DatasetError, OSError, ImportError) as error:
+            self.report({"ERROR"}, str(error))  # type: ignore[attr-defined]
+            return {"CANCELLED"}
+        show_image(context, path)
+        self.report({"INFO"}, f"Wrote {path}")  # type: ignore[attr-defined]
+        return {"FINISHED"}
+
+
+class IDENTBOX_OT_contact_sheet(_DrawAndShow, bpy.types.Operator):
     """Draw 16 pairs side by side with their latents (contact_sheet.png) and show it"""
 
     bl_idname = "identbox.contact_sheet"
     bl_label = "Contact Sheet"
     bl_options = {"REGISTER"}
+    filename = "contact_sheet.png"
 
-    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+    def draw_into(self, root: Path, out: Path) -> Path:
         from ..dataset.sheets import contact_sheet
 
-        try:
-            root = output_folder(context)
-            path = contact_sheet(root, root / "contact_sheet.png")
-        except (SettingsError, DatasetError, OSError, ImportError) as error:
-            self.report({"ERROR"}, str(error))
-            return {"CANCELLED"}
-        show_image(context, path)
-        self.report({"INFO"}, f"Wrote {path}")
-        return {"FINISHED"}
+        return contact_sheet(root, out)
 
 
-class IDENTBOX_OT_plot_latents(bpy.types.Operator):
+class IDENTBOX_OT_plot_latents(_DrawAndShow, bpy.types.Operator):
     """Plot each factor's view 1 against view 2 (latents.png) and show it"""
 
     bl_idname = "identbox.plot_latents"
     bl_label = "Plot Latents"
     bl_options = {"REGISTER"}
+    filename = "latents.png"
 
-    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+    def draw_into(self, root: Path, out: Path) -> Path:
         from ..dataset.sheets import plot_latents
 
-        try:
-            root = output_folder(context)
-            path = plot_latents(root, root / "latents.png")
-        except (SettingsError, DatasetError, OSError, ImportError) as error:
-            self.report({"ERROR"}, str(error))
-            return {"CANCELLED"}
-        show_image(context, path)
-        self.report({"INFO"}, f"Wrote {path}")
-        return {"FINISHED"}
+        return plot_latents(root, out)
