@@ -60,12 +60,12 @@ def test_a_three_shard_array_matches_a_single_run(slurm_cluster, tmp_path: Path)
 
 def test_a_cancelled_shard_is_resubmitted_alone(slurm_cluster, tmp_path: Path) -> None:
     env = slurm_cluster
-    out = cli("slurm", "submit", "--n-pairs", "24", "--resolution", "64", "--samples", "64",
+    out = cli("slurm", "submit", "--n-pairs", "36", "--resolution", "64", "--samples", "64",
               "--shards", "3", "--out", "d", cwd=tmp_path, env=env)
     assert out.returncode == 0, out.stderr
     root = tmp_path / "d"
     job = json.loads((root / "slurm" / "submission.json").read_text())["array_jobs"][0]["job"]
-    shard1 = root / "samples" / "m1" / "000008.png"  # the first pair of shard 1
+    shard1 = root / "samples" / "m1" / "000012.png"  # the first pair of shard 1 (12 to 23)
     deadline = time.monotonic() + 120
     while not shard1.exists():
         assert time.monotonic() < deadline, "shard 1 never started"
@@ -76,7 +76,7 @@ def test_a_cancelled_shard_is_resubmitted_alone(slurm_cluster, tmp_path: Path) -
     states = [row["state"] for row in report["shards"]]
     assert states[0] == states[2] == "complete" and states[1] != "complete", states
     kept = {p: p.stat().st_mtime_ns for p in (root / "samples").rglob("*.png")
-            if int(p.stem) < 8 or int(p.stem) >= 16}
+            if int(p.stem) < 12 or int(p.stem) >= 24}
 
     again = cli("slurm", "resubmit", str(root), cwd=tmp_path, env=env)
     assert again.returncode == 0 and "[1]" in again.stdout, again.stdout + again.stderr
