@@ -42,6 +42,7 @@ test: lint typecheck pytest
 bench: $(VENV)/.ready
 	$(VENV)/bin/python benchmarks/sampling.py
 	$(VENV)/bin/python benchmarks/render.py
+	$(VENV)/bin/python benchmarks/validate.py
 
 # Builds dist/identbox-<version>.zip with the extension CLI bundled in the bpy wheel.
 extension: $(VENV)/.ready
