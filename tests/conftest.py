@@ -170,7 +170,10 @@ def slurm_cluster(tmp_path_factory: pytest.TempPathFactory):
         """))
     env = dict(os.environ, SLURM_CONF=str(conf))
     started_munge = None
-    if subprocess.run(["pgrep", "-x", "munged"], capture_output=True).returncode != 0:
+    # A working munged answers a credential round trip (a dead one can linger as a zombie).
+    munge_works = subprocess.run("munge -n | unmunge", shell=True,
+                                 capture_output=True).returncode == 0
+    if not munge_works:
         Path("/run/munge").mkdir(parents=True, exist_ok=True)
         shutil.chown("/run/munge", "munge", "munge")
         subprocess.run(["su", "-s", "/bin/sh", "munge", "-c", "/usr/sbin/munged"], check=True)
