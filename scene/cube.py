@@ -29,7 +29,7 @@ from ..sampling.cube import (
 )
 from .device import DeviceChoice, select_device
 from .nodes import link, new_node, socket
-from .render_setup import disable_metadata, set_checked
+from .render_setup import configure_frame_loop, set_checked
 from .tags import remove_tagged, tagged
 
 SCENE_NAME = "IdentBox Cube"
@@ -123,15 +123,9 @@ class CubeScene:
 
 def configure_cube_render(scene: Any, settings: CubeSettings) -> None:
     """Flat colours, exactly: one sample at each pixel's centre, no dither, Standard view."""
+    configure_frame_loop(scene)
     render = scene.render
-    set_checked(render, "engine", "CYCLES")
-    set_checked(render, "resolution_percentage", 100)
-    set_checked(render, "use_persistent_data", True)
-    set_checked(render, "use_compositing", False)
-    set_checked(render, "use_sequencer", False)
-    set_checked(render, "use_file_extension", False)
     set_checked(render, "dither_intensity", 0.0)
-    disable_metadata(render)
     image = render.image_settings
     set_checked(image, "file_format", "PNG")  # JPEG: converted afterwards (see save_jpeg)
     set_checked(image, "color_mode", "RGB")
@@ -143,15 +137,6 @@ def configure_cube_render(scene: Any, settings: CubeSettings) -> None:
     set_checked(cycles, "max_bounces", 0)
     set_checked(cycles, "pixel_filter_type", "BOX")
     set_checked(cycles, "filter_width", 0.01 if settings.samples == 1 else 1.0)
-    set_checked(cycles, "seed", 0)
-    if hasattr(cycles, "use_light_tree"):
-        set_checked(cycles, "use_light_tree", False)
-    view = scene.view_settings
-    set_checked(view, "view_transform", "Standard")
-    set_checked(view, "look", "None")
-    set_checked(view, "exposure", 0.0)
-    set_checked(view, "gamma", 1.0)
-    set_checked(scene.display_settings, "display_device", "sRGB")
 
 
 def save_jpeg(png: Path, target: Path, quality: int) -> None:

@@ -35,6 +35,30 @@ def disable_metadata(render: Any) -> None:
             set_checked(render, name, False)
 
 
+def configure_frame_loop(scene: Any) -> None:
+    """What every IdentBox render loop wants: Cycles, the scene kept between frames, no
+    compositing, files named by us without stamped metadata, a fixed seed, no light tree
+    (no help with a few lights), and the Standard view so colours come out as set."""
+    render = scene.render
+    set_checked(render, "engine", "CYCLES")
+    set_checked(render, "resolution_percentage", 100)
+    set_checked(render, "use_persistent_data", True)  # keep the scene in Cycles between frames
+    set_checked(render, "use_compositing", False)
+    set_checked(render, "use_sequencer", False)
+    set_checked(render, "use_file_extension", False)  # we name the temporary file ourselves
+    disable_metadata(render)
+    cycles = scene.cycles
+    set_checked(cycles, "seed", 0)
+    if hasattr(cycles, "use_light_tree"):  # 3.5+
+        set_checked(cycles, "use_light_tree", False)
+    view = scene.view_settings
+    set_checked(view, "view_transform", "Standard")
+    set_checked(view, "look", "None")
+    set_checked(view, "exposure", 0.0)
+    set_checked(view, "gamma", 1.0)
+    set_checked(scene.display_settings, "display_device", "sRGB")
+
+
 def denoiser_available(name: str) -> bool:
     """Whether this Blender build can use the denoiser ('openimagedenoise' or 'optix')."""
     if name == "openimagedenoise":
@@ -50,17 +74,11 @@ def denoiser_available(name: str) -> bool:
 def configure_render(scene: Any, settings: RenderSettings, gpu_backend: str | None) -> list[str]:
     """Apply the render settings to `scene`; return warnings for what had to fall back."""
     warnings: list[str] = []
+    configure_frame_loop(scene)
     render = scene.render
-    set_checked(render, "engine", "CYCLES")
     set_checked(render, "resolution_x", settings.resolution)
     set_checked(render, "resolution_y", settings.resolution)
-    set_checked(render, "resolution_percentage", 100)
-    set_checked(render, "use_persistent_data", True)  # keep the scene in Cycles between frames
-    set_checked(render, "use_compositing", False)
-    set_checked(render, "use_sequencer", False)
     set_checked(render, "film_transparent", False)
-    set_checked(render, "use_file_extension", False)  # we name the temporary file ourselves
-    disable_metadata(render)
     image = render.image_settings
     set_checked(image, "file_format", settings.file_format)
     set_checked(image, "color_mode", "RGBA" if settings.file_format == "PNG" else "RGB")
@@ -78,9 +96,6 @@ def configure_render(scene: Any, settings: RenderSettings, gpu_backend: str | No
     set_checked(cycles, "max_bounces", settings.max_bounces)
     set_checked(cycles, "transparent_max_bounces", settings.transparent_bounces)
     set_checked(cycles, "blur_glossy", settings.blur_glossy)
-    if hasattr(cycles, "use_light_tree"):  # 3.5+: no help with four lights, ~1.5 ms a frame
-        set_checked(cycles, "use_light_tree", False)
-    set_checked(cycles, "seed", 0)
     set_checked(cycles, "use_animated_seed", False)
 
     denoiser = settings.denoiser
@@ -95,10 +110,4 @@ def configure_render(scene: Any, settings: RenderSettings, gpu_backend: str | No
     if denoiser != "none":
         set_checked(cycles, "denoiser", denoiser.upper())
 
-    view = scene.view_settings
-    set_checked(view, "view_transform", "Standard")
-    set_checked(view, "look", "None")
-    set_checked(view, "exposure", 0.0)
-    set_checked(view, "gamma", 1.0)
-    set_checked(scene.display_settings, "display_device", "sRGB")
     return warnings
