@@ -57,15 +57,29 @@ def _edge_from(props: Any) -> CausalEdge:
     return CausalEdge(props.parent, props.child, _value(props, "strength"))
 
 
+def _scene_and_render_from(props: Any) -> tuple[SceneSettings, RenderSettings]:
+    """The scene and render settings of either mode."""
+    scene = _within("scene", lambda: SceneSettings(
+        **{s.name: _value(props.scene_options, s.name) for s in SCENE_SPECS}))
+    render = _within("render", lambda: RenderSettings(
+        **{s.name: _value(props.render, s.name) for s in RENDER_SPECS}))
+    return scene, render
+
+
+def _scene_and_render_to(settings: DatasetSettings | MultiObjectSettings, props: Any) -> None:
+    """Show the scene and render settings of either mode in the properties."""
+    for spec in SCENE_SPECS:
+        setattr(props.scene_options, spec.name, getattr(settings.scene, spec.name))
+    for spec in RENDER_SPECS:
+        setattr(props.render, spec.name, getattr(settings.render, spec.name))
+
+
 def settings_from_props(props: Any) -> DatasetSettings:
     """The dataset the properties describe; SettingsError (naming the setting) if invalid."""
     blocks = {name: _block_from(name, getattr(props, name)) for name in BLOCK_NAMES}
     edges = tuple(_within(f"causal_edges[{i}]", functools.partial(_edge_from, edge))
                   for i, edge in enumerate(props.edges))
-    scene = _within("scene", lambda: SceneSettings(
-        **{s.name: _value(props.scene_options, s.name) for s in SCENE_SPECS}))
-    render = _within("render", lambda: RenderSettings(
-        **{s.name: _value(props.render, s.name) for s in RENDER_SPECS}))
+    scene, render = _scene_and_render_from(props)
     return DatasetSettings(name=props.name or "custom", description=props.description,
                            n_pairs=props.n_pairs, seed=props.seed, blocks=blocks,
                            causal_edges=edges, scene=scene, render=render)
@@ -100,10 +114,7 @@ def settings_to_props(settings: DatasetSettings, props: Any) -> None:
     for edge in settings.causal_edges:
         item = props.edges.add()
         item.parent, item.child, item.strength = edge.parent, edge.child, edge.strength
-    for spec in SCENE_SPECS:
-        setattr(props.scene_options, spec.name, getattr(settings.scene, spec.name))
-    for spec in RENDER_SPECS:
-        setattr(props.render, spec.name, getattr(settings.render, spec.name))
+    _scene_and_render_to(settings, props)
 
 
 def cube_settings_from_props(cube: Any) -> CubeSettings:
@@ -125,10 +136,7 @@ def multi_settings_from_props(props: Any) -> MultiObjectSettings:
     blocks = {name: _block_from(name, getattr(props, name))
               for name in ("objects", "positions", "rotations", "hues")}
     types = tuple(kind for kind in OBJECT_TYPES if getattr(multi, f"type_{kind}"))
-    scene = _within("scene", lambda: SceneSettings(
-        **{s.name: _value(props.scene_options, s.name) for s in SCENE_SPECS}))
-    render = _within("render", lambda: RenderSettings(
-        **{s.name: _value(props.render, s.name) for s in RENDER_SPECS}))
+    scene, render = _scene_and_render_from(props)
     return MultiObjectSettings(
         name=props.name or "multi_objects", description=props.description,
         n_pairs=props.n_pairs, seed=props.seed, n_objects=multi.n_objects, object_types=types,
@@ -149,10 +157,7 @@ def multi_settings_to_props(settings: MultiObjectSettings, props: Any) -> None:
         setattr(multi, f"type_{kind}", kind in settings.object_types)
     for name, block in settings.blocks.items():
         _block_to(block, getattr(props, name))
-    for spec in SCENE_SPECS:
-        setattr(props.scene_options, spec.name, getattr(settings.scene, spec.name))
-    for spec in RENDER_SPECS:
-        setattr(props.render, spec.name, getattr(settings.render, spec.name))
+    _scene_and_render_to(settings, props)
 
 
 def job_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings:
