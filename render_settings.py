@@ -12,6 +12,7 @@ from .errors import SettingsError
 from .limits import Choice, Limit
 from .model.colors import HUE_MAPPINGS
 from .model.constants import MATERIALS
+from .model.constants import TEAPOT_RESOLUTION as PUBLISHED_TEAPOT_RESOLUTION
 
 RESOLUTION = Limit("resolution", "Resolution", "Width and height of each image, in pixels",
                    128, 8, 8192)
@@ -41,7 +42,8 @@ VIEW1_MATERIAL = Choice("view1_material", "View 1 Material", "Object material in
 VIEW2_MATERIAL = Choice("view2_material", "View 2 Material", "Object material in view 2",
                         ("Rubber", "MyMetal", "Crystal"))
 TEAPOT_RESOLUTION = Limit("teapot_resolution", "Teapot Resolution",
-                          "Quads per Bezier patch edge of the teapot mesh", 8, 1, 64)
+                          "Quads per Bezier patch edge of the teapot mesh (10 as published)",
+                          PUBLISHED_TEAPOT_RESOLUTION, 1, 64)
 
 FILE_EXTENSIONS = {"PNG": ".png", "JPEG": ".jpg"}
 

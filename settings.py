@@ -15,7 +15,7 @@ import numpy as np
 
 from .errors import SettingsError
 from .limits import Limit
-from .model.constants import OBJECT_SCALE, TEAPOT_MAX_DIMENSION
+from .model.constants import OBJECT_SIZE
 from .render_settings import RenderSettings, SceneSettings
 from .sampling.blocks import (
     BLOCK_TYPE,
@@ -223,7 +223,7 @@ class DatasetSettings:
 
     def object_centres(self, latents: np.ndarray) -> np.ndarray:
         """(rows, 1, 3) world centre of the object for rows of latents.npy."""
-        height = TEAPOT_MAX_DIMENSION * OBJECT_SCALE / 2.0
+        height = OBJECT_SIZE / 2.0
         return (latents[:, :3] + np.array([0.0, 0.0, height]))[:, None, :]
 
     def replace(self, **changes: Any) -> DatasetSettings:

@@ -51,3 +51,17 @@ def hue_distance(a: float, b: float) -> float:
     """Distance between two hues on the colour circle, 0 to 0.5."""
     d = abs(a - b) % 1.0
     return min(d, 1.0 - d)
+
+
+def image_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Mean absolute error (in 8-bit levels) and PSNR (dB) between two 8-bit RGB images."""
+    diff = a[..., :3].astype(np.float64) - b[..., :3].astype(np.float64)
+    mse = float(np.mean(diff**2))
+    psnr = float("inf") if mse == 0 else 10.0 * float(np.log10(255.0**2 / mse))
+    return float(np.mean(np.abs(diff))), psnr
+
+
+def mask_iou(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection over union of two boolean masks (1 when both are empty)."""
+    union = np.logical_or(a, b).sum()
+    return 1.0 if union == 0 else float(np.logical_and(a, b).sum() / union)

@@ -32,11 +32,12 @@ def hue_from_latent(value: np.ndarray) -> np.ndarray:
 
 def hue_to_rgb(value: np.ndarray, saturation: float, mapping: str = "wrapped") -> np.ndarray:
     """RGB of a hue latent (radians). 'wrapped' takes h mod 1, so every latent has its own
-    colour; 'legacy' feeds the negative hues unwrapped to colorsys and clamps the result to
-    [0, 1], as the original generators' colours ended up in Blender."""
+    colour; 'legacy' feeds the negative hues unwrapped to colorsys and clamps the result at 0
+    but not at 1, as Blender's colour sockets and lamp colours took the originals' colours
+    (so some legacy colours are over-bright, up to 1 + saturation)."""
     h = hue_from_latent(value)
     if mapping == "wrapped":
         return hsv_to_rgb(np.mod(h, 1.0), saturation)
     if mapping == "legacy":
-        return np.clip(hsv_to_rgb(h, saturation), 0.0, 1.0)
+        return np.maximum(hsv_to_rgb(h, saturation), 0.0)
     raise ValueError(f"hue_mapping must be one of {HUE_MAPPINGS}, got {mapping!r}")

@@ -1,4 +1,5 @@
-"""Fixed scene values of the 3DIdent family (reference 3dident.md section 1)."""
+"""Fixed scene values of the 3DIdent family (reference 3dident.md section 1), as measured from
+the original generator's own assets (reference published-scene.md, which wins where they differ)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ CAMERA_LOCATION = (8.0, 0.0, 8.0)
 CAMERA_TARGET = (0.0, 0.0, 0.0)
 CAMERA_LENS_MM = 35.0
 CAMERA_SENSOR_MM = 50.0
+CAMERA_SENSOR_HEIGHT_MM = 18.0  # unused with sensor fit AUTO on square images; as published
 CAMERA_CLIP = (0.1, 100.0)
 
 SUN_STRENGTH = 0.5
-SUN_ANGLE = 0.2  # radians
+SUN_ANGLE = 0.1993  # radians (full angular diameter)
 AREA_LOCATION = (0.0, 0.0, 7.0)
 AREA_POWER_W = 50.0
 AREA_SIZE = 1.0
@@ -23,7 +25,18 @@ SPOT_HEIGHT = 6.0  # plus the object's max dimension
 
 GROUND_SIZE = 1500.0
 OBJECT_SCALE = 1.5
-TEAPOT_MAX_DIMENSION = 2.96  # unscaled mesh; 4.44 after OBJECT_SCALE, as published
+
+# The published teapot mesh (before OBJECT_SCALE): the Utah teapot lying diagonally, its spout
+# along local (+x, -y), 4.0836 long along the spout; its bounding box (2.9614 x 2.9614 x 1.9993)
+# is centred at TEAPOT_BOX_CENTRE from the object's origin.
+TEAPOT_LENGTH = 4.0836
+TEAPOT_AZIMUTH_DEG = -45.0
+TEAPOT_BOX_CENTRE = (0.0786, -0.0786, 0.0929)
+TEAPOT_MAX_DIMENSION = 2.9614
+TEAPOT_RESOLUTION = 10  # quads per patch edge: the original's 3,242 vertices (we make 3,241)
+TEAPOT_SMOOTH_ANGLE_DEG = 30.0  # the original's auto smooth
+# The number the generator places everything by (object z offset, ground, spotlight height).
+OBJECT_SIZE = TEAPOT_MAX_DIMENSION * OBJECT_SCALE
 
 OBJECT_SATURATION = 1.0
 SPOT_SATURATION = 0.8

@@ -1,4 +1,6 @@
-"""The Utah teapot, tessellated from its 32 bicubic Bezier patches (public-domain data)."""
+"""The Utah teapot, tessellated from its 32 bicubic Bezier patches (public-domain data), and
+placed as the published 3DIdent mesh lies in its object: diagonal, sized along the spout, with
+the original's origin (reference published-scene.md, Teapot)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .constants import TEAPOT_MAX_DIMENSION
+from .constants import (
+    TEAPOT_AZIMUTH_DEG,
+    TEAPOT_BOX_CENTRE,
+    TEAPOT_LENGTH,
+    TEAPOT_RESOLUTION,
+)
 
 DATA = Path(__file__).resolve().parent / "utah_teapot.json"
 
@@ -35,9 +42,9 @@ def _bernstein(t: np.ndarray) -> np.ndarray:
 
 
 @cache
-def teapot_mesh(resolution: int = 8, max_dimension: float = TEAPOT_MAX_DIMENSION) -> Mesh:
-    """The teapot with `resolution` x `resolution` quads per patch, coincident vertices merged,
-    centred on its bounding box and scaled so its largest dimension is `max_dimension`."""
+def utah_teapot(resolution: int = TEAPOT_RESOLUTION) -> Mesh:
+    """The teapot in the data's own frame (spout along +x, bottom at z = 0, 3.15 high) with
+    `resolution` x `resolution` quads per patch and coincident vertices merged."""
     if resolution < 1:
         raise ValueError(f"resolution must be >= 1, got {resolution}")
     data = json.loads(DATA.read_text(encoding="utf-8"))
@@ -67,7 +74,23 @@ def teapot_mesh(resolution: int = 8, max_dimension: float = TEAPOT_MAX_DIMENSION
                 face = tuple(int(v) for k, v in enumerate(quad) if v != quad[k - 1])
                 if len(set(face)) >= 3:
                     faces.append(face)
-
-    vertices = vertices - (vertices.max(axis=0) + vertices.min(axis=0)) / 2.0
-    vertices *= max_dimension / (vertices.max(axis=0) - vertices.min(axis=0)).max()
     return Mesh(vertices, tuple(faces))
+
+
+def _turn_about_z(vertices: np.ndarray, degrees: float) -> np.ndarray:
+    angle = np.radians(degrees)
+    cos, sin = np.cos(angle), np.sin(angle)
+    return vertices @ np.array([[cos, -sin, 0.0], [sin, cos, 0.0], [0.0, 0.0, 1.0]]).T
+
+
+@cache
+def teapot_mesh(resolution: int = TEAPOT_RESOLUTION) -> Mesh:
+    """The published teapot's mesh in object space: TEAPOT_LENGTH along the spout, turned so
+    the spout points along (+x, -y), its bounding box centred at TEAPOT_BOX_CENTRE. Scaling
+    by length, not by the largest box side, is what gives the original's size: lying
+    diagonally, its 2.96 x 2.96 box is far shorter than the teapot is long."""
+    mesh = utah_teapot(resolution)
+    vertices = mesh.vertices * (TEAPOT_LENGTH / float(np.ptp(mesh.vertices[:, 0])))
+    vertices = _turn_about_z(vertices, TEAPOT_AZIMUTH_DEG)
+    box_centre = (vertices.max(axis=0) + vertices.min(axis=0)) / 2.0
+    return Mesh(vertices - box_centre + np.asarray(TEAPOT_BOX_CENTRE), mesh.faces)

@@ -35,7 +35,7 @@ class SceneHandles:
     spot: Any
     camera: Any
     materials: dict[str, Any]
-    object_size: float  # largest dimension of the object as rendered (about 4.44)
+    object_size: float  # the object's largest dimension as published (4.4421)
     settings: SceneSettings
 
 
@@ -65,9 +65,24 @@ def mesh_data(name: str, vertices: Any, faces: Any, owner: str = OWNER) -> Any:
     return data
 
 
-def _teapot_data(resolution: int) -> Any:
+def sharpen_by_angle(data: Any, degrees: float) -> None:
+    """Edges sharper than `degrees` shade sharp, the rest smooth: the original's auto smooth
+    (a mesh setting up to 4.0, sharp edges marked from the angle since 4.1)."""
+    if hasattr(data, "set_sharp_from_angle"):
+        data.set_sharp_from_angle(angle=math.radians(degrees))
+    else:
+        data.use_auto_smooth = True
+        data.auto_smooth_angle = math.radians(degrees)
+
+
+def teapot_data(resolution: int, owner: str = OWNER, name: str = "Teapot",
+                vertices: Any = None) -> Any:
+    """The published teapot's mesh (or the given vertices on its faces), shaded as published."""
     mesh = teapot_mesh(resolution)
-    return mesh_data("Teapot", mesh.vertices.tolist(), mesh.faces)
+    points = mesh.vertices if vertices is None else vertices
+    data = mesh_data(name, points.tolist(), mesh.faces, owner)
+    sharpen_by_angle(data, c.TEAPOT_SMOOTH_ANGLE_DEG)
+    return data
 
 
 def plane_data(size: float, owner: str = OWNER) -> Any:
@@ -84,6 +99,7 @@ def add_camera(scene: Any, owner: str = OWNER) -> Any:
     data = _tagged(bpy.data.cameras.new("IdentBox Camera"), owner)
     data.lens = c.CAMERA_LENS_MM
     data.sensor_width = c.CAMERA_SENSOR_MM
+    data.sensor_height = c.CAMERA_SENSOR_HEIGHT_MM
     data.sensor_fit = "AUTO"
     data.clip_start, data.clip_end = c.CAMERA_CLIP
     camera = add_object(scene, "Camera", data, owner)
@@ -108,14 +124,14 @@ def add_fixed_lights(scene: Any, owner: str = OWNER) -> None:
 
 
 def add_spot(scene: Any, target: Any, owner: str = OWNER, name: str = "Spot") -> Any:
-    """A 3000 W spotlight that always aims at `target`."""
+    """A 3000 W spotlight that always aims at `target`. Its light falls off with the inverse
+    square of distance, like every Cycles lamp: the originals' `falloff_type = CONSTANT` is a
+    legacy setting Cycles ignores, and they have no Light Falloff node."""
     spot_data = _tagged(bpy.data.lights.new(f"IdentBox {name}", "SPOT"), owner)
     spot_data.energy = c.SPOT_POWER_W
     spot_data.spot_size = math.radians(c.SPOT_CONE)
     spot_data.spot_blend = c.SPOT_BLEND
     spot_data.shadow_soft_size = c.SPOT_SOFT_SIZE
-    # Inverse-square falloff: the references' "constant" falloff (a Light Falloff node) gives
-    # blown-out, speckled ground discs at 3000 W in Cycles 4.x; this gives the published look.
     spot = add_object(scene, name, spot_data, owner)
     aim = spot.constraints.new("TRACK_TO")
     aim.target = target
@@ -141,12 +157,12 @@ def build_scene(settings: SceneSettings) -> SceneHandles:
     materials = build_materials()
     add_camera(scene)
 
-    teapot = add_object(scene, "Teapot", _teapot_data(settings.teapot_resolution))
+    teapot = add_object(scene, "Teapot", teapot_data(settings.teapot_resolution))
     teapot.scale = (c.OBJECT_SCALE,) * 3
     teapot.data.materials.append(materials[settings.view1_material])
     teapot.rotation_mode = "XYZ"
     teapot.pass_index = 1  # its value in object-index masks
-    object_size = float(max(teapot_mesh(settings.teapot_resolution).dimensions)) * c.OBJECT_SCALE
+    object_size = c.OBJECT_SIZE  # the published number, whatever the tessellation
 
     ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE))
     ground.location = (0.0, 0.0, -object_size)

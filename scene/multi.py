@@ -27,6 +27,7 @@ from .builder import (
     add_world,
     mesh_data,
     plane_data,
+    teapot_data,
 )
 from .device import DeviceChoice, select_device
 from .masks import render_depth, render_index_mask
@@ -62,10 +63,11 @@ def _bmesh_shape(kind: str) -> tuple[np.ndarray, list[list[int]]]:
 
 def shape_mesh(kind: str) -> Any:
     """The mesh of one object type, scaled to the common bounding radius."""
-    if kind == "teapot":
-        mesh = teapot_mesh(8)
-        vertices, faces = mesh.vertices, [list(f) for f in mesh.faces]
-    elif kind == "torus":
+    if kind == "teapot":  # the published mesh, at this mode's common size
+        mesh = teapot_mesh()
+        return teapot_data(c.TEAPOT_RESOLUTION, OWNER, f"Shape {kind}",
+                           normalised(mesh.vertices, OBJECT_RADIUS))
+    if kind == "torus":
         vertices, raw_faces = torus()
         faces = [list(f) for f in raw_faces]
     else:

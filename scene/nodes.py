@@ -7,8 +7,10 @@ from typing import Any
 
 import bpy
 
-# Newer name first: Glossy absorbed Anisotropic in 4.0; Velvet became Sheen in 4.0.
-ANISOTROPIC = ("ShaderNodeBsdfAnisotropic", "ShaderNodeBsdfGlossy")
+# In 4.0 the Glossy BSDF absorbed the Anisotropic one (keeping the idname
+# ShaderNodeBsdfAnisotropic) and the Velvet BSDF became the Sheen BSDF's Ashikhmin model.
+GLOSSY_ANISOTROPIC = ("ShaderNodeBsdfAnisotropic", "ShaderNodeBsdfGlossy")
+GLOSSY = ("ShaderNodeBsdfGlossy", "ShaderNodeBsdfAnisotropic")  # 3.x: the plain Glossy BSDF
 SHEEN = ("ShaderNodeBsdfSheen", "ShaderNodeBsdfVelvet")
 
 
@@ -51,9 +53,12 @@ def new_group(name: str, inputs: list[tuple[str, str, Any]]) -> Any:
         for input_name, socket_type, default in inputs:
             item = group.interface.new_socket(input_name, in_out="INPUT", socket_type=socket_type)
             item.default_value = default
+            item.hide_value = input_name == "Normal"  # unlinked: the surface's own normal
         group.interface.new_socket("Shader", in_out="OUTPUT", socket_type="NodeSocketShader")
     else:
         for input_name, socket_type, default in inputs:
-            group.inputs.new(socket_type, input_name).default_value = default
+            item = group.inputs.new(socket_type, input_name)
+            item.default_value = default
+            item.hide_value = input_name == "Normal"
         group.outputs.new("NodeSocketShader", "Shader")
     return group

@@ -49,6 +49,8 @@ def configure_frame_loop(scene: Any) -> None:
     disable_metadata(render)
     cycles = scene.cycles
     set_checked(cycles, "seed", 0)
+    set_checked(cycles, "pixel_filter_type", "BLACKMAN_HARRIS")  # 1.5 px, as published
+    set_checked(cycles, "filter_width", 1.5)
     if hasattr(cycles, "use_light_tree"):  # 3.5+
         set_checked(cycles, "use_light_tree", False)
     view = scene.view_settings
@@ -79,6 +81,7 @@ def configure_render(scene: Any, settings: RenderSettings, gpu_backend: str | No
     set_checked(render, "resolution_x", settings.resolution)
     set_checked(render, "resolution_y", settings.resolution)
     set_checked(render, "film_transparent", False)
+    set_checked(render, "dither_intensity", 0.0)  # as the published scene: no dither noise
     image = render.image_settings
     set_checked(image, "file_format", settings.file_format)
     set_checked(image, "color_mode", "RGBA" if settings.file_format == "PNG" else "RGB")

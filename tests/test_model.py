@@ -9,23 +9,39 @@ import pytest
 
 from identbox.model.camera import camera_axes, project_to_pixels
 from identbox.model.colors import hsv_to_rgb, hue_to_rgb
+from identbox.model.constants import OBJECT_SCALE, OBJECT_SIZE
 from identbox.model.pose import scene_state
-from identbox.model.teapot import teapot_mesh
+from identbox.model.teapot import teapot_mesh, utah_teapot
 from identbox.sampling import FACTOR_NAMES
 
 COL = {name: i for i, name in enumerate(FACTOR_NAMES)}
 
 
-def test_teapot_is_centred_scaled_and_merged() -> None:
-    mesh = teapot_mesh(8)
-    assert np.isclose(mesh.dimensions.max(), 2.96)  # 4.44 after the x1.5 object scale
-    assert np.allclose(mesh.vertices.max(axis=0), -mesh.vertices.min(axis=0))
+def test_teapot_is_tessellated_and_merged() -> None:
+    mesh = utah_teapot(8)
+    assert np.allclose(mesh.dimensions, [6.434, 4.0, 3.15], atol=2e-3)  # the Utah data's frame
     assert len(mesh.faces) == 32 * 8 * 8
     # Seams merged: far fewer vertices than 32 patches x 9 x 9 points, and all of them used.
     assert len(mesh.vertices) < 32 * 81 * 0.9
     assert {v for f in mesh.faces for v in f} == set(range(len(mesh.vertices)))
     assert all(len(set(f)) == len(f) >= 3 for f in mesh.faces)
-    assert len(teapot_mesh(4).faces) == 32 * 16
+    assert len(utah_teapot(4).faces) == 32 * 16
+
+
+def test_teapot_lies_as_the_published_mesh() -> None:
+    """The measured original (published-scene.md): box, diagonal spout, size along it."""
+    mesh = teapot_mesh()
+    assert len(mesh.vertices) == 3241  # the original has 3,242
+    assert np.allclose(mesh.vertices.min(axis=0), [-1.4021, -1.5593, -0.9067], atol=2e-4)
+    assert np.allclose(mesh.vertices.max(axis=0), [1.5593, 1.4021, 1.0926], atol=2e-4)
+    spout = np.array([1.0, -1.0, 0.0]) / np.sqrt(2)
+    along = mesh.vertices @ spout
+    assert np.isclose(np.ptp(along), 4.0836, atol=1e-3)
+    assert np.isclose(np.ptp(mesh.vertices @ np.array([1.0, 1.0, 0.0]) / np.sqrt(2)), 2.5387,
+                      atol=1e-3)
+    tip = mesh.vertices[np.argmax(along)]
+    assert np.allclose(tip, [1.541, -1.541, 0.663], atol=2e-3)
+    assert np.isclose(mesh.dimensions.max() * OBJECT_SCALE, OBJECT_SIZE, atol=1e-3)
 
 
 def test_camera_looks_at_the_origin_with_y_to_the_right() -> None:
@@ -50,14 +66,22 @@ def test_hsv_matches_colorsys_and_hues_wrap() -> None:
     assert wrapped.min() >= 0 and wrapped.max() <= 1
 
 
-def test_legacy_hues_collapse_as_the_originals_did() -> None:
+def test_legacy_hues_are_what_blender_received() -> None:
+    """colorsys on the unwrapped hue, negative components clamped at 0 and the over-bright
+    ones (up to 1 + saturation) kept, as Blender took the originals' colours."""
     values = np.linspace(-np.pi, np.pi, 721)
+    for s in (1.0, 0.8, 0.6):
+        legacy = hue_to_rgb(values, s, "legacy")
+        expected = np.array([colorsys.hsv_to_rgb(v / (2 * np.pi), s, 1.0) for v in values])
+        assert np.allclose(legacy, np.maximum(expected, 0.0))
+        assert legacy.min() >= 0 and np.isclose(legacy.max(), 1 + s, atol=0.02)
+        positive = values >= 0
+        assert np.allclose(legacy[positive], hue_to_rgb(values[positive], s))
     legacy = hue_to_rgb(values, 1.0, "legacy")
-    assert legacy.min() >= 0 and legacy.max() <= 1
-    positive = values >= 0
-    assert np.allclose(legacy[positive], hue_to_rgb(values[positive], 1.0))
-    distinct = len({tuple(np.round(c, 6)) for c in legacy[~positive]})
-    assert distinct <= 4  # the negative half of the range falls onto a few colours
+    h = values / (2 * np.pi)
+    for low, high in ((-0.5, -1 / 3), (-1 / 6, 0.0)):  # two sixths collapse onto one colour
+        inside = (h > low + 1e-9) & (h < high - 1e-9)
+        assert len({tuple(np.round(c, 6)) for c in legacy[inside]}) == 1
     with pytest.raises(ValueError, match="hue_mapping"):
         hue_to_rgb(values, 1.0, "other")
 

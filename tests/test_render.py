@@ -20,8 +20,7 @@ from identbox.dataset import read_manifest
 from identbox.model.constants import (
     CAMERA_LOCATION,
     DEPTH_RANGE,
-    OBJECT_SCALE,
-    TEAPOT_MAX_DIMENSION,
+    OBJECT_SIZE,
 )
 from identbox.render_loop import is_complete_image, shard_indices
 
@@ -157,7 +156,7 @@ def test_masks_and_object_pixels_agree(tmp_path: Path) -> None:
             assert depth.shape == (64, 64) and depth.min() > 0
             assert depth[mask == 1].mean() < depth[mask == 0].mean()
             if mask[31:33, 31:33].max() == 0:  # ground at the centre: a known distance
-                ground_z = -TEAPOT_MAX_DIMENSION * OBJECT_SCALE
+                ground_z = -OBJECT_SIZE
                 expected = (CAMERA_LOCATION[2] - ground_z) * np.sqrt(2)  # 45-degree ray
                 assert abs(depth[31:33, 31:33].mean() - expected) < 0.2
 
