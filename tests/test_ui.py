@@ -140,12 +140,13 @@ bpy.ops.identbox.remove_preset(name="my_preset")
 result["user_presets_after_remove"] = sorted(user_presets())
 
 # The preview slider puts that sample into the IdentBox scene.
+from identbox.model.constants import OBJECT_SIZE
 from identbox.model.pose import scene_state
 from identbox.sampling import sample_latents
 props.sample_index = 5
 props.preview_view = "2"
 teapot = bpy.data.scenes["IdentBox"].objects["IdentBox Teapot"]
-expected = scene_state(sample_latents(custom.replace(name="my_preset")).latents2[5], 4.44)
+expected = scene_state(sample_latents(custom.replace(name="my_preset")).latents2[5], OBJECT_SIZE)
 result["preview_location"] = [list(teapot.location), list(expected.object_location)]
 result["preview_material"] = teapot.data.materials[0].name
 # Objects mode: a multi-object preset in the panel, rendered from it with masks.
