@@ -94,6 +94,10 @@ def _add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_render_arguments(parser: argparse.ArgumentParser, run: bool = True) -> None:
     render = parser.add_argument_group("rendering (part of the dataset: recorded in the manifest)")
+    render.add_argument("--published", action="store_true",
+                        help="draw the dataset as the published 3DIdentBox data was drawn: the "
+                             "originals' legacy hue colours, MyMetal and Rubber, and the "
+                             "published render preset (single overrides still apply)")
     render.add_argument("--render-preset", metavar="NAME",
                         help="fast (the default: 128 px, 32 samples) or published (224 px, "
                              "512 samples, denoised)")
@@ -253,10 +257,13 @@ def _list_presets() -> int:
 
 
 def _settings(args: argparse.Namespace) -> AnySettings:
-    """The job's settings: the preset, then the render preset, then single overrides."""
-    from .presets import load_preset, load_render_preset
+    """The job's settings: the preset, the published look, the render preset, then single
+    overrides."""
+    from .presets import load_preset, load_render_preset, with_published_look
 
     settings = load_preset(args.preset)
+    if getattr(args, "published", False):
+        settings = with_published_look(settings)
     changes = {k: v for k, v in (("n_pairs", args.n_pairs), ("seed", args.seed)) if v is not None}
     if getattr(args, "render_preset", None):
         changes["render"] = load_render_preset(args.render_preset)

@@ -15,6 +15,7 @@ import numpy as np
 from .cube_settings import CubeSettings
 from .errors import SettingsError
 from .multi_settings import MultiObjectSettings
+from .presets import PUBLISHED, load_render_preset, load_scene_preset
 from .render_settings import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
 from .sampling.distributions import Conditional, Marginal
 from .sampling.factors import BLOCK_NAMES
@@ -68,10 +69,24 @@ def _scene_and_render_from(props: Any) -> tuple[SceneSettings, RenderSettings]:
 
 def _scene_and_render_to(settings: DatasetSettings | MultiObjectSettings, props: Any) -> None:
     """Show the scene and render settings of either mode in the properties."""
+    scene_and_render_to_props(settings.scene, settings.render, props)
+
+
+def scene_and_render_to_props(scene: SceneSettings, render: RenderSettings, props: Any) -> None:
+    """Show scene and render settings in the properties (both modes share them)."""
     for spec in SCENE_SPECS:
-        setattr(props.scene_options, spec.name, getattr(settings.scene, spec.name))
+        setattr(props.scene_options, spec.name, getattr(scene, spec.name))
     for spec in RENDER_SPECS:
-        setattr(props.render, spec.name, getattr(settings.render, spec.name))
+        setattr(props.render, spec.name, getattr(render, spec.name))
+
+
+def has_published_look_in_props(props: Any) -> bool:
+    """Whether the properties' scene and render settings are the published ones."""
+    try:
+        scene, render = _scene_and_render_from(props)
+    except SettingsError:
+        return False
+    return scene == load_scene_preset(PUBLISHED) and render == load_render_preset(PUBLISHED)
 
 
 def settings_from_props(props: Any) -> DatasetSettings:

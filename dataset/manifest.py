@@ -12,6 +12,7 @@ import numpy as np
 from ..errors import DatasetError
 from ..model.constants import DEPTH_RANGE
 from ..multi_settings import AnySettings, settings_from_dict
+from ..presets import has_published_look
 from ..sampling.factors import FACTORS
 from ..settings import DatasetSettings
 from ..version import __version__
@@ -40,6 +41,7 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
         "identbox_version": __version__,
         "numpy_version": np.__version__,
         "settings": settings.to_dict(),
+        "published_look": has_published_look(settings),
         "columns": columns,
         "latents": {
             "shape": [settings.n_pairs, len(columns)],

@@ -18,6 +18,7 @@ from .presets import (
     IDENTBOX_OT_load_preset,
     IDENTBOX_OT_load_render_preset,
     IDENTBOX_OT_remove_preset,
+    IDENTBOX_OT_use_published_look,
 )
 from .preview_sample import IDENTBOX_OT_preview_sample
 from .render_cube import IDENTBOX_OT_play_cube_labels, IDENTBOX_OT_render_cube
@@ -33,6 +34,7 @@ classes = (
     IDENTBOX_OT_preview_sample,
     IDENTBOX_OT_load_preset,
     IDENTBOX_OT_load_render_preset,
+    IDENTBOX_OT_use_published_look,
     IDENTBOX_OT_add_preset,
     IDENTBOX_OT_remove_preset,
     IDENTBOX_MT_presets,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import bpy
-from bpy.props import EnumProperty, StringProperty
+from bpy.props import BoolProperty, EnumProperty, StringProperty
 
 from ..errors import SettingsError
 from ..multi_settings import AnySettings
@@ -21,6 +21,7 @@ from ..presets import (
     pair_preset_names,
     preset_descriptions,
     render_preset_names,
+    with_published_look,
 )
 from ..properties.make import choice_property, limit_property
 from ..render_settings import BATCH_INDEX, DEVICE, N_BATCHES, RESOLUTION, SAMPLES, RunOptions
@@ -84,6 +85,10 @@ class DatasetJobProperties:
 class RenderJobProperties(DatasetJobProperties):
     """Mixin: the dataset job, its render settings and this run's device and shard."""
 
+    published: BoolProperty(  # type: ignore[valid-type]
+        name="Published Look", default=False,
+        description="Draw as the published 3DIdentBox data: legacy hue colours, MyMetal and "
+                    "Rubber, and the published render settings")
     render_preset: EnumProperty(  # type: ignore[valid-type]
         name="Render Preset", default=DEFAULT_RENDER_PRESET,
         items=[(n, n.title(), f"The {n} render settings") for n in render_preset_names()],
@@ -95,8 +100,11 @@ class RenderJobProperties(DatasetJobProperties):
     n_batches: limit_property(N_BATCHES)  # type: ignore[valid-type]
 
     def job_settings(self, context: bpy.types.Context) -> AnySettings:
-        """The dataset, with the render preset and single render settings if given."""
+        """The dataset, with the published look, the render preset and single render settings
+        if given."""
         settings = super().job_settings(context)
+        if self.published:
+            settings = with_published_look(settings)
         render = (load_render_preset(self.render_preset) if self.given("render_preset")
                   else settings.render)
         overrides = {n: getattr(self, n) for n in ("resolution", "samples") if self.given(n)}

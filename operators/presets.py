@@ -9,10 +9,22 @@ import bpy
 from bpy.props import StringProperty
 
 from ..errors import SettingsError
-from ..presets import PRESET_DIR, load_preset, load_render_preset, preset_names
+from ..presets import (
+    PRESET_DIR,
+    PUBLISHED,
+    load_preset,
+    load_render_preset,
+    load_scene_preset,
+    preset_names,
+)
 from ..render_settings import RENDER_SPECS
 from ..settings import DatasetSettings
-from ..ui_settings import job_settings_from_props, multi_settings_to_props, settings_to_props
+from ..ui_settings import (
+    job_settings_from_props,
+    multi_settings_to_props,
+    scene_and_render_to_props,
+    settings_to_props,
+)
 from .job_properties import scene_props
 
 if TYPE_CHECKING:
@@ -72,6 +84,19 @@ class IDENTBOX_OT_load_render_preset(bpy.types.Operator):
             return {"CANCELLED"}
         for spec in RENDER_SPECS:
             setattr(scene_props(context).render, spec.name, getattr(render, spec.name))
+        return {"FINISHED"}
+
+
+class IDENTBOX_OT_use_published_look(bpy.types.Operator):
+    """Draw as the published 3DIdentBox data: legacy hues, MyMetal and Rubber, 224 px, 512 spp"""
+
+    bl_idname = "identbox.use_published_look"
+    bl_label = "Published Look"
+    bl_options = {"REGISTER", "UNDO"}
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        scene_and_render_to_props(load_scene_preset(PUBLISHED), load_render_preset(PUBLISHED),
+                                  scene_props(context))
         return {"FINISHED"}
 
 

@@ -9,6 +9,7 @@ from ..model.constants import MATERIALS
 from ..sampling.factors import BLOCK_NAMES
 from ..sampling.multi import OBJECT_TYPES
 from ..settings import DatasetSettings
+from ..ui_settings import has_published_look_in_props
 from .base import IdentBoxPanel, ImageModePanel, PairsModePanel, draw_error, settings_error
 
 LAST_DRAW = 0.0  # when the Dataset panel was last drawn (a GUI test checks the tab is open)
@@ -175,7 +176,12 @@ class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
         layout = self.layout
         assert layout is not None
         layout.use_property_split = True
-        options = _props(context).scene_options
+        props = _props(context)
+        options = props.scene_options
+        row = layout.row()
+        row.operator("identbox.use_published_look", icon="IMAGE_REFERENCE")
+        if has_published_look_in_props(props):
+            row.label(text="As published", icon="CHECKMARK")
         layout.prop(options, "view1_material")
         layout.prop(options, "view2_material")
         layout.prop(options, "hue_mapping")

@@ -7,11 +7,13 @@ from pathlib import Path
 
 from ..errors import SettingsError
 from ..multi_settings import AnySettings, settings_from_dict
-from ..render_settings import RenderSettings
+from ..render_settings import RenderSettings, SceneSettings
 from ..settings import dataclass_from_dict
 
 PRESET_DIR = Path(__file__).resolve().parent
 RENDER_PRESET_DIR = PRESET_DIR / "render"
+SCENE_PRESET_DIR = PRESET_DIR / "scene"
+PUBLISHED = "published"
 DEFAULT_RENDER_PRESET = "fast"
 DEFAULT_PRESET = "hues_positions_rotations"
 
@@ -69,3 +71,26 @@ def load_render_preset(name: str) -> RenderSettings:
         raise SettingsError("render_preset", name, "one of " + ", ".join(render_preset_names()))
     data = json.loads((RENDER_PRESET_DIR / f"{name}.json").read_text(encoding="utf-8"))
     return dataclass_from_dict(RenderSettings, data, "render")
+
+
+def load_scene_preset(name: str) -> SceneSettings:
+    """A bundled scene preset by name ('published': legacy hues, MyMetal and Rubber)."""
+    names = sorted(p.stem for p in SCENE_PRESET_DIR.glob("*.json"))
+    if name not in names:
+        raise SettingsError("scene_preset", name, "one of " + ", ".join(names))
+    data = json.loads((SCENE_PRESET_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    return dataclass_from_dict(SceneSettings, data, "scene")
+
+
+def with_published_look(settings: AnySettings) -> AnySettings:
+    """The same dataset drawn as the published 3DIdentBox data was: the originals' legacy hue
+    colours, MyMetal and Rubber, and the published render settings (224 px, 512 samples,
+    denoised). Latents are untouched."""
+    return settings.replace(scene=load_scene_preset(PUBLISHED),
+                            render=load_render_preset(PUBLISHED))
+
+
+def has_published_look(settings: AnySettings) -> bool:
+    """Whether the scene and render settings are exactly the published ones."""
+    return (settings.scene == load_scene_preset(PUBLISHED)
+            and settings.render == load_render_preset(PUBLISHED))

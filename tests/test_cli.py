@@ -125,3 +125,26 @@ def test_the_package_and_cli_need_no_bpy(tmp_path: Path) -> None:
                          text=True)
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "x/manifest.json").exists()
+
+
+def test_published_is_one_switch_recorded_in_the_manifest(tmp_path: Path) -> None:
+    """--published: legacy hues, MyMetal/Rubber and the published render settings, with the
+    same latents as without it; the manifest says whether a dataset has the published look."""
+    for name, extra in (("plain", ()), ("published", ("--published",)),
+                        ("changed", ("--published", "--samples", "64"))):
+        out = cli("sample", "--preset", "positions_hues_rotations", "--n-pairs", "5", *extra,
+                  "--out", name, cwd=tmp_path)
+        assert out.returncode == 0, out.stderr
+    manifests = {name: read_manifest(tmp_path / name / "manifest.json")
+                 for name in ("plain", "published", "changed")}
+    assert [m["published_look"] for m in manifests.values()] == [False, True, False]
+    published = manifests["published"]["settings"]
+    assert published["scene"] == {"hue_mapping": "legacy", "view1_material": "MyMetal",
+                                  "view2_material": "Rubber", "teapot_resolution": 10}
+    assert (published["render"]["resolution"], published["render"]["samples"],
+            published["render"]["denoiser"]) == (224, 512, "openimagedenoise")
+    assert manifests["plain"]["settings"]["scene"]["hue_mapping"] == "wrapped"
+    assert manifests["changed"]["settings"]["render"]["samples"] == 64
+    assert manifests["changed"]["settings"]["scene"]["hue_mapping"] == "legacy"
+    latents = [np.load(tmp_path / name / "factors/m1/latents.npy") for name in manifests]
+    assert all(np.array_equal(latents[0], other) for other in latents[1:])

@@ -83,6 +83,12 @@ def draw_everything():
         panels.IDENTBOX_UL_edges.draw_item(None, context, Layout(), props, edge, 0, props,
                                            "active_edge", 0, 0)
 
+# One button gives the published look: the same dataset, drawn as published.
+from identbox.presets import with_published_look
+bpy.ops.identbox.load_preset(name="positions_hues_rotations")
+bpy.ops.identbox.use_published_look()
+result["published_look"] = (settings_from_props(props)
+                            == with_published_look(load_preset("positions_hues_rotations")))
 
 for name in preset_names():
     bpy.ops.identbox.load_preset(name=name)
@@ -222,6 +228,7 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["modes"]["clevr_like"] == "OBJECTS" and r["modes"]["part2_causal"] == "PAIRS"
     assert r["validate_dataset"] == ["FINISHED"] and "0 failed" in r["validate_message"]
     assert r["looks"] == [True, True]
+    assert r["published_look"]
     assert "samples/m1" in r["validate_after_delete"]
     assert r["objects_files"] == [f"{kind}/m{v}/00000{i}.png" for kind in ("masks", "samples")
                                   for v in (1, 2) for i in range(2)]
