@@ -16,6 +16,7 @@ import mathutils
 
 from ..model import constants as c
 from ..model.camera import camera_axes
+from ..model.lights import area_power_w
 from ..model.teapot import teapot_mesh
 from ..render_settings import SceneSettings
 from .materials import OWNER, build_materials
@@ -118,7 +119,7 @@ def add_fixed_lights(scene: Any, owner: str = OWNER) -> None:
     add_object(scene, "Sun", sun, owner).location = (0.0, 0.0, 10.0)
 
     area = _tagged(bpy.data.lights.new("IdentBox Area", "AREA"), owner)
-    area.energy = c.AREA_POWER_W
+    area.energy = area_power_w(bpy.app.version)
     area.size = c.AREA_SIZE
     add_object(scene, "Area", area, owner).location = c.AREA_LOCATION  # faces -z: the origin
 

@@ -23,6 +23,9 @@ spec.loader.exec_module(fidelity)
 MAX_MAE = 2.0
 MIN_PSNR = 35.0
 MIN_IOU = 0.9
+# Two renders of the same scene with different Cycles seeds differ by about 0.3 / 255 after a
+# 4 x 4 box blur (the reference's README); more is a systematic difference.
+MAX_BLURRED_MAE = 0.6
 
 
 def check(rows: list[dict[str, float]]) -> None:
@@ -32,6 +35,8 @@ def check(rows: list[dict[str, float]]) -> None:
         assert row["mae"] <= MAX_MAE, f"{where}: MAE {row['mae']:.2f} / 255"
         assert row["psnr"] >= MIN_PSNR, f"{where}: PSNR {row['psnr']:.1f} dB"
         assert row["iou"] >= MIN_IOU, f"{where}: teapot mask IoU {row['iou']:.3f}"
+        assert row["blurred_mae"] <= MAX_BLURRED_MAE, (
+            f"{where}: {row['blurred_mae']:.2f} / 255 after a 4 x 4 blur: not sampling noise")
 
 
 def test_the_bpy_wheel_renders_the_published_look(tmp_path: Path) -> None:
@@ -49,7 +54,7 @@ def test_blender_34_renders_the_published_look(tmp_path: Path, debian_blender: s
 
 def test_the_comparison_notices_wrapped_hues(tmp_path: Path) -> None:
     """The check can fail: the default wrapped hues miss the published colours of rows with
-    a negative hue."""
+    a negative hue (pair 0 has two)."""
     fidelity.render_reference_rows(tmp_path, pairs=2, hue_mapping="wrapped")
     rows = fidelity.compare(tmp_path, pairs=2)
     assert max(r["mae"] for r in rows) > 3 * MAX_MAE

@@ -10,6 +10,7 @@ import pytest
 from identbox.model.camera import camera_axes, project_to_pixels
 from identbox.model.colors import hsv_to_rgb, hue_to_rgb
 from identbox.model.constants import OBJECT_SCALE, OBJECT_SIZE
+from identbox.model.lights import area_power_w
 from identbox.model.pose import scene_state
 from identbox.model.teapot import teapot_mesh, utah_teapot
 from identbox.sampling import FACTOR_NAMES
@@ -99,3 +100,10 @@ def test_scene_state_of_a_row() -> None:
     assert np.allclose(state.ground_rgb, (0.4, 1.0, 1.0))  # saturation 0.6
     assert np.allclose(state.spot_rgb, (1.0, 0.2, 0.2))  # hue 0, saturation 0.8
     assert np.allclose(state.object_rgb, (1.0, 0.0, 0.0))
+
+
+def test_area_light_power_gives_the_published_brightness_in_every_blender() -> None:
+    assert area_power_w((3, 4, 1)) == 50.0
+    assert area_power_w((2, 91, 0)) == 50.0
+    assert np.isclose(area_power_w((4, 5, 15)), 50.0 * np.pi / 4)
+    assert np.isclose(area_power_w((5, 2, 3)), 50.0 * np.pi / 4)
