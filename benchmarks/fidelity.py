@@ -128,21 +128,23 @@ def summary(rows: list[dict[str, float]]) -> dict[str, float]:
             "min_iou": float(min(r["iou"] for r in rows))}
 
 
-def figure(out: Path, path: Path, pairs: int = 8, scale: int = 1) -> None:
-    """Reference (original assets) above IdentBox, view 1 then view 2, one column per pair."""
+def figure(out: Path, path: Path, pairs: int = 8) -> None:
+    """Rows: the original's view 1, IdentBox's view 1, the original's view 2, IdentBox's
+    view 2; one column per pair (the same latent rows)."""
     from PIL import Image, ImageDraw
 
-    size = 128 * scale
-    label = 18
-    sheet = Image.new("RGB", (label + pairs * size, 4 * size), "white")
+    size, margin = 128, 96
+    sheet = Image.new("RGB", (margin + pairs * size, 4 * size), "white")
     draw = ImageDraw.Draw(sheet)
-    for r, (source, view) in enumerate(((REFERENCE, 1), (out, 1), (REFERENCE, 2), (out, 2))):
+    rows = ((REFERENCE, 1, "original"), (out, 1, "IdentBox"), (REFERENCE, 2, "original"),
+            (out, 2, "IdentBox"))
+    for r, (source, view, who) in enumerate(rows):
         for k in range(pairs):
             with Image.open(source / f"m{view}" / f"{k:06d}.png") as image:
-                tile = image.convert("RGB").resize((size, size), Image.NEAREST)
-            sheet.paste(tile, (label + k * size, r * size))
-        text = ("original", "IdentBox")[r % 2]
-        draw.text((3, r * size + size // 2 - 30), "\n".join(text), fill="black")
+                sheet.paste(image.convert("RGB"), (margin + k * size, r * size))
+        material = "MyMetal" if view == 1 else "Rubber"
+        draw.text((6, r * size + size // 2 - 14), f"{who}\nview {view}\n{material}",
+                  fill="black")
     sheet.save(path)
 
 
