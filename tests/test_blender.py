@@ -48,7 +48,8 @@ def test_zip_holds_the_extension_and_nothing_else(extension_zip: Path) -> None:
 OPERATORS = sorted(["add_preset", "cancel_render", "edge_add", "edge_remove", "load_preset",
                     "load_render_preset", "open_output", "preview_sample", "remove_preset",
                     "render_dataset", "sample_latents", "validate_settings", "render_cube",
-                    "play_cube_labels", "validate_dataset", "contact_sheet", "plot_latents"])
+                    "play_cube_labels", "validate_dataset", "contact_sheet", "plot_latents",
+                    "use_published_look"])
 
 INSTALL_AND_USE = """
 import os, sys
