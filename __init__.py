@@ -54,6 +54,9 @@ def unregister() -> None:
     if _cli_handle is not None:
         bpy.utils.unregister_cli_command(_cli_handle)
         _cli_handle = None
+    from .scene.tags import remove_everything
+
     panels.unregister()
     operators.unregister()
+    remove_everything()  # scenes, objects, materials: disabling leaves the file as it was
     properties.unregister()

@@ -7,6 +7,7 @@ from .dataset_tools import (
     IDENTBOX_OT_validate_dataset,
 )
 from .misc import (
+    IDENTBOX_OT_back_to_scene,
     IDENTBOX_OT_edge_add,
     IDENTBOX_OT_edge_remove,
     IDENTBOX_OT_open_output,
@@ -40,6 +41,7 @@ classes = (
     IDENTBOX_MT_presets,
     IDENTBOX_OT_edge_add,
     IDENTBOX_OT_edge_remove,
+    IDENTBOX_OT_back_to_scene,
     IDENTBOX_OT_validate_settings,
     IDENTBOX_OT_open_output,
     IDENTBOX_OT_validate_dataset,

@@ -23,7 +23,8 @@ from ..presets import (
     render_preset_names,
     with_published_look,
 )
-from ..properties.make import choice_property, limit_property
+from ..properties import settings_of
+from ..properties.make import argument_property, choice_property
 from ..render_settings import BATCH_INDEX, DEVICE, N_BATCHES, RESOLUTION, SAMPLES, RunOptions
 from ..settings import N_PAIRS, SEED
 from ..ui_settings import job_settings_from_props
@@ -54,8 +55,8 @@ class DatasetJobProperties:
     settings_file: StringProperty(  # type: ignore[valid-type]
         name="Settings File", subtype="FILE_PATH",
         description="A settings JSON or manifest.json; when set, used instead of the preset")
-    n_pairs: limit_property(N_PAIRS)  # type: ignore[valid-type]
-    seed: limit_property(SEED)  # type: ignore[valid-type]
+    n_pairs: argument_property(N_PAIRS)  # type: ignore[valid-type]
+    seed: argument_property(SEED)  # type: ignore[valid-type]
     directory: StringProperty(  # type: ignore[valid-type]
         name="Output Folder", subtype="DIR_PATH", default="//identbox_dataset",
         description="Dataset folder: factors/, samples/ and manifest.json go here")
@@ -93,11 +94,11 @@ class RenderJobProperties(DatasetJobProperties):
         name="Render Preset", default=DEFAULT_RENDER_PRESET,
         items=[(n, n.title(), f"The {n} render settings") for n in render_preset_names()],
         description="fast: 128 px, 32 samples; published: 224 px, 512 samples, denoised")
-    resolution: limit_property(RESOLUTION)  # type: ignore[valid-type]
-    samples: limit_property(SAMPLES)  # type: ignore[valid-type]
+    resolution: argument_property(RESOLUTION)  # type: ignore[valid-type]
+    samples: argument_property(SAMPLES)  # type: ignore[valid-type]
     device: choice_property(DEVICE)  # type: ignore[valid-type]
-    batch_index: limit_property(BATCH_INDEX)  # type: ignore[valid-type]
-    n_batches: limit_property(N_BATCHES)  # type: ignore[valid-type]
+    batch_index: argument_property(BATCH_INDEX)  # type: ignore[valid-type]
+    n_batches: argument_property(N_BATCHES)  # type: ignore[valid-type]
 
     def job_settings(self, context: bpy.types.Context) -> AnySettings:
         """The dataset, with the published look, the render preset and single render settings
@@ -120,5 +121,5 @@ class RenderJobProperties(DatasetJobProperties):
 
 
 def scene_props(context: bpy.types.Context) -> Any:
-    """The IdentBox settings of the context's scene."""
-    return context.scene.identbox  # type: ignore[union-attr]
+    """The IdentBox settings the context's scene shows (its own, or its home scene's)."""
+    return settings_of(context)

@@ -1,10 +1,11 @@
-"""Small panel operators: causal edges, Validate Settings, Open Output Folder."""
+"""Small panel operators: causal edges, Validate Settings, Back to Scene, Open Output Folder."""
 
 from typing import TYPE_CHECKING
 
 import bpy
 
 from ..errors import SettingsError
+from ..scene.preview import leave_identbox_scene
 from ..ui_settings import run_options_from_props, settings_from_props
 from .job_properties import resolve_output_folder, scene_props
 
@@ -35,7 +36,7 @@ class IDENTBOX_OT_edge_remove(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
-        return context.scene is not None and len(context.scene.identbox.edges) > 0  # type: ignore[attr-defined]
+        return context.scene is not None and len(scene_props(context).edges) > 0
 
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         props = scene_props(context)
@@ -62,6 +63,26 @@ class IDENTBOX_OT_validate_settings(bpy.types.Operator):
             return {"CANCELLED"}
         self.report({"INFO"}, f"Valid: {settings.n_pairs} pairs, shard {options.batch_index + 1}"
                               f"/{options.n_batches}, into {out}")
+        return {"FINISHED"}
+
+
+class IDENTBOX_OT_back_to_scene(bpy.types.Operator):
+    """Show the scene whose IdentBox settings these are again, its viewport as it was"""
+
+    bl_idname = "identbox.back_to_scene"
+    bl_label = "Back to Scene"
+    bl_options = {"REGISTER"}
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        scene = context.scene
+        return (context.window is not None and scene is not None
+                and getattr(scene, "identbox_home", None) is not None
+                and not scene_props(context).progress.running)
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        home = leave_identbox_scene(context)
+        self.report({"INFO"}, f"Back in {home.name}")
         return {"FINISHED"}
 
 

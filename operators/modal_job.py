@@ -60,7 +60,7 @@ class ModalJob:
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
         scene = context.scene
-        return scene is not None and not scene.identbox.progress.running  # type: ignore[attr-defined]
+        return scene is not None and not scene_props(context).progress.running
 
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         try:
@@ -80,8 +80,9 @@ class ModalJob:
         except FAILURES as error:
             self.report({"ERROR"}, str(error))  # type: ignore[attr-defined]
             return {"CANCELLED"}
-        show_scene(context, scene, scene_props(context))  # items as they render
-        self._progress = scene.identbox.progress
+        props = scene_props(context)
+        show_scene(context, scene, props)  # items as they render
+        self._progress = props.progress
         self._progress.running = True
         self._progress.cancel_requested = False
         self._progress.output = str(self._job.root)

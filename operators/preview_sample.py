@@ -28,6 +28,9 @@ class IDENTBOX_OT_preview_sample(bpy.types.Operator):
 
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         props = scene_props(context)
+        if props.progress.running:  # rebuilding the scene would pull it from under the render
+            self.report({"WARNING"}, "Preview waits until the render stops")
+            return {"CANCELLED"}
         index = props.sample_index if self.index < 0 else self.index
         view = int(props.preview_view) if self.view == 0 else self.view
         try:

@@ -45,8 +45,7 @@ class IDENTBOX_OT_cancel_render(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
-        scene = context.scene
-        return scene is not None and scene.identbox.progress.running  # type: ignore[attr-defined]
+        return context.scene is not None and bool(scene_props(context).progress.running)
 
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         scene_props(context).progress.cancel_requested = True

@@ -3,6 +3,7 @@
 from typing import Any
 
 from ..errors import SettingsError
+from ..properties import settings_of
 from ..ui_settings import cube_settings_from_props, job_settings_from_props, run_options_from_props
 
 
@@ -33,7 +34,7 @@ class PairsModePanel(IdentBoxPanel):
 
     @classmethod
     def poll(cls, context: Any) -> bool:
-        return bool(context.scene.identbox.mode == "PAIRS")
+        return bool(settings_of(context).mode == "PAIRS")
 
 
 class ImageModePanel(IdentBoxPanel):
@@ -41,7 +42,7 @@ class ImageModePanel(IdentBoxPanel):
 
     @classmethod
     def poll(cls, context: Any) -> bool:
-        return bool(context.scene.identbox.mode != "CUBE")
+        return bool(settings_of(context).mode != "CUBE")
 
 
 def draw_error(layout: Any, text: str) -> None:

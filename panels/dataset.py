@@ -6,6 +6,7 @@ from typing import Any
 import bpy
 
 from ..model.constants import MATERIALS
+from ..properties import settings_of
 from ..sampling.factors import BLOCK_NAMES
 from ..sampling.multi import OBJECT_TYPES
 from ..settings import DatasetSettings
@@ -16,7 +17,7 @@ LAST_DRAW = 0.0  # when the Dataset panel was last drawn (a GUI test checks the 
 
 
 def _props(context: Any) -> Any:
-    return context.scene.identbox
+    return settings_of(context)
 
 
 class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
@@ -38,6 +39,10 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
         layout = self.layout
         assert layout is not None
         props = _props(context)
+        home = getattr(context.scene, "identbox_home", None)
+        if home is not None:  # an IdentBox scene is shown; the settings are home's
+            layout.operator("identbox.back_to_scene", text=f"Back to {home.name}",
+                            icon="LOOP_BACK")
         layout.row().prop(props, "mode", expand=True)
         layout.use_property_split = True
         layout.use_property_decorate = False
@@ -282,7 +287,7 @@ class IDENTBOX_PT_cube(IdentBoxPanel, bpy.types.Panel):
 
     @classmethod
     def poll(cls, context: Any) -> bool:
-        return bool(context.scene.identbox.mode == "CUBE")
+        return bool(settings_of(context).mode == "CUBE")
 
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout

@@ -1,7 +1,12 @@
 """The scene's IdentBox settings (`scene.identbox`): property groups mirroring DatasetSettings.
 
 Every name, default, range and description comes from the settings' own limits and choices.
+The settings live on the scene the user works in, once: IdentBox's own scenes (shown while
+previewing and rendering) point back at it (`scene.identbox_home`) instead of holding copies,
+so the panel, the operators and the renderer read one source whichever scene is shown.
 """
+
+from typing import Any
 
 import bpy
 
@@ -26,9 +31,25 @@ def register() -> None:
     register_classes(classes)
     bpy.types.Scene.identbox = bpy.props.PointerProperty(  # type: ignore[attr-defined,func-returns-value]
         type=IDENTBOX_PG_settings, name="IdentBox", description="IdentBox dataset settings")
+    bpy.types.Scene.identbox_home = bpy.props.PointerProperty(  # type: ignore[attr-defined,func-returns-value]
+        type=bpy.types.Scene, name="IdentBox Home",
+        description="The scene whose IdentBox settings this IdentBox scene shows")
 
 
 def unregister() -> None:
     """Detach from scenes, then unregister the groups."""
+    del bpy.types.Scene.identbox_home  # type: ignore[attr-defined]
     del bpy.types.Scene.identbox  # type: ignore[attr-defined]
     unregister_classes(classes)
+
+
+def home_scene(scene: Any) -> Any:
+    """The scene that holds the settings `scene` shows: itself, or, for an IdentBox scene,
+    the user's scene it was opened from."""
+    home = getattr(scene, "identbox_home", None)
+    return home if home is not None else scene
+
+
+def settings_of(context: Any) -> Any:
+    """The IdentBox settings the context's scene shows (the one source of truth)."""
+    return home_scene(context.scene).identbox

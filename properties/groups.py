@@ -156,16 +156,39 @@ class IDENTBOX_PG_objects(bpy.types.PropertyGroup):
     }
 
 
+_updating: set[str] = set()
+
+
+def _once(name: str, update: Any) -> None:
+    """Run a property's update unless that update is already running (showing a scene may
+    set properties whose own updates would call it again) or a render is running (it would
+    delete the objects the renderer draws)."""
+    if name in _updating:
+        return
+    _updating.add(name)
+    try:
+        update()
+    finally:
+        _updating.discard(name)
+
+
+def _running(props: Any) -> bool:
+    return bool(props.progress.running)
+
+
 def _playback_update(cube: Any, context: Any) -> None:
     from ..scene.cube_playback import play_from_ui
 
-    play_from_ui(context, cube)
+    owner = cube.id_data.identbox
+    if not _running(owner):
+        _once("playback", lambda: play_from_ui(context, owner))
 
 
 def _preview_update(props: Any, context: Any) -> None:
     from ..scene.preview import preview_from_ui
 
-    preview_from_ui(context, props)
+    if not _running(props):
+        _once("preview", lambda: preview_from_ui(context, props))
 
 
 class IDENTBOX_PG_settings(bpy.types.PropertyGroup):

@@ -21,6 +21,21 @@ def limit_property(limit: Limit, **overrides: Any) -> Any:
     return IntProperty(**options) if limit.is_integer else FloatProperty(**options)
 
 
+def argument_property(limit: Limit) -> Any:
+    """An operator argument for a limit: its range only as soft bounds, so a value outside it
+    reaches the settings' own check and is refused with a message instead of being clamped
+    (`render_dataset(resolution=0)` must not render 8 px)."""
+    kind = int if limit.is_integer else float
+    options: dict[str, Any] = {
+        "name": limit.label,
+        "description": limit.description,
+        "default": limit.default,
+        "soft_min": kind(limit.minimum),
+        "soft_max": kind(limit.maximum),
+    }
+    return IntProperty(**options) if limit.is_integer else FloatProperty(**options)
+
+
 def choice_property(choice: Choice, default: str | None = None) -> Any:
     """An EnumProperty with the choice's options, label and description."""
     items = [(option, option.replace("_", " ").title(), f"{choice.label}: {option}")

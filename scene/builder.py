@@ -21,7 +21,7 @@ from ..model.teapot import teapot_mesh
 from ..render_settings import SceneSettings
 from .materials import OWNER, build_materials
 from .nodes import socket
-from .tags import remove_tagged, tagged
+from .tags import owned_scene, remove_tagged, tagged
 
 SCENE_NAME = "IdentBox"
 
@@ -153,7 +153,7 @@ def add_world(scene: Any, owner: str = OWNER) -> None:
 def build_scene(settings: SceneSettings) -> SceneHandles:
     """Build (or rebuild) the IdentBox scene: camera, lights, teapot, ground, materials."""
     remove_tagged(OWNER)  # the scene itself is kept: a window may show it, it has settings
-    scene = bpy.data.scenes.get(SCENE_NAME) or bpy.data.scenes.new(SCENE_NAME)
+    scene = owned_scene(SCENE_NAME, OWNER)
     add_world(scene)
     materials = build_materials()
     add_camera(scene)

@@ -30,7 +30,7 @@ from ..sampling.cube import (
 from .device import DeviceChoice, select_device
 from .nodes import link, new_node, socket
 from .render_setup import configure_frame_loop, set_checked
-from .tags import remove_tagged, tagged
+from .tags import owned_scene, remove_tagged, tagged
 
 SCENE_NAME = "IdentBox Cube"
 DOT_SEGMENTS = 24
@@ -68,7 +68,7 @@ class CubeScene:
 
     def __init__(self) -> None:
         remove_tagged(OWNER)
-        scene = bpy.data.scenes.get(SCENE_NAME) or bpy.data.scenes.new(SCENE_NAME)
+        scene = owned_scene(SCENE_NAME, OWNER)
         self.scene = scene
         world = _tagged(bpy.data.worlds.new("IdentBox Cube World"))
         world.use_nodes = True

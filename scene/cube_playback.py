@@ -55,12 +55,13 @@ def play_frame(context: Any, label_file: str, frame: int, source_props: Any) -> 
     return len(labels)
 
 
-def play_from_ui(context: Any, cube_props: Any) -> str | None:
+def play_from_ui(context: Any, props: Any) -> str | None:
     """The panel's Frame slider moved: show that row (an error text instead of raising)."""
+    cube_props = props.cube
     if not cube_props.label_file:
         return None
     try:
-        play_frame(context, cube_props.label_file, cube_props.frame, context.scene.identbox)
+        play_frame(context, cube_props.label_file, cube_props.frame, props)
     except SettingsError as error:
         return str(error)
     return None

@@ -33,7 +33,7 @@ from .device import DeviceChoice, select_device
 from .masks import render_depth, render_index_mask
 from .materials import build_materials
 from .render_setup import configure_render
-from .tags import remove_tagged
+from .tags import owned_scene, remove_tagged
 
 OWNER = "multi"
 SCENE_NAME = "IdentBox Objects"
@@ -84,7 +84,7 @@ class BlenderMultiRenderer:
                  log: Callable[[str], None] = print) -> None:
         self.settings = settings
         remove_tagged(OWNER)
-        scene = bpy.data.scenes.get(SCENE_NAME) or bpy.data.scenes.new(SCENE_NAME)
+        scene = owned_scene(SCENE_NAME, OWNER)
         self.scene = scene
         add_world(scene, OWNER)
         add_camera(scene, OWNER)

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import SettingsError
 from ..model.pose import scene_state
-from ..properties.copy import copy_props
+from ..properties import home_scene
 from ..sampling.sampler import LatentPairs, sample_latents
 from ..settings import DatasetSettings
 from ..ui_settings import settings_from_props
@@ -21,6 +21,9 @@ from .render_setup import configure_render
 
 _latents: dict[str, Any] = {"key": None, "pairs": None}
 _scene: dict[str, Any] = {"handles": None, "key": None}
+# How each viewport looked before it was turned to an IdentBox camera: area -> (perspective,
+# shading colour), restored by leave_identbox_scene.
+_views: dict[int, tuple[str, str]] = {}
 
 
 def cached_latents(settings: DatasetSettings) -> LatentPairs:
@@ -52,19 +55,42 @@ def identbox_scene(settings: DatasetSettings) -> SceneHandles:
 
 
 def show_scene(context: Any, scene: Any, source_props: Any) -> None:
-    """Show an IdentBox scene in the window, through its camera, with the panel's settings
-    carried over from the scene they were edited in."""
+    """Show an IdentBox scene in the window, through its camera. The scene points back at the
+    scene that holds the settings (no copy), so the panel shows the same settings there."""
+    home = home_scene(source_props.id_data)
+    if scene != home and scene.identbox_home != home:
+        scene.identbox_home = home
     window = getattr(context, "window", None)
-    if window is not None and window.scene != scene:
-        copy_props(source_props, scene.identbox)
-        window.scene = scene
-    screen = getattr(context, "screen", None)
-    for area in screen.areas if screen is not None else ():
-        if area.type == "VIEW_3D":
+    if window is None:
+        return
+    screen = window.screen
+    areas = [area for area in screen.areas if area.type == "VIEW_3D"] if screen else []
+    if window.scene == home:  # leaving the user's scene: remember how their viewports looked
+        for area in areas:
             space = area.spaces.active
-            space.region_3d.view_perspective = "CAMERA"
-            space.shading.color_type = "OBJECT"  # solid view in the objects' hue colours
+            _views[area.as_pointer()] = (space.region_3d.view_perspective,
+                                         space.shading.color_type)
+    if window.scene != scene:
+        window.scene = scene
+    for area in areas:
+        space = area.spaces.active
+        space.region_3d.view_perspective = "CAMERA"
+        space.shading.color_type = "OBJECT"  # solid view in the objects' hue colours
+        area.tag_redraw()
+
+
+def leave_identbox_scene(context: Any) -> Any:
+    """Back to the scene that holds the settings, its viewports as they were; returns it."""
+    window = context.window
+    home = home_scene(window.scene)
+    window.scene = home
+    for area in window.screen.areas:
+        saved = _views.pop(area.as_pointer(), None)
+        if area.type == "VIEW_3D" and saved is not None:
+            space = area.spaces.active
+            space.region_3d.view_perspective, space.shading.color_type = saved
             area.tag_redraw()
+    return home
 
 
 def show_sample(context: Any, settings: DatasetSettings, index: int, view: int,

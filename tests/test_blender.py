@@ -49,7 +49,7 @@ OPERATORS = sorted(["add_preset", "cancel_render", "edge_add", "edge_remove", "l
                     "load_render_preset", "open_output", "preview_sample", "remove_preset",
                     "render_dataset", "sample_latents", "validate_settings", "render_cube",
                     "play_cube_labels", "validate_dataset", "contact_sheet", "plot_latents",
-                    "use_published_look"])
+                    "use_published_look", "back_to_scene"])
 
 INSTALL_AND_USE = """
 import os, sys

@@ -60,7 +60,10 @@ def gui_run(tmp_path_factory: pytest.TempPathFactory, extension_zip: Path,
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for shot in out.glob("*.png"):
         shutil.copy(shot, ARTIFACTS / shot.name)
-    return json.loads(result_file.read_text()), out
+    (ARTIFACTS / "console.txt").write_text(proc.stdout + proc.stderr)
+    result = json.loads(result_file.read_text())
+    result["console"] = proc.stdout + proc.stderr
+    return result, out
 
 
 def complete(root: Path, n_pairs: int) -> bool:
@@ -68,6 +71,49 @@ def complete(root: Path, n_pairs: int) -> bool:
     names = [f"{i:06d}.png" for i in range(n_pairs)]
     images_ok = all(sorted(os.listdir(root / "samples" / v)) == names for v in ("m1", "m2"))
     return settings.n_pairs == n_pairs and holds_dataset(root, settings) and images_ok
+
+
+def test_the_console_shows_no_traceback(gui_run: tuple[dict, Path]) -> None:
+    """Every path below, as a user takes it, without a Python traceback in Blender's console."""
+    result, _ = gui_run
+    console = result["console"]
+    assert "Traceback" not in console, console[max(0, console.find("Traceback") - 2000):][:6000]
+
+
+def test_first_render_from_the_users_scene_without_a_preview(gui_run: tuple[dict, Path]) -> None:
+    result, out = gui_run
+    assert result["first"]["done"] == 3 and result["first"]["message"].startswith("Done")
+    assert complete(out / "first", 3)
+    back = result["first_back"]
+    assert back["result"] == ["FINISHED"] and back["scene"] == result["user_scene"]
+    assert back["viewport"] == result["user_viewport"]  # not left in camera view
+
+
+def test_causal_edges_survive_a_preview(gui_run: tuple[dict, Path]) -> None:
+    result, out = gui_run
+    assert result["part2"]["done"] == 2
+    settings = settings_from_manifest(read_manifest(out / "part2" / "manifest.json"))
+    assert settings.name == "part2_causal" and len(settings.causal_edges) == 3
+    assert complete(out / "part2", 2)
+
+
+def test_touching_the_preview_during_a_render_does_not_stop_it(
+        gui_run: tuple[dict, Path]) -> None:
+    result, out = gui_run
+    assert result["touched"]["done"] == 8 and result["touched"]["message"].startswith("Done")
+    assert result["preview_during_render"] == ["CANCELLED"]  # refused with a message
+    assert complete(out / "touched", 8)
+
+
+def test_objects_and_cube_runs_then_back_to_the_users_scene(gui_run: tuple[dict, Path]) -> None:
+    result, out = gui_run
+    assert result["objects"]["done"] == 2 and result["objects"]["message"].startswith("Done")
+    assert result["cube"]["message"].startswith("Done")
+    for back in (result["objects_back"], result["cube_back"]):
+        assert back["scene"] == result["user_scene"]
+        assert back["viewport"] == result["user_viewport"]
+    assert result["mode_after_cube"] == "CUBE"  # the user's settings, not a stale copy
+    assert (out / "cube" / "manifest.json").exists()
 
 
 def test_the_addon_runs_in_a_real_window(gui_run: tuple[dict, Path]) -> None:

@@ -157,7 +157,26 @@ result["preview_location"] = [list(teapot.location), list(expected.object_locati
 result["preview_material"] = teapot.data.materials[0].name
 # Objects mode: a multi-object preset in the panel, rendered from it with masks.
 import pathlib
-props = bpy.context.scene.identbox  # the preview moved the window to the IdentBox scene
+# The preview showed the IdentBox scene, which points back at the user's scene: the panel
+# there shows (and edits) the same settings, never a copy.
+from identbox.properties import settings_of
+result["home"] = getattr(bpy.context.scene.identbox_home, "name", None)
+result["same_settings"] = settings_of(bpy.context) == props
+# A preview keeps the causal edges (it once emptied them by copying the settings onto
+# themselves).
+bpy.ops.identbox.load_preset(name="part2_causal")
+bpy.ops.identbox.preview_sample(index=2, view=1)
+props.sample_index = 3
+result["part2_after_preview"] = job_settings_from_props(settings_of(bpy.context)) == load_preset(
+    "part2_causal")
+# While a render runs, the preview controls leave the scene alone.
+teapot = bpy.data.scenes["IdentBox"].objects["IdentBox Teapot"]  # rebuilt: other scene settings
+before = list(teapot.location)
+props.progress.running = True
+props.sample_index = 7
+result["preview_frozen_while_running"] = list(teapot.location) == before
+props.progress.running = False
+props = settings_of(bpy.context)
 bpy.ops.identbox.load_preset(name="objects_content_2")
 props.multi.masks = True
 props.n_pairs = 2
@@ -188,7 +207,7 @@ props.mode = "PAIRS"
 import numpy as np
 from identbox.cube_settings import CubeSettings
 from identbox.ui_settings import cube_settings_from_props
-props = bpy.context.scene.identbox  # the preview moved the window to the IdentBox scene
+props = settings_of(bpy.context)
 result["scene_after_preview"] = bpy.context.scene.name
 props.mode = "CUBE"
 props.cube.step = 3.0
@@ -211,8 +230,26 @@ try:
     result["bad_sizes"] = None
 except Exception as error:
     result["bad_sizes"] = str(error)
+# Operator arguments out of range are refused with the setting's name, and write nothing.
+import os
+refused = {}
+for op, kwargs in (("sample_latents", {"n_pairs": -1}), ("render_dataset", {"resolution": 0}),
+                   ("render_dataset", {"n_batches": 2, "batch_index": 5})):
+    folder = sys.argv[1] + f"_refused_{op}_{len(refused)}"
+    try:
+        getattr(bpy.ops.identbox, op)(directory=folder, preset="hues_positions_rotations",
+                                      **kwargs)
+        refused[f"{op} {kwargs}"] = "accepted"
+    except RuntimeError as error:
+        refused[f"{op} {kwargs}"] = str(error) if not os.path.exists(folder) else "wrote files"
+result["refused"] = refused
+result["back"] = sorted(bpy.ops.identbox.back_to_scene())
+result["scene_after_back"] = bpy.context.scene.name
 identbox.unregister()
 result["unregistered"] = not hasattr(bpy.types.Scene, "identbox")
+result["scenes_after_unregister"] = sorted(scene.name for scene in bpy.data.scenes)
+result["identbox_objects_after_unregister"] = sorted(
+    o.name for o in bpy.data.objects if o.name.startswith("IdentBox"))
 identbox.register()
 result["registered_again"] = hasattr(bpy.context.scene, "identbox")
 identbox.unregister()
@@ -243,6 +280,16 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert seen == pytest.approx(expected, abs=1e-3)
     assert r["preview_material"] == "IdentBox Rubber"  # view 2 of the custom settings
     assert r["scene_after_preview"] == "IdentBox"
+    assert r["home"] == "Scene" and r["same_settings"]
+    assert r["part2_after_preview"]
+    assert r["preview_frozen_while_running"]
+    refused = r["refused"]
+    assert "n_pairs" in refused["sample_latents {'n_pairs': -1}"]
+    assert "resolution" in refused["render_dataset {'resolution': 0}"]
+    assert "batch_index" in refused["render_dataset {'n_batches': 2, 'batch_index': 5}"]
+    assert r["back"] == ["FINISHED"] and r["scene_after_back"] == "Scene"
+    assert r["scenes_after_unregister"] == ["Scene"]
+    assert r["identbox_objects_after_unregister"] == []
     assert r["cube_settings"] and r["cube_images"] == [27, 27]
     assert r["playback_matches"]
     assert "cube.sizes" in r["bad_sizes"]

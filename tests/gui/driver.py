@@ -47,8 +47,43 @@ def screenshot(name):
     log(f"screenshot {name}")
 
 
+def shown_scene():
+    return bpy.context.window_manager.windows[0].scene
+
+
 def props():
-    return bpy.context.window_manager.windows[0].scene.identbox
+    """The settings the panel shows: the user's scene's, also while an IdentBox scene is shown."""
+    scene = shown_scene()
+    home = getattr(scene, "identbox_home", None)
+    return (home or scene).identbox
+
+
+def viewport():
+    _, area = window_and_area()
+    space = area.spaces.active
+    return {"perspective": space.region_3d.view_perspective,
+            "color_type": space.shading.color_type}
+
+
+def run_modal(operator="render_dataset"):
+    """Press Render Dataset (or Render Cube) as the panel does; wait until it stops."""
+    with override():
+        started = getattr(bpy.ops.identbox, operator)("INVOKE_DEFAULT")
+    log(f"{operator} invoked: {sorted(started)}")
+    deadline = time.time() + 180
+    while props().progress.running and time.time() < deadline:
+        yield 0.05
+
+
+def progress():
+    p = props().progress
+    return {"done": p.done, "total": p.total, "message": p.message}
+
+
+def back_to_scene():
+    with override():
+        result = sorted(bpy.ops.identbox.back_to_scene())
+    return {"result": result, "scene": shown_scene().name, "viewport": viewport()}
 
 
 def panel_drawn_since(moment):
@@ -94,6 +129,78 @@ def steps():
     yield 0.5
     log(f"IdentBox tab open after {STATE['tab_tries']} clicks: {RESULT['tab_open']}")
     screenshot("panel.png")
+
+    # A new user's first click: Render Dataset from their own scene, no preview before it.
+    RESULT["user_scene"] = shown_scene().name
+    RESULT["user_viewport"] = viewport()
+    p = props()
+    p.n_pairs = 3
+    p.render.resolution = 32
+    p.render.samples = 2
+    p.directory = os.path.join(OUT, "first")
+    yield from run_modal()
+    RESULT["first"] = progress()
+    RESULT["first_back"] = back_to_scene()
+    log(f"first run from the user's scene: {RESULT['first']}, back: {RESULT['first_back']}")
+
+    # part2_causal: a preview, then a render; the edges must reach the manifest.
+    with override():
+        bpy.ops.identbox.load_preset(name="part2_causal")
+    p = props()
+    p.n_pairs = 2
+    p.render.resolution = 32
+    p.render.samples = 2
+    p.directory = os.path.join(OUT, "part2")
+    with override():
+        bpy.ops.identbox.preview_sample(index=1, view=1)
+    yield 0.3
+    props().sample_index = 1  # scrubbing the slider on the IdentBox scene's panel
+    props().preview_view = "2"
+    yield 0.3
+    yield from run_modal()
+    RESULT["part2"] = progress()
+
+    # Touching the preview while a render runs must not stop it.
+    p = props()
+    p.n_pairs = 8
+    p.directory = os.path.join(OUT, "touched")
+    with override():
+        bpy.ops.identbox.render_dataset("INVOKE_DEFAULT")
+    while props().progress.running and props().progress.done < 2:
+        yield 0.02
+    props().preview_view = "1"
+    props().sample_index = 5
+    with override():
+        RESULT["preview_during_render"] = sorted(
+            bpy.ops.identbox.preview_sample(index=4, view=2))
+    while props().progress.running:
+        yield 0.05
+    RESULT["touched"] = progress()
+    back_to_scene()
+
+    # An Objects run and a Cube run, each followed by the way back to the user's scene.
+    with override():
+        bpy.ops.identbox.load_preset(name="objects_content_2")
+    p = props()
+    p.n_pairs = 2
+    p.render.resolution = 64
+    p.render.samples = 2
+    p.multi.min_pixels = 5
+    p.directory = os.path.join(OUT, "objects")
+    yield from run_modal()
+    RESULT["objects"] = progress()
+    RESULT["objects_back"] = back_to_scene()
+    p = props()
+    p.mode = "CUBE"
+    p.cube.step = 3.0
+    p.cube.sizes = "16"
+    p.directory = os.path.join(OUT, "cube")
+    yield from run_modal("render_cube")
+    RESULT["cube"] = progress()
+    RESULT["cube_back"] = back_to_scene()
+    RESULT["mode_after_cube"] = props().mode
+    props().mode = "PAIRS"
+    log(f"objects {RESULT['objects']}, cube {RESULT['cube']}")
 
     # Settings through the panel's properties.
     with override():
