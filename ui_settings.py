@@ -18,7 +18,7 @@ from .multi_settings import MultiObjectSettings
 from .presets import PUBLISHED, load_render_preset, load_scene_preset
 from .render_settings import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
 from .sampling.distributions import Conditional, Marginal
-from .sampling.factors import BLOCK_NAMES
+from .sampling.factors import BLOCK_NAMES, FACTOR_NAMES
 from .sampling.multi import OBJECT_TYPES
 from .settings import BlockSettings, CausalEdge, DatasetSettings
 
@@ -179,3 +179,17 @@ def job_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings
     """The pair or multi-object dataset, as the panel's mode says."""
     return multi_settings_from_props(props) if props.mode == "OBJECTS" \
         else settings_from_props(props)
+
+
+def proposed_edge(settings: DatasetSettings) -> CausalEdge | None:
+    """The first parent -> child edge (in factor order) that the settings accept as one more:
+    what the Causal list's + adds, so it never proposes an invalid graph."""
+    for parent in FACTOR_NAMES:
+        for child in FACTOR_NAMES:
+            try:
+                edge = CausalEdge(parent, child)
+                settings.replace(causal_edges=(*settings.causal_edges, edge))
+            except SettingsError:
+                continue
+            return edge
+    return None

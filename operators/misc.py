@@ -6,7 +6,7 @@ import bpy
 
 from ..errors import SettingsError
 from ..scene.preview import leave_identbox_scene
-from ..ui_settings import run_options_from_props, settings_from_props
+from ..ui_settings import proposed_edge, run_options_from_props, settings_from_props
 from .job_properties import resolve_output_folder, scene_props
 
 if TYPE_CHECKING:
@@ -22,7 +22,17 @@ class IDENTBOX_OT_edge_add(bpy.types.Operator):
 
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         props = scene_props(context)
-        props.edges.add()
+        try:
+            edge = proposed_edge(settings_from_props(props))
+        except SettingsError as error:
+            self.report({"ERROR"}, f"Fix the settings first: {error}")
+            return {"CANCELLED"}
+        if edge is None:
+            self.report({"ERROR"}, "No further edge fits: every one would make a cycle, repeat "
+                                   "an edge or start from a factor that is 0 in view 1")
+            return {"CANCELLED"}
+        item = props.edges.add()
+        item.parent, item.child, item.strength = edge.parent, edge.child, edge.strength
         props.active_edge = len(props.edges) - 1
         return {"FINISHED"}
 
@@ -103,5 +113,9 @@ class IDENTBOX_OT_open_output(bpy.types.Operator):
         if not folder.is_dir():
             self.report({"ERROR"}, f"{folder} does not exist yet")
             return {"CANCELLED"}
-        bpy.ops.wm.path_open(filepath=str(folder))
+        try:
+            bpy.ops.wm.path_open(filepath=str(folder))
+        except RuntimeError:  # no file browser to open it with (e.g. no xdg-open)
+            self.report({"WARNING"}, f"No file browser to open it with; the folder is {folder}")
+            return {"CANCELLED"}
         return {"FINISHED"}

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import bpy
 
 from ..errors import DatasetError, SettingsError
+from ..headless import quiet_stdout
 from ..render_loop import ImageJob, Progress
 from ..scene.preview import show_scene
 from .job_properties import scene_props
@@ -104,7 +105,8 @@ class ModalJob:
         if self._progress.cancel_requested or self._job.finished:
             return self._finish(context)
         try:
-            self._job.render_next(self._renderer)
+            with quiet_stdout():  # no "Fra: ... Saved: '.000001.png.tmp'" lines per image
+                self._job.render_next(self._renderer)
         except Exception as error:  # never leave the panel stuck in "running"
             self.report({"ERROR"}, str(error))  # type: ignore[attr-defined]
             return self._finish(context, failed=str(error))

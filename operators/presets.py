@@ -3,7 +3,7 @@ Blender's user presets folder (scripts/presets/identbox), in the same format as 
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import bpy
 from bpy.props import StringProperty
@@ -15,6 +15,7 @@ from ..presets import (
     load_preset,
     load_render_preset,
     load_scene_preset,
+    preset_descriptions,
     preset_names,
 )
 from ..render_settings import RENDER_SPECS
@@ -52,6 +53,13 @@ class IDENTBOX_OT_load_preset(bpy.types.Operator):
     bl_options = {"REGISTER", "UNDO"}
 
     name: StringProperty(name="Preset", description="Bundled or user preset name")  # type: ignore[valid-type]
+
+    @classmethod
+    def description(cls, context: bpy.types.Context, properties: Any) -> str:
+        """The tooltip in the preset menu: what the preset is."""
+        if properties.name in user_presets():
+            return f"Your preset {properties.name} ({user_presets()[properties.name]})"
+        return preset_descriptions().get(properties.name, cls.__doc__ or "")
 
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         source = user_presets().get(self.name)
@@ -139,6 +147,11 @@ class IDENTBOX_OT_remove_preset(bpy.types.Operator):
     bl_options = {"REGISTER"}
 
     name: StringProperty(name="Preset")  # type: ignore[valid-type]
+
+    def invoke(self, context: bpy.types.Context,
+               event: bpy.types.Event) -> "set[OperatorReturnItems]":
+        assert context.window_manager is not None
+        return context.window_manager.invoke_confirm(self, event)
 
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         path = user_presets().get(self.name)

@@ -81,3 +81,22 @@ def test_preset_files_and_manifests_load_by_path(tmp_path) -> None:
     path.write_text("{not json")
     with pytest.raises(SettingsError, match="valid JSON"):
         load_preset(str(path))
+
+
+def test_the_proposed_edge_keeps_the_settings_valid() -> None:
+    """The Causal list's + proposes an edge the settings accept, next to the ones there."""
+    from identbox.presets import load_preset
+    from identbox.ui_settings import proposed_edge
+
+    settings = load_preset("part2_causal")
+    seen = set()
+    for _ in range(4):
+        edge = proposed_edge(settings)
+        assert edge is not None
+        settings = settings.replace(causal_edges=(*settings.causal_edges, edge))  # valid
+        assert (edge.parent, edge.child) not in seen
+        seen.add((edge.parent, edge.child))
+    # The default hues_positions_rotations: rotations view-specific, so spot_theta (m2) is 0
+    # in view 1 and is never proposed as a parent.
+    plain = load_preset("hues_positions_rotations")
+    assert proposed_edge(plain).parent != "spot_theta"
