@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from bpy.stub_internal.rna_enums import OperatorReturnItems
 
 TICK_SECONDS = 0.01
+TICK_BUDGET = 0.2  # seconds of rendering per timer event: Esc and the panel still answer
+VIEWPORT_SECONDS = 1.0  # the viewport shows the latest item at most this often
 FAILURES = (SettingsError, DatasetError, RuntimeError)
 
 
@@ -40,6 +42,18 @@ def redraw_all(context: Any) -> None:
             area.tag_redraw()
 
 
+def redraw_panels(context: Any, viewport: bool) -> None:
+    """Redraw the sidebars (the progress), and the 3D viewports only when asked: drawing the
+    viewport after every item costs more than rendering a small one."""
+    for window in context.window_manager.windows:
+        for area in window.screen.areas:
+            if area.type != "VIEW_3D":
+                continue
+            for region in area.regions:
+                if region.type == "UI" or (viewport and region.type == "WINDOW"):
+                    region.tag_redraw()
+
+
 class ModalJob:
     """Mixin for an Operator: subclasses give `prepare` (job, renderer, scene to show),
     `run_blocking` (the whole job, headless) and `unit` (what one item is called)."""
@@ -49,6 +63,7 @@ class ModalJob:
     _job: Any = None
     _renderer: Any = None
     _progress: Any = None
+    _viewport_shown = 0.0
 
     def prepare(self, context: Any) -> tuple[ImageJob, Any, Any]:
         """Build the renderer and the job (writing labels/latents first)."""
@@ -104,9 +119,14 @@ class ModalJob:
             return {"PASS_THROUGH"}
         if self._progress.cancel_requested or self._job.finished:
             return self._finish(context)
+        tick_start = time.perf_counter()
         try:
             with quiet_stdout():  # no "Fra: ... Saved: '.000001.png.tmp'" lines per image
-                self._job.render_next(self._renderer)
+                while True:  # as many items as fit in the tick's budget
+                    self._job.render_next(self._renderer)
+                    if (self._job.finished or self._progress.cancel_requested
+                            or time.perf_counter() - tick_start > TICK_BUDGET):
+                        break
         except Exception as error:  # never leave the panel stuck in "running"
             self.report({"ERROR"}, str(error))  # type: ignore[attr-defined]
             return self._finish(context, failed=str(error))
@@ -117,7 +137,11 @@ class ModalJob:
         if context.workspace is not None:
             context.workspace.status_text_set(
                 f"IdentBox: {progress.line(self.unit)}  (Esc: stop)")
-        redraw_all(context)
+        now = time.perf_counter()
+        show_item = now - self._viewport_shown >= VIEWPORT_SECONDS
+        if show_item:
+            self._viewport_shown = now
+        redraw_panels(context, viewport=show_item)
         return {"RUNNING_MODAL"}
 
     def _finish(self, context: Any, failed: str | None = None) -> "set[OperatorReturnItems]":

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import bpy
+
 from ..errors import SettingsError
 from ..model.pose import scene_state
 from ..properties import home_scene
@@ -21,9 +23,14 @@ from .render_setup import configure_render
 
 _latents: dict[str, Any] = {"key": None, "pairs": None}
 _scene: dict[str, Any] = {"handles": None, "key": None}
-# How each viewport looked before it was turned to an IdentBox camera: area -> (perspective,
-# shading colour), restored by leave_identbox_scene.
-_views: dict[int, tuple[str, str]] = {}
+# How each viewport looked before it was turned to an IdentBox camera, by area; restored by
+# leave_identbox_scene.
+_views: dict[int, dict[str, Any]] = {}
+# (owner path, attribute) of each viewport setting IdentBox changes while it shows a scene.
+VIEW_SETTINGS = (("region_3d", "view_perspective"), ("shading", "type"),
+                 ("shading", "color_type"), ("overlay", "show_extras"))
+PREVIEW_SAMPLES = 32  # the rendered viewport's samples (fewer if the dataset has fewer)
+
 
 
 def cached_latents(settings: DatasetSettings) -> LatentPairs:
@@ -54,9 +61,23 @@ def identbox_scene(settings: DatasetSettings) -> SceneHandles:
     return handles
 
 
-def show_scene(context: Any, scene: Any, source_props: Any) -> None:
-    """Show an IdentBox scene in the window, through its camera. The scene points back at the
-    scene that holds the settings (no copy), so the panel shows the same settings there."""
+def _view_state(space: Any) -> dict[str, Any]:
+    return {f"{owner}.{name}": getattr(getattr(space, owner), name)
+            for owner, name in VIEW_SETTINGS}
+
+
+def _set_view_state(space: Any, state: dict[str, Any]) -> None:
+    for owner, name in VIEW_SETTINGS:
+        key = f"{owner}.{name}"
+        if key in state:
+            setattr(getattr(space, owner), name, state[key])
+
+
+def show_scene(context: Any, scene: Any, source_props: Any, rendered: bool = False) -> None:
+    """Show an IdentBox scene in the window through its camera, framed to fit the viewport,
+    without light and camera gizmos: rendered (a preview: exactly what will be drawn) or in
+    solid colours (while a run draws). The scene points back at the scene that holds the
+    settings (no copy), so the panel there shows the same settings."""
     home = home_scene(source_props.id_data)
     if scene != home and scene.identbox_home != home:
         scene.identbox_home = home
@@ -67,15 +88,21 @@ def show_scene(context: Any, scene: Any, source_props: Any) -> None:
     areas = [area for area in screen.areas if area.type == "VIEW_3D"] if screen else []
     if window.scene == home:  # leaving the user's scene: remember how their viewports looked
         for area in areas:
-            space = area.spaces.active
-            _views[area.as_pointer()] = (space.region_3d.view_perspective,
-                                         space.shading.color_type)
+            _views[area.as_pointer()] = _view_state(area.spaces.active)
     if window.scene != scene:
         window.scene = scene
+    if rendered:
+        scene.cycles.preview_samples = min(PREVIEW_SAMPLES, scene.cycles.samples)
     for area in areas:
         space = area.spaces.active
-        space.region_3d.view_perspective = "CAMERA"
-        space.shading.color_type = "OBJECT"  # solid view in the objects' hue colours
+        was_camera = space.region_3d.view_perspective == "CAMERA"
+        _set_view_state(space, {"region_3d.view_perspective": "CAMERA",
+                                "shading.type": "RENDERED" if rendered else "SOLID",
+                                "shading.color_type": "OBJECT", "overlay.show_extras": False})
+        region = next((r for r in area.regions if r.type == "WINDOW"), None)
+        if region is not None and not was_camera and hasattr(context, "temp_override"):
+            with context.temp_override(window=window, area=area, region=region):
+                bpy.ops.view3d.view_center_camera()  # the whole frame in view
         area.tag_redraw()
 
 
@@ -87,8 +114,7 @@ def leave_identbox_scene(context: Any) -> Any:
     for area in window.screen.areas:
         saved = _views.pop(area.as_pointer(), None)
         if area.type == "VIEW_3D" and saved is not None:
-            space = area.spaces.active
-            space.region_3d.view_perspective, space.shading.color_type = saved
+            _set_view_state(area.spaces.active, saved)
             area.tag_redraw()
     return home
 
@@ -105,7 +131,7 @@ def show_sample(context: Any, settings: DatasetSettings, index: int, view: int,
     row = (pairs.latents1 if view == 1 else pairs.latents2)[index]
     state = scene_state(row, handles.object_size, settings.scene.hue_mapping)
     apply_state(handles, state, settings.scene.material(view))
-    show_scene(context, handles.scene, source_props)
+    show_scene(context, handles.scene, source_props, rendered=True)
     return handles
 
 
