@@ -35,10 +35,13 @@ def register() -> None:
     import bpy
 
     from . import operators, panels, properties
+    from .dataset.images import use_reader
+    from .scene.image_reader import load_rgba_with_blender
 
     properties.register()
     operators.register()
     panels.register()
+    use_reader(load_rgba_with_blender)  # Blender's Python has no Pillow
     if hasattr(bpy.utils, "register_cli_command"):
         _cli_handle = bpy.utils.register_cli_command(  # type: ignore[func-returns-value]
             "identbox", _blender_command)

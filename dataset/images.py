@@ -1,16 +1,45 @@
-"""Reading rendered images back (with Pillow): decode, linearise, and find the ground's hue."""
+"""Reading rendered images back: decode, linearise, and find the ground's hue.
+
+Images are decoded with Pillow. Blender's Python has no Pillow: there the add-on installs a
+reader that uses Blender's own image API (`use_reader`), so validation works in the panel too.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from ..errors import DatasetError
+
+_readers: list[Callable[[Path], np.ndarray]] = []  # used where Pillow is missing
+
+PILLOW_MISSING = ("needs Pillow, which this Python lacks: install it into the Python that "
+                  "runs IdentBox ({python} -m pip install Pillow), or run the same command "
+                  "from a shell with `python -m identbox` (make demo installs it)")
+
+
+def pillow_missing(python: str) -> str:
+    """How to get Pillow, for a message that names what needs it."""
+    return PILLOW_MISSING.format(python=python)
+
+
+def use_reader(read: Callable[[Path], np.ndarray]) -> None:
+    """Decode images with `read` (path -> uint8 H x W x 4) where Pillow cannot be imported."""
+    _readers[:] = [read]
+
 
 def load_rgba(path: Path) -> np.ndarray:
     """An image as uint8 H x W x 4; decoding it proves it is a whole PNG or JPEG."""
-    from PIL import Image  # type: ignore[import-not-found]
+    try:
+        from PIL import Image  # type: ignore[import-not-found]
+    except ImportError:
+        if not _readers:
+            import sys
 
+            raise DatasetError(f"decoding images {pillow_missing(sys.executable)}") from None
+        return _readers[0](path)
     with Image.open(path) as image:
         image.load()
         return np.asarray(image.convert("RGBA"))

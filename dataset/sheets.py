@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from .images import load_rgba
+from ..errors import DatasetError
+from .images import load_rgba, pillow_missing
 
 ROLE_COLOURS = {"content": (46, 160, 67), "style": (230, 126, 34), "m1": (52, 101, 164),
                 "m3": (52, 101, 164), "view_specific": (52, 101, 164)}
@@ -18,17 +19,37 @@ OTHER = (150, 150, 150)
 
 
 def _manifest(root: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-    return data
+    """A pair dataset's manifest; DatasetError for anything else (a cube dataset has no pairs)."""
+    from .manifest import FORMAT, read_manifest
+
+    path = root / "manifest.json"
+    if not path.exists():
+        raise DatasetError(f"{root} has no manifest.json: not an IdentBox dataset")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and data.get("format") != FORMAT:
+        raise DatasetError(f"{root} holds a {data.get('format')!r} dataset: contact sheets and "
+                           "latent plots show image pairs")
+    return read_manifest(path)
+
+
+def _require_pillow() -> None:
+    """DatasetError saying how to get Pillow where it is missing (Blender's own Python)."""
+    try:
+        import PIL  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        import sys
+
+        raise DatasetError(f"drawing this picture {pillow_missing(sys.executable)}") from None
 
 
 def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int = 128,
                   per_row: int = 4) -> Path:
     """Pairs side by side (view 1 | view 2), captioned with their first factors per block."""
-    from PIL import Image, ImageDraw  # type: ignore[import-not-found]
-
     root, out = Path(root), Path(out)
     manifest = _manifest(root)
+    _require_pillow()
+    from PIL import Image, ImageDraw
+
     columns = manifest["columns"]
     extension = ".jpg" if manifest["settings"]["render"]["file_format"] == "JPEG" else ".png"
     latents = {v: np.load(root / "factors" / f"m{v}" / "raw_latents.npy", mmap_mode="r")
@@ -58,10 +79,11 @@ def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int 
 def plot_latents(root: Path | str, out: Path | str, panel: int = 180,
                  points: int = 2000) -> Path:
     """Per factor: view-1 (x) against view-2 (y) raw values, and a histogram of view 1."""
-    from PIL import Image, ImageDraw
-
     root, out = Path(root), Path(out)
     columns = _manifest(root)["columns"]
+    _require_pillow()
+    from PIL import Image, ImageDraw
+
     raw = {v: np.load(root / "factors" / f"m{v}" / "raw_latents.npy") for v in (1, 2)}
     rng = np.random.default_rng(0)
     chosen = rng.choice(len(raw[1]), size=min(points, len(raw[1])), replace=False)

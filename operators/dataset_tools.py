@@ -13,9 +13,8 @@ if TYPE_CHECKING:
 
 
 def output_folder(context: Any) -> Path:
-    """The folder of the last run, else the panel's output folder."""
-    props = scene_props(context)
-    return resolve_output_folder(props.progress.output or props.directory)
+    """The panel's output folder: the buttons act on the dataset the panel shows."""
+    return resolve_output_folder(scene_props(context).directory)
 
 
 def show_image(context: Any, path: Path) -> None:
@@ -45,7 +44,7 @@ class IDENTBOX_OT_validate_dataset(bpy.types.Operator):
             root = output_folder(context)
             cube = (root / "labels.npy").exists()
             checks = validate_cube(root) if cube else validate_pairs(root)
-        except (SettingsError, DatasetError, OSError, KeyError) as error:
+        except (SettingsError, DatasetError, OSError, KeyError, ValueError) as error:
             self.report({"ERROR"}, f"Not a valid dataset: {error}")
             return {"CANCELLED"}
         failed = [c for c in checks if not c.ok]
@@ -68,7 +67,7 @@ class _DrawAndShow:
         try:
             root = output_folder(context)
             path = self.draw_into(root, root / self.filename)
-        except (SettingsError, DatasetError, OSError, ImportError) as error:
+        except (SettingsError, DatasetError, OSError) as error:
             self.report({"ERROR"}, str(error))  # type: ignore[attr-defined]
             return {"CANCELLED"}
         show_image(context, path)

@@ -140,6 +140,18 @@ def test_modal_render_shows_progress_and_completes(gui_run: tuple[dict, Path]) -
     assert image.shape == (96, 96, 4) and image[..., :3].std() > 1
 
 
+def test_post_run_buttons_in_a_blender_without_pillow(gui_run: tuple[dict, Path]) -> None:
+    """Debian's Blender has no Pillow: Validate decodes with Blender's image API; the two
+    pictures say how to get Pillow instead of a traceback."""
+    result, _ = gui_run
+    assert result["pillow"] is False
+    tools = result["tools"]
+    assert tools["validate_dataset"] == ["FINISHED"]
+    assert "0 failed" in tools["validate_message"]
+    for name in ("contact_sheet", "plot_latents"):
+        assert "Pillow" in tools[name] and "pip install Pillow" in tools[name], tools[name]
+
+
 def test_cancel_stops_early_and_render_resumes(gui_run: tuple[dict, Path]) -> None:
     result, out = gui_run
     cancelled = result["cancelled"]

@@ -188,19 +188,28 @@ bpy.ops.identbox.render_dataset()
 objects_root = pathlib.Path(sys.argv[1] + "_objects")
 result["objects_files"] = sorted(str(p.relative_to(objects_root))
                                  for p in objects_root.rglob("*.png"))
-props.progress.output = str(objects_root)
 result["validate_dataset"] = sorted(bpy.ops.identbox.validate_dataset())
 result["validate_message"] = props.progress.message
 bpy.ops.identbox.contact_sheet()
 bpy.ops.identbox.plot_latents()
 result["looks"] = [(objects_root / n).exists() for n in ("contact_sheet.png", "latents.png")]
+# Without Pillow (as in Blender's own Python): validation decodes with Blender's image API,
+# the pictures say how to get Pillow.
+sys.modules["PIL"] = None
+result["validate_without_pillow"] = sorted(bpy.ops.identbox.validate_dataset())
+result["validate_without_pillow_message"] = props.progress.message
+try:
+    bpy.ops.identbox.contact_sheet()
+    result["sheet_without_pillow"] = "drawn"
+except RuntimeError as error:
+    result["sheet_without_pillow"] = str(error)
+del sys.modules["PIL"]
 (objects_root / "samples" / "m1" / "000001.png").unlink()
 try:
     bpy.ops.identbox.validate_dataset()
     result["validate_after_delete"] = "passed"
 except RuntimeError as error:
     result["validate_after_delete"] = str(error)
-props.progress.output = ""
 props.mode = "PAIRS"
 
 # Cube mode: settings from the panel, Render Cube (background: runs to completion), playback.
@@ -218,6 +227,11 @@ props.directory = sys.argv[1]
 bpy.ops.identbox.render_cube()
 result["cube_images"] = sorted(len(list((__import__("pathlib").Path(sys.argv[1]) / "images"
                                          / s).iterdir())) for s in ("16", "24"))
+try:  # the pair pictures on a cube dataset: a message, not a KeyError
+    bpy.ops.identbox.contact_sheet()
+    result["sheet_of_cube"] = "drawn"
+except RuntimeError as error:
+    result["sheet_of_cube"] = str(error)
 props.cube.label_file = sys.argv[1] + "/labels.npy"
 props.cube.frame = 7
 mesh = bpy.data.meshes["IdentBox Cube"]
@@ -265,6 +279,9 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["modes"]["clevr_like"] == "OBJECTS" and r["modes"]["part2_causal"] == "PAIRS"
     assert r["validate_dataset"] == ["FINISHED"] and "0 failed" in r["validate_message"]
     assert r["looks"] == [True, True]
+    assert r["validate_without_pillow"] == ["FINISHED"]
+    assert r["validate_without_pillow_message"] == r["validate_message"]
+    assert "Pillow" in r["sheet_without_pillow"] and "pip install" in r["sheet_without_pillow"]
     assert r["published_look"]
     assert "samples/m1" in r["validate_after_delete"]
     assert r["objects_files"] == [f"{kind}/m{v}/00000{i}.png" for kind in ("masks", "samples")
@@ -291,5 +308,6 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["scenes_after_unregister"] == ["Scene"]
     assert r["identbox_objects_after_unregister"] == []
     assert r["cube_settings"] and r["cube_images"] == [27, 27]
+    assert "identbox-cube/1" in r["sheet_of_cube"] and "image pairs" in r["sheet_of_cube"]
     assert r["playback_matches"]
     assert "cube.sizes" in r["bad_sizes"]

@@ -235,6 +235,23 @@ def steps():
     log(f"run 1 finished: {RESULT['run1']}")
     screenshot("finished.png")
 
+    # The post-run buttons, in a Blender whose Python has no Pillow.
+    try:
+        import PIL  # noqa: F401
+        RESULT["pillow"] = True
+    except ImportError:
+        RESULT["pillow"] = False
+    tools = {}
+    for name in ("validate_dataset", "contact_sheet", "plot_latents"):
+        try:
+            with override():
+                tools[name] = sorted(getattr(bpy.ops.identbox, name)())
+        except RuntimeError as error:
+            tools[name] = str(error)
+    tools["validate_message"] = props().progress.message
+    RESULT["tools"] = tools
+    log(f"post-run buttons: {tools}")
+
     # Second run: press Cancel part-way, then resume.
     p = props()
     p.n_pairs = 40
