@@ -44,12 +44,14 @@ bench: $(VENV)/.ready
 	$(VENV)/bin/python benchmarks/render.py
 	$(VENV)/bin/python benchmarks/validate.py
 
-# Builds dist/identbox-<version>.zip with the extension CLI bundled in the bpy wheel.
+# Builds dist/identbox-<version>.zip with the extension CLI bundled in the bpy wheel, then puts
+# its files under identbox/ so the same zip installs on Blender 3.4 to 5.x.
 extension: $(VENV)/.ready
 	mkdir -p dist
+	rm -f dist/identbox-*.zip
 	$(VENV)/bin/python $$(ls $(VENV)/lib/python3*/site-packages/bpy/*/scripts/addons_core/bl_pkg/cli/blender_ext.py | head -n 1) \
 		build --source-dir . --output-dir dist
-	$(VENV)/bin/python .ci/legacy_zip.py \
+	$(VENV)/bin/python .ci/one_zip.py \
 		dist/identbox-$$($(VENV)/bin/python -c "import identbox; print(identbox.__version__)").zip
 
 clean:

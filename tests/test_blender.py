@@ -30,15 +30,21 @@ def test_manifest_validates_with_blenders_cli() -> None:
 
 
 def test_zip_holds_the_extension_and_nothing_else(extension_zip: Path) -> None:
+    """One folder, identbox/, holding the extension: Blender 4.2+ reads the manifest there and
+    Blender 3.4's add-on installer unpacks it as the module (no loose files in addons/)."""
     names = set(zipfile.ZipFile(extension_zip).namelist())
+    assert {name.split("/")[0] for name in names} == {"identbox"}
+    names = {name.split("/", 1)[1] for name in names}
     for needed in ("blender_manifest.toml", "__init__.py", "sampling/sampler.py",
                    "operators/sample_latents.py", "panels/dataset.py",
-                   "presets/hues_positions_rotations.json", "presets/part2_causal.json"):
+                   "presets/hues_positions_rotations.json", "presets/part2_causal.json",
+                   "presets/scene/published.json"):
         assert needed in names
     for name in names:
         top = name.split("/")[0]
         assert top not in {"tests", "benchmarks", ".ci", ".venv", ".venv-typing", "Makefile",
-                           "pyproject.toml", ".git", "demo_dataset"}, name
+                           "pyproject.toml", ".git", "demo_dataset", "test-artifacts", "docs",
+                           "dist", "out"}, name
         assert "__pycache__" not in name and not name.endswith(".pyc"), name
     out = subprocess.run([sys.executable, str(extension_cli()), "validate", str(extension_zip)],
                          capture_output=True, text=True)
