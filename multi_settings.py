@@ -116,6 +116,15 @@ class MultiObjectSettings:
                                blocks, self.min_gap, self.min_pixels, self.render.resolution)
         return LatentPairs(scenes.raw1, scenes.raw2, column_scales(self.n_objects))
 
+    def check_placement(self) -> None:
+        """SettingsError now if these settings cannot place scenes (too many objects, too
+        big a gap or too many pixels for the resolution), instead of when the run starts: the
+        sampler's own probe of a few thousand candidate scenes."""
+        blocks = {name: MultiBlock(b.type, b.marginal, b.conditional, b.change_probability)
+                  for name, b in self.blocks.items()}
+        sample_scenes(1, self.seed, self.n_objects, self.object_types, blocks, self.min_gap,
+                      self.min_pixels, self.render.resolution)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready), every setting written out."""
         return {"kind": KIND, "name": self.name, "description": self.description,

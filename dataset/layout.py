@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 MANIFEST = "manifest.json"
@@ -23,3 +24,14 @@ def latent_paths(root: Path) -> dict[str, Path]:
     """The four latent files, keyed 'm1/latents.npy' and so on (the manifest's keys)."""
     return {f"{view}/{name}": factors_dir(root, view) / name
             for view in VIEWS for name in LATENT_FILES}
+
+
+def held_format(root: Path) -> str | None:
+    """The format of the dataset a folder holds ('identbox-dataset/1', 'identbox-cube/1'), or
+    None when it holds no readable manifest."""
+    try:
+        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    found = data.get("format") if isinstance(data, dict) else None
+    return found if isinstance(found, str) else None

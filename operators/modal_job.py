@@ -102,6 +102,7 @@ class ModalJob:
         self._progress.running = True
         self._progress.cancel_requested = False
         self._progress.output = str(self._job.root)
+        self._progress.unit = self.unit
         show_progress(self._progress, self._job.progress(), "Rendering")
         wm = context.window_manager
         assert wm is not None

@@ -1,8 +1,14 @@
 """What the IdentBox sub-panels share: where they live, and the settings' validity."""
 
+import json
 from typing import Any
 
+from ..dataset.cube_writer import CUBE_FORMAT
+from ..dataset.layout import held_format
+from ..dataset.manifest import FORMAT
 from ..errors import SettingsError
+from ..multi_settings import MultiObjectSettings
+from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of
 from ..ui_settings import cube_settings_from_props, job_settings_from_props, run_options_from_props
 
@@ -15,18 +21,53 @@ class IdentBoxPanel:
     bl_category = "IdentBox"
 
 
+_placements: dict[str, str | None] = {}  # settings -> why they cannot place scenes
+
+
+def _placement_error(settings: Any) -> str | None:
+    """Why multi-object settings cannot place scenes (probed once per distinct settings)."""
+    if not isinstance(settings, MultiObjectSettings):
+        return None
+    key = json.dumps(settings.to_dict(), sort_keys=True)
+    if key not in _placements:
+        try:
+            settings.check_placement()
+            _placements[key] = None
+        except SettingsError as error:
+            _placements[key] = str(error)
+    return _placements[key]
+
+
+def _folder_error(props: Any) -> str | None:
+    """Why the output folder cannot take this run: relative in an unsaved file, or holding
+    another kind of dataset (a cube run into a pairs folder, or the other way round)."""
+    try:
+        folder = resolve_output_folder(props.directory)
+    except SettingsError as error:
+        return str(error)
+    found = held_format(folder)
+    wanted = CUBE_FORMAT if props.mode == "CUBE" else FORMAT
+    if found is not None and found != wanted:
+        kind = "a cube dataset" if found == CUBE_FORMAT else "an image-pair dataset"
+        return (f"directory = {props.directory!r} holds {kind} ({found}); choose another "
+                "output folder for this mode")
+    return None
+
+
 def settings_error(props: Any) -> str | None:
-    """Why the panel's settings (of the current mode) are invalid, naming the setting; None
-    when valid."""
+    """Why the panel's settings (of the current mode) cannot run, naming the setting: invalid
+    values, scenes that cannot be placed, an output folder that cannot take the run; None
+    when the run can start."""
     try:
         if props.mode == "CUBE":
             cube_settings_from_props(props.cube)
+            settings = None
         else:
-            job_settings_from_props(props)
+            settings = job_settings_from_props(props)
         run_options_from_props(props)
     except SettingsError as error:
         return str(error)
-    return None
+    return _placement_error(settings) or _folder_error(props)
 
 
 class PairsModePanel(IdentBoxPanel):

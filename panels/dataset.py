@@ -5,12 +5,20 @@ from typing import Any
 
 import bpy
 
+from ..errors import SettingsError
+from ..estimates import estimate, free_bytes, size_text
 from ..model.constants import MATERIALS
+from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of
 from ..sampling.factors import BLOCK_NAMES
 from ..sampling.multi import OBJECT_TYPES
 from ..settings import DatasetSettings
-from ..ui_settings import has_published_look_in_props
+from ..ui_settings import (
+    cube_settings_from_props,
+    has_published_look_in_props,
+    job_settings_from_props,
+    run_options_from_props,
+)
 from .base import IdentBoxPanel, ImageModePanel, PairsModePanel, draw_error, settings_error
 
 LAST_DRAW = 0.0  # when the Dataset panel was last drawn (a GUI test checks the tab is open)
@@ -237,6 +245,27 @@ class IDENTBOX_PT_preview(PairsModePanel, bpy.types.Panel):
         layout.operator("identbox.preview_sample", icon="HIDE_OFF")
 
 
+def _draw_estimate(layout: Any, props: Any) -> None:
+    """What Render will write, the free space, and the time at the last run's rate."""
+    try:
+        settings = (cube_settings_from_props(props.cube) if props.mode == "CUBE"
+                    else job_settings_from_props(props))
+        job = estimate(settings, run_options_from_props(props))
+        free = free_bytes(resolve_output_folder(props.directory))
+    except SettingsError:
+        return
+    layout.label(text=f"{job.images:,} images, about {size_text(job.bytes)}",
+                 icon="FILE_IMAGE")
+    if job.bytes > free:
+        draw_error(layout, f"Not enough disk space: {size_text(free)} free where the "
+                           "output folder is")
+    progress = props.progress
+    seconds = job.seconds(progress.rate) if progress.unit == job.unit else None
+    if seconds is not None:
+        layout.label(text=f"About {time.strftime('%H:%M:%S', time.gmtime(seconds))} at "
+                          f"{progress.rate:.2f} {job.unit}/s (last run)", icon="TIME")
+
+
 class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
     """Render Dataset, and its progress while it runs."""
 
@@ -263,11 +292,14 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
             return
         row = layout.row()
         row.scale_y = 1.5
-        row.enabled = settings_error(props) is None
+        can_run = settings_error(props) is None
+        row.enabled = can_run
         if props.mode == "CUBE":
             row.operator("identbox.render_cube", icon="RENDER_ANIMATION")
         else:
             row.operator("identbox.render_dataset", icon="RENDER_ANIMATION")
+        if can_run:
+            _draw_estimate(layout, props)
         if progress.message:
             layout.label(text=progress.message, icon="INFO")
             layout.operator("identbox.open_output", icon="FILE_FOLDER")

@@ -112,7 +112,9 @@ class IDENTBOX_PG_progress(bpy.types.PropertyGroup):
     fraction: FloatProperty(  # type: ignore[valid-type]
         name="Progress", subtype="PERCENTAGE", min=0.0, max=100.0,
         description="Share of the shard that is rendered")
-    rate: FloatProperty(name="Pairs/s", description="Pairs per second")  # type: ignore[valid-type]
+    rate: FloatProperty(name="Rate", description="Items (pairs or frames) per second")  # type: ignore[valid-type]
+    unit: StringProperty(name="Unit", default="pairs",  # type: ignore[valid-type]
+                         description="What the last run drew: pairs or frames")
     eta: StringProperty(name="ETA", description="Time left at the current rate")  # type: ignore[valid-type]
     message: StringProperty(name="Status", description="What the last run did")  # type: ignore[valid-type]
     output: StringProperty(name="Output", subtype="DIR_PATH",  # type: ignore[valid-type]

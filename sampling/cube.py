@@ -36,6 +36,11 @@ NODE_DOT_RADIUS = 4.0  # pixels at 256 px
 FACING_THRESHOLD = -1e-6  # a face is seen when its unit normal's z is below this
 
 
+def grid_frames(step: float) -> int:
+    """How many frames rotation_grid(step) has, without building it."""
+    return len(np.arange(0, GRID_END, step)) ** 3
+
+
 def rotation_grid(step: float) -> np.ndarray:
     """(frames, 3) angles: numpy.arange(0, 6.3, step) per axis, x outermost, z innermost."""
     if not 0 < step <= GRID_END:

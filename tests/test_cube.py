@@ -163,3 +163,10 @@ def test_cube_shards_give_the_same_files_as_one_run(tmp_path: Path) -> None:
     assert sharded == one
     for rel in one:
         assert (tmp_path / "s" / rel).read_bytes() == (tmp_path / "one" / rel).read_bytes(), rel
+
+
+def test_grid_frames_counts_the_grid_without_building_it() -> None:
+    from identbox.sampling.cube import grid_frames, rotation_grid
+
+    for step in (0.3, 1.0, 3.0, 6.3):
+        assert grid_frames(step) == len(rotation_grid(step))

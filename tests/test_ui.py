@@ -115,11 +115,33 @@ result["render_enabled_when_invalid"] = [c[3]["enabled"] for c in render_rows]
 result["error_labels"] = [c[2].get("text") for c in calls
                           if c[0] == "label" and c[3].get("alert")]
 props.positions.marginal_low = -1.0
+# A folder relative to an unsaved file is caught in the panel, not after Render.
+calls.clear()
+draw_everything()
+result["render_enabled_unsaved_folder"] = [c[3]["enabled"] for c in calls
+                                           if c[0] == "operator"
+                                           and c[1][0] == "identbox.render_dataset"]
+result["folder_error"] = [c[2].get("text") for c in calls
+                          if c[0] == "label" and c[3].get("alert")]
+props.directory = sys.argv[1] + "_valid"
 calls.clear()
 draw_everything()
 result["render_enabled_when_valid"] = [c[3]["enabled"] for c in calls
                                        if c[0] == "operator"
                                        and c[1][0] == "identbox.render_dataset"]
+result["estimate_labels"] = [c[2].get("text") for c in calls
+                             if c[0] == "label" and "images, about" in (c[2].get("text") or "")]
+# Objects that cannot be placed at this resolution: said in the panel, Render disabled.
+bpy.ops.identbox.load_preset(name="clevr_like")
+props.render.resolution = 48
+calls.clear()
+draw_everything()
+result["render_enabled_unplaceable"] = [c[3]["enabled"] for c in calls
+                                        if c[0] == "operator"
+                                        and c[1][0] == "identbox.render_dataset"]
+result["placement_error"] = " ".join(c[2].get("text") or "" for c in calls
+                                     if c[0] == "label" and c[3].get("alert"))
+bpy.ops.identbox.load_preset(name="hues_positions_rotations")
 
 # Round trip of every setting through the real properties.
 custom = DatasetSettings.from_dict({
@@ -288,7 +310,13 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
                                   for v in (1, 2) for i in range(2)]
     assert r["custom_round_trip"]
     assert r["render_enabled_when_invalid"] == [False]
+    assert r["render_enabled_unsaved_folder"] == [False]
+    assert any("save the .blend" in (t or "") or "save" in (t or "")
+               for t in r["folder_error"]), r["folder_error"]
     assert r["render_enabled_when_valid"] == [True]
+    assert r["estimate_labels"] == ["2,000 images, about 49.2 MB"]
+    assert r["render_enabled_unplaceable"] == [False]
+    assert "could be placed" in r["placement_error"], r["placement_error"]
     assert any("marginal.low" in (text or "") for text in r["error_labels"]), r["error_labels"]
     assert r["unregistered"] and r["registered_again"]
     assert r["user_presets"] == ["my_preset"] and r["user_presets_after_remove"] == []

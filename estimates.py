@@ -1,0 +1,65 @@
+"""What a job will write before it runs: how many images, about how many bytes, and how long
+at a rate measured before. Plain data; the panel shows it next to Render."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cube_settings import CubeSettings
+from .multi_settings import AnySettings
+from .render_loop import pair_passes, shard_indices
+from .render_settings import RunOptions
+from .sampling.cube import grid_frames
+
+# Bytes per pixel of the files, measured on IdentBox's own images: noisy 3DIdent frames as
+# PNG (RGBA) or JPEG, and the cube's flat colours.
+BYTES_PER_PIXEL = {"PNG": 1.5, "JPEG": 0.4, "cube": 0.1}
+
+
+@dataclass(frozen=True)
+class JobEstimate:
+    """A job's size: items (pairs or frames) in this shard, image files, bytes."""
+
+    items: int
+    images: int
+    bytes: int
+    unit: str
+
+    def seconds(self, rate: float) -> float | None:
+        """Time at `rate` items per second (None without a rate)."""
+        return self.items / rate if rate > 0 else None
+
+
+def estimate(settings: AnySettings | CubeSettings, options: RunOptions) -> JobEstimate:
+    """The images one run of this shard writes, and about how many bytes they take."""
+    if isinstance(settings, CubeSettings):
+        frames = settings.random_frames or grid_frames(settings.step)
+        indices = shard_indices(frames, options.batch_index, options.n_batches)
+        per_frame = sum(size * size for size in settings.sizes) * BYTES_PER_PIXEL["cube"]
+        return JobEstimate(len(indices), len(indices) * len(settings.sizes),
+                           int(len(indices) * per_frame), "frames")
+    indices = shard_indices(settings.n_pairs, options.batch_index, options.n_batches)
+    per_pair = 2 * len(pair_passes(settings))
+    pixels = settings.render.resolution ** 2
+    per_image = pixels * BYTES_PER_PIXEL[settings.render.file_format]
+    return JobEstimate(len(indices), len(indices) * per_pair,
+                       int(len(indices) * per_pair * per_image), "pairs")
+
+
+def free_bytes(folder: Path) -> int:
+    """Free space where `folder` is (or would be made)."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    return shutil.disk_usage(existing).free
+
+
+def size_text(count: float) -> str:
+    """'850 KB', '1.2 GB'."""
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if count < 1000 or unit == "TB":
+            return f"{count:.0f} {unit}" if unit in ("B", "KB") else f"{count:.1f} {unit}"
+        count /= 1000
+    return f"{count:.1f} TB"

@@ -1,0 +1,37 @@
+"""What a job will write, known before it runs (the panel shows it next to Render)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from identbox.cube_settings import CubeSettings
+from identbox.estimates import estimate, free_bytes, size_text
+from identbox.render_settings import RenderSettings, RunOptions
+from identbox.settings import DatasetSettings
+
+
+def test_pairs_images_and_bytes_per_shard() -> None:
+    settings = DatasetSettings(n_pairs=10, render=RenderSettings(resolution=128))
+    whole = estimate(settings, RunOptions())
+    assert (whole.items, whole.images, whole.unit) == (10, 20, "pairs")
+    assert 20 * 128 * 128 <= whole.bytes <= 20 * 128 * 128 * 4  # PNG, noisy frames
+    shard = estimate(settings, RunOptions(batch_index=2, n_batches=3))
+    assert (shard.items, shard.images) == (3, 6)  # array_split: 4, 3, 3
+    with_masks = estimate(settings.replace(masks=True, depth=True), RunOptions())
+    assert with_masks.images == 60
+    assert whole.seconds(2.0) == 5.0 and whole.seconds(0.0) is None
+
+
+def test_the_cube_defaults_are_announced() -> None:
+    """The cube's defaults write about a million images: the estimate says so."""
+    cube = estimate(CubeSettings(), RunOptions())
+    assert cube.unit == "frames" and cube.images == cube.items * 4
+    assert cube.images > 500_000
+    few = estimate(CubeSettings(random_frames=10, sizes=(32, 64)), RunOptions())
+    assert (few.items, few.images) == (10, 20)
+
+
+def test_free_space_and_sizes(tmp_path: Path) -> None:
+    assert free_bytes(tmp_path / "not" / "made" / "yet") > 0
+    assert size_text(850) == "850 B" and size_text(1_234_000) == "1.2 MB"
+    assert size_text(2.5e12) == "2.5 TB"
