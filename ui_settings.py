@@ -193,3 +193,25 @@ def proposed_edge(settings: DatasetSettings) -> CausalEdge | None:
                 continue
             return edge
     return None
+
+
+# How the panel names the parts of a setting's path (blocks.positions.marginal.low and so on).
+PANEL_WORDS = {"blocks": "", "directory": "Output Folder", "n_pairs": "Pairs",
+               "batch_index": "Shard", "n_batches": "Shards", "marginal": "View 1",
+               "conditional": "View 2", "change_probability": "P(change)",
+               "n_objects": "Objects", "min_gap": "Min Gap", "min_pixels": "Min Pixels",
+               "render": "", "scene": "", "cube": "Cube"}
+
+
+def panel_message(error: SettingsError) -> str:
+    """A settings error in the panel's words: the setting as the panel labels it, its value,
+    and what it needs ('Positions, View 1, Low 0.9: needs a value below High ...')."""
+    words = []
+    for part in error.setting.split("."):
+        name, _, index = part.partition("[")
+        word = PANEL_WORDS.get(name, name.replace("_", " ").title())
+        if index:
+            word = f"{word.rstrip('s')} {int(index.rstrip(']')) + 1}"
+        if word:
+            words.append(word)
+    return f"{', '.join(words)} {error.value!r}: needs {error.allowed}"

@@ -10,7 +10,12 @@ from ..errors import SettingsError
 from ..multi_settings import MultiObjectSettings
 from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of
-from ..ui_settings import cube_settings_from_props, job_settings_from_props, run_options_from_props
+from ..ui_settings import (
+    cube_settings_from_props,
+    job_settings_from_props,
+    panel_message,
+    run_options_from_props,
+)
 
 
 class IdentBoxPanel:
@@ -34,7 +39,7 @@ def _placement_error(settings: Any) -> str | None:
             settings.check_placement()
             _placements[key] = None
         except SettingsError as error:
-            _placements[key] = str(error)
+            _placements[key] = panel_message(error)
     return _placements[key]
 
 
@@ -44,13 +49,13 @@ def _folder_error(props: Any) -> str | None:
     try:
         folder = resolve_output_folder(props.directory)
     except SettingsError as error:
-        return str(error)
+        return panel_message(error)
     found = held_format(folder)
     wanted = CUBE_FORMAT if props.mode == "CUBE" else FORMAT
     if found is not None and found != wanted:
         kind = "a cube dataset" if found == CUBE_FORMAT else "an image-pair dataset"
-        return (f"directory = {props.directory!r} holds {kind} ({found}); choose another "
-                "output folder for this mode")
+        return (f"Output Folder {props.directory!r} holds {kind} ({found}): choose another "
+                "folder for this mode")
     return None
 
 
@@ -66,7 +71,7 @@ def settings_error(props: Any) -> str | None:
             settings = job_settings_from_props(props)
         run_options_from_props(props)
     except SettingsError as error:
-        return str(error)
+        return panel_message(error)
     return _placement_error(settings) or _folder_error(props)
 
 
@@ -86,13 +91,14 @@ class ImageModePanel(IdentBoxPanel):
         return bool(settings_of(context).mode != "CUBE")
 
 
-def draw_error(layout: Any, text: str) -> None:
-    """A red, wrapped message."""
+def draw_error(layout: Any, text: str, width: int = 0) -> None:
+    """A red message wrapped to the region's width in pixels (38 characters when unknown)."""
     box = layout.box()
     box.alert = True
+    chars = max(16, int((width - 40) / 7)) if width else 38
     lines, line = [], ""
     for word in text.split():
-        if line and len(line) + len(word) > 38:
+        if line and len(line) + len(word) > chars:
             lines.append(line)
             line = ""
         line = f"{line} {word}".strip()

@@ -37,8 +37,8 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
     def draw_header_preset(self, context: bpy.types.Context) -> None:
         layout = self.layout
         assert layout is not None
-        row = layout.row(align=True)
-        row.menu("IDENTBOX_MT_presets", text=_props(context).name, icon="PRESET")
+        row = layout.row(align=True)  # icons only: a long preset name would cover the title
+        row.menu("IDENTBOX_MT_presets", text="", icon="PRESET")
         row.operator("identbox.add_preset", text="", icon="ADD")
 
     def draw(self, context: bpy.types.Context) -> None:
@@ -52,22 +52,23 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
             layout.operator("identbox.back_to_scene", text=f"Back to {home.name}",
                             icon="LOOP_BACK")
         layout.row().prop(props, "mode", expand=True)
+        if props.mode != "CUBE":
+            layout.label(text=props.name, icon="PRESET")
         layout.use_property_split = True
         layout.use_property_decorate = False
-        layout.prop(props, "directory")
+        layout.prop(props, "directory", text="Folder")
         if props.mode != "CUBE":
             layout.prop(props, "n_pairs")
             layout.prop(props, "seed")
-        row = layout.row(align=True)
-        row.prop(props, "batch_index")
-        row.prop(props, "n_batches")
+        layout.prop(props, "batch_index", text="Shard")
+        layout.prop(props, "n_batches", text="Shards")
         error = settings_error(props)
         if error:
-            draw_error(layout, error)
+            draw_error(layout, error, getattr(getattr(context, "region", None), "width", 0))
         if props.mode != "CUBE":
-            row = layout.row(align=True)
-            row.operator("identbox.validate_settings", icon="CHECKMARK")
-            row.operator("identbox.sample_latents", icon="FILE_NEW")
+            column = layout.column(align=True)
+            column.operator("identbox.validate_settings", icon="CHECKMARK")
+            column.operator("identbox.sample_latents", icon="FILE_NEW")
 
 
 class IDENTBOX_PT_blocks(ImageModePanel, bpy.types.Panel):
@@ -88,30 +89,32 @@ class IDENTBOX_PT_blocks(ImageModePanel, bpy.types.Panel):
             box.use_property_split = True
             box.use_property_decorate = False
             box.prop(block, "type", text=name.title())
-            box.prop(block, "marginal_kind")
+            # Short labels: the label column of the default sidebar fits about nine letters.
+            box.prop(block, "marginal_kind", text="View 1")
             if name == "objects":
                 if block.type == "style":
-                    box.prop(block, "change_probability", slider=True)
+                    box.prop(block, "change_probability", slider=True, text="P(change)")
                 continue
             if block.marginal_kind == "uniform":
                 row = box.row(align=True)
                 row.prop(block, "marginal_low")
                 row.prop(block, "marginal_high")
             else:
-                box.prop(block, "marginal_std")
+                box.prop(block, "marginal_std", text="Std")
             if block.type == "style":
-                box.prop(block, "conditional_kind")
+                box.prop(block, "conditional_kind", text="View 2")
                 if block.conditional_kind == "normal":
-                    box.prop(block, "conditional_std")
+                    box.prop(block, "conditional_std", text="V2 Std")
                 else:
-                    box.prop(block, "conditional_half_width")
-                box.prop(block, "change_probability", slider=True)
+                    box.prop(block, "conditional_half_width", text="V2 Width")
+                box.prop(block, "change_probability", slider=True, text="P(change)")
             elif block.type == "view_specific" and props.mode == "PAIRS":
                 roles = DatasetSettings.from_dict(
                     {"blocks": {name: {"type": "view_specific",
                                        "view_roles": block.view_roles.split(",")
                                        if block.view_roles else None}}}).view_roles(name)
-                box.label(text="m1 {}, m2 {} (0), m3 {}".format(*roles), icon="INFO")
+                short = [role.split("_", 1)[-1] for role in roles]  # pos_z -> z
+                box.label(text="m1 {}, m2 {} (0), m3 {}".format(*short), icon="INFO")
 
 
 class IDENTBOX_UL_edges(bpy.types.UIList):
@@ -170,8 +173,8 @@ class IDENTBOX_PT_objects(ImageModePanel, bpy.types.Panel):
         column = layout.column(heading="Types", align=True)
         for kind in OBJECT_TYPES:
             column.prop(multi, f"type_{kind}")
-        layout.prop(multi, "min_gap")
-        layout.prop(multi, "min_pixels")
+        layout.prop(multi, "min_gap", text="Gap")
+        layout.prop(multi, "min_pixels", text="Min Px")
         row = layout.row(heading="Also Render")
         row.prop(multi, "masks")
         row.prop(multi, "depth")
@@ -195,9 +198,9 @@ class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
         row.operator("identbox.use_published_look", icon="IMAGE_REFERENCE")
         if has_published_look_in_props(props):
             row.label(text="As published", icon="CHECKMARK")
-        layout.prop(options, "view1_material")
-        layout.prop(options, "view2_material")
-        layout.prop(options, "hue_mapping")
+        layout.prop(options, "view1_material", text="View 1")
+        layout.prop(options, "view2_material", text="View 2")
+        layout.prop(options, "hue_mapping", text="Hues")
         layout.label(text="Materials: " + ", ".join(MATERIALS), icon="MATERIAL")
 
 
@@ -221,12 +224,12 @@ class IDENTBOX_PT_render(ImageModePanel, bpy.types.Panel):
         layout.prop(props, "device")
         layout.prop(render, "resolution")
         layout.prop(render, "samples")
-        layout.prop(render, "adaptive_threshold")
+        layout.prop(render, "adaptive_threshold", text="Adaptive")
         layout.prop(render, "denoiser")
-        layout.prop(render, "max_bounces")
-        layout.prop(render, "file_format")
+        layout.prop(render, "max_bounces", text="Bounces")
+        layout.prop(render, "file_format", text="Format")
         if render.file_format == "JPEG":
-            layout.prop(render, "jpeg_quality")
+            layout.prop(render, "jpeg_quality", text="Quality")
 
 
 class IDENTBOX_PT_preview(PairsModePanel, bpy.types.Panel):
@@ -262,8 +265,8 @@ def _draw_estimate(layout: Any, props: Any) -> None:
     progress = props.progress
     seconds = job.seconds(progress.rate) if progress.unit == job.unit else None
     if seconds is not None:
-        layout.label(text=f"About {time.strftime('%H:%M:%S', time.gmtime(seconds))} at "
-                          f"{progress.rate:.2f} {job.unit}/s (last run)", icon="TIME")
+        layout.label(text=f"About {time.strftime('%H:%M:%S', time.gmtime(seconds))}",
+                     icon="TIME")  # at the last run's rate
 
 
 class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
@@ -301,13 +304,13 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
         if can_run:
             _draw_estimate(layout, props)
         if progress.message:
-            layout.label(text=progress.message, icon="INFO")
-            layout.operator("identbox.open_output", icon="FILE_FOLDER")
-            row = layout.row(align=True)
-            row.operator("identbox.validate_dataset", icon="CHECKMARK")
+            layout.label(text=progress.message.split(" in /")[0], icon="INFO")  # no path
+            column = layout.column(align=True)
+            column.operator("identbox.open_output", icon="FILE_FOLDER")
+            column.operator("identbox.validate_dataset", icon="CHECKMARK")
             if props.mode != "CUBE":
-                row.operator("identbox.contact_sheet", icon="IMAGE_DATA")
-                row.operator("identbox.plot_latents", icon="GRAPH")
+                column.operator("identbox.contact_sheet", icon="IMAGE_DATA")
+                column.operator("identbox.plot_latents", icon="GRAPH")
 
 
 class IDENTBOX_PT_cube(IdentBoxPanel, bpy.types.Panel):
@@ -327,15 +330,15 @@ class IDENTBOX_PT_cube(IdentBoxPanel, bpy.types.Panel):
         cube = _props(context).cube
         layout.use_property_split = True
         layout.use_property_decorate = False
-        layout.prop(cube, "random_frames")
+        layout.prop(cube, "random_frames", text="Random")
         if cube.random_frames:
             layout.prop(cube, "seed")
         else:
             layout.prop(cube, "step")
         layout.prop(cube, "sizes")
-        layout.prop(cube, "file_format")
+        layout.prop(cube, "file_format", text="Format")
         if cube.file_format == "JPEG":
-            layout.prop(cube, "jpeg_quality")
+            layout.prop(cube, "jpeg_quality", text="Quality")
         layout.prop(cube, "samples")
         box = layout.box()
         box.label(text="Playback", icon="PLAY")

@@ -38,8 +38,8 @@ def argument_property(limit: Limit) -> Any:
 
 def choice_property(choice: Choice, default: str | None = None) -> Any:
     """An EnumProperty with the choice's options, label and description."""
-    items = [(option, option.replace("_", " ").title(), f"{choice.label}: {option}")
-             for option in choice.options]
+    items = [(option, option if option.isupper() else option.replace("_", " ").title(),
+              f"{choice.label}: {option}") for option in choice.options]
     return EnumProperty(name=choice.label, description=choice.description,
                         default=default or choice.default, items=items)
 

@@ -317,7 +317,8 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["estimate_labels"] == ["2,000 images, about 49.2 MB"]
     assert r["render_enabled_unplaceable"] == [False]
     assert "could be placed" in r["placement_error"], r["placement_error"]
-    assert any("marginal.low" in (text or "") for text in r["error_labels"]), r["error_labels"]
+    said = " ".join(text or "" for text in r["error_labels"])  # in the panel's words
+    assert "Positions, View 1, Low 0.5: needs" in said, r["error_labels"]
     assert r["unregistered"] and r["registered_again"]
     assert r["user_presets"] == ["my_preset"] and r["user_presets_after_remove"] == []
     assert r["user_preset_round_trip"]

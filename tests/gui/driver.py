@@ -275,6 +275,21 @@ def steps():
                          "message": props().progress.message}
     log(f"resumed: {RESULT['resumed']}")
 
+    # The whole panel at the default sidebar width, scrolled down a page at a time, back in
+    # the user's scene (what the README shows).
+    with override():
+        bpy.ops.identbox.back_to_scene()
+    window, area = window_and_area()
+    sidebar = next(r for r in area.regions if r.type == "UI")
+    for page in range(3):
+        for a in window.screen.areas:
+            a.tag_redraw()
+        yield 0.5
+        screenshot(f"sidebar_{page}.png")
+        with bpy.context.temp_override(window=window, area=area, region=sidebar):
+            for _ in range(12):
+                bpy.ops.view2d.scroll_down()
+
 
 def finish():
     with open(os.path.join(OUT, "result.json"), "w") as handle:
