@@ -327,7 +327,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | 
                 progress = headless.render_in_process(job_settings, out, options, _log,
                                                       only=only, extra=extra)
             _log(f"render: {progress.done}/{progress.total} {unit} of shard "
-                 f"{args.batch_index + 1}/{args.n_batches} complete in {out}")
+                 f"{args.batch_index} of {args.n_batches} (from 0) complete in {out}")
     except KeyboardInterrupt:
         _log("render: interrupted; run the same command again to resume")
         return 130

@@ -141,7 +141,7 @@ def render_in_process(settings: AnySettings, out: Path, options: RunOptions,
     renderer = make_renderer(settings, options.device, log)
     job = RenderJob(settings, out, options, only=only, extra=extra)
     first = job.progress()
-    log(f"render: {settings.name}, shard {options.batch_index + 1}/{options.n_batches}: "
+    log(f"render: {settings.name}, shard {options.batch_index} of {options.n_batches}: "
         f"{first.total} pairs, {first.done} already done, {settings.render.resolution} px, "
         f"{settings.render.samples} samples, into {out}")
     return run_quietly(job, renderer, log, "pairs")
@@ -155,7 +155,7 @@ def render_cube_in_process(settings: CubeSettings, out: Path, options: RunOption
     renderer = CubeRenderer(settings, options.device, log=log)
     job = CubeJob(settings, out, options)
     first = job.progress()
-    log(f"render: cube, shard {options.batch_index + 1}/{options.n_batches}: {first.total} "
+    log(f"render: cube, shard {options.batch_index} of {options.n_batches}: {first.total} "
         f"frames, {first.done} already done, sizes {', '.join(map(str, settings.sizes))}, "
         f"into {out}")
     return run_quietly(job, renderer, log, "frames")

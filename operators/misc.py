@@ -71,8 +71,8 @@ class IDENTBOX_OT_validate_settings(bpy.types.Operator):
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
-        self.report({"INFO"}, f"Valid: {settings.n_pairs} pairs, shard {options.batch_index + 1}"
-                              f"/{options.n_batches}, into {out}")
+        self.report({"INFO"}, f"Valid: {settings.n_pairs} pairs, shard {options.batch_index}"
+                              f" of {options.n_batches} (from 0), into {out}")
         return {"FINISHED"}
 
 

@@ -12,11 +12,13 @@ from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of
 from ..sampling.factors import BLOCK_NAMES
 from ..sampling.multi import OBJECT_TYPES
+from ..scene.cube_playback import label_frames
 from ..settings import DatasetSettings
 from ..ui_settings import (
     cube_settings_from_props,
     has_published_look_in_props,
     job_settings_from_props,
+    panel_message,
     run_options_from_props,
 )
 from .base import IdentBoxPanel, ImageModePanel, PairsModePanel, draw_error, settings_error
@@ -344,4 +346,11 @@ class IDENTBOX_PT_cube(IdentBoxPanel, bpy.types.Panel):
         box.label(text="Playback", icon="PLAY")
         box.prop(cube, "label_file")
         box.prop(cube, "frame")
+        if cube.label_file:
+            try:
+                frames = label_frames(cube.label_file)
+                if cube.frame >= frames:
+                    draw_error(box, f"Frame {cube.frame}: the file has frames 0 to {frames - 1}")
+            except SettingsError as error:
+                draw_error(box, panel_message(error))
         box.operator("identbox.play_cube_labels", icon="HIDE_OFF")

@@ -42,17 +42,23 @@ def _cube_scene() -> CubeScene:
 def play_frame(context: Any, label_file: str, frame: int, source_props: Any) -> int:
     """Show label row `frame` of the file on the cube and the cube scene in the window;
     returns the number of frames in the file."""
-    path = Path(bpy.path.abspath(label_file))
-    if _state["path"] != path:
-        _state["labels"], _state["path"] = load_labels(path), path
+    label_frames(label_file)
     labels = _state["labels"]
     if not 0 <= frame < len(labels):
         raise SettingsError("cube.frame", frame, f"an integer in [0, {len(labels) - 1}]")
     positions = np.asarray(labels[frame, :, :3], dtype=np.float64)
     cube = _cube_scene()
     cube.show(positions, visible_nodes(positions[None])[0])
-    show_scene(context, cube.scene, source_props)
+    show_scene(context, cube.scene, source_props, rendered=True)  # its faces' colours
     return len(labels)
+
+
+def label_frames(label_file: str) -> int:
+    """How many label rows the file holds (SettingsError if it is not a label file)."""
+    path = Path(bpy.path.abspath(label_file))
+    if _state["path"] != path:
+        _state["labels"], _state["path"] = load_labels(path), path
+    return len(_state["labels"])
 
 
 def play_from_ui(context: Any, props: Any) -> str | None:

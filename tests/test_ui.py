@@ -260,6 +260,11 @@ mesh = bpy.data.meshes["IdentBox Cube"]
 seen = np.array([list(v.co) for v in mesh.vertices])
 expected = np.load(sys.argv[1] + "/labels.npy")[7, :, :3]
 result["playback_matches"] = bool(np.allclose(seen, expected, atol=1e-3))
+props.cube.frame = 1000  # beyond the file: said in the panel
+calls.clear()
+draw_everything()
+result["frame_error"] = " ".join(c[2].get("text") or "" for c in calls
+                                 if c[0] == "label" and c[3].get("alert"))
 props.cube.sizes = "16 x"
 try:
     cube_settings_from_props(props.cube)
@@ -339,4 +344,5 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["cube_settings"] and r["cube_images"] == [27, 27]
     assert "identbox-cube/1" in r["sheet_of_cube"] and "image pairs" in r["sheet_of_cube"]
     assert r["playback_matches"]
+    assert "Frame 1000: the file has frames 0 to 26" in r["frame_error"], r["frame_error"]
     assert "cube.sizes" in r["bad_sizes"]
