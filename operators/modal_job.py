@@ -13,6 +13,7 @@ from ..errors import DatasetError, SettingsError
 from ..headless import quiet_stdout
 from ..render_loop import ImageJob, Progress
 from ..scene.preview import show_scene
+from ..scene.thumbnail import show_last_item
 from .job_properties import scene_props
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class ModalJob:
     _renderer: Any = None
     _progress: Any = None
     _viewport_shown = 0.0
+    _last_item = 0
 
     def prepare(self, context: Any) -> tuple[ImageJob, Any, Any]:
         """Build the renderer and the job (writing labels/latents first)."""
@@ -124,7 +126,7 @@ class ModalJob:
         try:
             with quiet_stdout():  # no "Fra: ... Saved: '.000001.png.tmp'" lines per image
                 while True:  # as many items as fit in the tick's budget
-                    self._job.render_next(self._renderer)
+                    self._last_item = self._job.render_next(self._renderer)
                     if (self._job.finished or self._progress.cancel_requested
                             or time.perf_counter() - tick_start > TICK_BUDGET):
                         break
@@ -142,6 +144,7 @@ class ModalJob:
         show_item = now - self._viewport_shown >= VIEWPORT_SECONDS
         if show_item:
             self._viewport_shown = now
+            show_last_item(self._job.paths(self._last_item)[0])
         redraw_panels(context, viewport=show_item)
         return {"RUNNING_MODAL"}
 

@@ -13,6 +13,7 @@ from ..properties import settings_of
 from ..sampling.factors import BLOCK_NAMES
 from ..sampling.multi import OBJECT_TYPES
 from ..scene.cube_playback import label_frames
+from ..scene.thumbnail import thumbnail_icon
 from ..settings import DatasetSettings
 from ..ui_settings import (
     cube_settings_from_props,
@@ -294,6 +295,9 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
                 row.prop(progress, "fraction", slider=True, text=text)
             layout.label(text=f"{progress.rate:.2f} {unit}/s, ETA {progress.eta}", icon="TIME")
             layout.operator("identbox.cancel_render", icon="CANCEL")
+            icon = thumbnail_icon()
+            if icon is not None:  # the last item drawn (view 1), refreshed about once a second
+                layout.template_icon(icon_value=icon, scale=6.0)
             return
         row = layout.row()
         row.scale_y = 1.5

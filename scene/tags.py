@@ -29,7 +29,7 @@ def owner_of(block: Any) -> str | None:
 def _collections() -> tuple[Any, ...]:
     data = bpy.data
     return (data.objects, data.meshes, data.lights, data.cameras, data.materials,
-            data.node_groups, data.worlds)
+            data.node_groups, data.worlds, data.images)
 
 
 def remove_tagged(owner: str) -> None:

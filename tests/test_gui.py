@@ -132,6 +132,10 @@ def test_modal_render_shows_progress_and_completes(gui_run: tuple[dict, Path]) -
     mid = result["mid_run"]
     assert mid["running"] and 3 <= mid["done"] < mid["total"] == 12
     assert result["run1"]["done"] == 12 and result["run1"]["message"].startswith("Done")
+    # The panel's thumbnail: a view-1 image of this run, at the run's resolution.
+    thumbnail = result["thumbnail"]
+    assert thumbnail is not None and thumbnail["size"] == [96, 96]
+    assert thumbnail["file"].endswith(".png") and len(thumbnail["file"]) == len("000000.png")
     assert complete(out / "run1", 12)
     settings = settings_from_manifest(read_manifest(out / "run1" / "manifest.json"))
     assert settings.name == "rotations_hues_positions"  # set through the panel's properties

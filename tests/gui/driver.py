@@ -232,6 +232,9 @@ def steps():
         yield 0.05
     RESULT["run1"] = {"message": props().progress.message, "done": props().progress.done,
                       "total": props().progress.total}
+    thumbnail = bpy.data.images.get("IdentBox Last Item")
+    RESULT["thumbnail"] = None if thumbnail is None else {
+        "file": os.path.basename(thumbnail.filepath), "size": list(thumbnail.size)}
     log(f"run 1 finished: {RESULT['run1']}")
     screenshot("finished.png")
 
