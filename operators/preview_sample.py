@@ -6,8 +6,7 @@ import bpy
 from bpy.props import IntProperty
 
 from ..errors import SettingsError
-from ..scene.preview import show_sample
-from ..ui_settings import settings_from_props
+from ..scene.preview import show_any_sample
 from .job_properties import scene_props
 
 if TYPE_CHECKING:
@@ -34,8 +33,7 @@ class IDENTBOX_OT_preview_sample(bpy.types.Operator):
         index = props.sample_index if self.index < 0 else self.index
         view = int(props.preview_view) if self.view == 0 else self.view
         try:
-            settings = settings_from_props(props)
-            show_sample(context, settings, index, view, props)
+            show_any_sample(context, props, index, view)
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}

@@ -235,7 +235,7 @@ class IDENTBOX_PT_render(ImageModePanel, bpy.types.Panel):
             layout.prop(render, "jpeg_quality", text="Quality")
 
 
-class IDENTBOX_PT_preview(PairsModePanel, bpy.types.Panel):
+class IDENTBOX_PT_preview(ImageModePanel, bpy.types.Panel):
     """Scrub through samples in the viewport, exactly as they will render."""
 
     bl_label = "Preview"

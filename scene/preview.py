@@ -13,12 +13,14 @@ import bpy
 
 from ..errors import SettingsError
 from ..model.pose import scene_state
+from ..multi_settings import MultiObjectSettings
 from ..properties import home_scene
 from ..sampling.sampler import LatentPairs, sample_latents
 from ..settings import DatasetSettings
-from ..ui_settings import settings_from_props
+from ..ui_settings import job_settings_from_props
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
+from .multi import BlenderMultiRenderer
 from .render_setup import configure_render
 
 _latents: dict[str, Any] = {"key": None, "pairs": None}
@@ -28,7 +30,9 @@ _scene: dict[str, Any] = {"handles": None, "key": None}
 _views: dict[int, dict[str, Any]] = {}
 # (owner path, attribute) of each viewport setting IdentBox changes while it shows a scene.
 VIEW_SETTINGS = (("region_3d", "view_perspective"), ("shading", "type"),
-                 ("shading", "color_type"), ("overlay", "show_extras"))
+                 ("shading", "color_type"), ("overlay", "show_extras"), ("overlay", "show_floor"),
+                 ("overlay", "show_axis_x"), ("overlay", "show_axis_y"),
+                 ("overlay", "show_cursor"))
 PREVIEW_SAMPLES = 32  # the rendered viewport's samples (fewer if the dataset has fewer)
 
 
@@ -98,7 +102,9 @@ def show_scene(context: Any, scene: Any, source_props: Any, rendered: bool = Fal
         was_camera = space.region_3d.view_perspective == "CAMERA"
         _set_view_state(space, {"region_3d.view_perspective": "CAMERA",
                                 "shading.type": "RENDERED" if rendered else "SOLID",
-                                "shading.color_type": "OBJECT", "overlay.show_extras": False})
+                                "shading.color_type": "OBJECT", "overlay.show_extras": False,
+                                "overlay.show_floor": False, "overlay.show_axis_x": False,
+                                "overlay.show_axis_y": False, "overlay.show_cursor": False})
         region = next((r for r in area.regions if r.type == "WINDOW"), None)
         if region is not None and not was_camera and hasattr(context, "temp_override"):
             with context.temp_override(window=window, area=area, region=region):
@@ -135,12 +141,51 @@ def show_sample(context: Any, settings: DatasetSettings, index: int, view: int,
     return handles
 
 
+_objects: dict[str, Any] = {"renderer": None, "key": None, "latents": None,
+                            "latents_key": None}
+
+
+def show_objects_sample(context: Any, settings: MultiObjectSettings, index: int, view: int,
+                        source_props: Any) -> None:
+    """Apply sample `index`, view 1 or 2, of a multi-object dataset to the IdentBox Objects
+    scene and show it rendered; the scene is rebuilt only when its objects or look change."""
+    if not 0 <= index < settings.n_pairs:
+        raise SettingsError("sample_index", index, f"an integer in [0, {settings.n_pairs - 1}]")
+    data = settings.to_dict()
+    key = json.dumps({k: data[k] for k in ("n_objects", "object_types", "scene", "render")},
+                     sort_keys=True)
+    renderer = _objects["renderer"]
+    try:
+        alive = renderer is not None and renderer.scene.name is not None \
+            and all(obj.name for obj in renderer.objects)
+    except ReferenceError:
+        alive = False
+    if not alive or _objects["key"] != key:
+        renderer = BlenderMultiRenderer(settings, device="cpu", log=lambda _: None)
+        _objects["renderer"], _objects["key"] = renderer, key
+    latents_key = json.dumps(data, sort_keys=True)
+    if _objects["latents_key"] != latents_key:
+        _objects["latents"], _objects["latents_key"] = settings.sample(), latents_key
+    pairs = _objects["latents"]
+    renderer.show((pairs.latents1 if view == 1 else pairs.latents2)[index], view)
+    show_scene(context, renderer.scene, source_props, rendered=True)
+
+
+def show_any_sample(context: Any, props: Any, index: int, view: int) -> None:
+    """Preview a sample of the panel's settings, one teapot or several objects."""
+    settings = job_settings_from_props(props)
+    if isinstance(settings, MultiObjectSettings):
+        show_objects_sample(context, settings, index, view, props)
+    else:
+        show_sample(context, settings, index, view, props)
+
+
 def preview_from_ui(context: Any, props: Any) -> str | None:
     """Preview the sample the panel's slider names; an error text instead of raising."""
     try:
-        settings = settings_from_props(props)
-        show_sample(context, settings, min(props.sample_index, settings.n_pairs - 1),
-                    int(props.preview_view), props)
+        settings = job_settings_from_props(props)
+        show_any_sample(context, props, min(props.sample_index, settings.n_pairs - 1),
+                        int(props.preview_view))
     except SettingsError as error:
         return str(error)
     return None

@@ -109,6 +109,8 @@ def test_touching_the_preview_during_a_render_does_not_stop_it(
 def test_objects_and_cube_runs_then_back_to_the_users_scene(gui_run: tuple[dict, Path]) -> None:
     result, out = gui_run
     assert result["objects"]["done"] == 2 and result["objects"]["message"].startswith("Done")
+    assert result["objects_preview"] == ["FINISHED"]  # Objects mode previews too
+    assert result["objects_preview_scene"] == "IdentBox Objects"
     assert result["cube"]["message"].startswith("Done")
     for back in (result["objects_back"], result["cube_back"]):
         assert back["scene"] == result["user_scene"]

@@ -173,6 +173,7 @@ from identbox.model.pose import scene_state
 from identbox.sampling import sample_latents
 props.sample_index = 5
 props.preview_view = "2"
+result["scene_after_preview"] = bpy.context.scene.name
 teapot = bpy.data.scenes["IdentBox"].objects["IdentBox Teapot"]
 expected = scene_state(sample_latents(custom.replace(name="my_preset")).latents2[5], OBJECT_SIZE)
 result["preview_location"] = [list(teapot.location), list(expected.object_location)]
@@ -215,6 +216,14 @@ result["validate_message"] = props.progress.message
 bpy.ops.identbox.contact_sheet()
 bpy.ops.identbox.plot_latents()
 result["looks"] = [(objects_root / n).exists() for n in ("contact_sheet.png", "latents.png")]
+# Objects mode previews too: the sample's objects where its latents put them.
+bpy.ops.identbox.preview_sample(index=1, view=2)
+result["objects_preview_scene"] = bpy.context.scene.name
+objects_settings = job_settings_from_props(settings_of(bpy.context))
+row = objects_settings.sample().latents2[1]
+n = objects_settings.n_objects
+first = bpy.data.objects["IdentBox Object 0"]
+result["objects_preview_xy"] = [list(first.location[:2]), [row[3 + 3 * n], row[3 + 4 * n]]]
 # Without Pillow (as in Blender's own Python): validation decodes with Blender's image API,
 # the pictures say how to get Pillow.
 sys.modules["PIL"] = None
@@ -239,7 +248,6 @@ import numpy as np
 from identbox.cube_settings import CubeSettings
 from identbox.ui_settings import cube_settings_from_props
 props = settings_of(bpy.context)
-result["scene_after_preview"] = bpy.context.scene.name
 props.mode = "CUBE"
 props.cube.step = 3.0
 props.cube.sizes = "16 24"
@@ -306,6 +314,9 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["modes"]["clevr_like"] == "OBJECTS" and r["modes"]["part2_causal"] == "PAIRS"
     assert r["validate_dataset"] == ["FINISHED"] and "0 failed" in r["validate_message"]
     assert r["looks"] == [True, True]
+    assert r["objects_preview_scene"] == "IdentBox Objects"
+    seen_xy, expected_xy = r["objects_preview_xy"]
+    assert seen_xy == pytest.approx(expected_xy, abs=1e-4)
     assert r["validate_without_pillow"] == ["FINISHED"]
     assert r["validate_without_pillow_message"] == r["validate_message"]
     assert "Pillow" in r["sheet_without_pillow"] and "pip install" in r["sheet_without_pillow"]

@@ -189,6 +189,11 @@ def steps():
     p.directory = os.path.join(OUT, "objects")
     yield from run_modal()
     RESULT["objects"] = progress()
+    with override():
+        RESULT["objects_preview"] = sorted(bpy.ops.identbox.preview_sample(index=1, view=1))
+    yield 1.0
+    RESULT["objects_preview_scene"] = shown_scene().name
+    screenshot("objects_preview.png")
     RESULT["objects_back"] = back_to_scene()
     p = props()
     p.mode = "CUBE"
