@@ -1,6 +1,7 @@
 """Look at a dataset: a contact sheet of pairs with their key latents, and a plot of every
 factor's view-1 against view-2 values (content on the diagonal, style around it, view-specific
-on the axes), coloured by block type. Drawn with Pillow."""
+on the axes), coloured by block type. Drawn with numpy (dataset/raster.py), so they come out
+the same inside Blender, whose Python has no Pillow."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import DatasetError
-from .images import load_rgba, pillow_missing
+from . import raster
+from .images import load_rgba
 
 ROLE_COLOURS = {"content": (46, 160, 67), "style": (230, 126, 34), "m1": (52, 101, 164),
                 "m3": (52, 101, 164), "view_specific": (52, 101, 164)}
@@ -32,24 +34,11 @@ def _manifest(root: Path) -> dict[str, Any]:
     return read_manifest(path)
 
 
-def _require_pillow() -> None:
-    """DatasetError saying how to get Pillow where it is missing (Blender's own Python)."""
-    try:
-        import PIL  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
-        import sys
-
-        raise DatasetError(f"drawing this picture {pillow_missing(sys.executable)}") from None
-
-
 def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int = 128,
                   per_row: int = 4) -> Path:
     """Pairs side by side (view 1 | view 2), captioned with their first factors per block."""
     root, out = Path(root), Path(out)
     manifest = _manifest(root)
-    _require_pillow()
-    from PIL import Image, ImageDraw
-
     columns = manifest["columns"]
     extension = ".jpg" if manifest["settings"]["render"]["file_format"] == "JPEG" else ".png"
     latents = {v: np.load(root / "factors" / f"m{v}" / "raw_latents.npy", mmap_mode="r")
@@ -58,21 +47,20 @@ def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int 
     shown = [k for k, c in enumerate(columns) if c.get("role") not in ("constant", "m2")][:4]
     caption = 14 * (len(shown) + 1)
     rows = (count + per_row - 1) // per_row
-    sheet = Image.new("RGB", (per_row * 2 * cell, rows * (cell + caption)), "white")
-    draw = ImageDraw.Draw(sheet)
+    sheet = raster.canvas(rows * (cell + caption), per_row * 2 * cell)
     for i in range(count):
         x, y = (i % per_row) * 2 * cell, (i // per_row) * (cell + caption)
         for v in (1, 2):
-            image = Image.fromarray(load_rgba(root / "samples" / f"m{v}" / f"{i:06d}{extension}"))
-            sheet.paste(image.convert("RGB").resize((cell, cell)), (x + (v - 1) * cell, y))
-        draw.text((x + 3, y + cell + 1), f"pair {i}", fill="black")
+            image = load_rgba(root / "samples" / f"m{v}" / f"{i:06d}{extension}")
+            raster.paste(sheet, raster.resized(image, cell), x + (v - 1) * cell, y)
+        raster.text(sheet, x + 3, y + cell + 1, f"pair {i}")
         for line, k in enumerate(shown, start=1):
-            text = (f"{columns[k]['name'][:14]} {latents[1][i, k]:+.2f} -> "
-                    f"{latents[2][i, k]:+.2f}")
-            draw.text((x + 3, y + cell + 1 + 14 * line), text,
-                      fill=ROLE_COLOURS.get(columns[k].get("role"), OTHER))
+            words = (f"{columns[k]['name'][:14]} {latents[1][i, k]:+.2f} -> "
+                     f"{latents[2][i, k]:+.2f}")
+            raster.text(sheet, x + 3, y + cell + 1 + 14 * line, words,
+                        ROLE_COLOURS.get(columns[k].get("role"), OTHER))
     out.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(out)
+    raster.write_png(out, sheet)
     return out
 
 
@@ -81,17 +69,13 @@ def plot_latents(root: Path | str, out: Path | str, panel: int = 180,
     """Per factor: view-1 (x) against view-2 (y) raw values, and a histogram of view 1."""
     root, out = Path(root), Path(out)
     columns = _manifest(root)["columns"]
-    _require_pillow()
-    from PIL import Image, ImageDraw
-
     raw = {v: np.load(root / "factors" / f"m{v}" / "raw_latents.npy") for v in (1, 2)}
     rng = np.random.default_rng(0)
     chosen = rng.choice(len(raw[1]), size=min(points, len(raw[1])), replace=False)
     per_row = 5
     rows = (len(columns) + per_row - 1) // per_row
     height = panel + 60
-    image = Image.new("RGB", (per_row * panel, rows * height), "white")
-    draw = ImageDraw.Draw(image)
+    image = raster.canvas(rows * height, per_row * panel)
     for k, column in enumerate(columns):
         x0, y0 = (k % per_row) * panel, (k // per_row) * height
         colour = ROLE_COLOURS.get(column.get("role"), OTHER)
@@ -100,20 +84,18 @@ def plot_latents(root: Path | str, out: Path | str, panel: int = 180,
         high = max(float(values[0].max()), float(values[1].max()), 1.0)
         span = (high - low) or 1.0
         box = (x0 + 10, y0 + 20, x0 + panel - 10, y0 + panel - 10)
-        draw.rectangle(box, outline=(200, 200, 200))
-        draw.line((box[0], box[3], box[2], box[1]), fill=(225, 225, 225))  # the diagonal
+        raster.outline(image, box, (200, 200, 200))
+        raster.line(image, (box[0], box[3]), (box[2], box[1]), (225, 225, 225))  # diagonal
         size = box[2] - box[0]
-        for a, b in zip(values[0][chosen], values[1][chosen], strict=True):
-            px = box[0] + (a - low) / span * size
-            py = box[3] - (b - low) / span * size
-            draw.point((px, py), fill=colour)
-        draw.text((x0 + 10, y0 + 4), f"{column['name']} ({column.get('role')})", fill="black")
+        raster.points(image, box[0] + (values[0][chosen] - low) / span * size,
+                      box[3] - (values[1][chosen] - low) / span * size, colour)
+        raster.text(image, x0 + 10, y0 + 4, f"{column['name']} ({column.get('role')})")
         counts, _ = np.histogram(values[0], bins=40, range=(low, high))
         top = counts.max() or 1
         for b, n in enumerate(counts):
             bx = box[0] + b * size / 40
-            draw.rectangle((bx, y0 + height - 8 - 40 * n / top, bx + size / 40 - 1,
-                            y0 + height - 8), fill=colour)
+            raster.fill(image, (bx, y0 + height - 8 - 40 * n / top, bx + size / 40 - 1,
+                                y0 + height - 8), colour)
     out.parent.mkdir(parents=True, exist_ok=True)
-    image.save(out)
+    raster.write_png(out, image)
     return out

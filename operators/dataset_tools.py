@@ -17,16 +17,25 @@ def output_folder(context: Any) -> Path:
     return resolve_output_folder(scene_props(context).directory)
 
 
+def _image_editors(context: Any) -> list[Any]:
+    return [area for window in context.window_manager.windows
+            for area in window.screen.areas if area.type == "IMAGE_EDITOR"]
+
+
 def show_image(context: Any, path: Path) -> None:
-    """Load an image and show it in an Image Editor of the window, if there is one."""
+    """Load an image and show it in an Image Editor: one the user has open, else the one
+    Blender opens for renders (a new window by default)."""
     image = bpy.data.images.load(str(path), check_existing=True)
     image.reload()
-    screen = getattr(context, "screen", None)
-    for area in screen.areas if screen is not None else ():
-        if area.type == "IMAGE_EDITOR":
-            area.spaces.active.image = image
-            area.tag_redraw()
-            return
+    if bpy.app.background or getattr(context, "window", None) is None:
+        return
+    editors = _image_editors(context)
+    if not editors:
+        bpy.ops.render.view_show("INVOKE_DEFAULT")
+        editors = _image_editors(context)
+    for area in editors[:1]:
+        area.spaces.active.image = image
+        area.tag_redraw()
 
 
 class IDENTBOX_OT_validate_dataset(bpy.types.Operator):

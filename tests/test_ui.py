@@ -319,7 +319,7 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert seen_xy == pytest.approx(expected_xy, abs=1e-4)
     assert r["validate_without_pillow"] == ["FINISHED"]
     assert r["validate_without_pillow_message"] == r["validate_message"]
-    assert "Pillow" in r["sheet_without_pillow"] and "pip install" in r["sheet_without_pillow"]
+    assert r["sheet_without_pillow"] == "drawn"  # numpy draws it: the same in Blender
     assert r["published_look"]
     assert "samples/m1" in r["validate_after_delete"]
     assert r["objects_files"] == [f"{kind}/m{v}/00000{i}.png" for kind in ("masks", "samples")

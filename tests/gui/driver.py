@@ -257,6 +257,10 @@ def steps():
         except RuntimeError as error:
             tools[name] = str(error)
     tools["validate_message"] = props().progress.message
+    editors = [a for w in bpy.context.window_manager.windows for a in w.screen.areas
+               if a.type == "IMAGE_EDITOR" and a.spaces.active.image is not None]
+    tools["image_editor"] = (os.path.basename(editors[0].spaces.active.image.filepath)
+                             if editors else None)
     RESULT["tools"] = tools
     log(f"post-run buttons: {tools}")
 
