@@ -1,6 +1,7 @@
 """What the IdentBox sub-panels share: where they live, and the settings' validity."""
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from ..dataset.cube_writer import CUBE_FORMAT
@@ -59,8 +60,28 @@ def _folder_error(props: Any) -> str | None:
     return None
 
 
-def settings_error(props: Any) -> str | None:
-    """Why the panel's settings (of the current mode) cannot run, naming the setting: invalid
+@dataclass(frozen=True)
+class Problem:
+    """What stops a run, and the sub-panel whose field it is about ('dataset', 'blocks.hues',
+    'causal', 'objects', 'views', 'render', 'cube'): the message is drawn there, under the
+    field, so the field being edited never moves."""
+
+    where: str
+    message: str
+
+
+def _where(setting: str) -> str:
+    head, _, rest = setting.partition(".")
+    head = head.split("[")[0]
+    if head == "blocks":
+        return f"blocks.{rest.split('.')[0]}"
+    return {"causal_edges": "causal", "scene": "views", "render": "render", "cube": "cube",
+            "n_objects": "objects", "min_gap": "objects", "min_pixels": "objects",
+            "object_types": "objects"}.get(head, "dataset")
+
+
+def settings_problem(props: Any) -> Problem | None:
+    """What stops the panel's settings (of the current mode) from running, and where: invalid
     values, scenes that cannot be placed, an output folder that cannot take the run; None
     when the run can start."""
     try:
@@ -71,8 +92,27 @@ def settings_error(props: Any) -> str | None:
             settings = job_settings_from_props(props)
         run_options_from_props(props)
     except SettingsError as error:
-        return panel_message(error)
-    return _placement_error(settings) or _folder_error(props)
+        where = "cube" if props.mode == "CUBE" and _where(error.setting) == "dataset" \
+            and error.setting not in ("batch_index", "n_batches") else _where(error.setting)
+        return Problem(where, panel_message(error))
+    placement = _placement_error(settings)
+    if placement:
+        return Problem("objects", placement)
+    folder = _folder_error(props)
+    return Problem("dataset", folder) if folder else None
+
+
+def settings_error(props: Any) -> str | None:
+    """The message of settings_problem, or None."""
+    problem = settings_problem(props)
+    return problem.message if problem else None
+
+
+def draw_problem(layout: Any, context: Any, where: str) -> None:
+    """The problem's message, if it is about this sub-panel's fields."""
+    problem = settings_problem(settings_of(context))
+    if problem is not None and problem.where == where:
+        draw_error(layout, problem.message, getattr(getattr(context, "region", None), "width", 0))
 
 
 class PairsModePanel(IdentBoxPanel):
@@ -95,7 +135,7 @@ def draw_error(layout: Any, text: str, width: int = 0) -> None:
     """A red message wrapped to the region's width in pixels (38 characters when unknown)."""
     box = layout.box()
     box.alert = True
-    chars = max(16, int((width - 40) / 7)) if width else 38
+    chars = max(16, int((width - 70) / 7.5)) if width else 38
     lines, line = [], ""
     for word in text.split():
         if line and len(line) + len(word) > chars:

@@ -22,7 +22,15 @@ from ..ui_settings import (
     panel_message,
     run_options_from_props,
 )
-from .base import IdentBoxPanel, ImageModePanel, PairsModePanel, draw_error, settings_error
+from .base import (
+    IdentBoxPanel,
+    ImageModePanel,
+    PairsModePanel,
+    draw_error,
+    draw_problem,
+    settings_error,
+    settings_problem,
+)
 
 LAST_DRAW = 0.0  # when the Dataset panel was last drawn (a GUI test checks the tab is open)
 
@@ -65,9 +73,17 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
             layout.prop(props, "seed")
         layout.prop(props, "batch_index", text="Shard")
         layout.prop(props, "n_batches", text="Shards")
-        error = settings_error(props)
-        if error:
-            draw_error(layout, error, getattr(getattr(context, "region", None), "width", 0))
+        problem = settings_problem(props)
+        if problem is None:
+            layout.label(text="Ready to render", icon="CHECKMARK")
+        elif problem.where == "dataset":
+            draw_error(layout, problem.message,
+                       getattr(getattr(context, "region", None), "width", 0))
+        else:  # one line, always there: what is wrong is said under its field below
+            row = layout.row()
+            row.alert = True
+            row.label(text=f"Fix in {problem.where.split('.')[0].title()}, in red",
+                      icon="ERROR")
         if props.mode != "CUBE":
             column = layout.column(align=True)
             column.operator("identbox.validate_settings", icon="CHECKMARK")
@@ -97,6 +113,7 @@ class IDENTBOX_PT_blocks(ImageModePanel, bpy.types.Panel):
             if name == "objects":
                 if block.type == "style":
                     box.prop(block, "change_probability", slider=True, text="P(change)")
+                draw_problem(box, context, "blocks.objects")
                 continue
             if block.marginal_kind == "uniform":
                 row = box.row(align=True)
@@ -118,6 +135,7 @@ class IDENTBOX_PT_blocks(ImageModePanel, bpy.types.Panel):
                                        if block.view_roles else None}}}).view_roles(name)
                 short = [role.split("_", 1)[-1] for role in roles]  # pos_z -> z
                 box.label(text="m1 {}, m2 {} (0), m3 {}".format(*short), icon="INFO")
+            draw_problem(box, context, f"blocks.{name}")
 
 
 class IDENTBOX_UL_edges(bpy.types.UIList):
@@ -152,6 +170,7 @@ class IDENTBOX_PT_causal(PairsModePanel, bpy.types.Panel):
         column = row.column(align=True)
         column.operator("identbox.edge_add", text="", icon="ADD")
         column.operator("identbox.edge_remove", text="", icon="REMOVE")
+        draw_problem(layout, context, "causal")
 
 
 class IDENTBOX_PT_objects(ImageModePanel, bpy.types.Panel):
@@ -181,6 +200,7 @@ class IDENTBOX_PT_objects(ImageModePanel, bpy.types.Panel):
         row = layout.row(heading="Also Render")
         row.prop(multi, "masks")
         row.prop(multi, "depth")
+        draw_problem(layout, context, "objects")
 
 
 class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
@@ -204,6 +224,7 @@ class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
         layout.prop(options, "view1_material", text="View 1")
         layout.prop(options, "view2_material", text="View 2")
         layout.prop(options, "hue_mapping", text="Hues")
+        draw_problem(layout, context, "views")
         layout.label(text="Materials: " + ", ".join(MATERIALS), icon="MATERIAL")
 
 
@@ -233,6 +254,7 @@ class IDENTBOX_PT_render(ImageModePanel, bpy.types.Panel):
         layout.prop(render, "file_format", text="Format")
         if render.file_format == "JPEG":
             layout.prop(render, "jpeg_quality", text="Quality")
+        draw_problem(layout, context, "render")
 
 
 class IDENTBOX_PT_preview(ImageModePanel, bpy.types.Panel):
@@ -346,6 +368,7 @@ class IDENTBOX_PT_cube(IdentBoxPanel, bpy.types.Panel):
         if cube.file_format == "JPEG":
             layout.prop(cube, "jpeg_quality", text="Quality")
         layout.prop(cube, "samples")
+        draw_problem(layout, context, "cube")
         box = layout.box()
         box.label(text="Playback", icon="PLAY")
         box.prop(cube, "label_file")

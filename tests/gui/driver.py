@@ -293,6 +293,14 @@ def steps():
         bpy.ops.identbox.back_to_scene()
     window, area = window_and_area()
     sidebar = next(r for r in area.regions if r.type == "UI")
+    props().positions.marginal_low = 0.5  # an invalid value: said under its field
+    props().positions.marginal_high = 0.2
+    for a in window.screen.areas:
+        a.tag_redraw()
+    yield 0.5
+    screenshot("invalid.png")
+    props().positions.marginal_low = -1.0
+    props().positions.marginal_high = 1.0
     for page in range(3):
         for a in window.screen.areas:
             a.tag_redraw()
