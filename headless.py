@@ -23,18 +23,25 @@ from .render_settings import RunOptions
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-# Loads this package under the name `identbox` inside Blender without touching sys.path,
-# then runs the same command line with the arguments after `--`.
-BOOTSTRAP = """\
+# Loads this package under the name `identbox` inside any Blender without touching sys.path.
+LOAD_PACKAGE = """\
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location(
     "identbox", {init!r}, submodule_search_locations=[{package!r}])
 module = importlib.util.module_from_spec(spec)
 sys.modules["identbox"] = module
 spec.loader.exec_module(module)
+"""
+# ...then runs the same command line with the arguments after `--`.
+BOOTSTRAP = LOAD_PACKAGE + """\
 from identbox.cli import main
 sys.exit(main(sys.argv[sys.argv.index("--") + 1:]))
 """
+
+
+def load_package_code() -> str:
+    """Python code that loads this checkout as `identbox` (for scripts run inside Blender)."""
+    return LOAD_PACKAGE.format(init=str(PACKAGE_DIR / "__init__.py"), package=str(PACKAGE_DIR))
 
 
 def bpy_importable() -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from identbox.dataset.images import image_difference, load_rgba, mask_iou
+from identbox.headless import load_package_code
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference" / "published-renders"
@@ -28,16 +29,10 @@ VIEWS = (1, 2)
 
 # Runs inside any Blender (or with the bpy wheel): loads this checkout as `identbox` and draws
 # the given rows of each view, and the teapot's mask, as the published settings ask.
-RENDER_ROWS = """\
-import importlib.util, sys
+RENDER_ROWS = load_package_code() + """\
 from pathlib import Path
 argv = sys.argv[sys.argv.index("--") + 1:]
-package, reference, out, pairs, hue_mapping = argv
-spec = importlib.util.spec_from_file_location(
-    "identbox", package + "/__init__.py", submodule_search_locations=[package])
-module = importlib.util.module_from_spec(spec)
-sys.modules["identbox"] = module
-spec.loader.exec_module(module)
+reference, out, pairs, hue_mapping = argv
 import numpy as np
 from identbox.render_settings import RenderSettings, SceneSettings
 from identbox.scene.renderer import BlenderPairRenderer
@@ -81,7 +76,7 @@ def render_reference_rows(out: Path, blender: str | None = None, pairs: int = 8,
                           hue_mapping: str = "legacy") -> None:
     """Draw the reference rows with IdentBox into out/m1, out/m2 (images and masks), in the
     bpy wheel of this Python, or in the given Blender executable."""
-    args = ["--", str(REPO), str(REFERENCE), str(out), str(pairs), hue_mapping]
+    args = ["--", str(REFERENCE), str(out), str(pairs), hue_mapping]
     if blender is None:
         command = [sys.executable, "-c", RENDER_ROWS, *args]
     else:

@@ -20,18 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from identbox.headless import load_package_code
 
-WINDOW_RUN = """\
-import importlib.util, json, sys, time
+WINDOW_RUN = load_package_code() + """\
+import json, time
 import bpy
 argv = sys.argv[sys.argv.index("--") + 1:]
-package, out, pairs, resolution, samples = argv
-spec = importlib.util.spec_from_file_location(
-    "identbox", package + "/__init__.py", submodule_search_locations=[package])
-module = importlib.util.module_from_spec(spec)
-sys.modules["identbox"] = module
-spec.loader.exec_module(module)
+out, pairs, resolution, samples = argv
 module.register()
 state = {}
 
@@ -79,7 +74,7 @@ def window_rate(blender: str, out: Path, pairs: int, resolution: int, samples: i
     server, display = start_display()
     try:
         proc = subprocess.run([blender, "--factory-startup", "--python-expr", WINDOW_RUN, "--",
-                               str(REPO), str(out), str(pairs), str(resolution), str(samples)],
+                               str(out), str(pairs), str(resolution), str(samples)],
                               env=dict(os.environ, DISPLAY=display), capture_output=True,
                               text=True, timeout=900, check=False)
     finally:

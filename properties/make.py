@@ -7,15 +7,16 @@ from bpy.props import EnumProperty, FloatProperty, IntProperty
 from ..limits import Choice, Limit
 
 
-def limit_property(limit: Limit, **overrides: Any) -> Any:
-    """An Int/FloatProperty with the limit's label, description, default and range."""
+def limit_property(limit: Limit, bounds: str = "", **overrides: Any) -> Any:
+    """An Int/FloatProperty with the limit's label, description, default and range (as hard
+    bounds, or with bounds="soft_" as soft ones only)."""
     kind = int if limit.is_integer else float
     options: dict[str, Any] = {
         "name": limit.label,
         "description": limit.description,
         "default": limit.default,
-        "min": kind(limit.minimum),
-        "max": kind(limit.maximum),
+        f"{bounds}min": kind(limit.minimum),
+        f"{bounds}max": kind(limit.maximum),
         **overrides,
     }
     return IntProperty(**options) if limit.is_integer else FloatProperty(**options)
@@ -25,15 +26,7 @@ def argument_property(limit: Limit) -> Any:
     """An operator argument for a limit: its range only as soft bounds, so a value outside it
     reaches the settings' own check and is refused with a message instead of being clamped
     (`render_dataset(resolution=0)` must not render 8 px)."""
-    kind = int if limit.is_integer else float
-    options: dict[str, Any] = {
-        "name": limit.label,
-        "description": limit.description,
-        "default": limit.default,
-        "soft_min": kind(limit.minimum),
-        "soft_max": kind(limit.maximum),
-    }
-    return IntProperty(**options) if limit.is_integer else FloatProperty(**options)
+    return limit_property(limit, bounds="soft_")
 
 
 def choice_property(choice: Choice, default: str | None = None) -> Any:
