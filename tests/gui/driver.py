@@ -75,6 +75,21 @@ def run_modal(operator="render_dataset"):
         yield 0.05
 
 
+def job(preset=None, n_pairs=None, resolution=None, samples=None, folder=None):
+    """Set up a run through the panel's properties, as a user would: a preset, then values."""
+    if preset:
+        with override():
+            bpy.ops.identbox.load_preset(name=preset)
+    p = props()
+    for owner, name, value in ((p, "n_pairs", n_pairs), (p.render, "resolution", resolution),
+                               (p.render, "samples", samples)):
+        if value is not None:
+            setattr(owner, name, value)
+    if folder:
+        p.directory = os.path.join(OUT, folder)
+    return p
+
+
 def progress():
     p = props().progress
     return {"done": p.done, "total": p.total, "message": p.message}
@@ -133,24 +148,14 @@ def steps():
     # A new user's first click: Render Dataset from their own scene, no preview before it.
     RESULT["user_scene"] = shown_scene().name
     RESULT["user_viewport"] = viewport()
-    p = props()
-    p.n_pairs = 3
-    p.render.resolution = 32
-    p.render.samples = 2
-    p.directory = os.path.join(OUT, "first")
+    job(n_pairs=3, resolution=32, samples=2, folder="first")
     yield from run_modal()
     RESULT["first"] = progress()
     RESULT["first_back"] = back_to_scene()
     log(f"first run from the user's scene: {RESULT['first']}, back: {RESULT['first_back']}")
 
     # part2_causal: a preview, then a render; the edges must reach the manifest.
-    with override():
-        bpy.ops.identbox.load_preset(name="part2_causal")
-    p = props()
-    p.n_pairs = 2
-    p.render.resolution = 32
-    p.render.samples = 2
-    p.directory = os.path.join(OUT, "part2")
+    job("part2_causal", n_pairs=2, resolution=32, samples=2, folder="part2")
     with override():
         bpy.ops.identbox.preview_sample(index=1, view=1)
     yield 0.3
@@ -179,14 +184,8 @@ def steps():
     back_to_scene()
 
     # An Objects run and a Cube run, each followed by the way back to the user's scene.
-    with override():
-        bpy.ops.identbox.load_preset(name="objects_content_2")
-    p = props()
-    p.n_pairs = 2
-    p.render.resolution = 64
-    p.render.samples = 2
+    p = job("objects_content_2", n_pairs=2, resolution=64, samples=2, folder="objects")
     p.multi.min_pixels = 5
-    p.directory = os.path.join(OUT, "objects")
     yield from run_modal()
     RESULT["objects"] = progress()
     with override():
@@ -208,13 +207,7 @@ def steps():
     log(f"objects {RESULT['objects']}, cube {RESULT['cube']}")
 
     # Settings through the panel's properties.
-    with override():
-        bpy.ops.identbox.load_preset(name="rotations_hues_positions")
-    p = props()
-    p.n_pairs = 12
-    p.render.resolution = 96
-    p.render.samples = 16
-    p.directory = os.path.join(OUT, "run1")
+    job("rotations_hues_positions", n_pairs=12, resolution=96, samples=16, folder="run1")
     with override():
         bpy.ops.identbox.preview_sample(index=3, view=2)
     yield 0.5
