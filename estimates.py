@@ -16,6 +16,12 @@ from .sampling.cube import grid_frames
 # Bytes per pixel of the files, measured on IdentBox's own images: noisy 3DIdent frames as
 # PNG (RGBA) or JPEG, and the cube's flat colours.
 BYTES_PER_PIXEL = {"PNG": 1.5, "JPEG": 0.4, "cube": 0.1}
+# Cycles on a 2-core CPU (reference blender-notes.md: 64 px at 16 samples 15-40 ms, 128 px at
+# 64 samples 0.2-0.5 s, 224 px at 64 samples about 1.5 s; OpenImageDenoise 0.23 s at 128 px):
+# a rough time before a run has measured one.
+SECONDS_PER_PIXEL_SAMPLE = 4.5e-7
+SECONDS_PER_FRAME = 0.005
+DENOISE_SECONDS_PER_PIXEL = 0.23 / 128**2
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,7 @@ class JobEstimate:
     images: int
     bytes: int
     unit: str
+    rough_seconds: float  # on a 2-core CPU, before any run has measured the rate
 
     def seconds(self, rate: float) -> float | None:
         """Time at `rate` items per second (None without a rate)."""
@@ -37,15 +44,24 @@ def estimate(settings: AnySettings | CubeSettings, options: RunOptions) -> JobEs
     if isinstance(settings, CubeSettings):
         frames = settings.random_frames or grid_frames(settings.step)
         indices = shard_indices(frames, options.batch_index, options.n_batches)
-        per_frame = sum(size * size for size in settings.sizes) * BYTES_PER_PIXEL["cube"]
+        pixels = sum(size * size for size in settings.sizes)
+        seconds = len(indices) * (len(settings.sizes) * SECONDS_PER_FRAME
+                                  + pixels * settings.samples * SECONDS_PER_PIXEL_SAMPLE)
         return JobEstimate(len(indices), len(indices) * len(settings.sizes),
-                           int(len(indices) * per_frame), "frames")
+                           int(len(indices) * pixels * BYTES_PER_PIXEL["cube"]), "frames",
+                           seconds)
     indices = shard_indices(settings.n_pairs, options.batch_index, options.n_batches)
     per_pair = 2 * len(pair_passes(settings))
     pixels = settings.render.resolution ** 2
     per_image = pixels * BYTES_PER_PIXEL[settings.render.file_format]
+    denoise = DENOISE_SECONDS_PER_PIXEL * pixels if settings.render.denoiser != "none" else 0.0
+    per_view = (SECONDS_PER_FRAME + pixels * settings.render.samples * SECONDS_PER_PIXEL_SAMPLE
+                + denoise)
+    flat_passes = per_pair - 2  # masks and depth: one sample each
+    seconds = len(indices) * (2 * per_view + flat_passes * (SECONDS_PER_FRAME
+                                                           + pixels * SECONDS_PER_PIXEL_SAMPLE))
     return JobEstimate(len(indices), len(indices) * per_pair,
-                       int(len(indices) * per_pair * per_image), "pairs")
+                       int(len(indices) * per_pair * per_image), "pairs", seconds)
 
 
 def free_bytes(folder: Path) -> int:

@@ -289,9 +289,12 @@ def _draw_estimate(layout: Any, props: Any) -> None:
                            "output folder is")
     progress = props.progress
     seconds = job.seconds(progress.rate) if progress.unit == job.unit else None
-    if seconds is not None:
-        layout.label(text=f"About {time.strftime('%H:%M:%S', time.gmtime(seconds))}",
-                     icon="TIME")  # at the last run's rate
+    how = ""  # at the last run's rate
+    if seconds is None:
+        seconds, how = job.rough_seconds, " (rough)"  # a 2-core CPU's, before any run
+    days, rest = divmod(int(seconds), 86400)
+    clock = (f"{days} d " if days else "") + time.strftime("%H:%M:%S", time.gmtime(rest))
+    layout.label(text=f"About {clock}{how}", icon="TIME")
 
 
 class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):

@@ -35,3 +35,18 @@ def test_free_space_and_sizes(tmp_path: Path) -> None:
     assert free_bytes(tmp_path / "not" / "made" / "yet") > 0
     assert size_text(850) == "850 B" and size_text(1_234_000) == "1.2 MB"
     assert size_text(2.5e12) == "2.5 TB"
+
+
+def test_a_rough_time_before_any_run() -> None:
+    """From the Cycles costs measured on these machines: more pixels, samples or denoising
+    take longer; 1,000 pairs at 128 px and 64 samples take minutes, not seconds or days."""
+    base = DatasetSettings(n_pairs=1000, render=RenderSettings(resolution=128, samples=64))
+    seconds = estimate(base, RunOptions()).rough_seconds
+    assert 200 < seconds < 2000
+    bigger = base.replace(render=RenderSettings(resolution=224, samples=64))
+    denoised = base.replace(render=RenderSettings(resolution=128, samples=64,
+                                                  denoiser="openimagedenoise"))
+    for slower in (bigger, denoised, base.replace(masks=True)):
+        assert estimate(slower, RunOptions()).rough_seconds > seconds
+    cube = estimate(CubeSettings(), RunOptions()).rough_seconds
+    assert cube > 3600  # the cube defaults: hours, said before the run

@@ -131,6 +131,8 @@ result["render_enabled_when_valid"] = [c[3]["enabled"] for c in calls
                                        and c[1][0] == "identbox.render_dataset"]
 result["estimate_labels"] = [c[2].get("text") for c in calls
                              if c[0] == "label" and "images, about" in (c[2].get("text") or "")]
+result["time_labels"] = [c[2].get("text") for c in calls
+                         if c[0] == "label" and (c[2].get("text") or "").startswith("About ")]
 # Objects that cannot be placed at this resolution: said in the panel, Render disabled.
 bpy.ops.identbox.load_preset(name="clevr_like")
 props.render.resolution = 48
@@ -331,6 +333,7 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
                for t in r["folder_error"]), r["folder_error"]
     assert r["render_enabled_when_valid"] == [True]
     assert r["estimate_labels"] == ["2,000 images, about 49.2 MB"]
+    assert len(r["time_labels"]) == 1 and r["time_labels"][0].endswith("(rough)")
     assert r["render_enabled_unplaceable"] == [False]
     assert "could be placed" in r["placement_error"], r["placement_error"]
     said = " ".join(text or "" for text in r["error_labels"])  # in the panel's words
