@@ -465,6 +465,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     args = _build_parser().parse_args(arguments)
     try:
+        if getattr(args, "out", None) is not None and not args.out.strip():
+            raise SettingsError("out", args.out, "a folder for the dataset (an empty path would "
+                                "write into the current folder)")
         if args.command == "presets":
             return _list_presets()
         if args.command == "sample":

@@ -20,7 +20,7 @@ from ..sampling.cube import (
 from ..version import __version__
 from .layout import MANIFEST
 from .manifest import manifest_text, read_manifest
-from .writer import _npy_bytes, atomic_write_bytes, setting_differences
+from .writer import _npy_bytes, atomic_write_bytes, check_output_folder, setting_differences
 
 CUBE_FORMAT = "identbox-cube/1"
 LABELS = "labels.npy"
@@ -76,6 +76,7 @@ def write_cube_labels(settings: CubeSettings, root: Path | str) -> tuple[Path, i
         return root, int(manifest["frames"]), False
     if (root / "images").exists():
         raise DatasetError(f"{root} holds images/ but no {MANIFEST}; choose another folder")
+    check_output_folder(root)
     arrays = cube_arrays(settings)
     checksums = {}
     for relative, array in arrays.items():

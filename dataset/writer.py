@@ -30,11 +30,43 @@ class WriteResult:
     status: str
 
 
+# What a run may find in its output folder before the manifest is there: what an interrupted
+# run of a pair or cube dataset leaves (the manifest is written last), and the cluster scripts.
+OWN_ENTRIES = frozenset({"factors", "samples", "masks", "depth", "images", "nodes", "slurm",
+                         "labels.npy", "visible.npy", MANIFEST})
+
+
+def check_output_folder(root: Path) -> None:
+    """DatasetError for a folder no dataset should be written into: the file system's root,
+    the home folder, or a folder that holds other things and no IdentBox manifest."""
+    resolved = root.resolve()
+    if resolved == resolved.parent or resolved == Path.home().resolve():
+        what = "the file system root" if resolved == resolved.parent else "your home folder"
+        raise DatasetError(f"{root} is {what}: choose a folder of its own for the dataset")
+    if not root.is_dir() or (root / MANIFEST).exists():
+        return
+    strangers = sorted(p.name for p in root.iterdir()
+                       if p.name not in OWN_ENTRIES and not p.name.startswith("."))
+    if strangers:
+        shown = ", ".join(strangers[:3]) + (", ..." if len(strangers) > 3 else "")
+        raise DatasetError(f"{root} is not empty and holds no IdentBox dataset ({shown}): "
+                           "choose an empty or new folder")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename: never a partial file."""
+    """Write to a temporary file in the same folder, then rename: never a partial file. The
+    file gets the permissions the umask gives new files (mkstemp's are 0600), so colleagues
+    read the latents as they read the images."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -102,6 +134,7 @@ def write_latents(settings: AnySettings, root: Path | str,
     root = Path(root)
     if holds_dataset(root, settings):
         return WriteResult(root, "unchanged")
+    check_output_folder(root)
     if root.exists() and not root.is_dir():
         raise DatasetError(f"{root} exists and is not a folder")
     if (root / "samples").exists():

@@ -148,3 +148,9 @@ def test_published_is_one_switch_recorded_in_the_manifest(tmp_path: Path) -> Non
     assert manifests["changed"]["settings"]["scene"]["hue_mapping"] == "legacy"
     latents = [np.load(tmp_path / name / "factors/m1/latents.npy") for name in manifests]
     assert all(np.array_equal(latents[0], other) for other in latents[1:])
+
+
+def test_an_empty_out_is_refused(tmp_path: Path) -> None:
+    out = cli("sample", "--n-pairs", "2", "--out", "", cwd=tmp_path)
+    assert out.returncode == 2 and "out = ''" in out.stderr and len(out.stderr.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from identbox.dataset import writer
+from identbox.dataset.writer import write_latents
 from identbox.errors import DatasetError
 from identbox.settings import DatasetSettings
 
@@ -41,10 +42,13 @@ def test_an_interrupted_file_write_leaves_no_partial_file(tmp_path: Path, monkey
     assert [p.name for p in tmp_path.iterdir()] == ["f.npy"]
 
 
-def test_existing_output_folder_with_other_files_is_kept(tmp_path: Path) -> None:
+def test_existing_output_folder_with_other_files_is_refused_and_kept(tmp_path: Path) -> None:
+    """A folder holding the user's own files is not a dataset folder (issue 12): refused,
+    and left as it was."""
     (tmp_path / "notes.txt").write_text("mine")
-    assert writer.write_latents(DatasetSettings(n_pairs=3), tmp_path).status == "written"
-    assert (tmp_path / "notes.txt").read_text() == "mine"
+    with pytest.raises(DatasetError, match="not empty"):
+        writer.write_latents(DatasetSettings(n_pairs=3), tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
 def test_folders_with_images_but_no_manifest_are_refused(tmp_path: Path) -> None:
@@ -85,3 +89,37 @@ def test_tampered_latents_are_detected(tmp_path: Path) -> None:
     (tmp_path / "factors/m2/raw_latents.npy").write_bytes(b"garbage")
     with pytest.raises(DatasetError, match="does not match"):
         writer.write_latents(settings, tmp_path)
+
+
+def test_latents_and_manifest_get_the_umasks_permissions(tmp_path: Path) -> None:
+    """Colleagues on a shared cluster read the latents as they read the images: the files are
+    0666 less the umask (0644 here), not mkstemp's 0600."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        write_latents(DatasetSettings(n_pairs=3), tmp_path / "d")
+    finally:
+        os.umask(old)
+    for path in [tmp_path / "d" / "manifest.json", *(tmp_path / "d" / "factors").rglob("*.npy")]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_dangerous_output_folders_are_refused(tmp_path: Path) -> None:
+    """The file system root, the home folder and a folder holding other things are refused;
+    an interrupted run's own leftovers are not strangers."""
+    from identbox.errors import DatasetError
+
+    for folder in (Path("/"), Path.home()):
+        with pytest.raises(DatasetError, match="choose a folder of its own"):
+            write_latents(DatasetSettings(n_pairs=2), folder)
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "thesis.tex").write_text("mine")
+    with pytest.raises(DatasetError, match=r"not empty and holds no IdentBox dataset \(thesis"):
+        write_latents(DatasetSettings(n_pairs=2), busy)
+    assert sorted(p.name for p in busy.iterdir()) == ["thesis.tex"]  # nothing written
+    leftover = tmp_path / "leftover"
+    (leftover / "slurm").mkdir(parents=True)
+    assert write_latents(DatasetSettings(n_pairs=2), leftover).status == "written"
