@@ -7,7 +7,8 @@ from typing import Any
 from ..dataset.cube_writer import CUBE_FORMAT
 from ..dataset.layout import held_format
 from ..dataset.manifest import FORMAT
-from ..errors import SettingsError
+from ..dataset.writer import check_output_folder
+from ..errors import DatasetError, SettingsError
 from ..multi_settings import MultiObjectSettings
 from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of
@@ -57,6 +58,10 @@ def _folder_error(props: Any) -> str | None:
         kind = "a cube dataset" if found == CUBE_FORMAT else "an image-pair dataset"
         return (f"Output Folder {props.directory!r} holds {kind} ({found}): choose another "
                 "folder for this mode")
+    try:
+        check_output_folder(folder)  # the file system root, home, someone else's files
+    except DatasetError as error:
+        return f"Output Folder: {error}"
     return None
 
 

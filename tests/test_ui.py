@@ -123,6 +123,15 @@ result["render_enabled_unsaved_folder"] = [c[3]["enabled"] for c in calls
                                            and c[1][0] == "identbox.render_dataset"]
 result["folder_error"] = [c[2].get("text") for c in calls
                           if c[0] == "label" and c[3].get("alert")]
+import pathlib
+busy = pathlib.Path(sys.argv[1] + "_busy")
+busy.mkdir(parents=True)
+(busy / "thesis.tex").write_text("mine")
+props.directory = str(busy)
+calls.clear()
+draw_everything()
+result["busy_folder_error"] = " ".join(c[2].get("text") or "" for c in calls
+                                       if c[0] == "label" and c[3].get("alert"))
 props.directory = sys.argv[1] + "_valid"
 calls.clear()
 draw_everything()
@@ -331,6 +340,7 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["render_enabled_unsaved_folder"] == [False]
     assert any("save the .blend" in (t or "") or "save" in (t or "")
                for t in r["folder_error"]), r["folder_error"]
+    assert "not empty and holds no IdentBox dataset" in r["busy_folder_error"]
     assert r["render_enabled_when_valid"] == [True]
     assert r["estimate_labels"] == ["2,000 images, about 49.2 MB"]
     assert len(r["time_labels"]) == 1 and r["time_labels"][0].endswith("(rough)")
