@@ -15,7 +15,7 @@ import numpy as np
 from .cube_settings import CubeSettings
 from .errors import SettingsError
 from .multi_settings import MultiObjectSettings
-from .presets import PUBLISHED, load_render_preset, load_scene_preset
+from .presets import is_published_look
 from .render_settings import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
 from .sampling.distributions import Conditional, Marginal
 from .sampling.factors import BLOCK_NAMES, FACTOR_NAMES
@@ -86,7 +86,7 @@ def has_published_look_in_props(props: Any) -> bool:
         scene, render = _scene_and_render_from(props)
     except SettingsError:
         return False
-    return scene == load_scene_preset(PUBLISHED) and render == load_render_preset(PUBLISHED)
+    return is_published_look(scene, render)
 
 
 def settings_from_props(props: Any) -> DatasetSettings:

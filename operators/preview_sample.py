@@ -7,6 +7,7 @@ from bpy.props import IntProperty
 
 from ..errors import SettingsError
 from ..scene.preview import show_any_sample
+from ..ui_settings import job_settings_from_props
 from .job_properties import scene_props
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class IDENTBOX_OT_preview_sample(bpy.types.Operator):
         index = props.sample_index if self.index < 0 else self.index
         view = int(props.preview_view) if self.view == 0 else self.view
         try:
-            show_any_sample(context, props, index, view)
+            show_any_sample(context, job_settings_from_props(props), index, view, props)
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}

@@ -90,7 +90,11 @@ def with_published_look(settings: AnySettings) -> AnySettings:
                             render=load_render_preset(PUBLISHED))
 
 
+def is_published_look(scene: SceneSettings, render: RenderSettings) -> bool:
+    """Whether scene and render settings are exactly the published ones."""
+    return scene == load_scene_preset(PUBLISHED) and render == load_render_preset(PUBLISHED)
+
+
 def has_published_look(settings: AnySettings) -> bool:
-    """Whether the scene and render settings are exactly the published ones."""
-    return (settings.scene == load_scene_preset(PUBLISHED)
-            and settings.render == load_render_preset(PUBLISHED))
+    """Whether a dataset's scene and render settings are exactly the published ones."""
+    return is_published_look(settings.scene, settings.render)

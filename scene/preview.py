@@ -7,13 +7,14 @@ as the dataset's, so the preview is exactly what will be rendered).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import bpy
 
 from ..errors import SettingsError
 from ..model.pose import scene_state
-from ..multi_settings import MultiObjectSettings
+from ..multi_settings import AnySettings, MultiObjectSettings
 from ..properties import home_scene
 from ..sampling.sampler import LatentPairs, sample_latents
 from ..settings import DatasetSettings
@@ -23,8 +24,11 @@ from .builder import SceneHandles, build_scene
 from .multi import BlenderMultiRenderer
 from .render_setup import configure_render
 
-_latents: dict[str, Any] = {"key": None, "pairs": None}
-_scene: dict[str, Any] = {"handles": None, "key": None}
+# Each preview cache: what was made, and the settings key it was made from.
+_latents: dict[str, Any] = {"key": None, "value": None}
+_scene: dict[str, Any] = {"key": None, "value": None}
+_objects: dict[str, Any] = {"key": None, "value": None}
+_objects_latents: dict[str, Any] = {"key": None, "value": None}
 # How each viewport looked before it was turned to an IdentBox camera, by area; restored by
 # leave_identbox_scene.
 _views: dict[int, dict[str, Any]] = {}
@@ -36,33 +40,34 @@ VIEW_SETTINGS = (("region_3d", "view_perspective"), ("shading", "type"),
 PREVIEW_SAMPLES = 32  # the rendered viewport's samples (fewer if the dataset has fewer)
 
 
+def _settings_key(data: dict[str, Any], *names: str) -> str:
+    return json.dumps({name: data[name] for name in names} if names else data, sort_keys=True)
+
+
+def _cached(cache: dict[str, Any], key: str, make: Callable[[], Any],
+            alive: Callable[[Any], bool] = lambda value: True) -> Any:
+    """cache's value, made again when the key changed or its datablocks are gone."""
+    try:
+        valid = cache["value"] is not None and cache["key"] == key and alive(cache["value"])
+    except ReferenceError:  # the datablocks were deleted (new file, undo)
+        valid = False
+    if not valid:
+        cache["value"], cache["key"] = make(), key
+    return cache["value"]
+
 
 def cached_latents(settings: DatasetSettings) -> LatentPairs:
     """The settings' latents, sampled once per distinct sampling settings."""
-    data = settings.to_dict()
-    key = json.dumps({k: data[k] for k in ("n_pairs", "seed", "blocks", "causal_edges")},
-                     sort_keys=True)
-    if _latents["key"] != key:
-        _latents["pairs"], _latents["key"] = sample_latents(settings), key
-    return _latents["pairs"]
-
-
-def _handles_valid(handles: SceneHandles | None) -> bool:
-    try:
-        return handles is not None and handles.teapot.name is not None \
-            and handles.scene.name is not None
-    except ReferenceError:  # the datablocks were deleted (new file, undo)
-        return False
+    key = _settings_key(settings.to_dict(), "n_pairs", "seed", "blocks", "causal_edges")
+    return _cached(_latents, key, lambda: sample_latents(settings))
 
 
 def identbox_scene(settings: DatasetSettings) -> SceneHandles:
     """The built IdentBox scene, rebuilt only when its scene settings changed or it is gone."""
-    key = json.dumps(settings.to_dict()["scene"], sort_keys=True)
-    handles = _scene["handles"]
-    if not _handles_valid(handles) or _scene["key"] != key:
-        handles = build_scene(settings.scene)
-        _scene["handles"], _scene["key"] = handles, key
-    return handles
+    return _cached(_scene, _settings_key(settings.to_dict(), "scene"),
+                   lambda: build_scene(settings.scene),
+                   lambda handles: handles.teapot.name is not None
+                   and handles.scene.name is not None)
 
 
 def _view_state(space: Any) -> dict[str, Any]:
@@ -141,10 +146,6 @@ def show_sample(context: Any, settings: DatasetSettings, index: int, view: int,
     return handles
 
 
-_objects: dict[str, Any] = {"renderer": None, "key": None, "latents": None,
-                            "latents_key": None}
-
-
 def show_objects_sample(context: Any, settings: MultiObjectSettings, index: int, view: int,
                         source_props: Any) -> None:
     """Apply sample `index`, view 1 or 2, of a multi-object dataset to the IdentBox Objects
@@ -152,40 +153,30 @@ def show_objects_sample(context: Any, settings: MultiObjectSettings, index: int,
     if not 0 <= index < settings.n_pairs:
         raise SettingsError("sample_index", index, f"an integer in [0, {settings.n_pairs - 1}]")
     data = settings.to_dict()
-    key = json.dumps({k: data[k] for k in ("n_objects", "object_types", "scene", "render")},
-                     sort_keys=True)
-    renderer = _objects["renderer"]
-    try:
-        alive = renderer is not None and renderer.scene.name is not None \
-            and all(obj.name for obj in renderer.objects)
-    except ReferenceError:
-        alive = False
-    if not alive or _objects["key"] != key:
-        renderer = BlenderMultiRenderer(settings, device="cpu", log=lambda _: None)
-        _objects["renderer"], _objects["key"] = renderer, key
-    latents_key = json.dumps(data, sort_keys=True)
-    if _objects["latents_key"] != latents_key:
-        _objects["latents"], _objects["latents_key"] = settings.sample(), latents_key
-    pairs = _objects["latents"]
+    renderer = _cached(
+        _objects, _settings_key(data, "n_objects", "object_types", "scene", "render"),
+        lambda: BlenderMultiRenderer(settings, device="cpu", log=lambda _: None),
+        lambda built: built.scene.name is not None and all(o.name for o in built.objects))
+    pairs = _cached(_objects_latents, _settings_key(data), settings.sample)
     renderer.show((pairs.latents1 if view == 1 else pairs.latents2)[index], view)
     show_scene(context, renderer.scene, source_props, rendered=True)
 
 
-def show_any_sample(context: Any, props: Any, index: int, view: int) -> None:
+def show_any_sample(context: Any, settings: AnySettings, index: int, view: int,
+                    source_props: Any) -> None:
     """Preview a sample of the panel's settings, one teapot or several objects."""
-    settings = job_settings_from_props(props)
     if isinstance(settings, MultiObjectSettings):
-        show_objects_sample(context, settings, index, view, props)
+        show_objects_sample(context, settings, index, view, source_props)
     else:
-        show_sample(context, settings, index, view, props)
+        show_sample(context, settings, index, view, source_props)
 
 
 def preview_from_ui(context: Any, props: Any) -> str | None:
     """Preview the sample the panel's slider names; an error text instead of raising."""
     try:
         settings = job_settings_from_props(props)
-        show_any_sample(context, props, min(props.sample_index, settings.n_pairs - 1),
-                        int(props.preview_view))
+        show_any_sample(context, settings, min(props.sample_index, settings.n_pairs - 1),
+                        int(props.preview_view), props)
     except SettingsError as error:
         return str(error)
     return None
