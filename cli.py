@@ -22,7 +22,8 @@ from .cube_settings import (
     STEP,
     CubeSettings,
 )
-from .errors import DatasetError, SettingsError
+from .errors import USER_ERRORS, DatasetError, SettingsError, describe, is_bad_path
+from .limits import Limit
 from .multi_settings import AnySettings
 from .render_settings import (
     ADAPTIVE_THRESHOLD,
@@ -40,6 +41,11 @@ from .version import __version__
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130
+
+SHEET_PAIRS = Limit("pairs", "Pairs", "pairs on the contact sheet", 16, 1, 1024)
+VALIDATE_SAMPLE = Limit("sample", "Sample", "pairs or frames whose images are decoded and "
+                        "checked", 32, 0, 10_000_000)
 
 DESCRIPTION = """\
 IdentBox: benchmark image-pair datasets from controlled ground-truth factors.
@@ -189,7 +195,9 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Pairs side by side (view 1 | view 2) with their first factors per block "
                     "as captions, coloured by block type.")
     sheet.add_argument("root", metavar="DIR", help="dataset folder")
-    sheet.add_argument("--pairs", type=int, default=16, metavar="N", help="pairs (default 16)")
+    sheet.add_argument("--pairs", type=int, default=SHEET_PAIRS.default, metavar="N",
+                       help=f"{SHEET_PAIRS.description} ({SHEET_PAIRS.range_text()}; default "
+                            f"{SHEET_PAIRS.default})")
     sheet.add_argument("--out", required=True, metavar="PNG", help="image to write")
 
     plot = commands.add_parser(
@@ -239,9 +247,9 @@ def _build_parser() -> argparse.ArgumentParser:
                     "decoded and compared with its ground hue. Cube: label geometry, files, "
                     "and a sample of node pixel colours.")
     validate.add_argument("root", metavar="DIR", help="dataset folder")
-    validate.add_argument("--sample", type=int, default=32, metavar="N",
-                          help="pairs or frames whose images are decoded and checked "
-                               "(default 32)")
+    validate.add_argument("--sample", type=int, default=VALIDATE_SAMPLE.default, metavar="N",
+                          help=f"{VALIDATE_SAMPLE.description} ({VALIDATE_SAMPLE.range_text()}; "
+                               f"default {VALIDATE_SAMPLE.default})")
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
@@ -330,7 +338,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | 
                  f"{args.batch_index} of {args.n_batches} (from 0) complete in {out}")
     except KeyboardInterrupt:
         _log("render: interrupted; run the same command again to resume")
-        return 130
+        return EXIT_INTERRUPTED
     return 0
 
 
@@ -383,9 +391,12 @@ def _look(args: argparse.Namespace) -> int:
     from .dataset.sheets import contact_sheet, plot_latents
 
     root = Path(args.root)
+    if Path(args.out).suffix.lower() != ".png":
+        raise SettingsError("out", args.out, "a .png file name (the picture is a PNG)")
     if not (root / "manifest.json").exists():
         raise DatasetError(f"{root} has no manifest.json: not an IdentBox dataset")
     if args.command == "contact-sheet":
+        SHEET_PAIRS.check(args.pairs)
         written = contact_sheet(root, args.out, pairs=args.pairs)
     else:
         written = plot_latents(root, args.out)
@@ -433,6 +444,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .dataset.manifest import read_manifest
     from .dataset.validate import validate_pairs
 
+    VALIDATE_SAMPLE.check(args.sample)
     root = Path(args.root)
     manifest = read_manifest(root / "manifest.json", expected_format=_format_of(root))
     if manifest["format"] == "identbox-cube/1":
@@ -451,13 +463,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _format_of(root: Path) -> str:
-    import json
+    from .dataset.layout import held_format
 
-    try:
-        data = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise DatasetError(f"{root} has no readable manifest.json ({error})") from None
-    return str(data.get("format")) if isinstance(data, dict) else ""
+    found = held_format(root)
+    if found is None:
+        raise DatasetError(f"{root} has no readable manifest.json: not an IdentBox dataset")
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -483,9 +494,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "slurm":
             return _slurm(args)
         return _validate(args)
-    except (SettingsError, DatasetError) as error:
-        print(f"identbox: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    except USER_ERRORS as error:
+        print(f"identbox: error: {describe(error)}", file=sys.stderr)
+        failed = isinstance(error, OSError) and not is_bad_path(error)
+        return EXIT_FAILURE if failed else EXIT_USAGE
     except RuntimeError as error:  # the renderer failed: device, render setup, Cycles
-        print(f"identbox: error: {error}", file=sys.stderr)
+        print(f"identbox: error: {describe(error)}", file=sys.stderr)
         return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("identbox: interrupted; nothing half-written is kept", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -58,7 +60,21 @@ def find_blender(explicit: str | None) -> str:
     if not (Path(candidate).is_file() and os.access(candidate, os.X_OK)) \
             and not shutil.which(candidate):
         raise SettingsError("blender", candidate, "an executable Blender")
+    if blender_version(candidate) is None:
+        raise SettingsError("blender", candidate, f"a Blender executable (`{candidate} "
+                            "--version` printed no Blender version)")
     return candidate
+
+
+def blender_version(executable: str) -> tuple[int, int] | None:
+    """(major, minor) that `EXECUTABLE --version` prints, or None if it is not Blender."""
+    try:
+        done = subprocess.run([executable, "--version"], capture_output=True, text=True,
+                              timeout=120, errors="replace")
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    found = re.search(r"^Blender (\d+)\.(\d+)", done.stdout, re.MULTILINE)
+    return (int(found[1]), int(found[2])) if found and done.returncode == 0 else None
 
 
 def without_blender_option(argv: Sequence[str]) -> list[str]:
@@ -80,7 +96,11 @@ def run_in_blender(blender: str, argv: Sequence[str]) -> int:
     code = BOOTSTRAP.format(init=str(PACKAGE_DIR / "__init__.py"), package=str(PACKAGE_DIR))
     command = [blender, "-b", "--factory-startup", "--python-exit-code", "1",
                "--python-expr", code, "--", *argv]
-    return subprocess.call(command)
+    status = subprocess.call(command)
+    if status < 0:  # killed by a signal: it could not say why itself
+        raise RuntimeError(f"{blender} was stopped by signal {-status} "
+                           f"({signal.strsignal(-status)}) before the command finished")
+    return status
 
 
 @contextlib.contextmanager

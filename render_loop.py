@@ -19,6 +19,7 @@ import numpy as np
 
 from .dataset.layout import factors_dir, samples_dir
 from .dataset.writer import write_latents
+from .errors import raise_if_disk_full
 from .multi_settings import AnySettings
 from .render_settings import RunOptions
 
@@ -210,6 +211,7 @@ class ImageJob:
             try:
                 self.draw(renderer, index, which, temporary)
                 if not is_complete_image(temporary):
+                    raise_if_disk_full(final.parent)
                     raise RenderError(f"the renderer wrote no complete image for {final}")
                 strip_png_text(temporary)
                 os.replace(temporary, final)

@@ -20,7 +20,14 @@ from ..sampling.cube import (
 from ..version import __version__
 from .layout import MANIFEST
 from .manifest import manifest_text, read_manifest
-from .writer import _npy_bytes, atomic_write_bytes, check_output_folder, setting_differences
+from .writer import (
+    _npy_bytes,
+    atomic_write_bytes,
+    check_output_folder,
+    missing_folders,
+    remove_partial,
+    setting_differences,
+)
 
 CUBE_FORMAT = "identbox-cube/1"
 LABELS = "labels.npy"
@@ -78,12 +85,18 @@ def write_cube_labels(settings: CubeSettings, root: Path | str) -> tuple[Path, i
         raise DatasetError(f"{root} holds images/ but no {MANIFEST}; choose another folder")
     check_output_folder(root)
     arrays = cube_arrays(settings)
-    checksums = {}
-    for relative, array in arrays.items():
-        blob = _npy_bytes(array)
-        atomic_write_bytes(root / relative, blob)
-        checksums[relative] = hashlib.sha256(blob).hexdigest()
-    frames = len(arrays[LABELS])
-    atomic_write_bytes(manifest_path, manifest_text(
-        cube_manifest(settings, checksums, frames)).encode("utf-8"))
+    new_folders = missing_folders([(root / relative).parent for relative in arrays])
+    checksums, written = {}, []
+    try:
+        for relative, array in arrays.items():
+            blob = _npy_bytes(array)
+            atomic_write_bytes(root / relative, blob)
+            written.append(root / relative)
+            checksums[relative] = hashlib.sha256(blob).hexdigest()
+        frames = len(arrays[LABELS])
+        atomic_write_bytes(manifest_path, manifest_text(
+            cube_manifest(settings, checksums, frames)).encode("utf-8"))
+    except BaseException:
+        remove_partial(written, new_folders)
+        raise
     return root, frames, True

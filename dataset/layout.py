@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from ..jsonfile import UnreadableJSONError, read_json
 
 MANIFEST = "manifest.json"
 VIEWS = ("m1", "m2")
@@ -30,8 +31,8 @@ def held_format(root: Path) -> str | None:
     """The format of the dataset a folder holds ('identbox-dataset/1', 'identbox-cube/1'), or
     None when it holds no readable manifest."""
     try:
-        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_json(root / MANIFEST)
+    except UnreadableJSONError:
         return None
     found = data.get("format") if isinstance(data, dict) else None
     return found if isinstance(found, str) else None

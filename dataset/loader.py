@@ -8,7 +8,6 @@ several workers shares nothing it should not. torch is optional.
 
 from __future__ import annotations
 
-import json
 import os
 import warnings
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ import numpy as np
 
 from ..sampling.factors import FACTORS
 from .images import load_rgba
+from .manifest import load_latent_file, read_manifest
 
 # The 3DIdent family's loaders normalise images with these (reference section 6).
 MEAN = np.array([0.4327, 0.2689, 0.2839], dtype=np.float32)
@@ -30,6 +30,10 @@ try:  # a torch Dataset when torch is there; a plain class otherwise
     from torch.utils.data import Dataset as _Base  # type: ignore[import-not-found,no-redef]
 except ImportError:  # pragma: no cover - depends on the environment
     torch = None
+
+
+def _latent_file(units: str) -> str:
+    return "raw_latents.npy" if units == "raw" else "latents.npy"
 
 
 def _published_columns() -> list[dict[str, Any]]:
@@ -58,7 +62,9 @@ class IdentBoxPairs(_Base):
         self.assumptions: list[str] = []
         manifest_path = self.root / "manifest.json"
         if manifest_path.exists():
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            manifest = read_manifest(manifest_path)
+            for view in (1, 2):  # DatasetError if a latent file does not fit the manifest
+                load_latent_file(self.root, f"m{view}/{_latent_file(units)}", manifest)
             self.columns = manifest["columns"]
             self.extension = ".jpg" if manifest["settings"]["render"]["file_format"] == "JPEG" \
                 else ".png"
@@ -68,7 +74,7 @@ class IdentBoxPairs(_Base):
             self.assumptions.append("no manifest.json: the published 10-column layout "
                                     "(pos_x ... hue_background) and PNG images are assumed")
             warnings.warn(f"{self.root}: " + self.assumptions[-1], stacklevel=2)
-        self.latent_file = "raw_latents.npy" if units == "raw" else "latents.npy"
+        self.latent_file = _latent_file(units)
         self.column_index = self._select(columns)
         self.column_names = [self.columns[k]["name"] for k in self.column_index]
         self.length = int(np.load(self.root / "factors" / "m1" / self.latent_file,

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DatasetError
+from ..jsonfile import UnreadableJSONError, read_json
 from ..model.constants import DEPTH_RANGE
 from ..multi_settings import AnySettings, settings_from_dict
 from ..presets import has_published_look
@@ -18,6 +19,11 @@ from ..settings import DatasetSettings
 from ..version import __version__
 
 FORMAT = "identbox-dataset/1"
+# What each format's readers take from the manifest without looking first.
+REQUIRED: dict[str, dict[str, type]] = {
+    FORMAT: {"settings": dict, "columns": list, "latents": dict},
+    "identbox-cube/1": {"settings": dict, "frames": int},
+}
 
 
 def file_sha256(path: Path) -> str:
@@ -68,15 +74,60 @@ def read_manifest(path: Path, expected_format: str = FORMAT) -> dict[str, Any]:
     """A manifest file's content; DatasetError if it is not an IdentBox manifest of the
     expected format (a pair dataset's, unless told otherwise)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise DatasetError(f"{path} is not a readable IdentBox manifest ({error})") from None
+        data = read_json(path)
+    except UnreadableJSONError as error:
+        raise DatasetError(f"{path} {error}: not a readable IdentBox manifest") from None
     if not isinstance(data, dict) or data.get("format") != expected_format:
         found = data.get("format") if isinstance(data, dict) else None
         raise DatasetError(f"{path} is a {found!r} manifest; {expected_format!r} expected here")
+    problem = _structure_problem(data, expected_format)
+    if problem:
+        raise DatasetError(f"{path} {problem}: a damaged manifest; take it from a copy of the "
+                           "dataset")
     return data
+
+
+def _structure_problem(data: dict[str, Any], expected_format: str) -> str | None:
+    """What is missing or malformed among the entries readers take without looking first."""
+    for key, kind in REQUIRED.get(expected_format, {}).items():
+        if not isinstance(data.get(key), kind):
+            return f"has no {key!r} {kind.__name__}"
+    if expected_format != FORMAT:
+        return None
+    columns, latents = data["columns"], data["latents"]
+    if not all(isinstance(c, dict) and isinstance(c.get("name"), str)
+               and isinstance(c.get("role"), str)
+               and isinstance(c.get("blender_scale"), (int, float)) for c in columns):
+        return "has a column without a name, role or blender_scale"
+    shape = latents.get("shape")
+    if not (isinstance(shape, list) and len(shape) == 2 and shape[1] == len(columns)
+            and all(isinstance(n, int) and n > 0 for n in shape)):
+        return f"has latents.shape {shape!r}, not [pairs, {len(columns)} columns]"
+    sha256 = latents.get("sha256")
+    if not (isinstance(sha256, dict) and all(isinstance(v, str) for v in sha256.values())):
+        return "has no latents.sha256 table of checksums"
+    return None
 
 
 def settings_from_manifest(manifest: dict[str, Any]) -> AnySettings:
     """The settings a manifest was written from (pairs or multi-object)."""
     return settings_from_dict(manifest["settings"])
+
+
+def load_latent_file(root: Path, key: str, manifest: dict[str, Any]) -> np.ndarray:
+    """factors/KEY (e.g. 'm1/raw_latents.npy'), memory-mapped, checked against the manifest's
+    shape and dtype; DatasetError naming the file if it is missing, unreadable or different."""
+    path = root / "factors" / key
+    try:
+        array = np.load(path, mmap_mode="r", allow_pickle=False)
+    except FileNotFoundError:
+        raise DatasetError(f"{path} is missing") from None
+    except (OSError, ValueError, EOFError) as error:
+        raise DatasetError(f"{path} is not a readable .npy file ({error})") from None
+    n_pairs, width = manifest["latents"]["shape"]
+    expected = (n_pairs, width) if "latents" in key else (n_pairs,)
+    if array.dtype != np.float64 or array.shape[:len(expected)] != expected:
+        said = f"{expected}" if len(expected) == 2 else f"({n_pairs}, ...)"
+        raise DatasetError(f"{path} holds {array.dtype} {array.shape}; its manifest says float64 "
+                           f"{said}: it does not belong to this dataset")
+    return array

@@ -95,7 +95,9 @@ def text(target: np.ndarray, x: int, y: int, words: str, colour: Colour = (0, 0,
 
 
 def write_png(path: Path, image: np.ndarray) -> None:
-    """An 8-bit RGB PNG file (no filter, zlib level 6)."""
+    """An 8-bit RGB PNG file (no filter, zlib level 6), written whole or not at all."""
+    from .writer import atomic_write_bytes
+
     height, width = image.shape[:2]
     raw = np.zeros((height, width * 3 + 1), dtype=np.uint8)
     raw[:, 1:] = image[..., :3].reshape(height, width * 3)
@@ -106,5 +108,5 @@ def write_png(path: Path, image: np.ndarray) -> None:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     body = zlib.compress(raw.tobytes(), 6)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body)
-                     + chunk(b"IEND", b""))
+    atomic_write_bytes(path, b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                       + chunk(b"IDAT", body) + chunk(b"IEND", b""))

@@ -5,7 +5,6 @@ the same inside Blender, whose Python has no Pillow."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +21,23 @@ OTHER = (150, 150, 150)
 
 def _manifest(root: Path) -> dict[str, Any]:
     """A pair dataset's manifest; DatasetError for anything else (a cube dataset has no pairs)."""
+    from .layout import held_format
     from .manifest import FORMAT, read_manifest
 
     path = root / "manifest.json"
     if not path.exists():
         raise DatasetError(f"{root} has no manifest.json: not an IdentBox dataset")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if isinstance(data, dict) and data.get("format") != FORMAT:
-        raise DatasetError(f"{root} holds a {data.get('format')!r} dataset: contact sheets and "
-                           "latent plots show image pairs")
+    found = held_format(root)
+    if found not in (None, FORMAT):
+        raise DatasetError(f"{root} holds a {found!r} dataset: contact sheets and latent plots "
+                           "show image pairs")
     return read_manifest(path)
+
+
+def _raw_latents(root: Path, manifest: dict[str, Any]) -> dict[int, np.ndarray]:
+    from .manifest import load_latent_file
+
+    return {v: load_latent_file(root, f"m{v}/raw_latents.npy", manifest) for v in (1, 2)}
 
 
 def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int = 128,
@@ -41,9 +47,12 @@ def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int 
     manifest = _manifest(root)
     columns = manifest["columns"]
     extension = ".jpg" if manifest["settings"]["render"]["file_format"] == "JPEG" else ".png"
-    latents = {v: np.load(root / "factors" / f"m{v}" / "raw_latents.npy", mmap_mode="r")
-               for v in (1, 2)}
+    latents = _raw_latents(root, manifest)
     count = min(pairs, len(latents[1]))
+    first = root / "samples" / "m1" / f"{0:06d}{extension}"
+    if not first.exists():
+        raise DatasetError(f"{root} has no rendered images ({first.relative_to(root)} is "
+                           "missing): render the dataset first")
     shown = [k for k, c in enumerate(columns) if c.get("role") not in ("constant", "m2")][:4]
     caption = 14 * (len(shown) + 1)
     rows = (count + per_row - 1) // per_row
@@ -51,7 +60,7 @@ def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int 
     for i in range(count):
         x, y = (i % per_row) * 2 * cell, (i // per_row) * (cell + caption)
         for v in (1, 2):
-            image = load_rgba(root / "samples" / f"m{v}" / f"{i:06d}{extension}")
+            image = _image(root / "samples" / f"m{v}" / f"{i:06d}{extension}")
             raster.paste(sheet, raster.resized(image, cell), x + (v - 1) * cell, y)
         raster.text(sheet, x + 3, y + cell + 1, f"pair {i}")
         for line, k in enumerate(shown, start=1):
@@ -59,7 +68,6 @@ def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int 
                      f"{latents[2][i, k]:+.2f}")
             raster.text(sheet, x + 3, y + cell + 1 + 14 * line, words,
                         ROLE_COLOURS.get(columns[k].get("role"), OTHER))
-    out.parent.mkdir(parents=True, exist_ok=True)
     raster.write_png(out, sheet)
     return out
 
@@ -68,8 +76,9 @@ def plot_latents(root: Path | str, out: Path | str, panel: int = 180,
                  points: int = 2000) -> Path:
     """Per factor: view-1 (x) against view-2 (y) raw values, and a histogram of view 1."""
     root, out = Path(root), Path(out)
-    columns = _manifest(root)["columns"]
-    raw = {v: np.load(root / "factors" / f"m{v}" / "raw_latents.npy") for v in (1, 2)}
+    manifest = _manifest(root)
+    columns = manifest["columns"]
+    raw = {v: np.asarray(a) for v, a in _raw_latents(root, manifest).items()}
     rng = np.random.default_rng(0)
     chosen = rng.choice(len(raw[1]), size=min(points, len(raw[1])), replace=False)
     per_row = 5
@@ -96,6 +105,16 @@ def plot_latents(root: Path | str, out: Path | str, panel: int = 180,
             bx = box[0] + b * size / 40
             raster.fill(image, (bx, y0 + height - 8 - 40 * n / top, bx + size / 40 - 1,
                                 y0 + height - 8), colour)
-    out.parent.mkdir(parents=True, exist_ok=True)
     raster.write_png(out, image)
     return out
+
+
+def _image(path: Path) -> np.ndarray:
+    """An image of the sheet; DatasetError naming it if it is missing or cannot be decoded."""
+    try:
+        return load_rgba(path)
+    except FileNotFoundError:
+        raise DatasetError(f"{path} is missing: render the dataset (or these pairs) first") \
+            from None
+    except (OSError, ValueError, SyntaxError) as error:
+        raise DatasetError(f"{path} cannot be decoded ({error})") from None

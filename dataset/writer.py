@@ -72,8 +72,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError) and not error.filename:  # a full disk names no file
+            raise OSError(error.errno, error.strerror, str(path)) from None
         raise
 
 
@@ -151,7 +153,7 @@ def write_latents(settings: AnySettings, root: Path | str,
         if path.exists() and path.read_bytes() != blobs[key]:
             raise DatasetError(f"{root} holds {path.relative_to(root)} with other latents and no "
                                f"{MANIFEST}; choose another output folder")
-    created_root = not root.exists()
+    new_folders = missing_folders([path.parent for path in paths.values()])
     written: list[Path] = []
     try:
         for key, path in paths.items():
@@ -162,18 +164,28 @@ def write_latents(settings: AnySettings, root: Path | str,
         manifest = {**build_manifest(settings, checksums), **(extra or {})}
         atomic_write_bytes(root / MANIFEST, manifest_text(manifest).encode("utf-8"))
     except BaseException:
-        _remove_partial(root, written, created_root)
+        remove_partial(written, new_folders)
         raise
     return WriteResult(root, "written")
 
 
-def _remove_partial(root: Path, written: list[Path], created_root: bool) -> None:
-    """Undo a failed write: its files, then the folders it left empty."""
+def missing_folders(folders: list[Path]) -> list[Path]:
+    """The folders that writing into `folders` will create: each one and its ancestors that do
+    not exist yet (what a failed write must take away again)."""
+    missing: set[Path] = set()
+    for folder in folders:
+        for candidate in (folder, *folder.parents):
+            if candidate.exists():
+                break
+            missing.add(candidate)
+    return sorted(missing, key=lambda p: len(p.parts), reverse=True)
+
+
+def remove_partial(written: list[Path], new_folders: list[Path]) -> None:
+    """Undo a failed write: its files, then the folders it created, deepest first, if empty."""
     for path in written:
-        path.unlink(missing_ok=True)
-    folders = {p.parent for p in written} | {root / "factors"}
-    if created_root:
-        folders.add(root)
-    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
-        with contextlib.suppress(OSError):  # not empty: something else lives there
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    for folder in new_folders:
+        with contextlib.suppress(OSError):  # not empty: something else lives there now
             folder.rmdir()

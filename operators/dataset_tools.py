@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 import bpy
 
-from ..errors import DatasetError, SettingsError
+from ..errors import USER_ERRORS, describe
 from .job_properties import resolve_output_folder, scene_props
 
 if TYPE_CHECKING:
@@ -53,8 +53,8 @@ class IDENTBOX_OT_validate_dataset(bpy.types.Operator):
             root = output_folder(context)
             cube = (root / "labels.npy").exists()
             checks = validate_cube(root) if cube else validate_pairs(root)
-        except (SettingsError, DatasetError, OSError, KeyError, ValueError) as error:
-            self.report({"ERROR"}, f"Not a valid dataset: {error}")
+        except (*USER_ERRORS, KeyError, ValueError) as error:
+            self.report({"ERROR"}, f"Not a valid dataset: {describe(error)}")
             return {"CANCELLED"}
         failed = [c for c in checks if not c.ok]
         message = (f"{len(checks) - len(failed)} checks passed, {len(failed)} failed"
@@ -76,8 +76,8 @@ class _DrawAndShow:
         try:
             root = output_folder(context)
             path = self.draw_into(root, root / self.filename)
-        except (SettingsError, DatasetError, OSError) as error:
-            self.report({"ERROR"}, str(error))  # type: ignore[attr-defined]
+        except USER_ERRORS as error:
+            self.report({"ERROR"}, describe(error))  # type: ignore[attr-defined]
             return {"CANCELLED"}
         show_image(context, path)
         self.report({"INFO"}, f"Wrote {path}")  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import bpy
 
-from ..errors import DatasetError, SettingsError
+from ..errors import USER_ERRORS, describe
 from ..headless import quiet_stdout
 from ..render_loop import ImageJob, Progress
 from ..scene.preview import show_scene
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 TICK_SECONDS = 0.01
 TICK_BUDGET = 0.2  # seconds of rendering per timer event: Esc and the panel still answer
 VIEWPORT_SECONDS = 1.0  # the viewport shows the latest item at most this often
-FAILURES = (SettingsError, DatasetError, RuntimeError)
+FAILURES = (*USER_ERRORS, RuntimeError)
 
 
 def show_progress(progress_props: Any, progress: Progress, message: str) -> None:
@@ -84,7 +84,7 @@ class ModalJob:
         try:
             progress, out = self.run_blocking(context)
         except FAILURES as error:
-            self.report({"ERROR"}, str(error))  # type: ignore[attr-defined]
+            self.report({"ERROR"}, describe(error))  # type: ignore[attr-defined]
             return {"CANCELLED"}
         self.report({"INFO"}, f"{progress.done}/{progress.total} {self.unit} complete in {out}")  # type: ignore[attr-defined]
         return {"FINISHED"}
@@ -96,7 +96,7 @@ class ModalJob:
         try:
             self._job, self._renderer, scene = self.prepare(context)
         except FAILURES as error:
-            self.report({"ERROR"}, str(error))  # type: ignore[attr-defined]
+            self.report({"ERROR"}, describe(error))  # type: ignore[attr-defined]
             return {"CANCELLED"}
         props = scene_props(context)
         show_scene(context, scene, props)  # items as they render
@@ -131,8 +131,8 @@ class ModalJob:
                             or time.perf_counter() - tick_start > TICK_BUDGET):
                         break
         except Exception as error:  # never leave the panel stuck in "running"
-            self.report({"ERROR"}, str(error))  # type: ignore[attr-defined]
-            return self._finish(context, failed=str(error))
+            self.report({"ERROR"}, describe(error))  # type: ignore[attr-defined]
+            return self._finish(context, failed=describe(error))
         progress = self._job.progress()
         show_progress(self._progress, progress, "Rendering")
         assert context.window_manager is not None

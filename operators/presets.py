@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import bpy
 from bpy.props import StringProperty
 
-from ..errors import SettingsError
+from ..errors import SettingsError, describe
 from ..presets import (
     PRESET_DIR,
     PUBLISHED,
@@ -127,8 +127,12 @@ class IDENTBOX_OT_add_preset(bpy.types.Operator):
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
-        path = user_preset_dir(create=True) / f"{name}.json"
-        path.write_text(json.dumps(settings.to_dict(), indent=2) + "\n", encoding="utf-8")
+        try:
+            path = user_preset_dir(create=True) / f"{name}.json"
+            path.write_text(json.dumps(settings.to_dict(), indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            self.report({"ERROR"}, describe(error))
+            return {"CANCELLED"}
         scene_props(context).name = name
         self.report({"INFO"}, f"Saved preset {name} to {path}")
         return {"FINISHED"}

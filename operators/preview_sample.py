@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import bpy
 from bpy.props import IntProperty
 
-from ..errors import SettingsError
+from ..errors import USER_ERRORS, describe
 from ..scene.preview import show_any_sample
 from ..ui_settings import job_settings_from_props
 from .job_properties import scene_props
@@ -35,8 +35,8 @@ class IDENTBOX_OT_preview_sample(bpy.types.Operator):
         view = int(props.preview_view) if self.view == 0 else self.view
         try:
             show_any_sample(context, job_settings_from_props(props), index, view, props)
-        except SettingsError as error:
-            self.report({"ERROR"}, str(error))
+        except USER_ERRORS as error:
+            self.report({"ERROR"}, describe(error))
             return {"CANCELLED"}
         self.report({"INFO"}, f"Showing pair {index}, view {view}")
         return {"FINISHED"}

@@ -7,7 +7,7 @@ import bpy
 from bpy.props import IntProperty
 
 from ..cube_loop import CubeJob
-from ..errors import SettingsError
+from ..errors import USER_ERRORS, describe
 from ..headless import render_cube_in_process
 from ..render_loop import Progress
 from ..scene.cube import CubeRenderer
@@ -58,8 +58,8 @@ class IDENTBOX_OT_play_cube_labels(bpy.types.Operator):
         frame = props.cube.frame if self.frame < 0 else self.frame
         try:
             frames = play_frame(context, props.cube.label_file, frame, props)
-        except SettingsError as error:
-            self.report({"ERROR"}, str(error))
+        except (*USER_ERRORS, ValueError) as error:  # ValueError: not a .npy file
+            self.report({"ERROR"}, describe(error))
             return {"CANCELLED"}
         self.report({"INFO"}, f"Frame {frame} of {frames}")
         return {"FINISHED"}

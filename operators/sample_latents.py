@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import bpy
 
 from ..dataset.writer import write_latents
-from ..errors import DatasetError, SettingsError
+from ..errors import USER_ERRORS, describe
 from .job_properties import DatasetJobProperties
 
 if TYPE_CHECKING:
@@ -23,8 +23,8 @@ class IDENTBOX_OT_sample_latents(DatasetJobProperties, bpy.types.Operator):
         try:
             settings = self.job_settings(context)
             result = write_latents(settings, self.job_directory(context))
-        except (SettingsError, DatasetError) as error:
-            self.report({"ERROR"}, str(error))
+        except USER_ERRORS as error:
+            self.report({"ERROR"}, describe(error))
             return {"CANCELLED"}
         verb = "Kept" if result.status == "unchanged" else "Wrote"
         self.report({"INFO"}, f"{verb} latents of {settings.n_pairs} pairs in {result.root}")

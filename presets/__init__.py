@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from ..errors import SettingsError
+from ..jsonfile import UnreadableJSONError, read_json
 from ..multi_settings import AnySettings, settings_from_dict
 from ..render_settings import RenderSettings, SceneSettings
 from ..settings import dataclass_from_dict
@@ -33,12 +34,16 @@ def pair_preset_names() -> list[str]:
 def read_settings_file(path: Path) -> AnySettings:
     """Settings from a JSON file: a preset, or a dataset manifest (its `settings` table)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise SettingsError("preset", str(path), f"a readable file ({error.strerror})") from None
-    except json.JSONDecodeError as error:
-        raise SettingsError("preset", str(path), f"valid JSON ({error})") from None
-    if isinstance(data, dict) and "settings" in data and "format" in data:
+        data = read_json(path)
+    except UnreadableJSONError as error:
+        raise SettingsError("preset", str(path), f"a UTF-8 JSON settings file; it {error}") \
+            from None
+    if not isinstance(data, dict):
+        raise SettingsError("preset", str(path), "a JSON table of settings ({...}), not a "
+                            f"{type(data).__name__}")
+    if "format" in data:  # a dataset's manifest
+        if not isinstance(data.get("settings"), dict):
+            raise SettingsError("preset", str(path), "a manifest with its 'settings' table")
         data = data["settings"]
     return settings_from_dict(data)
 

@@ -83,7 +83,7 @@ def test_same_dataset_again_is_unchanged_and_a_different_one_is_refused(tmp_path
     (("--n-pairs", "many"), "invalid int"),
     (("--seed", "-1"), "seed"),
     (("--preset", "nope"), "preset"),
-    (("--preset", "missing.json"), "readable file"),
+    (("--preset", "missing.json"), "cannot be read"),
     (("--bogus", "1"), "unrecognized"),
 ])
 def test_bad_arguments_one_line_exit_2_nothing_written(tmp_path: Path, args, snippet) -> None:

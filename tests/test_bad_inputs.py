@@ -1,0 +1,168 @@
+"""Bad input and a failing machine, as a user meets them on the command line: every case is
+one line naming the thing and what is wrong, exit status 2 for bad input and 1 for a failure
+of the environment (read-only or full disk), and nothing written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import run_blender
+
+from identbox.cube_settings import CubeSettings
+from identbox.dataset.cube_writer import write_cube_labels
+from identbox.dataset.writer import write_latents
+from identbox.presets import load_preset
+from identbox.render_loop import is_complete_image
+from identbox.settings import DatasetSettings
+
+
+@pytest.fixture(scope="module")
+def place(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A folder with a sampled dataset (no images), a cube dataset, bad presets, a file, and
+    two small file systems: one read-only, one of 256 KiB."""
+    root = tmp_path_factory.mktemp("bad")
+    settings = load_preset("hues_positions_rotations").replace(n_pairs=4)
+    assert isinstance(settings, DatasetSettings)
+    write_latents(settings, root / "ds")
+    write_cube_labels(CubeSettings(step=3.0, sizes=(16,)), root / "cube")
+    (root / "notutf8.json").write_bytes(b"\xff\xfe{")
+    (root / "bignum.json").write_text('{"n_pairs": ' + "9" * 5000 + "}")
+    (root / "nested.json").write_text("[" * 5000 + "]" * 5000)
+    (root / "list.json").write_text("[1, 2]")
+    (root / "a_file").write_text("not a folder")
+    for name, change in (("no_latents", lambda d: d.pop("latents")),
+                         ("no_settings", lambda d: d.pop("settings")),
+                         ("bad_columns", lambda d: d["columns"].append("x"))):
+        copy = root / name
+        subprocess.run(["cp", "-r", str(root / "ds"), str(copy)], check=True)
+        manifest = json.loads((copy / "manifest.json").read_text())
+        change(manifest)
+        (copy / "manifest.json").write_text(json.dumps(manifest))
+    for name, array in (("bad_shape", np.zeros((4, 3))),
+                        ("bad_dtype", np.zeros((4, 10), dtype=np.float32))):
+        subprocess.run(["cp", "-r", str(root / "ds"), str(root / name)], check=True)
+        np.save(root / name / "factors" / "m1" / "raw_latents.npy", array)
+    mounts = []
+    for name, options in (("readonly", "ro,size=64k"), ("tiny", "size=256k")):
+        (root / name).mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(root / name)],
+                       check=True)
+        mounts.append(root / name)
+    yield root
+    for mount in mounts:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def tree(root: Path) -> set[tuple[str, int, int]]:
+    """Every folder below root, and every file with its size and modification time (a folder's
+    own time changes when something is made and taken away again)."""
+    found = set()
+    for folder, names, files in os.walk(root):
+        for name in names:
+            found.add((str((Path(folder) / name).relative_to(root)), -1, -1))
+        for name in files:
+            path = Path(folder) / name
+            info = path.lstat()
+            found.add((str(path.relative_to(root)), info.st_size, info.st_mtime_ns))
+    return found
+
+
+def identbox(place: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "identbox", *args], cwd=place, text=True,
+                          capture_output=True, timeout=300)
+
+
+# (arguments, exit status, words the one line must hold). {p} is the fixture's folder.
+CASES: list[tuple[str, list[str], int, str]] = [
+    ("read-only disk", ["sample", "--out", "{p}/readonly/x"], 1, "Read-only file system"),
+    ("full disk", ["sample", "--n-pairs", "100000", "--out", "{p}/tiny/x"], 1,
+     "No space left on device"),
+    ("path through a file", ["sample", "--out", "{p}/a_file/x"], 2, "Not a directory"),
+    ("name too long", ["sample", "--out", "{p}/" + "a" * 300], 2, "File name too long"),
+    ("/proc", ["sample", "--out", "/proc/identbox"], 2, "/proc/identbox"),
+    ("validate --sample -1", ["validate", "{p}/ds", "--sample", "-1"], 2, "sample = -1"),
+    ("contact-sheet --pairs 0", ["contact-sheet", "{p}/ds", "--pairs", "0", "--out",
+                                 "{p}/s.png"], 2, "pairs = 0"),
+    ("no image extension", ["contact-sheet", "{p}/ds", "--out", "{p}/sheet.foo"], 2, ".png"),
+    ("no images yet", ["contact-sheet", "{p}/ds", "--out", "{p}/s.png"], 2,
+     "no rendered images"),
+    ("plot-latents of a cube", ["plot-latents", "{p}/cube", "--out", "{p}/p.png"], 2,
+     "identbox-cube/1"),
+    ("preset not UTF-8", ["sample", "--preset", "{p}/notutf8.json", "--out", "{p}/o"], 2,
+     "not UTF-8"),
+    ("preset with a 5,000-digit number", ["sample", "--preset", "{p}/bignum.json", "--out",
+                                          "{p}/o"], 2, "too many digits"),
+    ("preset nested 5,000 deep", ["sample", "--preset", "{p}/nested.json", "--out", "{p}/o"],
+     2, "nested too deeply"),
+    ("preset that is a list", ["sample", "--preset", "{p}/list.json", "--out", "{p}/o"], 2,
+     "not a list"),
+    ("missing preset file", ["sample", "--preset", "{p}/none.json", "--out", "{p}/o"], 2,
+     "none.json"),
+    ("manifest without latents", ["validate", "{p}/no_latents"], 2, "'latents'"),
+    ("manifest without settings", ["reproduce", "{p}/no_settings/manifest.json", "--out",
+                                   "{p}/o"], 2, "'settings'"),
+    ("manifest with a bad column", ["plot-latents", "{p}/bad_columns", "--out", "{p}/p.png"],
+     2, "column"),
+    ("latents of the wrong shape", ["plot-latents", "{p}/bad_shape", "--out", "{p}/p.png"], 2,
+     "(4, 3)"),
+    ("latents of the wrong dtype", ["contact-sheet", "{p}/bad_dtype", "--out", "{p}/s.png"],
+     2, "float32"),
+    ("latents of the wrong shape, as a preset", ["render", "--preset",
+                                                 "{p}/bad_shape/manifest.json", "--out",
+                                                 "{p}/bad_shape"], 2, "raw_latents.npy"),
+    ("not a dataset", ["validate", "{p}/a_file"], 2, "not an IdentBox dataset"),
+    ("--blender /bin/false", ["render", "--n-pairs", "1", "--out", "{p}/o", "--blender",
+                              "/bin/false"], 2, "/bin/false"),
+]
+
+
+@pytest.mark.parametrize(("arguments", "status", "words"),
+                         [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_bad_input_is_one_line_and_writes_nothing(place: Path, arguments: list[str],
+                                                  status: int, words: str) -> None:
+    before = tree(place)
+    done = identbox(place, *(a.format(p=place) for a in arguments))
+    lines = [line for line in done.stderr.splitlines() if line.strip()
+             and not line.startswith("IdentBox: rendering on")]
+    assert done.returncode == status, done.stderr
+    assert len(lines) == 1 and lines[0].startswith("identbox: error: "), done.stderr
+    assert words in lines[0], lines[0]
+    assert tree(place) == before, "something was written"
+
+
+def test_a_render_onto_a_full_disk_says_so_and_keeps_only_whole_images(place: Path) -> None:
+    out = place / "tiny" / "render"
+    done = identbox(place, "render", "--n-pairs", "40", "--resolution", "64", "--samples", "1",
+                    "--out", str(out))
+    assert done.returncode == 1, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("identbox: error: ") and "No space left on device" in last, last
+    assert "Traceback" not in done.stderr
+    images = sorted((out / "samples").rglob("*"))
+    assert not [p for p in images if p.name.endswith(".tmp")], "a temporary file was left"
+    assert all(is_complete_image(p) for p in images if p.is_file())
+
+
+def test_an_operator_reports_an_os_error_instead_of_raising(tmp_path: Path) -> None:
+    result = run_blender("""
+        import bpy, identbox
+        identbox.register()
+        messages = []
+        try:
+            outcome = bpy.ops.identbox.sample_latents(directory="/proc/identbox/x")
+        except RuntimeError as error:  # Blender raises the operator's ERROR report
+            outcome, messages = {"CANCELLED"}, [str(error)]
+        report({"outcome": sorted(outcome), "messages": messages})
+        identbox.unregister()
+    """, tmp_path)
+    assert result["outcome"] == ["CANCELLED"]
+    assert "Traceback" not in result["_output"]
+    assert any("/proc/identbox" in m for m in result["messages"]), result
+
