@@ -99,7 +99,7 @@ def test_dry_run_writes_scripts_and_submits_nothing(slurm_cluster, tmp_path: Pat
     script = (tmp_path / "dry" / "slurm" / "render.sbatch").read_text()
     for line in ("#SBATCH --array=0-1", "#SBATCH --gpus-per-task=1", "#SBATCH --partition=gpu",
                  "#SBATCH --time=01:00:00", "#SBATCH --account=lab", "--device gpu",
-                 "--n-batches 2", "--batch-index $SLURM_ARRAY_TASK_ID"):
+                 "--n-batches 2", "--batch-index \"$SLURM_ARRAY_TASK_ID\""):
         assert line in script, line
     record = json.loads((tmp_path / "dry" / "slurm" / "submission.json").read_text())
     assert record["array_jobs"] == [] and record["finalize_jobs"] == []
