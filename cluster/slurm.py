@@ -55,11 +55,11 @@ class SlurmOptions:
                                 (self.gpus_per_task, self.cpus_per_task),
                                 "gpus >= 0 and cpus >= 1 per task")
         for name in ("partition", "time", "blender", "extra_sbatch"):
-            refuse_control_characters(name, getattr(self, name))
+            _refuse_control_characters(name, getattr(self, name))
         _extra_options(self.extra_sbatch)
 
 
-def refuse_control_characters(setting: str, value: str | None) -> None:
+def _refuse_control_characters(setting: str, value: str | None) -> None:
     """A newline (or any control character) in a value written into a job script would end its
     line there and start a new one that SLURM or the shell reads as something else."""
     if value and any(unicodedata.category(char) == "Cc" for char in value):
@@ -79,7 +79,7 @@ def _extra_options(extra_sbatch: str | None) -> list[str]:
 def _check_root(root: Path) -> None:
     """The dataset folder goes into #SBATCH --output, where SLURM drops a backslash (it means
     'no %-patterns') and a control character would end the line."""
-    refuse_control_characters("out", str(root))
+    _refuse_control_characters("out", str(root))
     if "\\" in str(root):
         raise SettingsError("out", str(root), "a folder without a backslash: SLURM's --output "
                                               "treats it as an escape, so the logs would go astray")
@@ -88,7 +88,7 @@ def _check_root(root: Path) -> None:
 _PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
 
 
-def sbatch_word(text: str) -> str:
+def _sbatch_word(text: str) -> str:
     """`text` as one argument of an #SBATCH line: sbatch splits these lines like a shell, with
     double quotes and backslash escapes, and ends them at an unquoted '#'. (The shell reads the
     line as a comment, so only sbatch's reading matters.)"""
@@ -117,18 +117,18 @@ def render_script(root: Path, options: SlurmOptions) -> str:
     is quoted for sbatch on #SBATCH lines and for the shell below them."""
     _check_root(root)
     folder = root / SLURM_DIR
-    log = sbatch_word(_output_pattern(folder / "logs") + "/shard-%a.log")
-    lines = ["#!/bin/bash", f"#SBATCH --job-name={sbatch_word(f'identbox-{root.name}')}",
+    log = _sbatch_word(_output_pattern(folder / "logs") + "/shard-%a.log")
+    lines = ["#!/bin/bash", f"#SBATCH --job-name={_sbatch_word(f'identbox-{root.name}')}",
              f"#SBATCH --array=0-{options.shards - 1}",
              f"#SBATCH --output={log}",
              f"#SBATCH --cpus-per-task={options.cpus_per_task}"]
     if options.gpus_per_task:
         lines.append(f"#SBATCH --gpus-per-task={options.gpus_per_task}")
     if options.partition:
-        lines.append(f"#SBATCH --partition={sbatch_word(options.partition)}")
+        lines.append(f"#SBATCH --partition={_sbatch_word(options.partition)}")
     if options.time:
-        lines.append(f"#SBATCH --time={sbatch_word(options.time)}")
-    lines += [f"#SBATCH {sbatch_word(extra)}" for extra in _extra_options(options.extra_sbatch)]
+        lines.append(f"#SBATCH --time={_sbatch_word(options.time)}")
+    lines += [f"#SBATCH {_sbatch_word(extra)}" for extra in _extra_options(options.extra_sbatch)]
     device = "gpu" if options.gpus_per_task else options.device
     command = [sys.executable, "-m", "identbox", "render", "--preset", str(root / MANIFEST),
                "--out", str(root), "--batch-index", _TASK_ID,
@@ -153,9 +153,9 @@ def finalize_script(root: Path, array_job: str) -> str:
     """Runs after every array task (afterany): validate, summarise."""
     _check_root(root)
     command = [sys.executable, "-m", "identbox", "slurm", "finalize", str(root)]
-    log = sbatch_word(_output_pattern(root / SLURM_DIR / "logs" / "finalize.log"))
+    log = _sbatch_word(_output_pattern(root / SLURM_DIR / "logs" / "finalize.log"))
     return "\n".join([
-        "#!/bin/bash", f"#SBATCH --job-name={sbatch_word(f'identbox-{root.name}-finalize')}",
+        "#!/bin/bash", f"#SBATCH --job-name={_sbatch_word(f'identbox-{root.name}-finalize')}",
         f"#SBATCH --output={log}",
         f"#SBATCH --dependency=afterany:{array_job}", "#SBATCH --cpus-per-task=1",
         " ".join(shlex.quote(p) for p in command)]) + "\n"
