@@ -6,10 +6,12 @@ files themselves, so they work without SLURM's accounting database."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import subprocess
 import sys
 import time
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from ..render_loop import pair_complete, shard_indices
 SLURM_DIR = "slurm"
 SUBMISSION = "submission.json"
 SUMMARY = "summary.json"
+_TASK_ID = '"$SLURM_ARRAY_TASK_ID"'
 SHARDS = Limit("shards", "Shards", "Array tasks (shards) to split the pairs into", 1, 1, 100_000)
 
 
@@ -51,6 +54,52 @@ class SlurmOptions:
             raise SettingsError("gpus_per_task/cpus_per_task",
                                 (self.gpus_per_task, self.cpus_per_task),
                                 "gpus >= 0 and cpus >= 1 per task")
+        for name in ("partition", "time", "blender", "extra_sbatch"):
+            _refuse_control_characters(name, getattr(self, name))
+        _extra_options(self.extra_sbatch)
+
+
+def _refuse_control_characters(setting: str, value: str | None) -> None:
+    """A newline (or any control character) in a value written into a job script would end its
+    line there and start a new one that SLURM or the shell reads as something else."""
+    if value and any(unicodedata.category(char) == "Cc" for char in value):
+        raise SettingsError(setting, value, "text without newlines or other control "
+                                            "characters (it is written into the SLURM script)")
+
+
+def _extra_options(extra_sbatch: str | None) -> list[str]:
+    """--extra-sbatch split as a shell would, or a SettingsError (e.g. an unclosed quote)."""
+    try:
+        return shlex.split(extra_sbatch or "")
+    except ValueError as error:
+        raise SettingsError("extra_sbatch", extra_sbatch,
+                            f"sbatch options quoted as in a shell ({error})") from None
+
+
+def _check_root(root: Path) -> None:
+    """The dataset folder goes into #SBATCH --output, where SLURM drops a backslash (it means
+    'no %-patterns') and a control character would end the line."""
+    _refuse_control_characters("out", str(root))
+    if "\\" in str(root):
+        raise SettingsError("out", str(root), "a folder without a backslash: SLURM's --output "
+                                              "treats it as an escape, so the logs would go astray")
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
+
+
+def _sbatch_word(text: str) -> str:
+    """`text` as one argument of an #SBATCH line: sbatch splits these lines like a shell, with
+    double quotes and backslash escapes, and ends them at an unquoted '#'. (The shell reads the
+    line as a comment, so only sbatch's reading matters.)"""
+    if _PLAIN.fullmatch(text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _output_pattern(path: Path) -> str:
+    """A literal path for --output/--error: '%' starts a SLURM pattern, '%%' is a '%'."""
+    return str(path).replace("%", "%%")
 
 
 def _run(command: list[str]) -> str:
@@ -64,26 +113,30 @@ def _run(command: list[str]) -> str:
 
 
 def render_script(root: Path, options: SlurmOptions) -> str:
-    """The job-array script: task $SLURM_ARRAY_TASK_ID renders that shard, timed."""
+    """The job-array script: task $SLURM_ARRAY_TASK_ID renders that shard, timed. Every value
+    is quoted for sbatch on #SBATCH lines and for the shell below them."""
+    _check_root(root)
     folder = root / SLURM_DIR
-    lines = ["#!/bin/bash", f"#SBATCH --job-name=identbox-{root.name}",
+    log = _sbatch_word(_output_pattern(folder / "logs") + "/shard-%a.log")
+    lines = ["#!/bin/bash", f"#SBATCH --job-name={_sbatch_word(f'identbox-{root.name}')}",
              f"#SBATCH --array=0-{options.shards - 1}",
-             f"#SBATCH --output={folder}/logs/shard-%a.log",
+             f"#SBATCH --output={log}",
              f"#SBATCH --cpus-per-task={options.cpus_per_task}"]
     if options.gpus_per_task:
         lines.append(f"#SBATCH --gpus-per-task={options.gpus_per_task}")
     if options.partition:
-        lines.append(f"#SBATCH --partition={options.partition}")
+        lines.append(f"#SBATCH --partition={_sbatch_word(options.partition)}")
     if options.time:
-        lines.append(f"#SBATCH --time={options.time}")
-    lines += [f"#SBATCH {extra}" for extra in shlex.split(options.extra_sbatch or "")]
+        lines.append(f"#SBATCH --time={_sbatch_word(options.time)}")
+    lines += [f"#SBATCH {_sbatch_word(extra)}" for extra in _extra_options(options.extra_sbatch)]
     device = "gpu" if options.gpus_per_task else options.device
     command = [sys.executable, "-m", "identbox", "render", "--preset", str(root / MANIFEST),
-               "--out", str(root), "--batch-index", "$SLURM_ARRAY_TASK_ID",
+               "--out", str(root), "--batch-index", _TASK_ID,
                "--n-batches", str(options.shards), "--device", device]
     if options.blender:
         command += ["--blender", options.blender]
-    quoted = " ".join(part if part.startswith("$") else shlex.quote(part) for part in command)
+    # Only the task id is left for the shell to expand; any other '$' is a user's text.
+    quoted = " ".join(part if part == _TASK_ID else shlex.quote(part) for part in command)
     lines += [
         "# One shard per task. With --gpus-per-task, SLURM sets CUDA_VISIBLE_DEVICES to the",
         "# GPU(s) it assigned: Cycles sees only those, one process per GPU.",
@@ -98,10 +151,12 @@ def render_script(root: Path, options: SlurmOptions) -> str:
 
 def finalize_script(root: Path, array_job: str) -> str:
     """Runs after every array task (afterany): validate, summarise."""
+    _check_root(root)
     command = [sys.executable, "-m", "identbox", "slurm", "finalize", str(root)]
+    log = _sbatch_word(_output_pattern(root / SLURM_DIR / "logs" / "finalize.log"))
     return "\n".join([
-        "#!/bin/bash", f"#SBATCH --job-name=identbox-{root.name}-finalize",
-        f"#SBATCH --output={root / SLURM_DIR / 'logs' / 'finalize.log'}",
+        "#!/bin/bash", f"#SBATCH --job-name={_sbatch_word(f'identbox-{root.name}-finalize')}",
+        f"#SBATCH --output={log}",
         f"#SBATCH --dependency=afterany:{array_job}", "#SBATCH --cpus-per-task=1",
         " ".join(shlex.quote(p) for p in command)]) + "\n"
 
@@ -110,8 +165,38 @@ def _record(root: Path) -> dict[str, Any]:
     path = root / SLURM_DIR / SUBMISSION
     if not path.exists():
         raise DatasetError(f"{root} has no {SLURM_DIR}/{SUBMISSION}: submit it first")
-    record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return record
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:  # ValueError: bad JSON or bad UTF-8
+        raise DatasetError(f"{path} cannot be read as JSON: {error}") from None
+    problem = _record_problem(record)
+    if problem:
+        raise DatasetError(f"{path} is not a submission record written by IdentBox: {problem}")
+    return dict(record)
+
+
+def _record_problem(record: object) -> str | None:
+    """What is wrong with a parsed submission.json, or None: status and resubmit index into it."""
+    if not isinstance(record, dict):
+        return f"it holds a {type(record).__name__}, not an object"
+    options, script = record.get("options"), record.get("script")
+    if not isinstance(options, dict) or not _is_int(options.get("shards"), 1):
+        return "options.shards is missing or not a positive integer"
+    if not isinstance(script, str) or not script:
+        return "script is missing or not a path"
+    arrays, finals = record.get("array_jobs"), record.get("finalize_jobs")
+    if not isinstance(arrays, list) or not all(
+            isinstance(a, dict) and isinstance(a.get("job"), str)
+            and isinstance(a.get("shards"), list) and all(_is_int(i, 0) for i in a["shards"])
+            for a in arrays):
+        return "array_jobs is not a list of {job, shards}"
+    if not isinstance(finals, list) or not all(isinstance(job, str) for job in finals):
+        return "finalize_jobs is not a list of job ids"
+    return None
+
+
+def _is_int(value: object, least: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
 
 
 def _save(root: Path, record: dict[str, Any]) -> None:
@@ -121,12 +206,13 @@ def _save(root: Path, record: dict[str, Any]) -> None:
 def submit(settings: AnySettings, root: Path, options: SlurmOptions,
            dry_run: bool = False) -> dict[str, Any]:
     """Sample the latents once, write the scripts, submit the array and its finalize job."""
+    text = render_script(root, options)  # first: it refuses a folder SLURM cannot log to
     write_latents(settings, root)
     folder = root / SLURM_DIR
     for sub in ("logs", "times"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     script = folder / "render.sbatch"
-    script.write_text(render_script(root, options))
+    script.write_text(text)
     record: dict[str, Any] = {"options": asdict(options), "n_pairs": settings.n_pairs,
                               "script": str(script), "array_jobs": [], "finalize_jobs": []}
     if not dry_run:

@@ -1,15 +1,20 @@
 """SLURM job arrays on a real one-node cluster (slurmctld + slurmd started by the fixture):
-submit, status, finalize; a cancelled task resubmitted alone; dry runs."""
+submit, status, finalize; a cancelled task resubmitted alone; dry runs; folder names and option
+values with spaces, quotes and shell syntax, read by the real sbatch and run to completion."""
 
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from test_slurm_scripts import HOSTILE
+
+from identbox.cluster.slurm import SlurmOptions, render_script
 
 pytestmark = pytest.mark.blender
 
@@ -99,8 +104,60 @@ def test_dry_run_writes_scripts_and_submits_nothing(slurm_cluster, tmp_path: Pat
     script = (tmp_path / "dry" / "slurm" / "render.sbatch").read_text()
     for line in ("#SBATCH --array=0-1", "#SBATCH --gpus-per-task=1", "#SBATCH --partition=gpu",
                  "#SBATCH --time=01:00:00", "#SBATCH --account=lab", "--device gpu",
-                 "--n-batches 2", "--batch-index $SLURM_ARRAY_TASK_ID"):
+                 "--n-batches 2", "--batch-index \"$SLURM_ARRAY_TASK_ID\""):
         assert line in script, line
     record = json.loads((tmp_path / "dry" / "slurm" / "submission.json").read_text())
     assert record["array_jobs"] == [] and record["finalize_jobs"] == []
     assert (tmp_path / "dry" / "factors" / "m1" / "latents.npy").exists()  # sampled once
+
+
+def squeue_field(job: str, field: str, env: dict[str, str]) -> str:
+    return subprocess.run(["squeue", "-h", "-j", job, "-O", f"{field}:1000"], env=env,
+                          capture_output=True, text=True, check=True).stdout.rstrip()
+
+
+def test_sbatch_reads_each_hostile_value_as_itself(slurm_cluster, tmp_path: Path) -> None:
+    env = slurm_cluster
+    for name, value in {**HOSTILE, "backslash": "back\\slash"}.items():
+        root = tmp_path / name / value.replace("\\", "")
+        options = SlurmOptions(shards=2, extra_sbatch=shlex.join([f"--comment={value}"]))
+        script = tmp_path / name / "render.sbatch"
+        root.mkdir(parents=True)
+        script.write_text(render_script(root, options))
+        out = subprocess.run(["sbatch", "--parsable", "--hold", str(script)], env=env,
+                             capture_output=True, text=True)
+        assert out.returncode == 0, (name, out.stderr)
+        job = out.stdout.strip().split(";")[0]
+        try:
+            assert squeue_field(job, "name", env) == f"identbox-{root.name}", name
+            assert squeue_field(job, "comment", env) == value, name
+            logs = str(root / "slurm" / "logs").replace("%", "%%")  # SLURM's literal '%'
+            assert squeue_field(job, "stdout", env) == f"{logs}/shard-%a.log", name
+        finally:
+            subprocess.run(["scancel", job], env=env, check=True)
+    wait_for_queue(env)
+    assert not list(tmp_path.rglob("pwned"))
+
+
+def test_an_output_folder_with_spaces_and_quotes_renders_and_resubmits(slurm_cluster,
+                                                                       tmp_path: Path) -> None:
+    env = slurm_cluster
+    name = """out dir "q" 'x' $(touch pwned) 100%"""
+    out = cli("slurm", "submit", "--n-pairs", "2", "--seed", "3", *TINY, "--shards", "2",
+              "--out", name, cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    wait_for_queue(env)
+    root = tmp_path / name
+    logs = root / "slurm" / "logs"
+    assert {p.name for p in logs.iterdir()} == {"shard-0.log", "shard-1.log", "finalize.log"}
+    assert status(root, env)["done"] == 2
+    assert json.loads((root / "slurm" / "summary.json").read_text())["valid"]
+
+    (root / "samples" / "m2" / "000001.png").unlink()  # pair 1: shard 1 to render again
+    again = cli("slurm", "resubmit", str(root), cwd=tmp_path, env=env)
+    assert again.returncode == 0 and "[1]" in again.stdout, again.stdout + again.stderr
+    wait_for_queue(env)
+    assert status(root, env)["done"] == 2
+    assert json.loads((root / "slurm" / "summary.json").read_text())["valid"]
+    assert cli("validate", name, cwd=tmp_path, env=env).returncode == 0
+    assert not list(tmp_path.rglob("pwned"))
