@@ -20,6 +20,7 @@ from ..dataset.layout import MANIFEST
 from ..dataset.manifest import read_manifest, settings_from_manifest
 from ..dataset.writer import write_latents
 from ..errors import DatasetError, SettingsError
+from ..jsonfile import UnreadableJSONError, read_json
 from ..limits import Limit
 from ..multi_settings import AnySettings
 from ..render_loop import pair_complete, shard_indices
@@ -166,9 +167,9 @@ def _record(root: Path) -> dict[str, Any]:
     if not path.exists():
         raise DatasetError(f"{root} has no {SLURM_DIR}/{SUBMISSION}: submit it first")
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:  # ValueError: bad JSON or bad UTF-8
-        raise DatasetError(f"{path} cannot be read as JSON: {error}") from None
+        record = read_json(path)
+    except UnreadableJSONError as error:
+        raise DatasetError(f"{path} {error}") from None
     problem = _record_problem(record)
     if problem:
         raise DatasetError(f"{path} is not a submission record written by IdentBox: {problem}")
