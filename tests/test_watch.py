@@ -73,7 +73,7 @@ def test_a_change_after_the_last_check_still_fails_the_run(tmp_path: Path) -> No
     """However the checks are spaced, a run never ends successfully over changed latents."""
     job = RenderJob(SETTINGS, tmp_path)
     latents = tmp_path / "factors/m2/raw_latents.npy"
-    with pytest.raises(DatasetError, match="raw_latents.npy changed"):
+    with pytest.raises(DatasetError, match=r"raw_latents\.npy changed"):
         job.run(EditingRenderer(after=16, edit=lambda: flip_last_byte(latents)))
     assert len(images(tmp_path)) == 16
 
