@@ -285,7 +285,7 @@ def _sample(args: argparse.Namespace) -> int:
     for settings, out, extra in _jobs(args, _settings(args)):
         result = write_latents(settings, out, extra=extra)
         if result.removed:
-            print(f"{result.root}: {removal_line(list(result.removed), result.root)}")
+            print(f"{result.root}: {removal_line(result.removed, result.root)}")
         if result.status == "unchanged":
             print(f"{result.root}: already holds these latents ({settings.n_pairs} pairs, "
                   f"seed {settings.seed}); nothing written")

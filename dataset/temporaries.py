@@ -14,7 +14,7 @@ import os
 import re
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 STALE_SECONDS = 3600.0  # no writer keeps a temporary file this long without writing it
@@ -93,7 +93,7 @@ def remove_abandoned(folders: Iterable[Path]) -> list[Path]:
     return removed
 
 
-def removal_line(removed: list[Path], root: Path) -> str | None:
+def removal_line(removed: Sequence[Path], root: Path) -> str | None:
     """One line naming what remove_abandoned deleted (None when nothing)."""
     if not removed:
         return None

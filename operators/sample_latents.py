@@ -28,7 +28,7 @@ class IDENTBOX_OT_sample_latents(DatasetJobProperties, bpy.types.Operator):
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
         verb = "Kept" if result.status == "unchanged" else "Wrote"
-        removal = removal_line(list(result.removed), result.root)
+        removal = removal_line(result.removed, result.root)
         self.report({"INFO"}, f"{verb} latents of {settings.n_pairs} pairs in {result.root}"
                     + (f"; {removal}" if removal else ""))
         return {"FINISHED"}
