@@ -287,10 +287,13 @@ def _settings(args: argparse.Namespace) -> AnySettings:
 
 
 def _sample(args: argparse.Namespace) -> int:
+    from .dataset.temporaries import removal_line
     from .dataset.writer import write_latents
 
     for settings, out, extra in _jobs(args, _settings(args)):
         result = write_latents(settings, out, extra=extra)
+        if result.removed:
+            print(f"{result.root}: {removal_line(result.removed, result.root)}")
         if result.status == "unchanged":
             print(f"{result.root}: already holds these latents ({settings.n_pairs} pairs, "
                   f"seed {settings.seed}); nothing written")
@@ -313,7 +316,7 @@ def _log(message: str) -> None:
 
 
 def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | CubeSettings,
-         unit: str, only: range | None = None) -> int:
+         unit: str, only: range | None = None, restore: bool = False) -> int:
     """Render in this process, or in a Blender child with the same arguments."""
     from . import headless
 
@@ -333,7 +336,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | 
                 progress = headless.render_cube_in_process(job_settings, out, options, _log)
             else:
                 progress = headless.render_in_process(job_settings, out, options, _log,
-                                                      only=only, extra=extra)
+                                                      only=only, extra=extra, restore=restore)
             _log(f"render: {progress.done}/{progress.total} {unit} of shard "
                  f"{args.batch_index} of {args.n_batches} (from 0) complete in {out}")
     except KeyboardInterrupt:
@@ -417,7 +420,7 @@ def _reproduce(args: argparse.Namespace, argv: Sequence[str]) -> int:
             _log(f"reproduce: note: the manifest was written with {name} "
                  f"{manifest.get(name)}; this is {ours}")
     only = _pair_range(args.pairs, settings.n_pairs) if args.pairs else None
-    return _run(args, argv, settings, "pairs", only=only)
+    return _run(args, argv, settings, "pairs", only=only, restore=True)  # damaged latents too
 
 
 def _pair_range(text: str, n_pairs: int) -> range:

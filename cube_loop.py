@@ -9,6 +9,7 @@ import numpy as np
 
 from .cube_settings import CubeSettings
 from .dataset.cube_writer import LABELS, VISIBLE, write_cube_labels
+from .dataset.temporaries import removal_line, remove_abandoned
 from .render_loop import ImageJob, shard_indices
 from .render_settings import RunOptions
 
@@ -31,6 +32,9 @@ class CubeJob(ImageJob):
         indices = shard_indices(frames, self.options.batch_index, self.options.n_batches)
         folders = [root / "images" / str(size) for size in settings.sizes]
         super().__init__(root, indices, folders)
+        self.removed = [*remove_abandoned([root, root / "nodes"]), *self.removed]
+        removal = removal_line(self.removed, root)
+        self.notes = [removal] if removal else []
 
     def paths(self, index: int) -> list[Path]:
         """One image per size."""

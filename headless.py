@@ -162,11 +162,14 @@ def make_renderer(settings: AnySettings, device: str, log: Callable[[str], None]
 
 def render_in_process(settings: AnySettings, out: Path, options: RunOptions,
                       log: Callable[[str], None], only: range | None = None,
-                      extra: dict[str, Any] | None = None) -> Progress:
+                      extra: dict[str, Any] | None = None, restore: bool = False) -> Progress:
     """Build the scene (device chosen first, so a bad device writes nothing), write the
-    latents, then render this shard's pending pairs (of `only`, when given)."""
+    latents (again from the manifest where damaged, with `restore`), then render this shard's
+    pending pairs (of `only`, when given)."""
     renderer = make_renderer(settings, options.device, log)
-    job = RenderJob(settings, out, options, only=only, extra=extra)
+    job = RenderJob(settings, out, options, only=only, extra=extra, restore=restore)
+    for note in job.notes:
+        log(f"render: {note}")
     first = job.progress()
     log(f"render: {settings.name}, shard {options.batch_index} of {options.n_batches}: "
         f"{first.total} pairs, {first.done} already done, {settings.render.resolution} px, "
@@ -181,6 +184,8 @@ def render_cube_in_process(settings: CubeSettings, out: Path, options: RunOption
 
     renderer = CubeRenderer(settings, options.device, log=log)
     job = CubeJob(settings, out, options)
+    for note in job.notes:
+        log(f"render: {note}")
     first = job.progress()
     log(f"render: cube, shard {options.batch_index} of {options.n_batches}: {first.total} "
         f"frames, {first.done} already done, sizes {', '.join(map(str, settings.sizes))}, "

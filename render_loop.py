@@ -18,6 +18,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from .dataset.layout import factors_dir, samples_dir
+from .dataset.temporaries import removal_line, remove_abandoned, temporary_path
+from .dataset.watch import LatentsWatch
 from .dataset.writer import write_latents
 from .errors import raise_if_disk_full
 from .multi_settings import AnySettings
@@ -71,11 +73,6 @@ def pair_paths(root: Path, settings: AnySettings, index: int) -> list[Path]:
 def pair_complete(root: Path, settings: AnySettings, index: int) -> bool:
     """Every file of the pair exists and is whole."""
     return all(is_complete_image(path) for path in pair_paths(root, settings, index))
-
-
-def temporary_path(final: Path) -> Path:
-    """Where an image is drawn before it is renamed to `final` (same folder, hidden)."""
-    return final.with_name(f".{final.name}.{os.getpid()}.tmp")
 
 
 def is_complete_image(path: Path) -> bool:
@@ -154,7 +151,10 @@ class RenderError(RuntimeError):
 class ImageJob:
     """One run over one shard of indices, each drawn into a fixed set of image files: pending
     items found once, each image drawn to a temporary name and renamed when whole. Subclasses
-    say which files an index has (`paths`) and how to draw one (`draw`)."""
+    say which files an index has (`paths`) and how to draw one (`draw`), and may set `watch`
+    (checked before each item and after the last) and `notes` (lines for the log)."""
+
+    watch: LatentsWatch | None = None
 
     def __init__(self, root: Path | str, indices: range, folders: list[Path]) -> None:
         self.root = Path(root)
@@ -162,7 +162,8 @@ class ImageJob:
         self.folders = folders
         for folder in folders:
             folder.mkdir(parents=True, exist_ok=True)
-        self._remove_stale_temporaries()
+        self.removed = remove_abandoned(folders)  # other processes' live ones are kept
+        self.notes: list[str] = []
         self.pending = deque(i for i in indices if not self.item_complete(i))
         self.rendered = 0
         self.started = time.perf_counter()
@@ -179,15 +180,6 @@ class ImageJob:
         """Every image of the index exists and is whole."""
         return all(is_complete_image(path) for path in self.paths(index))
 
-    def _remove_stale_temporaries(self) -> None:
-        """Temporary images of this shard's indices left by a killed run (other shards' are
-        kept: they may be drawing right now)."""
-        mine = {f"{i:06d}" for i in self.indices}
-        for folder in self.folders:
-            for path in folder.glob(".*.tmp"):
-                if path.name[1:7] in mine:
-                    path.unlink(missing_ok=True)
-
     @property
     def finished(self) -> bool:
         """No index of the shard is left to draw."""
@@ -203,6 +195,8 @@ class ImageJob:
         """Draw the next pending index (all its images); return it."""
         if self.rendered == 0:
             self.started = time.perf_counter()
+        if self.watch:
+            self.watch.check_if_due()
         index = self.pending[0]
         for which, final in enumerate(self.paths(index)):
             if is_complete_image(final):
@@ -219,6 +213,8 @@ class ImageJob:
                 temporary.unlink(missing_ok=True)
         self.pending.popleft()
         self.rendered += 1
+        if self.watch and not self.pending:
+            self.watch.check()  # a run that ends reports a change however recent
         return index
 
     def run(self, renderer: Any, on_progress: Callable[[Progress], None] | None = None,
@@ -236,24 +232,36 @@ class RenderJob(ImageJob):
 
     def __init__(self, settings: AnySettings, root: Path | str,
                  options: RunOptions | None = None, only: range | None = None,
-                 extra: dict[str, Any] | None = None) -> None:
+                 extra: dict[str, Any] | None = None, restore: bool = False) -> None:
         self.settings = settings
         self.options = options or RunOptions()
         root = Path(root)
-        write_latents(settings, root, extra=extra)
-        self.latents = {view: np.load(factors_dir(root, f"m{view}") / "latents.npy",
-                                      mmap_mode="r") for view in VIEWS}
+        written = write_latents(settings, root, extra=extra, restore=restore)
         indices = shard_indices(settings.n_pairs, self.options.batch_index,
                                 self.options.n_batches)
         if only is not None:  # a range of pairs (reproduce): the shard's part of it
             start, stop = max(indices.start, only.start), min(indices.stop, only.stop)
             indices = range(start, max(start, stop))
+        # The shard's rows, read once and then checked: a later change on disk cannot reach
+        # the images, and the watch notices it.
+        self.first = indices.start
+        self.latents = {view: np.array(np.load(factors_dir(root, f"m{view}") / "latents.npy",
+                                               mmap_mode="r")[indices.start:indices.stop])
+                        for view in VIEWS}
+        self.watch = LatentsWatch(root)
+        self.watch.check()
         folders = [samples_dir(root, f"m{view}") for view in VIEWS]
         for kind, wanted in (("masks", getattr(settings, "masks", False)),
                              ("depth", getattr(settings, "depth", False))):
             if wanted:
                 folders += [root / kind / f"m{view}" for view in VIEWS]
         super().__init__(root, indices, folders)
+        self.removed = [*written.removed, *self.removed]
+        removal = removal_line(self.removed, root)
+        self.notes = [removal] if removal else []
+        if written.restored:
+            self.notes.append("wrote again from the manifest: " + ", ".join(
+                str(path.relative_to(root)) for path in written.restored))
 
     def paths(self, index: int) -> list[Path]:
         """View 1, view 2; then their masks and depth maps when the settings ask."""
@@ -262,7 +270,7 @@ class RenderJob(ImageJob):
     def draw(self, renderer: Any, index: int, which: int, path: Path) -> None:
         """One view of one pair, or its mask, or its depth map."""
         kind, view = pair_passes(self.settings)[which // 2], VIEWS[which % 2]
-        row = np.asarray(self.latents[view][index])
+        row = self.latents[view][index - self.first]
         draw = {"image": renderer.render_view, "mask": renderer.render_mask,
                 "depth": renderer.render_depth}[kind]
         draw(row, view, path)

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import io
 import os
+import shlex
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,16 +19,21 @@ from ..errors import DatasetError
 from ..model.camera import project_to_pixels
 from ..multi_settings import AnySettings, sample_pairs
 from ..sampling.sampler import LatentPairs
-from .layout import MANIFEST, latent_paths
+from .layout import MANIFEST, VIEWS, factors_dir, latent_paths
 from .manifest import build_manifest, file_sha256, manifest_text, read_manifest
+from .temporaries import remove_abandoned, temporary_prefix
 
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What write_latents did: 'written', or 'unchanged' when the same dataset was there."""
+    """What write_latents did: 'written', 'unchanged' when the same dataset was there, or
+    'restored' when it wrote damaged latent files again from the manifest (`restored`); and the
+    temporary files of stopped runs it removed (`removed`)."""
 
     root: Path
     status: str
+    removed: tuple[Path, ...] = ()
+    restored: tuple[Path, ...] = ()
 
 
 # What a run may find in its output folder before the manifest is there: what an interrupted
@@ -64,7 +70,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     file gets the permissions the umask gives new files (mkstemp's are 0600), so colleagues
     read the latents as they read the images."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temporary_prefix(path), suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
@@ -96,23 +102,45 @@ def setting_differences(ours: Any, theirs: Any, prefix: str = "") -> list[str]:
     return [] if ours == theirs else [f"{prefix or 'settings'}: {theirs!r} there, {ours!r} asked"]
 
 
-def holds_dataset(root: Path, settings: AnySettings) -> bool:
-    """True if `root` has a manifest for exactly these settings and intact latents; False if it
-    has no manifest. Raises DatasetError if it holds a different or damaged dataset."""
+def restore_command(root: Path) -> str:
+    """The command that writes a dataset's latents again from its manifest (and resumes it)."""
+    return (f"python -m identbox reproduce {shlex.quote(str(root / MANIFEST))} "
+            f"--out {shlex.quote(str(root))}")
+
+
+def matching_manifest(root: Path, settings: AnySettings) -> dict[str, Any] | None:
+    """The manifest in `root` if it is for exactly these settings; None if there is none.
+    Raises DatasetError if it is for other settings."""
     manifest_path = root / MANIFEST
     if not manifest_path.exists():
-        return False
+        return None
     manifest = read_manifest(manifest_path)
     differences = setting_differences(settings.to_dict(), manifest.get("settings") or {})
     if differences:
         shown = "; ".join(differences[:4]) + ("; ..." if len(differences) > 4 else "")
         raise DatasetError(f"{root} already holds a different dataset ({shown}); choose another "
                            "output folder, or use its manifest.json as the preset")
+    return manifest
+
+
+def damaged_latents(root: Path, manifest: dict[str, Any]) -> list[Path]:
+    """The latent files that are missing or differ from the SHA-256 the manifest records."""
     expected = manifest["latents"]["sha256"]
-    for key, path in latent_paths(root).items():
-        if not path.exists() or file_sha256(path) != expected.get(key):
-            raise DatasetError(f"{path} is missing or does not match {manifest_path}; "
-                               "delete the folder and sample again")
+    return [path for key, path in latent_paths(root).items()
+            if not path.exists() or file_sha256(path) != expected.get(key)]
+
+
+def holds_dataset(root: Path, settings: AnySettings) -> bool:
+    """True if `root` has a manifest for exactly these settings and intact latents; False if it
+    has no manifest. Raises DatasetError if it holds a different or damaged dataset."""
+    manifest = matching_manifest(root, settings)
+    if manifest is None:
+        return False
+    damaged = damaged_latents(root, manifest)
+    if damaged:
+        raise DatasetError(f"{damaged[0]} is missing or does not match the SHA-256 in "
+                           f"{root / MANIFEST}; write the latents again from the manifest "
+                           f"(rendered images are kept): {restore_command(root)}")
     return True
 
 
@@ -124,36 +152,77 @@ def object_pixels(settings: AnySettings, latents: np.ndarray) -> np.ndarray:
     return pixels.reshape(centres.shape[0], centres.shape[1], 2)
 
 
-def write_latents(settings: AnySettings, root: Path | str,
-                  sample: Callable[[Any], LatentPairs] = sample_pairs,
-                  extra: dict[str, Any] | None = None) -> WriteResult:
-    """Sample the latents once and write factors/m{1,2}/{latents,raw_latents}.npy and the
-    manifest (last, so its presence means the latents are complete).
-
-    Latent files left without a manifest (an interrupted run, or another shard writing at the
-    same moment) are kept if they hold exactly these latents, and refused otherwise.
-    """
-    root = Path(root)
-    if holds_dataset(root, settings):
-        return WriteResult(root, "unchanged")
-    check_output_folder(root)
-    if root.exists() and not root.is_dir():
-        raise DatasetError(f"{root} exists and is not a folder")
-    if (root / "samples").exists():
-        raise DatasetError(f"{root} holds samples/ but no {MANIFEST}: not an IdentBox dataset "
-                           "this run can add to; choose another output folder")
+def latent_blobs(settings: AnySettings,
+                 sample: Callable[[Any], LatentPairs] = sample_pairs) -> dict[str, bytes]:
+    """The bytes of every latent file, keyed like the manifest's checksums."""
     pairs = sample(settings)
     arrays = {"m1/latents.npy": pairs.latents1, "m1/raw_latents.npy": pairs.raw1,
               "m2/latents.npy": pairs.latents2, "m2/raw_latents.npy": pairs.raw2,
               "m1/object_pixels.npy": object_pixels(settings, pairs.latents1),
               "m2/object_pixels.npy": object_pixels(settings, pairs.latents2)}
-    blobs = {key: _npy_bytes(array) for key, array in arrays.items()}
+    return {key: _npy_bytes(array) for key, array in arrays.items()}
+
+
+def restore_latents(root: Path, settings: AnySettings,
+                    sample: Callable[[Any], LatentPairs] = sample_pairs) -> list[Path] | None:
+    """Write the missing or damaged latent files again, sampled from the manifest's settings,
+    once their bytes match the manifest's SHA-256 (the images stay valid). Returns what was
+    written, or None when there is no manifest."""
+    manifest = matching_manifest(root, settings)
+    if manifest is None:
+        return None
+    damaged = damaged_latents(root, manifest)
+    if not damaged:
+        return []
+    blobs = latent_blobs(settings, sample)
+    expected = manifest["latents"]["sha256"]
+    for key, blob in blobs.items():
+        if hashlib.sha256(blob).hexdigest() != expected.get(key):
+            raise DatasetError(
+                f"sampling the settings of {root / MANIFEST} again gives other {key} than it "
+                f"records (it was written with numpy {manifest.get('numpy_version')}, this is "
+                f"{np.__version__}); restore {damaged[0]} from a copy")
     paths = latent_paths(root)
+    for key, path in paths.items():
+        if path in damaged:
+            atomic_write_bytes(path, blobs[key])
+    return damaged
+
+
+def write_latents(settings: AnySettings, root: Path | str,
+                  sample: Callable[[Any], LatentPairs] = sample_pairs,
+                  extra: dict[str, Any] | None = None, restore: bool = False) -> WriteResult:
+    """Sample the latents once and write factors/m{1,2}/{latents,raw_latents}.npy and the
+    manifest (last, so its presence means the latents are complete). With `restore`, damaged
+    latents of the same dataset are written again from the manifest instead of refused.
+
+    Latent files left without a manifest (an interrupted run, or another shard writing at the
+    same moment) are kept if they hold exactly these latents, and refused otherwise. Temporary
+    files of stopped runs are removed once the folder is known to be this dataset's.
+    """
+    root = Path(root)
+    if restore:
+        restored = restore_latents(root, settings, sample)
+        if restored:
+            return WriteResult(root, "restored", _remove_abandoned(root), tuple(restored))
+    if holds_dataset(root, settings):
+        return WriteResult(root, "unchanged", _remove_abandoned(root))
+    check_output_folder(root)
+    if root.exists() and not root.is_dir():
+        raise DatasetError(f"{root} exists and is not a folder")
+    paths = latent_paths(root)
+    if (root / "samples").exists() and not all(path.exists() for path in paths.values()):
+        if holds_dataset(root, settings):  # another process wrote it a moment ago
+            return WriteResult(root, "unchanged", _remove_abandoned(root))
+        raise DatasetError(f"{root} holds samples/ but no {MANIFEST}: not an IdentBox dataset "
+                           "this run can add to; choose another output folder")
+    blobs = latent_blobs(settings, sample)
     for key, path in paths.items():
         if path.exists() and path.read_bytes() != blobs[key]:
             raise DatasetError(f"{root} holds {path.relative_to(root)} with other latents and no "
                                f"{MANIFEST}; choose another output folder")
     new_folders = missing_folders([path.parent for path in paths.values()])
+    removed = _remove_abandoned(root)
     written: list[Path] = []
     try:
         for key, path in paths.items():
@@ -166,7 +235,12 @@ def write_latents(settings: AnySettings, root: Path | str,
     except BaseException:
         remove_partial(written, new_folders)
         raise
-    return WriteResult(root, "written")
+    return WriteResult(root, "written", removed)
+
+
+def _remove_abandoned(root: Path) -> tuple[Path, ...]:
+    """Temporary files of stopped runs in the dataset's own folders (see temporaries.py)."""
+    return tuple(remove_abandoned([root, *(factors_dir(root, view) for view in VIEWS)]))
 
 
 def missing_folders(folders: list[Path]) -> list[Path]:

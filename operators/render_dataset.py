@@ -27,6 +27,8 @@ class IDENTBOX_OT_render_dataset(ModalJob, RenderJobProperties, bpy.types.Operat
         options = self.run_options(context)
         renderer = make_renderer(settings, options.device, print)
         job = RenderJob(settings, self.job_directory(context), options)
+        for note in job.notes:
+            print(f"IdentBox: {note}")
         scene = renderer.handles.scene if hasattr(renderer, "handles") else renderer.scene
         return job, renderer, scene
 

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 import bpy
 
+from ..dataset.temporaries import removal_line
 from ..dataset.writer import write_latents
 from ..errors import USER_ERRORS, describe
 from .job_properties import DatasetJobProperties
@@ -27,5 +28,7 @@ class IDENTBOX_OT_sample_latents(DatasetJobProperties, bpy.types.Operator):
             self.report({"ERROR"}, describe(error))
             return {"CANCELLED"}
         verb = "Kept" if result.status == "unchanged" else "Wrote"
-        self.report({"INFO"}, f"{verb} latents of {settings.n_pairs} pairs in {result.root}")
+        removal = removal_line(result.removed, result.root)
+        self.report({"INFO"}, f"{verb} latents of {settings.n_pairs} pairs in {result.root}"
+                    + (f"; {removal}" if removal else ""))
         return {"FINISHED"}
