@@ -22,7 +22,14 @@ from .cube_settings import (
     STEP,
     CubeSettings,
 )
-from .errors import USER_ERRORS, DatasetError, SettingsError, describe, is_bad_path
+from .errors import (
+    USER_ERRORS,
+    DatasetChangedError,
+    DatasetError,
+    SettingsError,
+    describe,
+    is_bad_path,
+)
 from .limits import Limit
 from .multi_settings import AnySettings
 from .render_settings import (
@@ -499,7 +506,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _validate(args)
     except USER_ERRORS as error:
         print(f"identbox: error: {describe(error)}", file=sys.stderr)
-        failed = isinstance(error, OSError) and not is_bad_path(error)
+        failed = ((isinstance(error, OSError) and not is_bad_path(error))
+                  or isinstance(error, DatasetChangedError))
         return EXIT_FAILURE if failed else EXIT_USAGE
     except RuntimeError as error:  # the renderer failed: device, render setup, Cycles
         print(f"identbox: error: {describe(error)}", file=sys.stderr)

@@ -32,6 +32,11 @@ class DatasetError(RuntimeError):
     """A dataset folder cannot be written or read as asked (e.g. it holds a different dataset)."""
 
 
+class DatasetChangedError(DatasetError):
+    """A dataset's files changed on disk while a job used them: the machine's fault (another
+    process, a full disk), not the input's."""
+
+
 # What an operator or a command reports as one line instead of a traceback.
 USER_ERRORS = (SettingsError, DatasetError, OSError)
 

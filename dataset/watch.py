@@ -13,7 +13,7 @@ import json
 import time
 from pathlib import Path
 
-from ..errors import DatasetError
+from ..errors import DatasetChangedError
 from .layout import MANIFEST, latent_paths
 from .manifest import file_sha256
 from .writer import restore_command
@@ -47,14 +47,14 @@ class LatentsWatch:
         start = time.perf_counter()
         try:
             if _sha256_or_none(self.manifest) != self.manifest_sha256:
-                raise DatasetError(
+                raise DatasetChangedError(
                     f"{self.manifest} changed on disk while this run rendered (another run, or "
                     "an edit?); stopped, the images drawn are kept. If it was damaged, delete "
                     "it and render again with the same settings: it is written anew when the "
                     "latents match them")
             for path, expected in self.expected.items():
                 if _sha256_or_none(path) != expected:
-                    raise DatasetError(
+                    raise DatasetChangedError(
                         f"{path} changed on disk while this run rendered: it no longer matches "
                         f"the SHA-256 in {self.manifest}; stopped, the images drawn are kept. "
                         f"Write the latents again from the manifest (this also resumes the "

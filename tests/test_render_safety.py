@@ -66,7 +66,7 @@ def test_latents_edited_mid_run_stop_it_and_reproduce_puts_them_back(tmp_path: P
         handle.seek(-8, 2)
         handle.write(b"\x00" * 8 if original[-8:] != b"\x00" * 8 else b"\x01" * 8)
     _, stderr = run.communicate(timeout=120)
-    assert run.returncode != 0
+    assert run.returncode == 1  # the machine changed the files, not bad input
     error = stderr.strip().splitlines()[-1]
     assert "d/factors/m1/latents.npy changed on disk while this run rendered" in error
     pngs = sorted(root.glob("samples/m*/*.png"))
