@@ -2,7 +2,7 @@
 decoded pixels: the ground's hue, the object's hue at its projected centre, and (where view 1's
 material is MyMetal) whether the object looks like metal.
 
-Tolerances come from 600 real renders (six presets, the wrapped and the published legacy hue
+Tolerances come from 700 real renders (five presets, the wrapped and the published legacy hue
 mapping, 48 to 128 px, 8 to 32 samples, with and without OpenImageDenoise), each image measured
 against its own latents, the other view's and another pair's:
 - ground hue: own error at most 0.005 on the colour circle (0 to 0.5); tolerance 0.05.
