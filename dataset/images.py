@@ -51,11 +51,12 @@ def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
     return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 
 
-def hues(linear: np.ndarray, min_saturation: float = 0.15) -> np.ndarray:
+def pixel_hues(linear: np.ndarray, min_saturation: float = 0.15,
+               min_brightness: float = 1e-3) -> np.ndarray:
     """HSV hue in [0, 1) of the pixels that have a colour at all."""
     flat = linear.reshape(-1, 3)
     high, low = flat.max(axis=1), flat.min(axis=1)
-    keep = (high > 1e-3) & ((high - low) / np.maximum(high, 1e-9) > min_saturation)
+    keep = (high > min_brightness) & ((high - low) / np.maximum(high, 1e-9) > min_saturation)
     r, g, b = flat[keep].T
     span = (high - low)[keep]
     h = np.where(high[keep] == r, ((g - b) / span) % 6,
@@ -63,17 +64,27 @@ def hues(linear: np.ndarray, min_saturation: float = 0.15) -> np.ndarray:
     return np.asarray(h / 6.0)
 
 
-def dominant_hue(path: Path, bins: int = 72) -> float:
+
+def circular_mean_hue(h: np.ndarray) -> float:
+    """Mean of hues on the colour circle, in [0, 1)."""
+    return float(np.angle(np.mean(np.exp(2j * np.pi * h))) / (2 * np.pi) % 1.0)
+
+
+def dominant_hue_of(rgba: np.ndarray, bins: int = 72) -> float:
     """Circular mean of the hues in the most populated hue bin and its neighbours: the
     ground's colour, which covers most of every 3DIdent image."""
-    h = hues(srgb_to_linear(load_rgba(path)[..., :3]))
+    h = pixel_hues(srgb_to_linear(rgba[..., :3]))
     if h.size == 0:
         return float("nan")
     counts, _ = np.histogram(h, bins=bins, range=(0.0, 1.0))
     peak = int(np.argmax(counts))
     near = np.abs(((h * bins - peak - 0.5 + bins / 2) % bins) - bins / 2) <= 1.5
-    angles = 2 * np.pi * h[near]
-    return float(np.angle(np.mean(np.exp(1j * angles))) / (2 * np.pi) % 1.0)
+    return circular_mean_hue(h[near])
+
+
+def dominant_hue(path: Path, bins: int = 72) -> float:
+    """The ground's hue in an image file (see dominant_hue_of)."""
+    return dominant_hue_of(load_rgba(path), bins)
 
 
 def hue_distance(a: float, b: float) -> float:

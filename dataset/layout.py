@@ -9,6 +9,8 @@ from ..jsonfile import UnreadableJSONError, read_json
 MANIFEST = "manifest.json"
 VIEWS = ("m1", "m2")
 LATENT_FILES = ("latents.npy", "raw_latents.npy", "object_pixels.npy")
+CONTACT_SHEET = "contact_sheet.png"  # what the panel's Contact Sheet and Plot Latents write
+LATENT_PLOT = "latents.png"
 
 
 def factors_dir(root: Path, view: str) -> Path:

@@ -1,5 +1,6 @@
-"""Check a pair dataset: manifest, latent files, block rules, images, and a sample of
-image/latent agreement. Fast: file checks read a few bytes per image; decoding is sampled."""
+"""Check a pair dataset: manifest, latent files, block rules, images, stray files, and a sample
+of image/latent agreement for both views. Fast: file checks read a few bytes per image and list
+folders; decoding is sampled."""
 
 from __future__ import annotations
 
@@ -11,14 +12,12 @@ import numpy as np
 
 from ..multi_settings import MultiObjectSettings, sample_pairs
 from ..render_loop import is_complete_image
-from ..settings import DatasetSettings
 from .cube_validate import Check
-from .images import dominant_hue, hue_distance, load_rgba
-from .layout import MANIFEST, factors_dir, latent_paths, samples_dir
+from .images import load_rgba
+from .layout import MANIFEST, VIEWS, factors_dir, latent_paths, samples_dir
 from .manifest import file_sha256, read_manifest, settings_from_manifest
-
-HUE_TOLERANCE = 0.05  # on the colour circle (0 to 0.5); random hues differ by 0.25 on average
-BACKGROUND_HUE = 9
+from .strays import find_strays
+from .view_look import GROUND_HUE_TOLERANCE, OBJECT_HUE_TOLERANCE, disagreements, look_spec
 
 
 def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[Check]:
@@ -70,7 +69,7 @@ def _block_rules(manifest: dict[str, Any], raw: dict[int, np.ndarray]) -> Check:
                  ", ".join(bad[:5]) or "all columns follow their role")
 
 
-def _images(root: Path, settings: Any, sample: int) -> list[Check]:
+def _images(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -> list[Check]:
     checks = []
     extension = settings.render.extension
     names = [f"{i:06d}{extension}" for i in range(settings.n_pairs)]
@@ -89,15 +88,24 @@ def _images(root: Path, settings: Any, sample: int) -> list[Check]:
                             not missing and not broken,
                             f"{len(missing)} missing, {len(broken)} incomplete"
                             + (f" (first: {(missing + broken)[0]})" if missing or broken else "")))
+    return checks + _decoded(root, manifest, settings, sample)
+
+
+def _decoded(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -> list[Check]:
+    """Decode a sample of pairs; each view's image must show its own view's latents."""
     rng = np.random.default_rng(0)
     chosen = np.sort(rng.choice(settings.n_pairs, size=min(sample, settings.n_pairs),
                                 replace=False))
-    size = settings.render.resolution
-    undecodable, wrong_size, hue_off = [], [], []
-    latents = np.load(factors_dir(root, "m1") / "latents.npy", mmap_mode="r")
-    check_hue = isinstance(settings, DatasetSettings) and settings.scene.hue_mapping == "wrapped"
+    extension, size = settings.render.extension, settings.render.resolution
+    spec = look_spec(manifest["columns"], settings.scene, size, settings.render.file_format)
+    latents = {view: np.load(factors_dir(root, view) / "latents.npy", mmap_mode="r")
+               for view in VIEWS}
+    pixels = {view: np.load(factors_dir(root, view) / "object_pixels.npy", mmap_mode="r")
+              for view in VIEWS}
+    undecodable, wrong_size = [], []
+    off: dict[str, list[str]] = {"ground": [], "object": [], "metal": []}
     for index in chosen:
-        for view in ("m1", "m2"):
+        for view in VIEWS:
             path = samples_dir(root, view) / f"{index:06d}{extension}"
             if not path.exists():
                 continue
@@ -108,19 +116,45 @@ def _images(root: Path, settings: Any, sample: int) -> list[Check]:
                 continue
             if image.shape[:2] != (size, size):
                 wrong_size.append(f"{path.name} {image.shape[:2]}")
-            if check_hue and view == "m1":
-                expected = (latents[index, BACKGROUND_HUE] / (2 * np.pi)) % 1.0
-                seen = dominant_hue(path)
-                if not hue_distance(seen, expected) <= HUE_TOLERANCE:
-                    hue_off.append(f"{path.name}: {seen:.3f} vs {expected:.3f}")
-    checks.append(Check(f"{len(chosen)} sampled pairs decode", not undecodable,
-                        ", ".join(undecodable[:3]) or "all decode"))
-    checks.append(Check(f"sampled images are {size} x {size}", not wrong_size,
-                        ", ".join(wrong_size[:3]) or "all match"))
-    if check_hue:
-        checks.append(Check("sampled images show the ground hue their latents say", not hue_off,
-                            "; ".join(hue_off[:3]) or f"within {HUE_TOLERANCE}"))
+                continue
+            found = disagreements(image, np.asarray(latents[view][index]),
+                                  np.asarray(pixels[view][index, 0]), view, spec)
+            for look, detail in found.items():
+                off[look].append(f"{view}/{path.name}: {detail}")
+    checks = [Check(f"{len(chosen)} sampled pairs decode", not undecodable,
+                    ", ".join(undecodable[:3]) or "all decode"),
+              Check(f"sampled images are {size} x {size}", not wrong_size,
+                    ", ".join(wrong_size[:3]) or "all match")]
+    looks = [("ground", spec.ground_column is not None,
+              "sampled images of both views show the ground hue their own latents say",
+              f"within {GROUND_HUE_TOLERANCE}"),
+             ("object", spec.object_column is not None,
+              "sampled images of both views show the object's hue at its projected centre",
+              f"within {OBJECT_HUE_TOLERANCE} where the object is lit"),
+             ("metal", bool(spec.metal_views),
+              f"sampled {'/'.join(spec.metal_views)} images show a MyMetal object",
+              "the other view's material is told apart")]
+    for look, applies, name, fine in looks:
+        if applies:
+            checks.append(Check(name, not off[look], "; ".join(off[look][:3]) or fine))
     return checks
+
+
+def _strays(root: Path, settings: Any) -> list[Check]:
+    """Leftover temporary files, images beyond the pairs and unknown files are reported."""
+    passes = tuple(kind for kind in ("masks", "depth") if getattr(settings, kind, False))
+    found = find_strays(root, settings.n_pairs, settings.render.extension, passes)
+
+    def listed(names: list[str], fine: str) -> str:
+        more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+        return ", ".join(names[:3]) + more if names else fine
+
+    return [Check("no leftover temporary files (.tmp)", not found.temporary,
+                  listed(found.temporary, "none")),
+            Check(f"no numbered images beyond the {settings.n_pairs} pairs",
+                  not found.extra_images, listed(found.extra_images, "none")),
+            Check("no unknown files or folders in the layout", not found.unknown,
+                  listed(found.unknown, "only what IdentBox writes"))]
 
 
 def validate_pairs(root: Path | str, sample: int = 32) -> list[Check]:
@@ -132,4 +166,4 @@ def validate_pairs(root: Path | str, sample: int = 32) -> list[Check]:
     checks = [Check(f"manifest describes a valid {kind} dataset", True,
                     f"{settings.name}: {settings.n_pairs} pairs, seed {settings.seed}")]
     checks += _check_latents(root, manifest, settings)
-    return checks + _images(root, settings, sample)
+    return checks + _images(root, manifest, settings, sample) + _strays(root, settings)

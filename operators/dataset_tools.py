@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 import bpy
 
+from ..dataset.layout import CONTACT_SHEET, LATENT_PLOT
 from ..errors import USER_ERRORS, describe
 from .job_properties import resolve_output_folder, scene_props
 
@@ -90,7 +91,7 @@ class IDENTBOX_OT_contact_sheet(_DrawAndShow, bpy.types.Operator):
     bl_idname = "identbox.contact_sheet"
     bl_label = "Contact Sheet"
     bl_options = {"REGISTER"}
-    filename = "contact_sheet.png"
+    filename = CONTACT_SHEET
 
     def draw_into(self, root: Path, out: Path) -> Path:
         from ..dataset.sheets import contact_sheet
@@ -104,7 +105,7 @@ class IDENTBOX_OT_plot_latents(_DrawAndShow, bpy.types.Operator):
     bl_idname = "identbox.plot_latents"
     bl_label = "Plot Latents"
     bl_options = {"REGISTER"}
-    filename = "latents.png"
+    filename = LATENT_PLOT
 
     def draw_into(self, root: Path, out: Path) -> Path:
         from ..dataset.sheets import plot_latents
