@@ -13,6 +13,8 @@ from .layout import CONTACT_SHEET, LATENT_FILES, LATENT_PLOT, MANIFEST, VIEWS
 SLURM = "slurm"  # cluster/slurm.py's folder: scripts, logs, times, summary; anything goes there
 SHOWN = 3
 _NUMBERED = re.compile(r"(\d{6,})(\.\w+)")
+# What file browsers and network file systems leave in any folder: not the dataset's, harmless.
+_SYSTEM_CLUTTER = re.compile(r"\.DS_Store|Thumbs\.db|desktop\.ini|\._.+|\.nfs[0-9a-fA-F]+")
 
 
 @dataclass
@@ -42,6 +44,8 @@ def _walk_temporary(folder: Path, relative: str, strays: Strays) -> None:
 def _sort(entry: os.DirEntry[str], relative: str, strays: Strays) -> None:
     """An entry that is not one of the layout's: a temporary file, or unknown."""
     name = f"{relative}/{entry.name}" if relative else entry.name
+    if _SYSTEM_CLUTTER.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+        return
     if entry.name.endswith(".tmp"):
         strays.temporary.append(name)
     else:

@@ -143,6 +143,8 @@ def test_what_identbox_writes_beside_a_dataset_is_no_stray(rendered: Path,
         shutil.copyfile(root / "samples" / "m1" / "000000.png", root / name)
     (root / "slurm" / "logs").mkdir(parents=True)
     (root / "slurm" / "render.sbatch").write_text("#!/bin/bash\n")
+    for clutter in (".DS_Store", "samples/m1/._000000.png", "factors/.nfs0000abcd"):
+        (root / clutter).write_bytes(b"left by a file browser or NFS")
     (root / "slurm" / "logs" / "shard-0.log").write_text("done\n")
     report = cli("validate", str(root), cwd=tmp_path)
     assert report.returncode == 0, report.stdout
