@@ -8,9 +8,11 @@ import shutil
 from pathlib import Path
 
 
-def shortened(value: object, limit: int = 80) -> str:
-    """repr(value), cut to `limit` characters: a message stays one readable line."""
+def shortened(value: object, limit: int = 120) -> str:
+    """repr(value), cut to `limit` characters (a path: 1,000), so that a message stays one
+    readable line however big the value someone passed."""
     text = repr(value)
+    limit = 1000 if isinstance(value, str) else limit
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 

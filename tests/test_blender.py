@@ -135,7 +135,7 @@ def test_install_enable_operate_and_reregister(extension_zip: Path, tmp_path: Pa
     assert r["written"] == ["factors", "manifest.json"]
     different, missing_file, unsaved = r["errors"]
     assert different and "different dataset" in different
-    assert missing_file and "settings_file" not in missing_file and "readable file" in missing_file
+    assert missing_file and "settings_file" not in missing_file and "cannot be read" in missing_file
     assert unsaved and "save the .blend file" in unsaved
     assert not r["bad_written"]
     for off, on in zip(r["cycles"][::2], r["cycles"][1::2], strict=True):
