@@ -15,7 +15,7 @@ class Column:
     name: str
     group: str
     block: str | None  # None: a constant column that belongs to no block
-    obj: int | None = None  # the object this column describes; None: a scene-wide column
+    object_index: int | None = None  # the object it describes; None: a scene-wide column
 
 
 class ColumnLayout:

@@ -45,7 +45,7 @@ def test_multi_layout_names_slices_and_groups_agree(n_objects: int) -> None:
     for factor in ("hue", "alpha", "beta", "x", "y", "z", "type"):
         columns = layout.slice(factor)
         assert list(layout.names[columns]) == [f"object{i}_{factor}" for i in range(n_objects)]
-        assert [c.obj for c in layout.columns[columns]] == list(range(n_objects))
+        assert [c.object_index for c in layout.columns[columns]] == list(range(n_objects))
     assert layout.slice("spot_theta") == slice(2, 3)
     assert column_names(n_objects) == list(layout.names)
     assert column_blocks(n_objects) == list(layout.blocks)
@@ -95,7 +95,7 @@ settings = MultiObjectSettings(n_objects=3)
 layout = multi_layout(3)
 row = np.zeros(len(layout))
 for k, column in enumerate(layout.columns):  # a distinct value per column, set by name
-    row[k] = 0.05 * (k + 1) if column.group != "type" else (column.obj + 2) % 7
+    row[k] = 0.05 * (k + 1) if column.group != "type" else (column.object_index + 2) % 7
 renderer = BlenderMultiRenderer(settings, device="cpu", log=lambda _: None)
 renderer.show(row, view=1)
 report({"objects": [{"location": list(o.location), "rotation": list(o.rotation_euler),
