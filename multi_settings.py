@@ -25,6 +25,7 @@ from .sampling.multi import (
     MultiBlock,
     column_blocks,
     column_names,
+    multi_layout,
     object_centres,
     sample_scenes,
 )
@@ -43,8 +44,7 @@ def _default_blocks() -> dict[str, BlockSettings]:
 def column_scales(n_objects: int) -> np.ndarray:
     """Blender value = scale * raw, per column (types are indices, scale 1)."""
     scales = []
-    for name in column_names(n_objects):
-        factor = name.split("_", 1)[1] if name.startswith("object") else name
+    for factor in (column.group for column in multi_layout(n_objects).columns):
         if factor.endswith("hue") or factor in ANGLE_FACTORS:
             scales.append(np.pi)
         elif factor in ("x", "y", "z"):

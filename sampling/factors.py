@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .columns import Column, ColumnLayout
+
 RAW_LOW = -1.0
 RAW_HIGH = 1.0
 
@@ -57,11 +59,12 @@ FACTORS: tuple[Factor, ...] = (
 FACTOR_NAMES: tuple[str, ...] = tuple(f.name for f in FACTORS)
 N_COLUMNS = len(FACTORS)
 
+# The ten columns by name; each factor is a group of its own.
+PAIR_LAYOUT = ColumnLayout(Column(f.name, f.name, f.block) for f in FACTORS)
+
 # Blocks and their columns in table order; c1/c2/c3 (s1/s2/s3) within a block follow this order.
 BLOCKS: dict[str, tuple[int, ...]] = {
-    "positions": (0, 1, 2),
-    "rotations": (3, 5, 6),
-    "hues": (7, 8, 9),
+    block: tuple(PAIR_LAYOUT.indices(block=block)) for block in PAIR_LAYOUT.block_names
 }
 BLOCK_NAMES: tuple[str, ...] = tuple(BLOCKS)
 

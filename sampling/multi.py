@@ -5,7 +5,7 @@ objects overlap, and every object is inside the frame and big enough in both vie
 Rejected scenes are redrawn in deterministic rounds from the seed; settings that cannot be
 satisfied fail fast instead of looping. Rendering these scenes is a later step.
 
-Column layout (the original multi-object variant's, 3 + 7N columns):
+Column layout (the original multi-object variant's, 3 + 7N columns; `multi_layout`):
   spot_hue, background_hue, spot_theta, object_hue x N, alpha x N, beta x N, x x N, y x N,
   z x N, type x N.
 View-specific blocks here draw view 1 and view 2 independently (no column is fixed at 0, so
@@ -16,6 +16,7 @@ block's change probability (a style type changes to a different type).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from ..errors import SettingsError
 from ..limits import Limit
 from ..model.camera import camera_axes, project_to_pixels
 from .blocks import CONTENT, STYLE
+from .columns import ColumnLayout
 from .distributions import Conditional, Marginal
 
 OBJECT_TYPES = ("teapot", "cube", "sphere", "cylinder", "cone", "torus", "monkey")
@@ -54,28 +56,26 @@ class MultiBlock:
     change_probability: float = 1.0
 
 
+# Scene-wide columns, then each per-object factor's N columns together, with their blocks.
+SCENE_COLUMNS = (("spot_hue", "hues"), ("background_hue", "hues"), ("spot_theta", "rotations"))
+OBJECT_COLUMNS = (("hue", "hues"), ("alpha", "rotations"), ("beta", "rotations"),
+                  ("x", "positions"), ("y", "positions"), ("z", "positions"), ("type", "objects"))
+
+
+@cache
+def multi_layout(n_objects: int) -> ColumnLayout:
+    """The 3 + 7N columns of a scene of n_objects, in the original's order."""
+    return ColumnLayout.with_objects(SCENE_COLUMNS, OBJECT_COLUMNS, n_objects)
+
+
 def column_names(n_objects: int) -> list[str]:
     """Names of the 3 + 7N columns, in the original's order."""
-    per_object = ("hue", "alpha", "beta", "x", "y", "z", "type")
-    names = ["spot_hue", "background_hue", "spot_theta"]
-    for factor in per_object:
-        names += [f"object{i}_{factor}" for i in range(n_objects)]
-    return names
+    return list(multi_layout(n_objects).names)
 
 
 def column_blocks(n_objects: int) -> list[str]:
     """The block of each column."""
-    blocks = ["hues", "hues", "rotations"]
-    for block in ("hues", "rotations", "rotations", "positions", "positions", "positions",
-                  "objects"):
-        blocks += [block] * n_objects
-    return blocks
-
-
-def _slice(n_objects: int, factor: str) -> slice:
-    order = ("hue", "alpha", "beta", "x", "y", "z", "type")
-    start = 3 + order.index(factor) * n_objects
-    return slice(start, start + n_objects)
+    return [str(block) for block in multi_layout(n_objects).blocks]
 
 
 @dataclass(frozen=True)
@@ -94,12 +94,13 @@ class MultiObjectScenes:
     def types(self, view: int) -> np.ndarray:
         """(pairs, N) type indices."""
         raw = self.raw1 if view == 1 else self.raw2
-        return raw[:, _slice(self.n_objects, "type")].astype(np.int64)
+        return raw[:, multi_layout(self.n_objects).slice("type")].astype(np.int64)
 
 
 def object_centres(raw: np.ndarray, n_objects: int) -> np.ndarray:
     """(rows, N, 3) world centres from raw rows."""
-    xyz = np.stack([raw[:, _slice(n_objects, f)] for f in ("x", "y", "z")], axis=2)
+    layout = multi_layout(n_objects)
+    xyz = np.stack([raw[:, layout.slice(f)] for f in ("x", "y", "z")], axis=2)
     return xyz * np.array(POSITION_SCALE) + np.array([0.0, 0.0, OBJECT_RADIUS * HEIGHT_OFFSET])
 
 
@@ -139,12 +140,10 @@ def _draw_block(rng: np.random.Generator, block: MultiBlock, view1: np.ndarray |
 def _other_factors(rng: np.random.Generator, n: int, n_objects: int, n_types: int,
                    blocks: dict[str, MultiBlock]) -> tuple[np.ndarray, np.ndarray]:
     """Hues, rotations and types of both views (placement does not depend on them)."""
-    width = 3 + 7 * n_objects
-    raw = [np.zeros((n, width)), np.zeros((n, width))]
-    groups = {"hues": [0, 1, *range(3, 3 + n_objects)],
-              "rotations": [2, *range(3 + n_objects, 3 + 3 * n_objects)],
-              "objects": list(range(3 + 6 * n_objects, width))}
-    for name, columns in groups.items():
+    layout = multi_layout(n_objects)
+    raw = [np.zeros((n, len(layout))), np.zeros((n, len(layout)))]
+    for name in ("hues", "rotations", "objects"):  # the draw order: part of every seed's latents
+        columns = layout.indices(block=name)
         categorical = n_types if name == "objects" else 0
         first = _draw_block(rng, blocks[name], None, n, len(columns), categorical)
         second = _draw_block(rng, blocks[name], first, n, len(columns), categorical)
@@ -221,8 +220,8 @@ def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[s
     stream = np.random.SeedSequence(seed, spawn_key=(7,))
     rng = np.random.Generator(np.random.PCG64(stream))
     raw1, raw2 = _other_factors(rng, n_pairs, n_objects, len(object_types), blocks)
-    positions = [slice(3 + (3 + axis) * n_objects, 3 + (4 + axis) * n_objects)
-                 for axis in range(3)]
+    layout = multi_layout(n_objects)
+    positions = [layout.slice(axis) for axis in ("x", "y", "z")]
     todo = np.arange(n_pairs)
     acceptance = 1.0
     for round_ in range(MAX_ROUNDS):

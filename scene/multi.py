@@ -18,7 +18,7 @@ from ..model.colors import hue_to_rgb
 from ..model.shapes import normalised, torus
 from ..model.teapot import teapot_mesh
 from ..multi_settings import MultiObjectSettings
-from ..sampling.multi import HEIGHT_OFFSET, OBJECT_RADIUS, POSITION_SCALE
+from ..sampling.multi import HEIGHT_OFFSET, OBJECT_RADIUS, POSITION_SCALE, multi_layout
 from .builder import (
     add_camera,
     add_fixed_lights,
@@ -111,16 +111,15 @@ class BlenderMultiRenderer:
 
     def show(self, row: np.ndarray, view: int) -> None:
         """Put the scene in the state of one view of one sample (Blender-unit row)."""
-        n = self.settings.n_objects
+        layout = multi_layout(self.settings.n_objects)
         mapping = self.settings.scene.hue_mapping
-
-        def column(k: int) -> np.ndarray:
-            return np.asarray(row[3 + k * n: 3 + (k + 1) * n])
-
-        hues, alpha, beta, x, y, z, types = (column(k) for k in range(7))
-        theta = float(row[2])
-        spot_rgb = tuple(float(v) for v in hue_to_rgb(row[0], c.SPOT_SATURATION, mapping))
-        ground_rgb = hue_to_rgb(row[1], c.GROUND_SATURATION, mapping)
+        hues, alpha, beta, x, y, z, types = (
+            np.asarray(row[layout.slice(factor)])
+            for factor in ("hue", "alpha", "beta", "x", "y", "z", "type"))
+        theta = float(row[layout.index("spot_theta")])
+        spot_rgb = tuple(float(v) for v in hue_to_rgb(row[layout.index("spot_hue")],
+                                                      c.SPOT_SATURATION, mapping))
+        ground_rgb = hue_to_rgb(row[layout.index("background_hue")], c.GROUND_SATURATION, mapping)
         self.ground.color = (*map(float, ground_rgb), 1.0)
         material = self.materials[self.settings.scene.material(view)]
         for i, (obj, spot) in enumerate(zip(self.objects, self.spots, strict=True)):
