@@ -39,10 +39,14 @@ pytest: $(VENV)/.ready
 
 test: lint typecheck pytest
 
+# Every benchmark in full (tests/test_benchmarks.py runs each one's quick mode). The window
+# benchmark needs Debian's Blender and Xvfb, as the GUI tests do.
 bench: $(VENV)/.ready
 	$(VENV)/bin/python benchmarks/sampling.py
 	$(VENV)/bin/python benchmarks/render.py
 	$(VENV)/bin/python benchmarks/validate.py
+	$(VENV)/bin/python benchmarks/fidelity.py
+	$(VENV)/bin/python benchmarks/window.py
 
 # Builds dist/identbox-<version>.zip with the extension CLI bundled in the bpy wheel, then puts
 # its files under identbox/ so the same zip installs on Blender 3.4 to 5.x.

@@ -6,7 +6,7 @@ original assets in Blender 3.4, with teapot masks) with IdentBox at the same set
 prints per Blender the mean absolute error (8-bit levels), PSNR, the error left after a 4 x 4
 box blur (sampling noise alone leaves about 0.3) and the teapot-mask IoU against the reference.
 Targets: MAE <= 2, PSNR >= 35 dB, IoU >= 0.9.
-Usage: python benchmarks/fidelity.py [--pairs N] [--blender PATH ...] [--figure PNG]
+Usage: python benchmarks/fidelity.py [--pairs N] [--blender PATH ...] [--figure PNG] [--quick]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from identbox.headless import load_package_code
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference" / "published-renders"
 VIEWS = (1, 2)
+QUICK_PAIRS = 1
 
 # Runs inside any Blender (or with the bpy wheel): loads this checkout as `identbox` and draws
 # the given rows of each view, and the teapot's mask, as the published settings ask.
@@ -150,7 +151,11 @@ def main() -> None:
                         help="also render in this Blender executable (e.g. /usr/bin/blender)")
     parser.add_argument("--figure", type=Path, help="write the side-by-side figure here")
     parser.add_argument("--json", action="store_true", help="print per-image rows as JSON")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"{QUICK_PAIRS} reference pair: seconds (what the tests run)")
     args = parser.parse_args()
+    if args.quick:
+        args.pairs = QUICK_PAIRS
     print(f"{'Blender':<28} {'MAE /255':>9} {'PSNR dB':>8} {'worst MAE':>10} {'4x4 MAE':>8} "
           f"{'min IoU':>8}")
     for blender in (None, *args.blender):

@@ -4,7 +4,8 @@ For each configuration it prints pairs/s, Cycles' own time per frame (timed arou
 call alone), the overhead ratio (wall time of the loop / Cycles time; target <= 1.10 at 64 px),
 and the speed-up over a loop that rebuilds the scene for every image as one of the original
 generators did (target >= 3x), all measured in the same run. Memory (RSS) is sampled as it goes.
-Usage: python benchmarks/render.py [--pairs N] [--rebuild-pairs M] [--gpu]
+Usage: python benchmarks/render.py [--pairs N] [--rebuild-pairs M] [--gpu [BACKEND ...]]
+       [--no-cpu] [--soak PAIRS] [--quick]
 """
 
 from __future__ import annotations
@@ -99,6 +100,9 @@ def reopen_loop(settings: DatasetSettings, device: str, backends: tuple[str, ...
     return pairs / (time.perf_counter() - start)
 
 
+QUICK = {"pairs": 2, "rebuild_pairs": 1, "soak": 4}
+QUICK_RESOLUTION = 16
+
 HEADER = (f"{'device':<6} {'px':>4} {'spp':>4} {'pairs/s':>8} {'Cycles ms':>10} "
           f"{'overhead':>9} {'rebuild/s':>10} {'x rebuild':>10} {'re-open/s':>10} "
           f"{'x re-open':>10} {'RSS MB':>12}")
@@ -114,6 +118,24 @@ def row_text(label: str, resolution: int, samples: int, ours: dict, rebuild: flo
             f"{ours['rss_first']:>5.0f}->{ours['rss_last']:<5.0f}")
 
 
+def configurations(cpu: bool, gpu: list[str] | None, quick: bool) -> list[tuple]:
+    """(device, label, resolution, samples, backends) of each row: "few samples" at both
+    sizes, and how the gain shrinks as Cycles' own path tracing grows. Quick: one tiny
+    configuration per device, through the same loops."""
+    rows: list[tuple] = [] if not cpu else [
+        ("cpu", "CPU", 64, 1, ()), ("cpu", "CPU", 64, 4, ()), ("cpu", "CPU", 64, 16, ()),
+        ("cpu", "CPU", 224, 4, ())]
+    if gpu is not None:
+        rows += [("gpu", backend, 224, spp, (backend,))
+                 for backend in (gpu or ["OPTIX", "CUDA"]) for spp in (4, 64)]
+    if not quick:
+        return rows
+    tiny: dict[str, tuple] = {}
+    for device, label, _, _, backends in rows:
+        tiny.setdefault(label, (device, label, QUICK_RESOLUTION, 1, backends))
+    return list(tiny.values())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=60, help="pairs per configuration")
@@ -123,16 +145,14 @@ def main() -> None:
     parser.add_argument("--no-cpu", action="store_true", help="skip the CPU configurations")
     parser.add_argument("--soak", type=int, default=1000, metavar="PAIRS",
                         help="memory check: this many pairs at 16 px, 1 sample (0: skip)")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"{QUICK['pairs']} pairs of one {QUICK_RESOLUTION} px, 1-sample "
+                             "configuration per device: seconds (what the tests run)")
     args = parser.parse_args()
+    if args.quick:
+        vars(args).update(QUICK)
 
-    # (device, label, resolution, samples, backends): "few samples" at both sizes, and how
-    # the gain shrinks as Cycles' own path tracing grows.
-    configs = [] if args.no_cpu else [
-        ("cpu", "CPU", 64, 1, ()), ("cpu", "CPU", 64, 4, ()), ("cpu", "CPU", 64, 16, ()),
-        ("cpu", "CPU", 224, 4, ())]
-    if args.gpu is not None:
-        configs += [("gpu", backend, 224, spp, (backend,))
-                    for backend in (args.gpu or ["OPTIX", "CUDA"]) for spp in (4, 64)]
+    configs = configurations(not args.no_cpu, args.gpu, args.quick)
     rows = []
     with tempfile.TemporaryDirectory() as tmp, quiet_stdout():
         for k, (device, label, resolution, samples, backends) in enumerate(configs):

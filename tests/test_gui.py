@@ -6,7 +6,6 @@ Screenshots and the console are kept in test-artifacts/gui/."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -177,15 +176,3 @@ def test_screenshots_show_the_window(gui_run: tuple[dict, Path]) -> None:
         assert image.shape[:2] == (1000, 1600), name
         assert np.unique(image[..., :3].reshape(-1, 3), axis=0).shape[0] > 100, name
 
-
-def test_the_window_benchmark_runs(display: str, debian_blender: str) -> None:
-    """benchmarks/window.py in its quick mode: the modal loop and the headless one both finish
-    and are measured (the ratio is for the README, not asserted)."""
-    spec = importlib.util.spec_from_file_location("window", REPO / "benchmarks" / "window.py")
-    assert spec is not None and spec.loader is not None
-    window = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(window)
-    result = window.measure(pairs=8, resolution=32, samples=2)
-    assert result["window"] > 0 and result["headless"] > 0
-    print(f"window {result['window']:.2f} pairs/s, headless {result['headless']:.2f}, "
-          f"ratio {result['ratio']:.2f}")

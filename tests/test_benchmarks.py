@@ -1,0 +1,92 @@
+"""Every benchmark in its quick mode (seconds, tiny sizes, the same code path as the full run),
+as a user runs it: a benchmark that crashes or stops printing its table fails the tests, so
+none can rot unnoticed. Nothing here is about speed; `make bench` runs them in full."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, _apt_install, blender_env
+
+from identbox.presets import preset_names
+
+
+def run_benchmark(tmp_path: Path, name: str, *args: str) -> list[str]:
+    """The lines `benchmarks/<name>` printed; fails unless it exited 0."""
+    user = tmp_path / "blender_user"
+    user.mkdir(exist_ok=True)
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / name), *args],
+                          env=blender_env(user), capture_output=True, text=True, timeout=600,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, f"{name} {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout.splitlines()
+
+
+def rows_below(lines: list[str], header_word: str) -> list[list[str]]:
+    """The words of each non-empty line after the first line holding `header_word`, up to the
+    first empty line."""
+    start = next(k for k, line in enumerate(lines) if header_word in line) + 1
+    rows = []
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        rows.append(line.split())
+    return rows
+
+
+def test_the_sampling_benchmark_samples_every_preset(tmp_path: Path) -> None:
+    """One row per bundled preset, pair and multi-object alike, each with a time."""
+    lines = run_benchmark(tmp_path, "sampling.py", "--quick")
+    rows = rows_below(lines, "x floor")
+    assert [row[0] for row in rows] == preset_names()
+    assert any(row[0] == "clevr_like" for row in rows)  # a multi-object preset is in the table
+    for row in rows:
+        assert float(row[1]) > 0, row
+    assert any(line.startswith("slowest preset:") for line in lines)
+
+
+@pytest.mark.blender
+def test_the_render_benchmark_measures_every_loop(tmp_path: Path) -> None:
+    """One tiny CPU row with the IdentBox, rebuild and re-open loops, and the memory check."""
+    lines = run_benchmark(tmp_path, "render.py", "--quick")
+    rows = rows_below(lines, "x rebuild")
+    assert [row[:3] for row in rows[:1]] == [["CPU", "16", "1"]]
+    assert rows[1][0] == "devices:" and rows[2][:2] == ["median", "overhead:"]
+    assert any(line.startswith("memory over 8 frames") for line in lines)
+
+
+@pytest.mark.blender
+def test_the_fidelity_benchmark_compares_and_draws_the_figure(tmp_path: Path) -> None:
+    """The summary row of the bpy wheel against the reference, and the side-by-side figure
+    (tests/test_fidelity.py checks the figures it measures)."""
+    from PIL import Image
+
+    figure = tmp_path / "fidelity.png"
+    lines = run_benchmark(tmp_path, "fidelity.py", "--quick", "--figure", str(figure))
+    rows = rows_below(lines, "PSNR dB")
+    assert [row[:2] for row in rows] == [["bpy", "wheel"]]
+    assert len(rows[0]) == 7, rows
+    with Image.open(figure) as image:
+        assert image.size == (96 + 128, 4 * 128)
+
+
+@pytest.mark.blender
+def test_the_validate_benchmark_checks_a_dataset(tmp_path: Path) -> None:
+    lines = run_benchmark(tmp_path, "validate.py", "--pairs", "50", "--repeats", "1")
+    assert any(line.startswith("validate: 50 pairs") for line in lines), lines
+
+
+@pytest.mark.blender
+def test_the_window_benchmark_measures_both_loops(tmp_path: Path, debian_blender: str) -> None:
+    """Render Dataset pressed in a real window (Debian's Blender under Xvfb) and the same job
+    headless both finish and are measured (the ratio is for the README, not asserted)."""
+    if shutil.which("Xvfb") is None:
+        _apt_install("xvfb")
+    lines = run_benchmark(tmp_path, "window.py", "--quick")
+    rows = rows_below(lines, "pairs/s")
+    assert [row[0] for row in rows] == ["window", "headless", "window"]
+    assert float(rows[0][1]) > 0 and float(rows[1][1]) > 0
