@@ -3,7 +3,7 @@
 The latents are sampled for real; the 20,000 images are copies of one rendered frame (the
 check reads every file's end marker and decodes a sample, so the pixels do not change the
 time). Prints the median of a few runs and the time per 1,000 pairs.
-Usage: python benchmarks/validate.py [--pairs N] [--repeats R]
+Usage: python benchmarks/validate.py [--pairs N] [--repeats R] [--quick]
 """
 
 from __future__ import annotations
@@ -24,12 +24,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="50 pairs, once (what the tests run)")
     args = parser.parse_args()
+    if args.quick:
+        args.pairs, args.repeats = 50, 1
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "d"
         one = Path(tmp) / "one"
         subprocess.run([sys.executable, "-m", "identbox", "render", "--n-pairs", "1",
-                        "--out", str(one)], check=True, capture_output=True)
+                        "--samples", "1", "--out", str(one)], check=True, capture_output=True)
         subprocess.run([sys.executable, "-m", "identbox", "sample", "--n-pairs",
                         str(args.pairs), "--out", str(root)], check=True, capture_output=True)
         frame = one / "samples" / "m1" / "000000.png"

@@ -76,7 +76,7 @@ def test_the_fidelity_benchmark_compares_and_draws_the_figure(tmp_path: Path) ->
 
 @pytest.mark.blender
 def test_the_validate_benchmark_checks_a_dataset(tmp_path: Path) -> None:
-    lines = run_benchmark(tmp_path, "validate.py", "--pairs", "50", "--repeats", "1")
+    lines = run_benchmark(tmp_path, "validate.py", "--quick")
     assert any(line.startswith("validate: 50 pairs") for line in lines), lines
 
 
