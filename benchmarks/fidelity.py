@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from identbox.dataset.images import image_difference, load_rgba, mask_iou
-from identbox.headless import load_package_code
+from identbox.render.headless import load_package_code
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO.parent / "shared" / "reference" / "published-renders"
@@ -35,9 +35,9 @@ from pathlib import Path
 argv = sys.argv[sys.argv.index("--") + 1:]
 reference, out, pairs, hue_mapping = argv
 import numpy as np
-from identbox.render_settings import RenderSettings, SceneSettings
+from identbox.settings.render import RenderSettings, SceneSettings
 from identbox.scene.renderer import BlenderPairRenderer
-from identbox.settings import DatasetSettings
+from identbox.settings.pairs import DatasetSettings
 settings = DatasetSettings(
     scene=SceneSettings(hue_mapping=hue_mapping),
     render=RenderSettings(resolution=128, samples=64, denoiser="none"))

@@ -21,16 +21,16 @@ from pathlib import Path
 
 import bpy
 
-from identbox.headless import quiet_stdout
 from identbox.model.constants import MATERIALS
 from identbox.model.pose import scene_state
-from identbox.render_loop import RenderJob
-from identbox.render_settings import RenderSettings, RunOptions
+from identbox.render.headless import quiet_stdout
+from identbox.render.loop import RenderJob
 from identbox.scene.apply import apply_state
 from identbox.scene.builder import SCENE_NAME
 from identbox.scene.device import select_device
 from identbox.scene.renderer import BlenderPairRenderer
-from identbox.settings import DatasetSettings
+from identbox.settings.pairs import DatasetSettings
+from identbox.settings.render import RenderSettings, RunOptions
 
 
 def rss_mb() -> float:

@@ -20,8 +20,8 @@ from collections.abc import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from identbox.multi_settings import sample_pairs  # noqa: E402
 from identbox.presets import load_preset, preset_names  # noqa: E402
+from identbox.settings.objects import sample_pairs  # noqa: E402
 
 TARGET_SECONDS = 1.0
 TARGET_PAIRS = 250_000

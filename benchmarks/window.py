@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from identbox.headless import load_package_code
+from identbox.render.headless import load_package_code
 
 WINDOW_RUN = load_package_code() + """\
 import json, time

@@ -22,8 +22,8 @@ from ..dataset.writer import write_latents
 from ..errors import DatasetError, SettingsError
 from ..jsonfile import UnreadableJSONError, read_json
 from ..limits import Limit
-from ..multi_settings import AnySettings
-from ..render_loop import pair_complete, shard_indices
+from ..render.loop import pair_complete, shard_indices
+from ..settings.objects import AnySettings
 
 SLURM_DIR = "slurm"
 SUBMISSION = "submission.json"

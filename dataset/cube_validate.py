@@ -8,8 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cube_settings import CubeSettings
-from ..render_loop import is_complete_image
+from ..render.loop import is_complete_image
 from ..sampling.cube import (
     BACKGROUND,
     FACE_COLOURS,
@@ -22,6 +21,7 @@ from ..sampling.cube import (
     visible_faces,
     visible_nodes,
 )
+from ..settings.cube import CubeSettings
 from .cube_writer import CUBE_FORMAT, LABELS, VISIBLE, cube_rotations
 from .layout import MANIFEST
 from .manifest import read_manifest

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from ..cube_settings import CubeSettings
 from ..errors import DatasetError
 from ..sampling.cube import (
     cube_labels,
@@ -17,6 +16,7 @@ from ..sampling.cube import (
     rotation_grid,
     visible_nodes,
 )
+from ..settings.cube import CubeSettings
 from ..version import __version__
 from .layout import MANIFEST
 from .manifest import manifest_text, read_manifest

@@ -12,10 +12,10 @@ import numpy as np
 from ..errors import DatasetError
 from ..jsonfile import UnreadableJSONError, read_json
 from ..model.constants import DEPTH_RANGE
-from ..multi_settings import AnySettings, settings_from_dict
 from ..presets import has_published_look
 from ..sampling.factors import FACTORS
-from ..settings import DatasetSettings
+from ..settings.objects import AnySettings, settings_from_dict
+from ..settings.pairs import DatasetSettings
 from ..version import __version__
 
 FORMAT = "identbox-dataset/1"

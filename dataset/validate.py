@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from ..multi_settings import MultiObjectSettings, sample_pairs
-from ..render_loop import is_complete_image
+from ..render.loop import is_complete_image
+from ..settings.objects import MultiObjectSettings, sample_pairs
 from .cube_validate import Check
 from .images import load_rgba
 from .layout import MANIFEST, VIEWS, factors_dir, latent_paths, samples_dir

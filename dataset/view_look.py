@@ -25,7 +25,7 @@ import numpy as np
 
 from ..model.colors import hue_to_rgb
 from ..model.constants import GROUND_SATURATION, OBJECT_SATURATION
-from ..render_settings import SceneSettings
+from ..settings.render import SceneSettings
 from .images import circular_mean_hue, dominant_hue_of, hue_distance, pixel_hues, srgb_to_linear
 
 GROUND_HUE_TOLERANCE = 0.05

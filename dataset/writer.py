@@ -17,8 +17,8 @@ import numpy as np
 
 from ..errors import DatasetError
 from ..model.camera import project_to_pixels
-from ..multi_settings import AnySettings, sample_pairs
 from ..sampling.sampler import LatentPairs
+from ..settings.objects import AnySettings, sample_pairs
 from .layout import MANIFEST, VIEWS, factors_dir, latent_paths
 from .manifest import build_manifest, file_sha256, manifest_text, read_manifest
 from .temporaries import remove_abandoned, temporary_prefix

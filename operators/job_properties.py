@@ -12,7 +12,6 @@ import bpy
 from bpy.props import BoolProperty, EnumProperty, StringProperty
 
 from ..errors import SettingsError
-from ..multi_settings import AnySettings
 from ..presets import (
     DEFAULT_PRESET,
     DEFAULT_RENDER_PRESET,
@@ -25,9 +24,10 @@ from ..presets import (
 )
 from ..properties import settings_of
 from ..properties.make import argument_property, choice_property
-from ..render_settings import BATCH_INDEX, DEVICE, N_BATCHES, RESOLUTION, SAMPLES, RunOptions
-from ..settings import N_PAIRS, SEED
-from ..ui_settings import job_settings_from_props
+from ..settings.objects import AnySettings
+from ..settings.pairs import N_PAIRS, SEED
+from ..settings.panel import job_settings_from_props
+from ..settings.render import BATCH_INDEX, DEVICE, N_BATCHES, RESOLUTION, SAMPLES, RunOptions
 
 
 def _preset_items() -> list[tuple[str, str, str]]:

@@ -6,7 +6,7 @@ import bpy
 
 from ..errors import SettingsError
 from ..scene.preview import leave_identbox_scene
-from ..ui_settings import proposed_edge, run_options_from_props, settings_from_props
+from ..settings.panel import proposed_edge, run_options_from_props, settings_from_props
 from .job_properties import resolve_output_folder, scene_props
 
 if TYPE_CHECKING:

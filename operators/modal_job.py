@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import bpy
 
 from ..errors import USER_ERRORS, describe
-from ..headless import quiet_stdout
-from ..render_loop import ImageJob, Progress
+from ..render.headless import quiet_stdout
+from ..render.loop import ImageJob, Progress
 from ..scene.preview import show_scene
 from ..scene.thumbnail import show_last_item
 from .job_properties import scene_props

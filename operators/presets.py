@@ -18,14 +18,14 @@ from ..presets import (
     preset_descriptions,
     preset_names,
 )
-from ..render_settings import RENDER_SPECS
-from ..settings import DatasetSettings
-from ..ui_settings import (
+from ..settings.pairs import DatasetSettings
+from ..settings.panel import (
     job_settings_from_props,
     multi_settings_to_props,
     scene_and_render_to_props,
     settings_to_props,
 )
+from ..settings.render import RENDER_SPECS
 from .job_properties import scene_props
 
 if TYPE_CHECKING:

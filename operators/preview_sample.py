@@ -7,7 +7,7 @@ from bpy.props import IntProperty
 
 from ..errors import USER_ERRORS, describe
 from ..scene.preview import show_any_sample
-from ..ui_settings import job_settings_from_props
+from ..settings.panel import job_settings_from_props
 from .job_properties import scene_props
 
 if TYPE_CHECKING:

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 import bpy
 from bpy.props import IntProperty
 
-from ..cube_loop import CubeJob
 from ..errors import USER_ERRORS, describe
-from ..headless import render_cube_in_process
-from ..render_loop import Progress
+from ..render.cube_loop import CubeJob
+from ..render.headless import render_cube_in_process
+from ..render.loop import Progress
 from ..scene.cube import CubeRenderer
 from ..scene.cube_playback import play_frame
-from ..ui_settings import cube_settings_from_props, run_options_from_props
+from ..settings.panel import cube_settings_from_props, run_options_from_props
 from .job_properties import resolve_output_folder, scene_props
 from .modal_job import ModalJob
 

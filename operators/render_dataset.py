@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Any
 
 import bpy
 
-from ..headless import make_renderer, render_in_process
-from ..render_loop import Progress, RenderJob
+from ..render.headless import make_renderer, render_in_process
+from ..render.loop import Progress, RenderJob
 from .job_properties import RenderJobProperties, scene_props
 from .modal_job import ModalJob
 

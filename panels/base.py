@@ -9,10 +9,10 @@ from ..dataset.layout import held_format
 from ..dataset.manifest import FORMAT
 from ..dataset.writer import check_output_folder
 from ..errors import DatasetError, SettingsError
-from ..multi_settings import MultiObjectSettings
 from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of
-from ..ui_settings import (
+from ..settings.objects import MultiObjectSettings
+from ..settings.panel import (
     cube_settings_from_props,
     job_settings_from_props,
     panel_message,

@@ -6,16 +6,16 @@ from typing import Any
 import bpy
 
 from ..errors import SettingsError
-from ..estimates import estimate, free_bytes, size_text
 from ..model.constants import MATERIALS
 from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of
+from ..render.estimates import estimate, free_bytes, size_text
 from ..sampling.factors import BLOCK_NAMES
 from ..sampling.multi import OBJECT_TYPES
 from ..scene.cube_playback import label_frames
 from ..scene.thumbnail import thumbnail_icon
-from ..settings import DatasetSettings
-from ..ui_settings import (
+from ..settings.pairs import DatasetSettings
+from ..settings.panel import (
     cube_settings_from_props,
     has_published_look_in_props,
     job_settings_from_props,

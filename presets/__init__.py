@@ -7,9 +7,9 @@ from pathlib import Path
 
 from ..errors import SettingsError
 from ..jsonfile import UnreadableJSONError, read_json
-from ..multi_settings import AnySettings, settings_from_dict
-from ..render_settings import RenderSettings, SceneSettings
-from ..settings import dataclass_from_dict
+from ..settings.objects import AnySettings, settings_from_dict
+from ..settings.pairs import dataclass_from_dict
+from ..settings.render import RenderSettings, SceneSettings
 
 PRESET_DIR = Path(__file__).resolve().parent
 RENDER_PRESET_DIR = PRESET_DIR / "render"

@@ -17,17 +17,6 @@ from bpy.props import (
     StringProperty,
 )
 
-from ..cube_settings import (
-    CUBE_FORMAT,
-    CUBE_JPEG_QUALITY,
-    CUBE_SAMPLES,
-    CUBE_SEED,
-    DEFAULT_SIZES,
-    RANDOM_FRAMES,
-    STEP,
-)
-from ..multi_settings import MultiObjectSettings
-from ..render_settings import BATCH_INDEX, DEVICE, N_BATCHES, RENDER_SPECS, SCENE_SPECS
 from ..sampling.blocks import BLOCK_TYPE
 from ..sampling.distributions import (
     CONDITIONAL_HALF_WIDTH,
@@ -40,7 +29,18 @@ from ..sampling.distributions import (
 )
 from ..sampling.factors import FACTOR_NAMES
 from ..sampling.multi import MIN_GAP, MIN_PIXELS, N_OBJECTS, OBJECT_TYPES
-from ..settings import CHANGE_PROBABILITY, EDGE_STRENGTH, N_PAIRS, SEED, DatasetSettings
+from ..settings.cube import (
+    CUBE_FORMAT,
+    CUBE_JPEG_QUALITY,
+    CUBE_SAMPLES,
+    CUBE_SEED,
+    DEFAULT_SIZES,
+    RANDOM_FRAMES,
+    STEP,
+)
+from ..settings.objects import MultiObjectSettings
+from ..settings.pairs import CHANGE_PROBABILITY, EDGE_STRENGTH, N_PAIRS, SEED, DatasetSettings
+from ..settings.render import BATCH_INDEX, DEVICE, N_BATCHES, RENDER_SPECS, SCENE_SPECS
 from .make import choice_property, limit_property, spec_property
 
 DEFAULTS = DatasetSettings()

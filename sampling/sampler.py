@@ -18,7 +18,7 @@ from .distributions import truncated_normal
 from .factors import FACTORS, N_COLUMNS, factor_index, to_blender
 
 if TYPE_CHECKING:
-    from ..settings import DatasetSettings
+    from ..settings.pairs import DatasetSettings
 
 # Stream purposes, part of each stream's key: never renumber (it would change every dataset).
 _VIEW1 = 0

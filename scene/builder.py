@@ -18,7 +18,7 @@ from ..model import constants as c
 from ..model.camera import camera_axes
 from ..model.lights import area_power_w
 from ..model.teapot import teapot_mesh
-from ..render_settings import SceneSettings
+from ..settings.render import SceneSettings
 from .materials import OWNER, build_materials
 from .nodes import socket
 from .tags import owned_scene, remove_tagged, tagged

@@ -16,7 +16,6 @@ from typing import Any
 import bpy
 import numpy as np
 
-from ..cube_settings import CubeSettings
 from ..errors import SettingsError
 from ..sampling.cube import (
     BACKGROUND,
@@ -27,6 +26,7 @@ from ..sampling.cube import (
     NODES,
     SCREEN,
 )
+from ..settings.cube import CubeSettings
 from .device import DeviceChoice, select_device
 from .nodes import link, new_node, socket
 from .render_setup import configure_frame_loop, set_checked

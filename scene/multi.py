@@ -17,8 +17,8 @@ from ..model import constants as c
 from ..model.colors import hue_to_rgb
 from ..model.shapes import normalised, torus
 from ..model.teapot import teapot_mesh
-from ..multi_settings import MultiObjectSettings
 from ..sampling.multi import HEIGHT_OFFSET, OBJECT_RADIUS, POSITION_SCALE, multi_layout
+from ..settings.objects import MultiObjectSettings
 from .builder import (
     add_camera,
     add_fixed_lights,

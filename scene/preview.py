@@ -14,11 +14,11 @@ import bpy
 
 from ..errors import SettingsError
 from ..model.pose import scene_state
-from ..multi_settings import AnySettings, MultiObjectSettings
 from ..properties import home_scene
 from ..sampling.sampler import LatentPairs, sample_latents
-from ..settings import DatasetSettings
-from ..ui_settings import job_settings_from_props
+from ..settings.objects import AnySettings, MultiObjectSettings
+from ..settings.pairs import DatasetSettings
+from ..settings.panel import job_settings_from_props
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
 from .multi import BlenderMultiRenderer

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..render_settings import RenderSettings
+from ..settings.render import RenderSettings
 
 
 class RenderSetupError(RuntimeError):

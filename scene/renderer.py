@@ -10,7 +10,7 @@ import bpy
 import numpy as np
 
 from ..model.pose import scene_state
-from ..settings import DatasetSettings
+from ..settings.pairs import DatasetSettings
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
 from .device import GPU_BACKENDS, DeviceChoice, select_device

@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 from conftest import run_blender
 
-from identbox.cube_settings import CubeSettings
 from identbox.dataset.cube_writer import write_cube_labels
 from identbox.dataset.writer import write_latents
 from identbox.presets import load_preset
-from identbox.render_loop import is_complete_image
-from identbox.settings import DatasetSettings
+from identbox.render.loop import is_complete_image
+from identbox.settings.cube import CubeSettings
+from identbox.settings.pairs import DatasetSettings
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from stats_theory import truncated_normal_pair
 
 from identbox.presets import load_preset, pair_preset_names
 from identbox.sampling import BLOCKS, FACTOR_NAMES, sample_latents, to_blender
-from identbox.settings import BlockSettings, DatasetSettings
+from identbox.settings.pairs import BlockSettings, DatasetSettings
 
 N = 20_000
 PART1 = [name for name in pair_preset_names() if not name.startswith("part2")]

@@ -11,7 +11,7 @@ from identbox.errors import SettingsError
 from identbox.presets import load_preset
 from identbox.sampling import FACTOR_NAMES, sample_latents
 from identbox.sampling.causal import Parents, find_cycle, topological_order
-from identbox.settings import CausalEdge, DatasetSettings
+from identbox.settings.pairs import CausalEdge, DatasetSettings
 
 N = 20_000
 COL = {name: i for i, name in enumerate(FACTOR_NAMES)}

@@ -118,7 +118,7 @@ def test_a_manifest_reproduces_its_latents(tmp_path: Path) -> None:
 def test_the_package_and_cli_need_no_bpy(tmp_path: Path) -> None:
     script = (
         "import sys; sys.modules['bpy'] = None\n"  # any `import bpy` now fails
-        "import identbox, identbox.sampling, identbox.settings, identbox.presets\n"
+        "import identbox, identbox.sampling, identbox.settings.pairs, identbox.presets\n"
         "import identbox.dataset, identbox.cli\n"
         "sys.exit(identbox.cli.main(['sample', '--n-pairs', '5', '--out', 'x']))\n")
     out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,

@@ -87,7 +87,7 @@ def test_layout_mistakes_are_named() -> None:
 
 SHOW_ROW = """
 import numpy as np
-from identbox.multi_settings import MultiObjectSettings
+from identbox.settings.objects import MultiObjectSettings
 from identbox.sampling.multi import multi_layout
 from identbox.scene.multi import BlenderMultiRenderer
 

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from image_checks import load_rgba
 
-from identbox.cube_settings import CubeSettings
 from identbox.errors import SettingsError
 from identbox.sampling.cube import (
     FACE_COLOURS,
@@ -23,6 +22,7 @@ from identbox.sampling.cube import (
     visible_faces,
     visible_nodes,
 )
+from identbox.settings.cube import CubeSettings
 
 
 def textbook(axis: str, angle: float) -> list[list[float]]:

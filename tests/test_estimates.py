@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from identbox.cube_settings import CubeSettings
-from identbox.estimates import estimate, free_bytes, size_text
-from identbox.render_settings import RenderSettings, RunOptions
-from identbox.settings import DatasetSettings
+from identbox.render.estimates import estimate, free_bytes, size_text
+from identbox.settings.cube import CubeSettings
+from identbox.settings.pairs import DatasetSettings
+from identbox.settings.render import RenderSettings, RunOptions
 
 
 def test_pairs_images_and_bytes_per_shard() -> None:

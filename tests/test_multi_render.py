@@ -12,8 +12,8 @@ import pytest
 from image_checks import load_rgba
 
 from identbox.dataset import read_manifest
-from identbox.multi_settings import MultiObjectSettings
 from identbox.presets import load_preset
+from identbox.settings.objects import MultiObjectSettings
 
 pytestmark = pytest.mark.blender
 

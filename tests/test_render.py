@@ -22,7 +22,7 @@ from identbox.model.constants import (
     DEPTH_RANGE,
     OBJECT_SIZE,
 )
-from identbox.render_loop import is_complete_image, shard_indices
+from identbox.render.loop import is_complete_image, shard_indices
 
 pytestmark = pytest.mark.blender
 HUE_BG, HUE_OBJECT = 9, 7
@@ -88,10 +88,10 @@ import json, sys, pathlib
 import bpy, numpy as np
 from identbox.model.camera import project_to_pixels
 from identbox.model.pose import scene_state
-from identbox.render_settings import RenderSettings
+from identbox.settings.render import RenderSettings
 from identbox.sampling import sample_latents
 from identbox.scene.renderer import BlenderPairRenderer
-from identbox.settings import DatasetSettings
+from identbox.settings.pairs import DatasetSettings
 
 out = pathlib.Path(sys.argv[1])
 settings = DatasetSettings(n_pairs=6, seed=5, render=RenderSettings(resolution=96, samples=4))

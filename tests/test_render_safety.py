@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from identbox.dataset.validate import validate_pairs
-from identbox.render_loop import is_complete_image
+from identbox.render.loop import is_complete_image
 
 pytestmark = pytest.mark.blender
 TINY = ["--n-pairs", "12", "--resolution", "16", "--samples", "1", "--seed", "4"]

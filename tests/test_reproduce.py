@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from identbox.errors import SettingsError
-from identbox.splits import parse_splits, split_seed
+from identbox.settings.splits import parse_splits, split_seed
 
 pytestmark = pytest.mark.blender
 

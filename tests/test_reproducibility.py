@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from conftest import REPO
 
-from identbox.multi_settings import AnySettings, sample_pairs
 from identbox.presets import load_preset, preset_names
 from identbox.sampling import sample_latents
-from identbox.settings import BlockSettings, DatasetSettings
+from identbox.settings.objects import AnySettings, sample_pairs
+from identbox.settings.pairs import BlockSettings, DatasetSettings
 
 GOLDEN = REPO / "tests" / "data" / "golden_digests.json"
 

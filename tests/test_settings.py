@@ -7,9 +7,9 @@ import json
 import pytest
 
 from identbox.errors import SettingsError
-from identbox.multi_settings import settings_from_dict
 from identbox.presets import load_preset, preset_names
-from identbox.settings import BlockSettings, DatasetSettings
+from identbox.settings.objects import settings_from_dict
+from identbox.settings.pairs import BlockSettings, DatasetSettings
 
 
 @pytest.mark.parametrize("data,setting,allowed", [
@@ -86,7 +86,7 @@ def test_preset_files_and_manifests_load_by_path(tmp_path) -> None:
 def test_the_proposed_edge_keeps_the_settings_valid() -> None:
     """The Causal list's + proposes an edge the settings accept, next to the ones there."""
     from identbox.presets import load_preset
-    from identbox.ui_settings import proposed_edge
+    from identbox.settings.panel import proposed_edge
 
     settings = load_preset("part2_causal")
     seen = set()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from identbox.dataset.temporaries import HOST, STALE_SECONDS, is_abandoned, temporary_path
 from identbox.dataset.writer import write_latents
-from identbox.render_loop import ImageJob
-from identbox.settings import DatasetSettings
+from identbox.render.loop import ImageJob
+from identbox.settings.pairs import DatasetSettings
 
 
 def dead_pid() -> int:

@@ -16,8 +16,8 @@ import json, sys, types
 import bpy
 import identbox
 from identbox.presets import load_preset, preset_names
-from identbox.settings import DatasetSettings
-from identbox.ui_settings import job_settings_from_props, settings_from_props, settings_to_props
+from identbox.settings.pairs import DatasetSettings
+from identbox.settings.panel import job_settings_from_props, settings_from_props, settings_to_props
 from identbox import panels
 
 identbox.register()
@@ -256,8 +256,8 @@ props.mode = "PAIRS"
 
 # Cube mode: settings from the panel, Render Cube (background: runs to completion), playback.
 import numpy as np
-from identbox.cube_settings import CubeSettings
-from identbox.ui_settings import cube_settings_from_props
+from identbox.settings.cube import CubeSettings
+from identbox.settings.panel import cube_settings_from_props
 props = settings_of(bpy.context)
 props.mode = "CUBE"
 props.cube.step = 3.0

@@ -15,8 +15,8 @@ from identbox.dataset import watch
 from identbox.dataset.manifest import file_sha256, read_manifest
 from identbox.dataset.writer import holds_dataset, write_latents
 from identbox.errors import DatasetError
-from identbox.render_loop import RenderJob, is_complete_image
-from identbox.settings import DatasetSettings
+from identbox.render.loop import RenderJob, is_complete_image
+from identbox.settings.pairs import DatasetSettings
 
 SETTINGS = DatasetSettings(n_pairs=8)
 

@@ -9,7 +9,7 @@ import pytest
 from identbox.dataset import writer
 from identbox.dataset.writer import write_latents
 from identbox.errors import DatasetError
-from identbox.settings import DatasetSettings
+from identbox.settings.pairs import DatasetSettings
 
 
 def test_a_failure_mid_write_leaves_nothing(tmp_path: Path, monkeypatch) -> None:

@@ -12,7 +12,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .cube_settings import (
+from ..errors import (
+    USER_ERRORS,
+    DatasetChangedError,
+    DatasetError,
+    SettingsError,
+    describe,
+    is_bad_path,
+)
+from ..limits import Limit
+from ..settings.cube import (
     CUBE_FORMAT,
     CUBE_JPEG_QUALITY,
     CUBE_SAMPLES,
@@ -22,17 +31,9 @@ from .cube_settings import (
     STEP,
     CubeSettings,
 )
-from .errors import (
-    USER_ERRORS,
-    DatasetChangedError,
-    DatasetError,
-    SettingsError,
-    describe,
-    is_bad_path,
-)
-from .limits import Limit
-from .multi_settings import AnySettings
-from .render_settings import (
+from ..settings.objects import AnySettings
+from ..settings.pairs import N_PAIRS, SEED
+from ..settings.render import (
     ADAPTIVE_THRESHOLD,
     DENOISER,
     DEVICE,
@@ -42,9 +43,8 @@ from .render_settings import (
     SAMPLES,
     RunOptions,
 )
-from .settings import N_PAIRS, SEED
-from .splits import parse_splits, split_jobs
-from .version import __version__
+from ..settings.splits import parse_splits, split_jobs
+from ..version import __version__
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -262,7 +262,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _list_presets() -> int:
-    from .presets import preset_descriptions
+    from ..presets import preset_descriptions
 
     descriptions = preset_descriptions()
     width = max(map(len, descriptions))
@@ -274,7 +274,7 @@ def _list_presets() -> int:
 def _settings(args: argparse.Namespace) -> AnySettings:
     """The job's settings: the preset, the published look, the render preset, then single
     overrides."""
-    from .presets import load_preset, load_render_preset, with_published_look
+    from ..presets import load_preset, load_render_preset, with_published_look
 
     settings = load_preset(args.preset)
     if getattr(args, "published", False):
@@ -294,8 +294,8 @@ def _settings(args: argparse.Namespace) -> AnySettings:
 
 
 def _sample(args: argparse.Namespace) -> int:
-    from .dataset.temporaries import removal_line
-    from .dataset.writer import write_latents
+    from ..dataset.temporaries import removal_line
+    from ..dataset.writer import write_latents
 
     for settings, out, extra in _jobs(args, _settings(args)):
         result = write_latents(settings, out, extra=extra)
@@ -325,7 +325,7 @@ def _log(message: str) -> None:
 def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | CubeSettings,
          unit: str, only: range | None = None, restore: bool = False) -> int:
     """Render in this process, or in a Blender child with the same arguments."""
-    from . import headless
+    from ..render import headless
 
     options = RunOptions(device=args.device, batch_index=args.batch_index,
                          n_batches=args.n_batches)
@@ -355,7 +355,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | 
 def _slurm(args: argparse.Namespace) -> int:
     import json
 
-    from .cluster import slurm
+    from ..cluster import slurm
 
     if args.action == "submit":
         options = slurm.SlurmOptions(
@@ -398,7 +398,7 @@ def _slurm(args: argparse.Namespace) -> int:
 
 
 def _look(args: argparse.Namespace) -> int:
-    from .dataset.sheets import contact_sheet, plot_latents
+    from ..dataset.sheets import contact_sheet, plot_latents
 
     root = Path(args.root)
     if Path(args.out).suffix.lower() != ".png":
@@ -418,7 +418,7 @@ def _reproduce(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Render a dataset again from its manifest alone (all pairs, or a range)."""
     import numpy as np
 
-    from .dataset.manifest import read_manifest, settings_from_manifest
+    from ..dataset.manifest import read_manifest, settings_from_manifest
 
     manifest = read_manifest(Path(args.manifest))
     settings = settings_from_manifest(manifest)
@@ -450,9 +450,9 @@ def _cube_settings(args: argparse.Namespace) -> CubeSettings:
 def _validate(args: argparse.Namespace) -> int:
     import json
 
-    from .dataset.cube_validate import validate_cube
-    from .dataset.manifest import read_manifest
-    from .dataset.validate import validate_pairs
+    from ..dataset.cube_validate import validate_cube
+    from ..dataset.manifest import read_manifest
+    from ..dataset.validate import validate_pairs
 
     VALIDATE_SAMPLE.check(args.sample)
     root = Path(args.root)
@@ -473,7 +473,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _format_of(root: Path) -> str:
-    from .dataset.layout import held_format
+    from ..dataset.layout import held_format
 
     found = held_format(root)
     if found is None:

@@ -7,11 +7,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cube_settings import CubeSettings
-from .multi_settings import AnySettings
-from .render_loop import pair_passes, shard_indices
-from .render_settings import RunOptions
-from .sampling.cube import grid_frames
+from ..sampling.cube import grid_frames
+from ..settings.cube import CubeSettings
+from ..settings.objects import AnySettings
+from ..settings.render import RunOptions
+from .loop import pair_passes, shard_indices
 
 # Bytes per pixel of the files, measured on IdentBox's own images: noisy 3DIdent frames as
 # PNG (RGBA) or JPEG, and the cube's flat colours.

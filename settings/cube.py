@@ -6,9 +6,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import SettingsError
-from .limits import Choice, Limit
-from .sampling.cube import GRID_END
+from ..errors import SettingsError
+from ..limits import Choice, Limit
+from ..sampling.cube import GRID_END
 
 STEP = Limit("step", "Step", "Grid step in radians per axis (numpy.arange(0, 6.3, step); "
              "0.1 gives 250,047 frames)", 0.1, 0.01, GRID_END)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import SettingsError
-from .limits import Choice, Limit
-from .model.colors import HUE_MAPPINGS
-from .model.constants import MATERIALS
-from .model.constants import TEAPOT_RESOLUTION as PUBLISHED_TEAPOT_RESOLUTION
+from ..errors import SettingsError
+from ..limits import Choice, Limit
+from ..model.colors import HUE_MAPPINGS
+from ..model.constants import MATERIALS
+from ..model.constants import TEAPOT_RESOLUTION as PUBLISHED_TEAPOT_RESOLUTION
 
 RESOLUTION = Limit("resolution", "Resolution", "Width and height of each image, in pixels",
                    128, 8, 8192)

@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..errors import SettingsError
+from ..settings.cube import CubeSettings
+from ..settings.objects import AnySettings, MultiObjectSettings
+from ..settings.render import RunOptions
 from .cube_loop import CubeJob
-from .cube_settings import CubeSettings
-from .errors import SettingsError
-from .multi_settings import AnySettings, MultiObjectSettings
-from .render_loop import ImageJob, Progress, RenderJob
-from .render_settings import RunOptions
+from .loop import ImageJob, Progress, RenderJob
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 # Loads this package under the name `identbox` inside any Blender without touching sys.path.
 LOAD_PACKAGE = """\
@@ -152,10 +152,10 @@ def run_quietly(job: ImageJob, renderer: Any, log: Callable[[str], None],
 def make_renderer(settings: AnySettings, device: str, log: Callable[[str], None]) -> Any:
     """The Blender renderer for a job of either kind (builds its scene)."""
     if isinstance(settings, MultiObjectSettings):
-        from .scene.multi import BlenderMultiRenderer
+        from ..scene.multi import BlenderMultiRenderer
 
         return BlenderMultiRenderer(settings, device, log=log)
-    from .scene.renderer import BlenderPairRenderer
+    from ..scene.renderer import BlenderPairRenderer
 
     return BlenderPairRenderer(settings, device, log=log)
 
@@ -180,7 +180,7 @@ def render_in_process(settings: AnySettings, out: Path, options: RunOptions,
 def render_cube_in_process(settings: CubeSettings, out: Path, options: RunOptions,
                            log: Callable[[str], None]) -> Progress:
     """Build the cube scene, write the labels, then render this shard's pending frames."""
-    from .scene.cube import CubeRenderer
+    from ..scene.cube import CubeRenderer
 
     renderer = CubeRenderer(settings, options.device, log=log)
     job = CubeJob(settings, out, options)

@@ -13,11 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SettingsError
-from .limits import Limit
-from .model.constants import OBJECT_SIZE
-from .render_settings import RenderSettings, SceneSettings
-from .sampling.blocks import (
+from ..errors import SettingsError
+from ..limits import Limit
+from ..model.constants import OBJECT_SIZE
+from ..sampling.blocks import (
     BLOCK_TYPE,
     CONTENT,
     STYLE,
@@ -25,9 +24,10 @@ from .sampling.blocks import (
     VIEW_SPECIFIC,
     column_roles,
 )
-from .sampling.causal import find_cycle
-from .sampling.distributions import Conditional, Marginal
-from .sampling.factors import BLOCKS, FACTOR_NAMES, FACTORS, PUBLISHED_VIEW_ROLES, factor_index
+from ..sampling.causal import find_cycle
+from ..sampling.distributions import Conditional, Marginal
+from ..sampling.factors import BLOCKS, FACTOR_NAMES, FACTORS, PUBLISHED_VIEW_ROLES, factor_index
+from .render import RenderSettings, SceneSettings
 
 N_PAIRS = Limit("n_pairs", "Pairs", "Number of image pairs (view 1, view 2) in the dataset",
                 1000, 1, 10_000_000)

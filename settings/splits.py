@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SettingsError
-from .multi_settings import AnySettings
-from .settings import N_PAIRS, SEED
+from ..errors import SettingsError
+from .objects import AnySettings
+from .pairs import N_PAIRS, SEED
 
 
 def parse_splits(text: str) -> list[tuple[str, int]]:

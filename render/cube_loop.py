@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from .cube_settings import CubeSettings
-from .dataset.cube_writer import LABELS, VISIBLE, write_cube_labels
-from .dataset.temporaries import removal_line, remove_abandoned
-from .render_loop import ImageJob, shard_indices
-from .render_settings import RunOptions
+from ..dataset.cube_writer import LABELS, VISIBLE, write_cube_labels
+from ..dataset.temporaries import removal_line, remove_abandoned
+from ..settings.cube import CubeSettings
+from ..settings.render import RunOptions
+from .loop import ImageJob, shard_indices
 
 
 def cube_image_path(root: Path, size: int, index: int, extension: str) -> Path:

@@ -12,15 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from .cube_settings import CubeSettings
-from .errors import SettingsError
-from .multi_settings import MultiObjectSettings
-from .presets import is_published_look
-from .render_settings import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
-from .sampling.distributions import Conditional, Marginal
-from .sampling.factors import BLOCK_NAMES, FACTOR_NAMES
-from .sampling.multi import OBJECT_TYPES
-from .settings import BlockSettings, CausalEdge, DatasetSettings
+from ..errors import SettingsError
+from ..presets import is_published_look
+from ..sampling.distributions import Conditional, Marginal
+from ..sampling.factors import BLOCK_NAMES, FACTOR_NAMES
+from ..sampling.multi import OBJECT_TYPES
+from .cube import CubeSettings
+from .objects import MultiObjectSettings
+from .pairs import BlockSettings, CausalEdge, DatasetSettings
+from .render import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
 
 MARGINAL_FIELDS = ("kind", "low", "high", "std")
 CONDITIONAL_FIELDS = ("kind", "std", "half_width")

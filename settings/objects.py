@@ -12,10 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SettingsError
-from .render_settings import RenderSettings, SceneSettings
-from .sampling.blocks import CONTENT, STYLE, VIEW_SPECIFIC
-from .sampling.multi import (
+from ..errors import SettingsError
+from ..sampling.blocks import CONTENT, STYLE, VIEW_SPECIFIC
+from ..sampling.multi import (
     MIN_GAP,
     MIN_PIXELS,
     MULTI_BLOCKS,
@@ -29,8 +28,9 @@ from .sampling.multi import (
     object_centres,
     sample_scenes,
 )
-from .sampling.sampler import LatentPairs, sample_latents
-from .settings import N_PAIRS, SEED, BlockSettings, DatasetSettings, dataclass_from_dict
+from ..sampling.sampler import LatentPairs, sample_latents
+from .pairs import N_PAIRS, SEED, BlockSettings, DatasetSettings, dataclass_from_dict
+from .render import RenderSettings, SceneSettings
 
 KIND = "multi"
 ANGLE_FACTORS = ("spot_theta", "alpha", "beta")

@@ -17,13 +17,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .dataset.layout import factors_dir, samples_dir
-from .dataset.temporaries import removal_line, remove_abandoned, temporary_path
-from .dataset.watch import LatentsWatch
-from .dataset.writer import write_latents
-from .errors import raise_if_disk_full
-from .multi_settings import AnySettings
-from .render_settings import RunOptions
+from ..dataset.layout import factors_dir, samples_dir
+from ..dataset.temporaries import removal_line, remove_abandoned, temporary_path
+from ..dataset.watch import LatentsWatch
+from ..dataset.writer import write_latents
+from ..errors import raise_if_disk_full
+from ..settings.objects import AnySettings
+from ..settings.render import RunOptions
 
 VIEWS = (1, 2)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
