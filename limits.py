@@ -7,6 +7,7 @@ so a range or a description is never typed twice.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,3 +79,11 @@ class Choice:
         """Raise SettingsError naming the setting, the value and the options, if not one."""
         if value not in self.options:
             raise SettingsError(self.name, value, "one of " + ", ".join(self.options))
+
+
+def reject_unknown_keys(data: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    """SettingsError for the first key of `data` that is not a known setting (a typo in a
+    preset must not be ignored)."""
+    for key in data:
+        if key not in allowed:
+            raise SettingsError(key, data[key], "an unknown setting; known: " + ", ".join(allowed))

@@ -22,9 +22,9 @@ from pathlib import Path
 import bpy
 
 from identbox.model.constants import MATERIALS
-from identbox.model.pose import scene_state
 from identbox.render.headless import quiet_stdout
 from identbox.render.loop import RenderJob
+from identbox.sampling.pose import scene_state
 from identbox.scene.apply import apply_state
 from identbox.scene.builder import SCENE_NAME
 from identbox.scene.device import select_device

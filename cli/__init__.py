@@ -31,6 +31,7 @@ from ..settings.cube import (
     STEP,
     CubeSettings,
 )
+from ..settings.kinds import kind_of
 from ..settings.objects import AnySettings
 from ..settings.pairs import N_PAIRS, SEED
 from ..settings.render import (
@@ -322,8 +323,8 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | CubeSettings,
-         unit: str, only: range | None = None, restore: bool = False) -> int:
+def _run(args: argparse.Namespace, argv: Sequence[str], settings: Any,
+         only: range | None = None, restore: bool = False) -> int:
     """Render in this process, or in a Blender child with the same arguments."""
     from ..render import headless
 
@@ -334,18 +335,13 @@ def _run(args: argparse.Namespace, argv: Sequence[str], settings: AnySettings | 
         _log(f"render: running {blender} in background mode")
         return headless.run_in_blender(blender, headless.without_blender_option(argv))
     try:
-        if isinstance(settings, CubeSettings):
-            jobs: list[Any] = [(settings, Path(args.out), None)]
-        else:
-            jobs = _jobs(args, settings)
-        for job_settings, out, extra in jobs:
-            if isinstance(job_settings, CubeSettings):
-                progress = headless.render_cube_in_process(job_settings, out, options, _log)
-            else:
-                progress = headless.render_in_process(job_settings, out, options, _log,
-                                                      only=only, extra=extra, restore=restore)
-            _log(f"render: {progress.done}/{progress.total} {unit} of shard "
-                 f"{args.batch_index} of {args.n_batches} (from 0) complete in {out}")
+        for job_settings, out, extra in _jobs(args, settings):
+            job_options = {name: value for name, value in
+                           (("only", only), ("extra", extra), ("restore", restore)) if value}
+            progress = headless.render_in_process(job_settings, out, options, _log,
+                                                  **job_options)
+            _log(f"render: {progress.done}/{progress.total} {kind_of(job_settings).unit} of "
+                 f"shard {args.batch_index} of {args.n_batches} (from 0) complete in {out}")
     except KeyboardInterrupt:
         _log("render: interrupted; run the same command again to resume")
         return EXIT_INTERRUPTED
@@ -427,7 +423,7 @@ def _reproduce(args: argparse.Namespace, argv: Sequence[str]) -> int:
             _log(f"reproduce: note: the manifest was written with {name} "
                  f"{manifest.get(name)}; this is {ours}")
     only = _pair_range(args.pairs, settings.n_pairs) if args.pairs else None
-    return _run(args, argv, settings, "pairs", only=only, restore=True)  # damaged latents too
+    return _run(args, argv, settings, only=only, restore=True)  # damaged latents too
 
 
 def _pair_range(text: str, n_pairs: int) -> range:
@@ -450,17 +446,11 @@ def _cube_settings(args: argparse.Namespace) -> CubeSettings:
 def _validate(args: argparse.Namespace) -> int:
     import json
 
-    from ..dataset.cube_validate import validate_cube
-    from ..dataset.manifest import read_manifest
-    from ..dataset.validate import validate_pairs
+    from ..dataset.check import validate_dataset
 
     VALIDATE_SAMPLE.check(args.sample)
     root = Path(args.root)
-    manifest = read_manifest(root / "manifest.json", expected_format=_format_of(root))
-    if manifest["format"] == "identbox-cube/1":
-        checks = validate_cube(root, args.sample)
-    else:
-        checks = validate_pairs(root, args.sample)
+    checks = validate_dataset(root, args.sample)
     failed = [c for c in checks if not c.ok]
     if args.json:
         print(json.dumps({"root": str(root), "ok": not failed,
@@ -470,15 +460,6 @@ def _validate(args: argparse.Namespace) -> int:
             print(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
         print(f"{root}: {len(checks) - len(failed)} checks passed, {len(failed)} failed")
     return 1 if failed else 0
-
-
-def _format_of(root: Path) -> str:
-    from ..dataset.layout import held_format
-
-    found = held_format(root)
-    if found is None:
-        raise DatasetError(f"{root} has no readable manifest.json: not an IdentBox dataset")
-    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -494,9 +475,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "sample":
             return _sample(args)
         if args.command == "render":
-            return _run(args, arguments, _settings(args), "pairs")
+            return _run(args, arguments, _settings(args))
         if args.command == "cube":
-            return _run(args, arguments, _cube_settings(args), "frames")
+            return _run(args, arguments, _cube_settings(args))
         if args.command == "reproduce":
             return _reproduce(args, arguments)
         if args.command in ("contact-sheet", "plot-latents"):

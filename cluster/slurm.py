@@ -16,13 +16,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..dataset.layout import MANIFEST
+from ..dataset.layout import MANIFEST, pair_complete
 from ..dataset.manifest import read_manifest, settings_from_manifest
 from ..dataset.writer import write_latents
 from ..errors import DatasetError, SettingsError
 from ..jsonfile import UnreadableJSONError, read_json
 from ..limits import Limit
-from ..render.loop import pair_complete, shard_indices
+from ..render.loop import shard_indices
 from ..settings.objects import AnySettings
 
 SLURM_DIR = "slurm"

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..render.loop import is_complete_image
 from ..sampling.cube import (
     BACKGROUND,
     FACE_COLOURS,
@@ -23,7 +22,7 @@ from ..sampling.cube import (
 )
 from ..settings.cube import CubeSettings
 from .cube_writer import CUBE_FORMAT, LABELS, VISIBLE, cube_rotations
-from .layout import MANIFEST
+from .layout import MANIFEST, cube_image_folder, cube_image_path, is_complete_image
 from .manifest import read_manifest
 
 EDGE, FACE_DIAGONAL, SPACE_DIAGONAL = 100.0, 100.0 * np.sqrt(2), 100.0 * np.sqrt(3)
@@ -100,7 +99,7 @@ def check_images(root: Path, settings: CubeSettings, labels: np.ndarray,
     frames = len(labels)
     checks = []
     for size in settings.sizes:
-        folder = root / "images" / str(size)
+        folder = cube_image_folder(root, size)
         missing = [i for i in range(frames)
                    if not is_complete_image(folder / f"{i:06d}{settings.extension}")]
         checks.append(Check(f"{size} px: {frames} complete images", not missing,
@@ -116,7 +115,7 @@ def check_images(root: Path, settings: CubeSettings, labels: np.ndarray,
         pixels = node_pixels(labels[chosen], size)
         small_dot = NODE_DOT_RADIUS * size / SCREEN < 1.0
         for k, frame in enumerate(chosen):
-            path = root / "images" / str(size) / f"{frame:06d}{settings.extension}"
+            path = cube_image_path(root, size, frame, settings.extension)
             if not path.exists():
                 continue
             image = _read_rgb(path)

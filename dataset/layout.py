@@ -1,13 +1,17 @@
-"""Paths of the published 3DIdentBox dataset layout (reference 3dident.md section 6)."""
+"""Where every file of a pair dataset lives (the published 3DIdentBox layout, reference
+3dident.md section 6), and when a file counts as complete: one place for the writer, the render
+loop, validate, the loader and the cluster commands."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..jsonfile import UnreadableJSONError, read_json
+from ..settings.objects import AnySettings
 
 MANIFEST = "manifest.json"
 VIEWS = ("m1", "m2")
+VIEW_NUMBERS = (1, 2)  # the same views, as the renderer and the loop number them
 LATENT_FILES = ("latents.npy", "raw_latents.npy", "object_pixels.npy")
 CONTACT_SHEET = "contact_sheet.png"  # what the panel's Contact Sheet and Plot Latents write
 LATENT_PLOT = "latents.png"
@@ -38,3 +42,79 @@ def held_format(root: Path) -> str | None:
         return None
     found = data.get("format") if isinstance(data, dict) else None
     return found if isinstance(found, str) else None
+
+
+# Image numbering, passes and completeness: what the writer, the render loop, validate and
+# `slurm status` all mean by a pair's files.
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_END = b"IEND\xaeB`\x82"
+JPEG_START = b"\xff\xd8"
+JPEG_END = b"\xff\xd9"
+
+
+PASS_FOLDERS = {"image": "samples", "mask": "masks", "depth": "depth"}
+
+
+def pair_passes(settings: AnySettings) -> list[str]:
+    """What each pair has: 'image', then 'mask' and 'depth' when the settings ask."""
+    return ["image"] + [kind for kind, wanted in (("mask", getattr(settings, "masks", False)),
+                                                  ("depth", getattr(settings, "depth", False)))
+                        if wanted]
+
+
+def pass_folder(root: Path, kind: str, view: int) -> Path:
+    """samples/m1 for images; masks/m1 (object i has value i + 1, the rest 0) and depth/m1."""
+    return root / PASS_FOLDERS[kind] / f"m{view}"
+
+
+def pass_file_name(kind: str, index: int, extension: str) -> str:
+    """000123.png: images in the dataset's format, masks and depth maps always PNG."""
+    return f"{index:06d}{extension if kind == 'image' else '.png'}"
+
+
+def image_path(root: Path, view: int, index: int, extension: str) -> Path:
+    """samples/m1/000123.png and the like."""
+    return pass_folder(root, "image", view) / pass_file_name("image", index, extension)
+
+
+def pair_folders(root: Path, settings: AnySettings) -> list[Path]:
+    """Every folder a pair dataset's files go into."""
+    return [pass_folder(root, kind, view) for kind in pair_passes(settings)
+            for view in VIEW_NUMBERS]
+
+
+def pair_paths(root: Path, settings: AnySettings, index: int) -> list[Path]:
+    """Every file of one pair: both views' images, then masks and depth maps if asked."""
+    return [pass_folder(root, kind, view)
+            / pass_file_name(kind, index, settings.render.extension)
+            for kind in pair_passes(settings) for view in VIEW_NUMBERS]
+
+
+def pair_complete(root: Path, settings: AnySettings, index: int) -> bool:
+    """Every file of the pair exists and is whole."""
+    return all(is_complete_image(path) for path in pair_paths(root, settings, index))
+
+
+def is_complete_image(path: Path) -> bool:
+    """A PNG or JPEG file that starts and ends as a whole one does (a truncated file does not)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+            handle.seek(max(0, size - 8))
+            tail = handle.read(8)
+    except OSError:
+        return False
+    if head == PNG_SIGNATURE:
+        return tail == PNG_END
+    return head[:2] == JPEG_START and tail[-2:] == JPEG_END
+
+
+def cube_image_folder(root: Path, size: int) -> Path:
+    """images/<size>: a cube dataset's frames at one size."""
+    return root / "images" / str(size)
+
+
+def cube_image_path(root: Path, size: int, index: int, extension: str) -> Path:
+    """images/<size>/000123.png: numbered from 0, like the label rows."""
+    return cube_image_folder(root, size) / f"{index:06d}{extension}"

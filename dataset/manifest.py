@@ -13,9 +13,8 @@ from ..errors import DatasetError
 from ..jsonfile import UnreadableJSONError, read_json
 from ..model.constants import DEPTH_RANGE
 from ..presets import has_published_look
-from ..sampling.factors import FACTORS
-from ..settings.objects import AnySettings, settings_from_dict
-from ..settings.pairs import DatasetSettings
+from ..settings.kinds import kind_of_manifest
+from ..settings.objects import AnySettings
 from ..version import __version__
 
 FORMAT = "identbox-dataset/1"
@@ -37,11 +36,7 @@ def file_sha256(path: Path) -> str:
 
 def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str, Any]:
     """Manifest for a dataset sampled from `settings`, with the latent files' SHA-256."""
-    if isinstance(settings, DatasetSettings):
-        roles = settings.column_roles()
-        columns = [{**f.describe(), "role": role} for f, role in zip(FACTORS, roles, strict=True)]
-    else:
-        columns = settings.columns()
+    columns = settings.columns()
     return {
         "format": FORMAT,
         "identbox_version": __version__,
@@ -111,7 +106,9 @@ def _structure_problem(data: dict[str, Any], expected_format: str) -> str | None
 
 def settings_from_manifest(manifest: dict[str, Any]) -> AnySettings:
     """The settings a manifest was written from (pairs or multi-object)."""
-    return settings_from_dict(manifest["settings"])
+    kind = kind_of_manifest(manifest)
+    values = {k: v for k, v in manifest["settings"].items() if k != "kind"}
+    return kind.settings.from_dict(values)
 
 
 def load_latent_file(root: Path, key: str, manifest: dict[str, Any]) -> np.ndarray:

@@ -10,11 +10,23 @@ from typing import Any
 
 import numpy as np
 
-from ..render.loop import is_complete_image
-from ..settings.objects import MultiObjectSettings, sample_pairs
+from ..settings.kinds import kind_of
+from ..settings.objects import sample_pairs
 from .cube_validate import Check
 from .images import load_rgba
-from .layout import MANIFEST, VIEWS, factors_dir, latent_paths, samples_dir
+from .layout import (
+    MANIFEST,
+    PASS_FOLDERS,
+    VIEW_NUMBERS,
+    VIEWS,
+    factors_dir,
+    is_complete_image,
+    latent_paths,
+    pair_passes,
+    pass_file_name,
+    pass_folder,
+    samples_dir,
+)
 from .manifest import file_sha256, read_manifest, settings_from_manifest
 from .strays import find_strays
 from .view_look import GROUND_HUE_TOLERANCE, OBJECT_HUE_TOLERANCE, disagreements, look_spec
@@ -72,19 +84,13 @@ def _block_rules(manifest: dict[str, Any], raw: dict[int, np.ndarray]) -> Check:
 def _images(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -> list[Check]:
     checks = []
     extension = settings.render.extension
-    names = [f"{i:06d}{extension}" for i in range(settings.n_pairs)]
-    folders = [("samples", v) for v in ("m1", "m2")]
-    if getattr(settings, "masks", False):
-        folders += [("masks", v) for v in ("m1", "m2")]
-    if getattr(settings, "depth", False):
-        folders += [("depth", v) for v in ("m1", "m2")]
-    for kind, view in folders:
-        folder = root / kind / view
-        wanted = names if kind == "samples" else [n[:-len(extension)] + ".png" for n in names]
+    for kind, view in ((k, v) for k in pair_passes(settings) for v in VIEW_NUMBERS):
+        folder = pass_folder(root, kind, view)
+        wanted = [pass_file_name(kind, i, extension) for i in range(settings.n_pairs)]
         present = set(os.listdir(folder)) if folder.is_dir() else set()
         missing = [n for n in wanted if n not in present]
         broken = [n for n in wanted if n in present and not is_complete_image(folder / n)]
-        checks.append(Check(f"{kind}/{view}: {len(wanted)} complete images",
+        checks.append(Check(f"{folder.relative_to(root)}: {len(wanted)} complete images",
                             not missing and not broken,
                             f"{len(missing)} missing, {len(broken)} incomplete"
                             + (f" (first: {(missing + broken)[0]})" if missing or broken else "")))
@@ -142,7 +148,7 @@ def _decoded(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -
 
 def _strays(root: Path, settings: Any) -> list[Check]:
     """Leftover temporary files, images beyond the pairs and unknown files are reported."""
-    passes = tuple(kind for kind in ("masks", "depth") if getattr(settings, kind, False))
+    passes = tuple(PASS_FOLDERS[kind] for kind in pair_passes(settings)[1:])
     found = find_strays(root, settings.n_pairs, settings.render.extension, passes)
 
     def listed(names: list[str], fine: str) -> str:
@@ -158,11 +164,11 @@ def _strays(root: Path, settings: Any) -> list[Check]:
 
 
 def validate_pairs(root: Path | str, sample: int = 32) -> list[Check]:
-    """All checks of a pair (or multi-object) dataset."""
+    """All checks of a dataset of image pairs (Pairs, Objects, or any kind with their layout)."""
     root = Path(root)
     manifest = read_manifest(root / MANIFEST)
     settings = settings_from_manifest(manifest)
-    kind = "multi-object" if isinstance(settings, MultiObjectSettings) else "pair"
+    kind = kind_of(settings).label
     checks = [Check(f"manifest describes a valid {kind} dataset", True,
                     f"{settings.name}: {settings.n_pairs} pairs, seed {settings.seed}")]
     checks += _check_latents(root, manifest, settings)

@@ -47,13 +47,10 @@ class IDENTBOX_OT_validate_dataset(bpy.types.Operator):
     bl_options = {"REGISTER"}
 
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
-        from ..dataset.cube_validate import validate_cube
-        from ..dataset.validate import validate_pairs
+        from ..dataset.check import validate_dataset
 
         try:
-            root = output_folder(context)
-            cube = (root / "labels.npy").exists()
-            checks = validate_cube(root) if cube else validate_pairs(root)
+            checks = validate_dataset(output_folder(context))
         except (*USER_ERRORS, KeyError, ValueError) as error:
             self.report({"ERROR"}, f"Not a valid dataset: {describe(error)}")
             return {"CANCELLED"}

@@ -5,8 +5,15 @@ from typing import TYPE_CHECKING
 import bpy
 
 from ..errors import SettingsError
+from ..render.estimates import estimate
 from ..scene.preview import leave_identbox_scene
-from ..settings.panel import proposed_edge, run_options_from_props, settings_from_props
+from ..settings.kinds import kind_of
+from ..settings.panel import (
+    panel_settings,
+    proposed_edge,
+    run_options_from_props,
+    settings_from_props,
+)
 from .job_properties import resolve_output_folder, scene_props
 
 if TYPE_CHECKING:
@@ -65,14 +72,16 @@ class IDENTBOX_OT_validate_settings(bpy.types.Operator):
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         props = scene_props(context)
         try:
-            settings = settings_from_props(props)
+            settings = panel_settings(props)  # the mode's settings: Pairs, Objects or Cube
             options = run_options_from_props(props)
             out = resolve_output_folder(props.directory)
+            job = estimate(settings, options)
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
-        self.report({"INFO"}, f"Valid: {settings.n_pairs} pairs, shard {options.batch_index}"
-                              f" of {options.n_batches} (from 0), into {out}")
+        self.report({"INFO"}, f"Valid ({kind_of(settings).label}): {job.items} {job.unit} in "
+                              f"shard {options.batch_index} of {options.n_batches} (from 0), "
+                              f"into {out}")
         return {"FINISHED"}
 
 

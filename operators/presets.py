@@ -18,12 +18,10 @@ from ..presets import (
     preset_descriptions,
     preset_names,
 )
-from ..settings.pairs import DatasetSettings
 from ..settings.panel import (
     job_settings_from_props,
-    multi_settings_to_props,
     scene_and_render_to_props,
-    settings_to_props,
+    show_in_props,
 )
 from ..settings.render import RENDER_SPECS
 from .job_properties import scene_props
@@ -68,10 +66,11 @@ class IDENTBOX_OT_load_preset(bpy.types.Operator):
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
-        if isinstance(settings, DatasetSettings):
-            settings_to_props(settings, scene_props(context))
-        else:
-            multi_settings_to_props(settings, scene_props(context))
+        try:
+            show_in_props(settings, scene_props(context))
+        except SettingsError as error:
+            self.report({"ERROR"}, str(error))
+            return {"CANCELLED"}
         return {"FINISHED"}
 
 

@@ -8,7 +8,7 @@ from bpy.props import IntProperty
 
 from ..errors import USER_ERRORS, describe
 from ..render.cube_loop import CubeJob
-from ..render.headless import render_cube_in_process
+from ..render.headless import render_in_process
 from ..render.loop import Progress
 from ..scene.cube import CubeRenderer
 from ..scene.cube_playback import play_frame
@@ -36,11 +36,11 @@ class IDENTBOX_OT_render_cube(ModalJob, bpy.types.Operator):
     def prepare(self, context: Any) -> tuple[CubeJob, Any, Any]:
         settings, options, out = self._job_parts(context)
         renderer = CubeRenderer(settings, options.device, log=print)
-        return CubeJob(settings, out, options), renderer, renderer.cube.scene
+        return CubeJob(settings, out, options), renderer, renderer.scene
 
     def run_blocking(self, context: Any) -> tuple[Progress, Path]:
         settings, options, out = self._job_parts(context)
-        return render_cube_in_process(settings, out, options, log=print), out
+        return render_in_process(settings, out, options, log=print), out
 
 
 class IDENTBOX_OT_play_cube_labels(bpy.types.Operator):

@@ -29,7 +29,7 @@ class IDENTBOX_OT_render_dataset(ModalJob, RenderJobProperties, bpy.types.Operat
         job = RenderJob(settings, self.job_directory(context), options)
         for note in job.notes:
             print(f"IdentBox: {note}")
-        scene = renderer.handles.scene if hasattr(renderer, "handles") else renderer.scene
+        scene = renderer.scene
         return job, renderer, scene
 
     def run_blocking(self, context: Any) -> tuple[Progress, Path]:

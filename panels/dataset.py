@@ -8,6 +8,7 @@ import bpy
 from ..errors import SettingsError
 from ..model.constants import MATERIALS
 from ..operators.job_properties import resolve_output_folder
+from ..presets import is_published_look
 from ..properties import settings_of
 from ..render.estimates import estimate, free_bytes, size_text
 from ..sampling.factors import BLOCK_NAMES
@@ -17,10 +18,10 @@ from ..scene.thumbnail import thumbnail_icon
 from ..settings.pairs import DatasetSettings
 from ..settings.panel import (
     cube_settings_from_props,
-    has_published_look_in_props,
     job_settings_from_props,
     panel_message,
     run_options_from_props,
+    scene_and_render_from_props,
 )
 from .base import (
     IdentBoxPanel,
@@ -37,6 +38,16 @@ LAST_DRAW = 0.0  # when the Dataset panel was last drawn (a GUI test checks the 
 
 def _props(context: Any) -> Any:
     return settings_of(context)
+
+
+
+def has_published_look_in_props(props: Any) -> bool:
+    """Whether the properties' scene and render settings are the published ones."""
+    try:
+        scene, render = scene_and_render_from_props(props)
+    except SettingsError:
+        return False
+    return is_published_look(scene, render)
 
 
 class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):

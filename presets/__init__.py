@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..errors import SettingsError
 from ..jsonfile import UnreadableJSONError, read_json
-from ..settings.objects import AnySettings, settings_from_dict
+from ..settings.kinds import settings_from_dict
+from ..settings.objects import AnySettings
 from ..settings.pairs import dataclass_from_dict
 from ..settings.render import RenderSettings, SceneSettings
 

@@ -11,6 +11,7 @@ from typing import Any
 import bpy
 
 from ..registration import register_classes, unregister_classes
+from ..scene.preview import home_scene
 from .groups import (
     BLOCK_GROUPS,
     IDENTBOX_PG_cube,
@@ -41,13 +42,6 @@ def unregister() -> None:
     del bpy.types.Scene.identbox_home  # type: ignore[attr-defined]
     del bpy.types.Scene.identbox  # type: ignore[attr-defined]
     unregister_classes(classes)
-
-
-def home_scene(scene: Any) -> Any:
-    """The scene that holds the settings `scene` shows: itself, or, for an IdentBox scene,
-    the user's scene it was opened from."""
-    home = getattr(scene, "identbox_home", None)
-    return home if home is not None else scene
 
 
 def settings_of(context: Any) -> Any:

@@ -17,6 +17,7 @@ from bpy.props import (
     StringProperty,
 )
 
+from ..errors import SettingsError
 from ..sampling.blocks import BLOCK_TYPE
 from ..sampling.distributions import (
     CONDITIONAL_HALF_WIDTH,
@@ -29,6 +30,7 @@ from ..sampling.distributions import (
 )
 from ..sampling.factors import FACTOR_NAMES
 from ..sampling.multi import MIN_GAP, MIN_PIXELS, N_OBJECTS, OBJECT_TYPES
+from ..scene.preview import show_any_sample
 from ..settings.cube import (
     CUBE_FORMAT,
     CUBE_JPEG_QUALITY,
@@ -40,6 +42,7 @@ from ..settings.cube import (
 )
 from ..settings.objects import MultiObjectSettings
 from ..settings.pairs import CHANGE_PROBABILITY, EDGE_STRENGTH, N_PAIRS, SEED, DatasetSettings
+from ..settings.panel import job_settings_from_props
 from ..settings.render import BATCH_INDEX, DEVICE, N_BATCHES, RENDER_SPECS, SCENE_SPECS
 from .make import choice_property, limit_property, spec_property
 
@@ -187,7 +190,6 @@ def _playback_update(cube: Any, context: Any) -> None:
 
 
 def _preview_update(props: Any, context: Any) -> None:
-    from ..scene.preview import preview_from_ui
 
     if not _running(props):
         _once("preview", lambda: preview_from_ui(context, props))
@@ -231,3 +233,14 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
     objects: PointerProperty(type=IDENTBOX_PG_block_objects)  # type: ignore[valid-type]
     multi: PointerProperty(type=IDENTBOX_PG_objects)  # type: ignore[valid-type]
     cube: PointerProperty(type=IDENTBOX_PG_cube)  # type: ignore[valid-type]
+
+
+def preview_from_ui(context: Any, props: Any) -> str | None:
+    """Preview the sample the panel's slider names; an error text instead of raising."""
+    try:
+        settings = job_settings_from_props(props)
+        show_any_sample(context, settings, min(props.sample_index, settings.n_pairs - 1),
+                        int(props.preview_view), props)
+    except SettingsError as error:
+        return str(error)
+    return None

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ..dataset.cube_writer import LABELS, VISIBLE, write_cube_labels
+from ..dataset.layout import cube_image_folder, cube_image_path
 from ..dataset.temporaries import removal_line, remove_abandoned
 from ..settings.cube import CubeSettings
 from ..settings.render import RunOptions
-from .loop import ImageJob, shard_indices
-
-
-def cube_image_path(root: Path, size: int, index: int, extension: str) -> Path:
-    """images/<size>/000123.png: numbered from 0, like the label rows."""
-    return root / "images" / str(size) / f"{index:06d}{extension}"
+from .loop import FrameRenderer, ImageJob, shard_indices
 
 
 class CubeJob(ImageJob):
@@ -30,7 +25,7 @@ class CubeJob(ImageJob):
         self.labels = np.load(root / LABELS, mmap_mode="r")
         self.visible = np.load(root / VISIBLE, mmap_mode="r")
         indices = shard_indices(frames, self.options.batch_index, self.options.n_batches)
-        folders = [root / "images" / str(size) for size in settings.sizes]
+        folders = [cube_image_folder(root, size) for size in settings.sizes]
         super().__init__(root, indices, folders)
         self.removed = [*remove_abandoned([root, root / "nodes"]), *self.removed]
         removal = removal_line(self.removed, root)
@@ -41,7 +36,7 @@ class CubeJob(ImageJob):
         return [cube_image_path(self.root, size, index, self.settings.extension)
                 for size in self.settings.sizes]
 
-    def draw(self, renderer: Any, index: int, which: int, path: Path) -> None:
+    def draw(self, renderer: FrameRenderer, index: int, which: int, path: Path) -> None:
         """The frame at one size."""
         renderer.render_frame(np.asarray(self.labels[index, :, :3]),
                               np.asarray(self.visible[index]), self.settings.sizes[which], path)

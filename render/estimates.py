@@ -7,11 +7,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..dataset.layout import pair_passes
 from ..sampling.cube import grid_frames
 from ..settings.cube import CubeSettings
 from ..settings.objects import AnySettings
 from ..settings.render import RunOptions
-from .loop import pair_passes, shard_indices
+from .loop import shard_indices
 
 # Bytes per pixel of the files, measured on IdentBox's own images: noisy 3DIdent frames as
 # PNG (RGBA) or JPEG, and the cube's flat colours.

@@ -17,11 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SettingsError
-from ..settings.cube import CubeSettings
-from ..settings.objects import AnySettings, MultiObjectSettings
+from ..settings.kinds import kind_of, load
 from ..settings.render import RunOptions
-from .cube_loop import CubeJob
-from .loop import ImageJob, Progress, RenderJob
+from .loop import ImageJob, Progress, Renderer
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -149,45 +147,25 @@ def run_quietly(job: ImageJob, renderer: Any, log: Callable[[str], None],
     return progress
 
 
-def make_renderer(settings: AnySettings, device: str, log: Callable[[str], None]) -> Any:
-    """The Blender renderer for a job of either kind (builds its scene)."""
-    if isinstance(settings, MultiObjectSettings):
-        from ..scene.multi import BlenderMultiRenderer
-
-        return BlenderMultiRenderer(settings, device, log=log)
-    from ..scene.renderer import BlenderPairRenderer
-
-    return BlenderPairRenderer(settings, device, log=log)
+def make_renderer(settings: Any, device: str, log: Callable[[str], None]) -> Renderer:
+    """The Blender renderer of the job's kind (builds its scene)."""
+    renderer: Renderer = load(kind_of(settings).renderer)(settings, device, log=log)
+    return renderer
 
 
-def render_in_process(settings: AnySettings, out: Path, options: RunOptions,
-                      log: Callable[[str], None], only: range | None = None,
-                      extra: dict[str, Any] | None = None, restore: bool = False) -> Progress:
+def render_in_process(settings: Any, out: Path, options: RunOptions,
+                      log: Callable[[str], None], **job_options: Any) -> Progress:
     """Build the scene (device chosen first, so a bad device writes nothing), write the
-    latents (again from the manifest where damaged, with `restore`), then render this shard's
-    pending pairs (of `only`, when given)."""
+    latents or labels, then render this shard's pending items. `job_options` go to the kind's
+    job (a pair dataset's: `only`, a range of pairs; `extra` manifest entries; `restore`
+    damaged latents from the manifest)."""
+    kind = kind_of(settings)
     renderer = make_renderer(settings, options.device, log)
-    job = RenderJob(settings, out, options, only=only, extra=extra, restore=restore)
+    job = load(kind.job)(settings, out, options, **job_options)
     for note in job.notes:
         log(f"render: {note}")
     first = job.progress()
     log(f"render: {settings.name}, shard {options.batch_index} of {options.n_batches}: "
-        f"{first.total} pairs, {first.done} already done, {settings.render.resolution} px, "
-        f"{settings.render.samples} samples, into {out}")
-    return run_quietly(job, renderer, log, "pairs")
-
-
-def render_cube_in_process(settings: CubeSettings, out: Path, options: RunOptions,
-                           log: Callable[[str], None]) -> Progress:
-    """Build the cube scene, write the labels, then render this shard's pending frames."""
-    from ..scene.cube import CubeRenderer
-
-    renderer = CubeRenderer(settings, options.device, log=log)
-    job = CubeJob(settings, out, options)
-    for note in job.notes:
-        log(f"render: {note}")
-    first = job.progress()
-    log(f"render: cube, shard {options.batch_index} of {options.n_batches}: {first.total} "
-        f"frames, {first.done} already done, sizes {', '.join(map(str, settings.sizes))}, "
+        f"{first.total} {kind.unit}, {first.done} already done, {settings.summary()}, "
         f"into {out}")
-    return run_quietly(job, renderer, log, "frames")
+    return run_quietly(job, renderer, log, kind.unit)

@@ -17,7 +17,15 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..dataset.layout import factors_dir, samples_dir
+from ..dataset.layout import (
+    PNG_SIGNATURE,
+    VIEW_NUMBERS,
+    factors_dir,
+    is_complete_image,
+    pair_folders,
+    pair_passes,
+    pair_paths,
+)
 from ..dataset.temporaries import removal_line, remove_abandoned, temporary_path
 from ..dataset.watch import LatentsWatch
 from ..dataset.writer import write_latents
@@ -25,17 +33,32 @@ from ..errors import raise_if_disk_full
 from ..settings.objects import AnySettings
 from ..settings.render import RunOptions
 
-VIEWS = (1, 2)
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PNG_END = b"IEND\xaeB`\x82"
-JPEG_START = b"\xff\xd8"
-JPEG_END = b"\xff\xd9"
+
+class Renderer(Protocol):
+    """What the loop and the panel need of every renderer (the bpy ones, or fakes in tests)."""
+
+    render_seconds: float  # time inside the render calls alone: the loop's overhead is the rest
+
+    @property
+    def scene(self) -> Any:
+        """The Blender scene it draws (the panel shows it while a run draws)."""
 
 
-class ViewRenderer(Protocol):
-    """Draws one view of one sample into a file (the bpy renderer, or a fake in tests)."""
+class PairRenderer(Renderer, Protocol):
+    """Draws one view of one pair, its object mask, or its depth map, into a file."""
 
     def render_view(self, latents_row: np.ndarray, view: int, path: Path) -> None: ...
+
+    def render_mask(self, latents_row: np.ndarray, view: int, path: Path) -> None: ...
+
+    def render_depth(self, latents_row: np.ndarray, view: int, path: Path) -> None: ...
+
+
+class FrameRenderer(Renderer, Protocol):
+    """Draws one cube frame at one size into a file."""
+
+    def render_frame(self, positions: np.ndarray, visible: np.ndarray, size: int,
+                     path: Path) -> None: ...
 
 
 def shard_indices(n_pairs: int, batch_index: int, n_batches: int) -> range:
@@ -43,51 +66,6 @@ def shard_indices(n_pairs: int, batch_index: int, n_batches: int) -> range:
     base, extra = divmod(n_pairs, n_batches)
     start = batch_index * base + min(batch_index, extra)
     return range(start, start + base + (1 if batch_index < extra else 0))
-
-
-def image_path(root: Path, view: int, index: int, extension: str) -> Path:
-    """samples/m1/000123.png and the like."""
-    return samples_dir(root, f"m{view}") / f"{index:06d}{extension}"
-
-
-def pass_path(root: Path, kind: str, view: int, index: int) -> Path:
-    """masks/m1/000123.png (object i has value i + 1, the rest 0) or depth/m1/000123.png."""
-    folder = "masks" if kind == "mask" else "depth"
-    return root / folder / f"m{view}" / f"{index:06d}.png"
-
-
-def pair_passes(settings: AnySettings) -> list[str]:
-    """What each pair has: 'image', then 'mask' and 'depth' when the settings ask."""
-    return ["image"] + [kind for kind, wanted in (("mask", getattr(settings, "masks", False)),
-                                                  ("depth", getattr(settings, "depth", False)))
-                        if wanted]
-
-
-def pair_paths(root: Path, settings: AnySettings, index: int) -> list[Path]:
-    """Every file of one pair: both views' images, then masks and depth maps if asked."""
-    return [image_path(root, view, index, settings.render.extension) if kind == "image"
-            else pass_path(root, kind, view, index)
-            for kind in pair_passes(settings) for view in VIEWS]
-
-
-def pair_complete(root: Path, settings: AnySettings, index: int) -> bool:
-    """Every file of the pair exists and is whole."""
-    return all(is_complete_image(path) for path in pair_paths(root, settings, index))
-
-
-def is_complete_image(path: Path) -> bool:
-    """A PNG or JPEG file that starts and ends as a whole one does (a truncated file does not)."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(8)
-            handle.seek(max(0, size - 8))
-            tail = handle.read(8)
-    except OSError:
-        return False
-    if head == PNG_SIGNATURE:
-        return tail == PNG_END
-    return head[:2] == JPEG_START and tail[-2:] == JPEG_END
 
 
 PNG_TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt", b"tIME")
@@ -247,15 +225,10 @@ class RenderJob(ImageJob):
         self.first = indices.start
         self.latents = {view: np.array(np.load(factors_dir(root, f"m{view}") / "latents.npy",
                                                mmap_mode="r")[indices.start:indices.stop])
-                        for view in VIEWS}
+                        for view in VIEW_NUMBERS}
         self.watch = LatentsWatch(root)
         self.watch.check()
-        folders = [samples_dir(root, f"m{view}") for view in VIEWS]
-        for kind, wanted in (("masks", getattr(settings, "masks", False)),
-                             ("depth", getattr(settings, "depth", False))):
-            if wanted:
-                folders += [root / kind / f"m{view}" for view in VIEWS]
-        super().__init__(root, indices, folders)
+        super().__init__(root, indices, pair_folders(root, settings))
         self.removed = [*written.removed, *self.removed]
         removal = removal_line(self.removed, root)
         self.notes = [removal] if removal else []
@@ -267,9 +240,9 @@ class RenderJob(ImageJob):
         """View 1, view 2; then their masks and depth maps when the settings ask."""
         return pair_paths(self.root, self.settings, index)
 
-    def draw(self, renderer: Any, index: int, which: int, path: Path) -> None:
+    def draw(self, renderer: PairRenderer, index: int, which: int, path: Path) -> None:
         """One view of one pair, or its mask, or its depth map."""
-        kind, view = pair_passes(self.settings)[which // 2], VIEWS[which % 2]
+        kind, view = pair_passes(self.settings)[which // 2], VIEW_NUMBERS[which % 2]
         row = self.latents[view][index - self.first]
         draw = {"image": renderer.render_view, "mask": renderer.render_mask,
                 "depth": renderer.render_depth}[kind]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model.pose import SceneState
+from ..sampling.pose import SceneState
 from .builder import SceneHandles
 
 

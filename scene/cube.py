@@ -163,6 +163,11 @@ class CubeRenderer:
         log(f"IdentBox: rendering cubes on {self.device.describe()}")
         self.render_seconds = 0.0
 
+    @property
+    def scene(self) -> Any:
+        """The cube scene it draws."""
+        return self.cube.scene
+
     def render_frame(self, positions: np.ndarray, visible: np.ndarray, size: int,
                      path: Path) -> None:
         """One frame at one size into `path`."""

@@ -13,12 +13,10 @@ from typing import Any
 import bpy
 
 from ..errors import SettingsError
-from ..model.pose import scene_state
-from ..properties import home_scene
+from ..sampling.pose import scene_state
 from ..sampling.sampler import LatentPairs, sample_latents
 from ..settings.objects import AnySettings, MultiObjectSettings
 from ..settings.pairs import DatasetSettings
-from ..settings.panel import job_settings_from_props
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
 from .multi import BlenderMultiRenderer
@@ -68,6 +66,13 @@ def identbox_scene(settings: DatasetSettings) -> SceneHandles:
                    lambda: build_scene(settings.scene),
                    lambda handles: handles.teapot.name is not None
                    and handles.scene.name is not None)
+
+
+def home_scene(scene: Any) -> Any:
+    """The scene that holds the settings `scene` shows: itself, or, for an IdentBox scene,
+    the user's scene it was opened from."""
+    home = getattr(scene, "identbox_home", None)
+    return home if home is not None else scene
 
 
 def _view_state(space: Any) -> dict[str, Any]:
@@ -169,14 +174,3 @@ def show_any_sample(context: Any, settings: AnySettings, index: int, view: int,
         show_objects_sample(context, settings, index, view, source_props)
     else:
         show_sample(context, settings, index, view, source_props)
-
-
-def preview_from_ui(context: Any, props: Any) -> str | None:
-    """Preview the sample the panel's slider names; an error text instead of raising."""
-    try:
-        settings = job_settings_from_props(props)
-        show_any_sample(context, settings, min(props.sample_index, settings.n_pairs - 1),
-                        int(props.preview_view), props)
-    except SettingsError as error:
-        return str(error)
-    return None

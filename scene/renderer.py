@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import bpy
 import numpy as np
 
-from ..model.pose import scene_state
+from ..sampling.pose import scene_state
 from ..settings.pairs import DatasetSettings
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
@@ -34,6 +35,11 @@ class BlenderPairRenderer:
             log(f"IdentBox: warning: {warning}")
         self.render_seconds = 0.0  # time inside Cycles' render call alone
         self.frames = 0
+
+    @property
+    def scene(self) -> Any:
+        """The IdentBox scene it draws."""
+        return self.handles.scene
 
     def show(self, latents_row: np.ndarray, view: int) -> None:
         """Put the scene in the state of one view of one sample (also used for previews)."""

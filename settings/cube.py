@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SettingsError
-from ..limits import Choice, Limit
+from ..limits import Limit, reject_unknown_keys
 from ..sampling.cube import GRID_END
+from .render import FILE_FORMAT, JPEG_QUALITY, SAMPLES
 
 STEP = Limit("step", "Step", "Grid step in radians per axis (numpy.arange(0, 6.3, step); "
              "0.1 gives 250,047 frames)", 0.1, 0.01, GRID_END)
@@ -17,11 +18,14 @@ RANDOM_FRAMES = Limit("random_frames", "Random Frames",
                       0, 0, 10_000_000)
 CUBE_SEED = Limit("seed", "Seed", "Seed of the random rotations", 0, 0, 2**31 - 1)
 CUBE_SIZE = Limit("size", "Size", "Image width and height in pixels", 256, 8, 4096)
-CUBE_FORMAT = Choice("file_format", "File Format",
-                     "PNG, or JPEG (as published: quality 100)", ("PNG", "JPEG"))
-CUBE_JPEG_QUALITY = Limit("jpeg_quality", "JPEG Quality", "JPEG quality, 1 to 100", 100, 1, 100)
-CUBE_SAMPLES = Limit("samples", "Samples",
-                     "Samples per pixel; 1 gives cLPR's hard, unblended edges", 1, 1, 4096)
+# The render settings' own limits, with the cube's defaults (cLPR's: JPEG at quality 100,
+# one sample for hard, unblended edges).
+CUBE_FORMAT = dataclasses.replace(FILE_FORMAT, description="PNG, or JPEG (as published: "
+                                  "quality 100)")
+CUBE_JPEG_QUALITY = dataclasses.replace(JPEG_QUALITY, default=100)
+CUBE_SAMPLES = dataclasses.replace(
+    SAMPLES, default=1, maximum=4096,
+    description="Samples per pixel; 1 gives cLPR's hard, unblended edges")
 DEFAULT_SIZES = (32, 64, 128, 256)
 
 
@@ -57,6 +61,10 @@ class CubeSettings:
         """Image file extension, with its dot."""
         return ".png" if self.file_format == "PNG" else ".jpg"
 
+    def summary(self) -> str:
+        """What the render log says about the job's images."""
+        return f"sizes {', '.join(map(str, self.sizes))}"
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready)."""
         data = dataclasses.asdict(self)
@@ -66,9 +74,5 @@ class CubeSettings:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CubeSettings:
         """From plain data; unknown keys are errors."""
-        known = {f.name for f in dataclasses.fields(cls)}
-        for key in data:
-            if key not in known:
-                raise SettingsError(key, data[key], "an unknown setting; known: "
-                                    + ", ".join(sorted(known)))
+        reject_unknown_keys(data, sorted(f.name for f in dataclasses.fields(cls)))
         return cls(**data)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SettingsError
+from ..limits import reject_unknown_keys
 from ..sampling.blocks import CONTENT, STYLE, VIEW_SPECIFIC
 from ..sampling.multi import (
     MIN_GAP,
@@ -28,7 +29,7 @@ from ..sampling.multi import (
     object_centres,
     sample_scenes,
 )
-from ..sampling.sampler import LatentPairs, sample_latents
+from ..sampling.sampler import LatentPairs
 from .pairs import N_PAIRS, SEED, BlockSettings, DatasetSettings, dataclass_from_dict
 from .render import RenderSettings, SceneSettings
 
@@ -116,6 +117,10 @@ class MultiObjectSettings:
                                blocks, self.min_gap, self.min_pixels, self.render.resolution)
         return LatentPairs(scenes.raw1, scenes.raw2, column_scales(self.n_objects))
 
+    def summary(self) -> str:
+        """What the render log says about the job's images."""
+        return f"{self.render.resolution} px, {self.render.samples} samples"
+
     def check_placement(self) -> None:
         """SettingsError now if these settings cannot place scenes (too many objects, too
         big a gap or too many pixels for the resolution), instead of when the run starts: the
@@ -140,11 +145,7 @@ class MultiObjectSettings:
     def from_dict(cls, data: Mapping[str, Any]) -> MultiObjectSettings:
         """From plain data; missing settings take their defaults, unknown ones are errors."""
         values = {k: v for k, v in data.items() if k != "kind"}
-        known = {f.name for f in dataclasses.fields(cls)}
-        for key in values:
-            if key not in known:
-                raise SettingsError(key, values[key], "an unknown setting; known: "
-                                    + ", ".join(sorted(known)))
+        reject_unknown_keys(values, sorted(f.name for f in dataclasses.fields(cls)))
         if "blocks" in values:
             blocks = _default_blocks()
             for name, block in dict(values["blocks"]).items():
@@ -162,18 +163,9 @@ class MultiObjectSettings:
 AnySettings = DatasetSettings | MultiObjectSettings
 
 
-def settings_from_dict(data: Mapping[str, Any]) -> AnySettings:
-    """Pair or multi-object settings, as the data's `kind` says (pairs when absent)."""
-    if isinstance(data, Mapping) and data.get("kind") == KIND:
-        return MultiObjectSettings.from_dict(data)
-    return DatasetSettings.from_dict(data)
-
-
 def sample_pairs(settings: AnySettings) -> LatentPairs:
-    """The latents of a job of either kind."""
-    if isinstance(settings, MultiObjectSettings):
-        return settings.sample()
-    return sample_latents(settings)
+    """The latents of a job of either kind (each kind samples its own way)."""
+    return settings.sample()
 
 
 def _block(name: str, data: Any) -> BlockSettings:

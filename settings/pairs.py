@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SettingsError
-from ..limits import Limit
+from ..limits import Limit, reject_unknown_keys
 from ..model.constants import OBJECT_SIZE
 from ..sampling.blocks import (
     BLOCK_TYPE,
@@ -27,6 +27,7 @@ from ..sampling.blocks import (
 from ..sampling.causal import find_cycle
 from ..sampling.distributions import Conditional, Marginal
 from ..sampling.factors import BLOCKS, FACTOR_NAMES, FACTORS, PUBLISHED_VIEW_ROLES, factor_index
+from ..sampling.sampler import LatentPairs, sample_latents
 from .render import RenderSettings, SceneSettings
 
 N_PAIRS = Limit("n_pairs", "Pairs", "Number of image pairs (view 1, view 2) in the dataset",
@@ -42,12 +43,6 @@ EDGE_STRENGTH = Limit("strength", "Strength",
                       1.0, 1e-6, 1e6)
 
 
-def _reject_unknown_keys(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    for key in data:
-        if key not in allowed:
-            raise SettingsError(key, data[key], "an unknown setting; known: " + ", ".join(allowed))
-
-
 def _sub(prefix: str, make: Any, data: Any) -> Any:
     """Build a nested settings object, reporting errors with their full setting path."""
     if not isinstance(data, Mapping):
@@ -61,7 +56,7 @@ def _sub(prefix: str, make: Any, data: Any) -> Any:
 
 
 def _dataclass_from(cls: Any, data: Mapping[str, Any]) -> Any:
-    _reject_unknown_keys(data, tuple(f.name for f in dataclasses.fields(cls)))
+    reject_unknown_keys(data, tuple(f.name for f in dataclasses.fields(cls)))
     return cls(**data)
 
 
@@ -91,7 +86,7 @@ class BlockSettings:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BlockSettings:
         """From plain data (a preset or manifest entry)."""
-        _reject_unknown_keys(data, tuple(f.name for f in dataclasses.fields(cls)))
+        reject_unknown_keys(data, tuple(f.name for f in dataclasses.fields(cls)))
         values = dict(data)
         if "marginal" in values:
             values["marginal"] = _sub("marginal", lambda d: _dataclass_from(Marginal, d),
@@ -226,6 +221,19 @@ class DatasetSettings:
         height = OBJECT_SIZE / 2.0
         return (latents[:, :3] + np.array([0.0, 0.0, height]))[:, None, :]
 
+    def columns(self) -> list[dict[str, Any]]:
+        """Name, block, meaning, Blender scale and role of every column, for the manifest."""
+        return [{**f.describe(), "role": role}
+                for f, role in zip(FACTORS, self.column_roles(), strict=True)]
+
+    def sample(self) -> LatentPairs:
+        """The latents of every pair (raw, and Blender units through the column scales)."""
+        return sample_latents(self)
+
+    def summary(self) -> str:
+        """What the render log says about the job's images."""
+        return f"{self.render.resolution} px, {self.render.samples} samples"
+
     def replace(self, **changes: Any) -> DatasetSettings:
         """A copy with some settings changed (validated again)."""
         return dataclasses.replace(self, **changes)
@@ -235,13 +243,13 @@ class DatasetSettings:
         """From plain data; missing settings take their defaults, unknown ones are errors."""
         if not isinstance(data, Mapping):
             raise SettingsError("settings", data, "a table of settings")
-        _reject_unknown_keys(data, tuple(f.name for f in dataclasses.fields(cls)))
+        reject_unknown_keys(data, tuple(f.name for f in dataclasses.fields(cls)))
         values = dict(data)
         if "blocks" in values:
             blocks_data = values["blocks"]
             if not isinstance(blocks_data, Mapping):
                 raise SettingsError("blocks", blocks_data, "a table of blocks")
-            _reject_unknown_keys(blocks_data, tuple(BLOCKS))
+            reject_unknown_keys(blocks_data, tuple(BLOCKS))
             blocks = _default_blocks()
             for block, block_data in blocks_data.items():
                 blocks[block] = _sub(f"blocks.{block}", BlockSettings.from_dict, block_data)

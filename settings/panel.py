@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 
 from ..errors import SettingsError
-from ..presets import is_published_look
 from ..sampling.distributions import Conditional, Marginal
 from ..sampling.factors import BLOCK_NAMES, FACTOR_NAMES
 from ..sampling.multi import OBJECT_TYPES
 from .cube import CubeSettings
+from .kinds import kind_of
 from .objects import MultiObjectSettings
 from .pairs import BlockSettings, CausalEdge, DatasetSettings
 from .render import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
@@ -58,7 +58,7 @@ def _edge_from(props: Any) -> CausalEdge:
     return CausalEdge(props.parent, props.child, _value(props, "strength"))
 
 
-def _scene_and_render_from(props: Any) -> tuple[SceneSettings, RenderSettings]:
+def scene_and_render_from_props(props: Any) -> tuple[SceneSettings, RenderSettings]:
     """The scene and render settings of either mode."""
     scene = _within("scene", lambda: SceneSettings(
         **{s.name: _value(props.scene_options, s.name) for s in SCENE_SPECS}))
@@ -80,21 +80,12 @@ def scene_and_render_to_props(scene: SceneSettings, render: RenderSettings, prop
         setattr(props.render, spec.name, getattr(render, spec.name))
 
 
-def has_published_look_in_props(props: Any) -> bool:
-    """Whether the properties' scene and render settings are the published ones."""
-    try:
-        scene, render = _scene_and_render_from(props)
-    except SettingsError:
-        return False
-    return is_published_look(scene, render)
-
-
 def settings_from_props(props: Any) -> DatasetSettings:
     """The dataset the properties describe; SettingsError (naming the setting) if invalid."""
     blocks = {name: _block_from(name, getattr(props, name)) for name in BLOCK_NAMES}
     edges = tuple(_within(f"causal_edges[{i}]", functools.partial(_edge_from, edge))
                   for i, edge in enumerate(props.edges))
-    scene, render = _scene_and_render_from(props)
+    scene, render = scene_and_render_from_props(props)
     return DatasetSettings(name=props.name or "custom", description=props.description,
                            n_pairs=props.n_pairs, seed=props.seed, blocks=blocks,
                            causal_edges=edges, scene=scene, render=render)
@@ -151,7 +142,7 @@ def multi_settings_from_props(props: Any) -> MultiObjectSettings:
     blocks = {name: _block_from(name, getattr(props, name))
               for name in ("objects", "positions", "rotations", "hues")}
     types = tuple(kind for kind in OBJECT_TYPES if getattr(multi, f"type_{kind}"))
-    scene, render = _scene_and_render_from(props)
+    scene, render = scene_and_render_from_props(props)
     return MultiObjectSettings(
         name=props.name or "multi_objects", description=props.description,
         n_pairs=props.n_pairs, seed=props.seed, n_objects=multi.n_objects, object_types=types,
@@ -173,6 +164,30 @@ def multi_settings_to_props(settings: MultiObjectSettings, props: Any) -> None:
     for name, block in settings.blocks.items():
         _block_to(block, getattr(props, name))
     _scene_and_render_to(settings, props)
+
+
+# The panel's side of each kind: its mode, and how its settings go into the properties.
+PANEL_MODES = {"pairs": "PAIRS", "multi": "OBJECTS", "cube": "CUBE"}
+TO_PROPS: dict[str, Callable[[Any, Any], None]] = {
+    "pairs": lambda settings, props: settings_to_props(settings, props),
+    "multi": lambda settings, props: multi_settings_to_props(settings, props),
+}
+
+
+def show_in_props(settings: Any, props: Any) -> None:
+    """Show settings of any kind the panel edits (a preset, a manifest) in the properties."""
+    name = kind_of(settings).name
+    if name not in TO_PROPS:
+        raise SettingsError("preset", settings.name, "settings of a kind the panel edits: "
+                            + ", ".join(TO_PROPS))
+    TO_PROPS[name](settings, props)
+
+
+def panel_settings(props: Any) -> Any:
+    """The settings of the panel's mode, whichever it is (Pairs, Objects or Cube)."""
+    if props.mode == PANEL_MODES["cube"]:
+        return cube_settings_from_props(props.cube)
+    return job_settings_from_props(props)
 
 
 def job_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings:

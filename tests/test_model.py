@@ -11,9 +11,9 @@ from identbox.model.camera import camera_axes, project_to_pixels
 from identbox.model.colors import hsv_to_rgb, hue_to_rgb
 from identbox.model.constants import OBJECT_SCALE, OBJECT_SIZE
 from identbox.model.lights import area_power_w
-from identbox.model.pose import scene_state
 from identbox.model.teapot import teapot_mesh, utah_teapot
 from identbox.sampling import FACTOR_NAMES
+from identbox.sampling.pose import scene_state
 
 COL = {name: i for i, name in enumerate(FACTOR_NAMES)}
 

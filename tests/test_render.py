@@ -17,12 +17,13 @@ from image_checks import dominant_hue, hue_distance, load_rgba
 from PIL import Image
 
 from identbox.dataset import read_manifest
+from identbox.dataset.layout import is_complete_image
 from identbox.model.constants import (
     CAMERA_LOCATION,
     DEPTH_RANGE,
     OBJECT_SIZE,
 )
-from identbox.render.loop import is_complete_image, shard_indices
+from identbox.render.loop import shard_indices
 
 pytestmark = pytest.mark.blender
 HUE_BG, HUE_OBJECT = 9, 7
@@ -87,7 +88,7 @@ OBJECT_CENTRES = """
 import json, sys, pathlib
 import bpy, numpy as np
 from identbox.model.camera import project_to_pixels
-from identbox.model.pose import scene_state
+from identbox.sampling.pose import scene_state
 from identbox.settings.render import RenderSettings
 from identbox.sampling import sample_latents
 from identbox.scene.renderer import BlenderPairRenderer

@@ -8,7 +8,7 @@ import pytest
 
 from identbox.errors import SettingsError
 from identbox.presets import load_preset, preset_names
-from identbox.settings.objects import settings_from_dict
+from identbox.settings.kinds import settings_from_dict
 from identbox.settings.pairs import BlockSettings, DatasetSettings
 
 

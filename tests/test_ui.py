@@ -180,7 +180,7 @@ result["user_presets_after_remove"] = sorted(user_presets())
 
 # The preview slider puts that sample into the IdentBox scene.
 from identbox.model.constants import OBJECT_SIZE
-from identbox.model.pose import scene_state
+from identbox.sampling.pose import scene_state
 from identbox.sampling import sample_latents
 props.sample_index = 5
 props.preview_view = "2"

@@ -12,10 +12,11 @@ import pytest
 from PIL import Image
 
 from identbox.dataset import watch
+from identbox.dataset.layout import is_complete_image
 from identbox.dataset.manifest import file_sha256, read_manifest
 from identbox.dataset.writer import holds_dataset, write_latents
 from identbox.errors import DatasetError
-from identbox.render.loop import RenderJob, is_complete_image
+from identbox.render.loop import RenderJob
 from identbox.settings.pairs import DatasetSettings
 
 SETTINGS = DatasetSettings(n_pairs=8)

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..sampling.factors import FACTOR_NAMES
-from .colors import hue_to_rgb
-from .constants import (
+from ..model.colors import hue_to_rgb
+from ..model.constants import (
     GROUND_SATURATION,
     OBJECT_SATURATION,
     SPOT_HEIGHT,
     SPOT_RADIUS,
     SPOT_SATURATION,
 )
+from .factors import FACTOR_NAMES
 
 _COL = {name: i for i, name in enumerate(FACTOR_NAMES)}
 

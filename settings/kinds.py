@@ -1,0 +1,121 @@
+"""The kinds of dataset IdentBox makes, in one table.
+
+A kind is its settings class (in this package) and the parts that live in the layers above:
+how its latents or labels are written, the render-loop job, the renderer that draws its
+images, and its checks. Those parts are named by module path ('scene.renderer:
+BlenderPairRenderer', relative to the package) and imported only when used, so the table stays
+plain data that presets, dataset files, the render loop, the command line and the panel all
+read without importing Blender. A new kind is one module of its own and one `register(...)`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import SettingsError
+from .cube import CubeSettings
+from .objects import KIND as OBJECTS_KIND
+from .objects import MultiObjectSettings
+from .pairs import DatasetSettings
+
+PACKAGE = __name__.rsplit(".", 2)[0]  # 'identbox', or 'bl_ext.user_default.identbox'
+
+# A part above the settings layer: 'module.path:name' inside the package, or the object itself
+# (a kind defined outside the package, e.g. in a test, gives its functions directly).
+Part = str | Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of dataset, as every layer needs to know it."""
+
+    name: str  # the settings' "kind" in presets and manifests
+    label: str  # the panel's word for it: Pairs, Objects, Cube
+    settings: type  # the plain settings class: from_dict, to_dict, replace
+    format: str  # the manifest's "format" (kinds that share a file layout share a format)
+    unit: str  # what one rendered item is called: "pairs", "frames"
+    write: Part  # (settings, root) -> writes latents or labels, then the manifest
+    job: Part  # (settings, root, options, **extra) -> the render loop's ImageJob
+    renderer: Part  # (settings, device, log=...) -> the object that draws the job's images
+    validate: Part  # (root, sample) -> list of Checks
+
+
+def load(part: Part) -> Callable[..., Any]:
+    """The callable a part names (imported now), or the part itself."""
+    if callable(part):
+        return part
+    module, _, name = part.partition(":")
+    found: Callable[..., Any] = getattr(importlib.import_module(f"{PACKAGE}.{module}"), name)
+    return found
+
+
+PAIR_FORMAT = "identbox-dataset/1"
+CUBE_FORMAT = "identbox-cube/1"
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    """Add a kind (its name must be new); returns it."""
+    if kind.name in _KINDS and _KINDS[kind.name] != kind:
+        raise ValueError(f"a dataset kind named {kind.name!r} is registered already")
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def kinds() -> list[Kind]:
+    """Every registered kind, the built-in ones first."""
+    return list(_KINDS.values())
+
+
+def kind_named(name: str) -> Kind:
+    """The kind of this name; SettingsError naming the known ones otherwise."""
+    if name not in _KINDS:
+        raise SettingsError("kind", name, "one of " + ", ".join(_KINDS))
+    return _KINDS[name]
+
+
+def kind_of(settings: Any) -> Kind:
+    """The kind a settings object belongs to."""
+    for kind in _KINDS.values():
+        if type(settings) is kind.settings:
+            return kind
+    raise SettingsError("settings", type(settings).__name__, "settings of a registered kind")
+
+
+def kind_of_manifest(manifest: Mapping[str, Any]) -> Kind:
+    """The kind of a dataset from its manifest: its format, then its settings' kind (the
+    first kind registered for a format is the one whose settings need not say so)."""
+    settings = manifest.get("settings")
+    named = settings.get("kind") if isinstance(settings, Mapping) else None
+    for kind in _KINDS.values():
+        if kind.format == manifest.get("format") and named in (None, kind.name):
+            return kind
+    raise SettingsError("format", manifest.get("format"), "a dataset format of a registered "
+                        "kind: " + ", ".join(sorted({k.format for k in _KINDS.values()})))
+
+
+def settings_from_dict(data: Any) -> Any:
+    """Settings of any kind from plain data, as its `kind` says (pairs when it says none)."""
+    if not isinstance(data, Mapping):
+        raise SettingsError("settings", data, "a table of settings")
+    kind = kind_named(str(data.get("kind", PAIRS.name)))
+    values = {key: value for key, value in data.items() if key != "kind"}
+    return kind.settings.from_dict(values)
+
+
+PAIRS = register(Kind(
+    name="pairs", label="Pairs", settings=DatasetSettings, format=PAIR_FORMAT, unit="pairs",
+    write="dataset.writer:write_latents", job="render.loop:RenderJob",
+    renderer="scene.renderer:BlenderPairRenderer", validate="dataset.validate:validate_pairs"))
+OBJECTS = register(Kind(
+    name=OBJECTS_KIND, label="Objects", settings=MultiObjectSettings, format=PAIR_FORMAT,
+    unit="pairs", write="dataset.writer:write_latents", job="render.loop:RenderJob",
+    renderer="scene.multi:BlenderMultiRenderer", validate="dataset.validate:validate_pairs"))
+CUBE = register(Kind(
+    name="cube", label="Cube", settings=CubeSettings, format=CUBE_FORMAT, unit="frames",
+    write="dataset.cube_writer:write_cube_labels", job="render.cube_loop:CubeJob",
+    renderer="scene.cube:CubeRenderer", validate="dataset.cube_validate:validate_cube"))

@@ -1,0 +1,156 @@
+"""A fourth kind of dataset, defined outside the package in one module with one registration,
+works end to end: presets and the command line read its settings, `render` draws it, `validate`
+checks it (its images against its latents) and the loader reads it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+
+from identbox.dataset.loader import IdentBoxPairs
+
+# The whole kind: settings, sampling, columns, a renderer (one colour per image, no Blender
+# needed), and the registration. Nothing in the package is edited for it.
+ONE_COLOUR_KIND = '''
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+
+from identbox.dataset.raster import write_png
+from identbox.errors import SettingsError
+from identbox.model.colors import hue_to_rgb
+from identbox.model.constants import GROUND_SATURATION
+from identbox.sampling.sampler import LatentPairs
+from identbox.settings.kinds import PAIR_FORMAT, Kind, register
+from identbox.settings.render import RenderSettings, SceneSettings
+
+
+@dataclass(frozen=True)
+class OneColourSettings:
+    """Pairs of one colour each; the colour is content (the same in both views)."""
+
+    name: str = "one_colour"
+    description: str = ""
+    n_pairs: int = 4
+    seed: int = 0
+    scene: SceneSettings = field(default_factory=SceneSettings)
+    render: RenderSettings = field(default_factory=RenderSettings)
+
+    def __post_init__(self):
+        if not 1 <= self.n_pairs <= 1000:
+            raise SettingsError("n_pairs", self.n_pairs, "an integer in [1, 1000]")
+
+    @classmethod
+    def from_dict(cls, data):
+        values = dict(data)
+        values["scene"] = SceneSettings(**values.get("scene", {}))
+        values["render"] = RenderSettings(**values.get("render", {}))
+        return cls(**values)
+
+    def to_dict(self):
+        return {"kind": "one_colour", "name": self.name, "description": self.description,
+                "n_pairs": self.n_pairs, "seed": self.seed, "scene": asdict(self.scene),
+                "render": asdict(self.render)}
+
+    def replace(self, **changes):
+        return replace(self, **changes)
+
+    def columns(self):
+        return [{"index": 0, "name": "hue_background", "block": "colour",
+                 "blender_scale": float(np.pi), "role": "content"}]
+
+    def sample(self):
+        raw = np.random.default_rng(self.seed).uniform(-1, 1, (self.n_pairs, 1))
+        return LatentPairs(raw, raw.copy(), np.array([np.pi]))
+
+    def object_centres(self, latents):
+        return np.zeros((len(latents), 1, 3))
+
+    def summary(self):
+        return f"{self.render.resolution} px of one colour"
+
+
+class OneColourRenderer:
+    """Fills the image with the ground colour its latents say."""
+
+    render_seconds = 0.0
+    scene = None
+
+    def __init__(self, settings, device, log=print):
+        self.size = settings.render.resolution
+
+    def render_view(self, row, view, path):
+        rgb = hue_to_rgb(np.array([row[0]]), GROUND_SATURATION)[0]
+        image = np.empty((self.size, self.size, 3), dtype=np.uint8)
+        image[:] = np.round(255 * np.clip(rgb, 0, 1) ** (1 / 2.2)).astype(np.uint8)
+        write_png(path, image)
+
+    render_mask = render_depth = render_view
+
+
+register(Kind(name="one_colour", label="One Colour", settings=OneColourSettings,
+              format=PAIR_FORMAT, unit="pairs", write="dataset.writer:write_latents",
+              job="render.loop:RenderJob", renderer=OneColourRenderer,
+              validate="dataset.validate:validate_pairs"))
+'''
+
+
+def identbox_with_kind(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m identbox ARGS` in a process that imported the new kind's module first."""
+    (tmp_path / "one_colour_kind.py").write_text(ONE_COLOUR_KIND)
+    code = ("import sys, one_colour_kind\nfrom identbox.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_new_kind_renders_validates_and_loads(tmp_path: Path) -> None:
+    preset = tmp_path / "one_colour.json"
+    preset.write_text(json.dumps({"kind": "one_colour", "n_pairs": 5, "seed": 3,
+                                  "render": {"resolution": 16}}))
+    out = tmp_path / "data"
+    rendered = identbox_with_kind(tmp_path, "render", "--preset", str(preset), "--out", str(out))
+    assert rendered.returncode == 0, rendered.stderr
+    assert "5/5 pairs" in rendered.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["settings"]["kind"] == "one_colour"
+    assert manifest["columns"][0]["name"] == "hue_background"
+
+    checked = identbox_with_kind(tmp_path, "validate", str(out), "--json")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    report = json.loads(checked.stdout)
+    names = [check["name"] for check in report["checks"]]
+    assert any("ground hue" in name for name in names), names  # images checked against latents
+
+    # Swapping two pairs' images must fail the same check: validate really looked.
+    for view in ("m1", "m2"):
+        first, third = (out / "samples" / view / f"{i:06d}.png" for i in (0, 2))
+        first_bytes = first.read_bytes()
+        first.write_bytes(third.read_bytes())
+        third.write_bytes(first_bytes)
+    swapped = identbox_with_kind(tmp_path, "validate", str(out), "--json")
+    assert swapped.returncode == 1
+    failed = [c["name"] for c in json.loads(swapped.stdout)["checks"] if not c["ok"]]
+    assert any("ground hue" in name for name in failed), failed
+
+    pairs = IdentBoxPairs(out, tensors=False)
+    x1, x2, z1, z2 = pairs[1]
+    assert len(pairs) == 5 and x1.shape == (16, 16, 3) and np.array_equal(x1, x2)
+    assert z1.shape == (1,) and np.array_equal(z1, z2)
+
+
+def test_an_unregistered_kind_is_one_clear_line(tmp_path: Path) -> None:
+    preset = tmp_path / "p.json"
+    preset.write_text(json.dumps({"kind": "one_colour"}))
+    done = subprocess.run([sys.executable, "-m", "identbox", "sample", "--preset", str(preset),
+                           "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.strip() == textwrap.dedent(
+        "identbox: error: kind = 'one_colour' is not allowed: one of pairs, multi, cube")
