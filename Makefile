@@ -12,8 +12,8 @@ BPY_NEWEST := 'bpy>=5.2,<5.3'
 VENV_OLDEST := .venv-bpy42
 VENV_NEWEST := .venv-bpy52
 # python3.13 on PATH if it runs (a pyenv shim may not), else pyenv's.
-PYTHON313 ?= $(firstword $(foreach p,python3.13 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13),\
-	$(shell $(p) -c '' >/dev/null 2>&1 && echo $(p))))
+PYTHON313 ?= $(firstword $(foreach p,python3.13 $(wildcard $(addsuffix /versions/3.13*/bin/python3.13,\
+	$(PYENV_ROOT) $(HOME)/.pyenv)),$(shell $(p) -c '' >/dev/null 2>&1 && echo $(p))))
 # The files holding tests marked every_blender (others import torch, which these venvs lack).
 BLENDER_TESTS := tests/test_blender.py tests/test_ui.py tests/test_render.py \
 	tests/test_reproduce.py tests/test_cube.py tests/test_multi_render.py tests/test_fidelity.py
