@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import bpy
-from bpy.props import BoolProperty, EnumProperty, StringProperty
+from bpy.props import BoolProperty, EnumProperty
 
 from ..errors import SettingsError
 from ..presets import (
@@ -23,7 +23,7 @@ from ..presets import (
     with_published_look,
 )
 from ..properties import settings_of
-from ..properties.make import argument_property, choice_property
+from ..properties.make import argument_property, choice_property, path_property
 from ..settings.objects import AnySettings
 from ..settings.pairs import N_PAIRS, SEED
 from ..settings.panel import job_settings_from_props
@@ -52,13 +52,13 @@ class DatasetJobProperties:
     preset: EnumProperty(  # type: ignore[valid-type]
         name="Preset", description="Dataset preset (default: the panel's settings)",
         items=_preset_items(), default=DEFAULT_PRESET)
-    settings_file: StringProperty(  # type: ignore[valid-type]
-        name="Settings File", subtype="FILE_PATH",
+    settings_file: path_property(  # type: ignore[valid-type]
+        "FILE_PATH", name="Settings File",
         description="A settings JSON or manifest.json; when set, used instead of the preset")
     n_pairs: argument_property(N_PAIRS)  # type: ignore[valid-type]
     seed: argument_property(SEED)  # type: ignore[valid-type]
-    directory: StringProperty(  # type: ignore[valid-type]
-        name="Output Folder", subtype="DIR_PATH", default="//identbox_dataset",
+    directory: path_property(  # type: ignore[valid-type]
+        "DIR_PATH", name="Output Folder", default="//identbox_dataset",
         description="Dataset folder: factors/, samples/ and manifest.json go here")
 
     def given(self, name: str) -> bool:

@@ -44,7 +44,7 @@ from ..settings.objects import MultiObjectSettings
 from ..settings.pairs import CHANGE_PROBABILITY, EDGE_STRENGTH, N_PAIRS, SEED, DatasetSettings
 from ..settings.panel import job_settings_from_props
 from ..settings.render import BATCH_INDEX, DEVICE, N_BATCHES, RENDER_SPECS, SCENE_SPECS
-from .make import choice_property, limit_property, spec_property
+from .make import choice_property, limit_property, path_property, spec_property
 
 DEFAULTS = DatasetSettings()
 MULTI_DEFAULTS = MultiObjectSettings()
@@ -136,8 +136,8 @@ class IDENTBOX_PG_cube(bpy.types.PropertyGroup):
     file_format: choice_property(CUBE_FORMAT)  # type: ignore[valid-type]
     jpeg_quality: limit_property(CUBE_JPEG_QUALITY)  # type: ignore[valid-type]
     samples: limit_property(CUBE_SAMPLES)  # type: ignore[valid-type]
-    label_file: StringProperty(  # type: ignore[valid-type]
-        name="Label File", subtype="FILE_PATH",
+    label_file: path_property(  # type: ignore[valid-type]
+        "FILE_PATH", name="Label File",
         description="A cube label file to play back: IdentBox's labels.npy or a cLPR .npy")
     frame: IntProperty(  # type: ignore[valid-type]
         name="Frame", min=0, update=lambda self, context: _playback_update(self, context),
@@ -204,8 +204,8 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
         name="Description", description="What the dataset is (recorded in the manifest)")
     n_pairs: limit_property(N_PAIRS)  # type: ignore[valid-type]
     seed: limit_property(SEED)  # type: ignore[valid-type]
-    directory: StringProperty(  # type: ignore[valid-type]
-        name="Output Folder", subtype="DIR_PATH", default="//identbox_dataset",
+    directory: path_property(  # type: ignore[valid-type]
+        "DIR_PATH", name="Output Folder", default="//identbox_dataset",
         description="Dataset folder: factors/, samples/ and manifest.json go here")
     device: choice_property(DEVICE)  # type: ignore[valid-type]
     batch_index: limit_property(BATCH_INDEX)  # type: ignore[valid-type]

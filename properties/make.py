@@ -1,10 +1,14 @@
 """Blender properties made from the settings' limits and choices: ranges and texts live once."""
 
-from typing import Any
+from typing import Any, Literal
 
-from bpy.props import EnumProperty, FloatProperty, IntProperty
+import bpy
+from bpy.props import EnumProperty, FloatProperty, IntProperty, StringProperty
 
 from ..limits import Choice, Limit
+
+# Blender 4.5+ warns when a "//" path reaches a path property without this option (4.2 lacks both).
+BLEND_RELATIVE_SINCE = (4, 5, 0)
 
 
 def limit_property(limit: Limit, bounds: str = "", **overrides: Any) -> Any:
@@ -35,6 +39,14 @@ def choice_property(choice: Choice, default: str | None = None) -> Any:
               f"{choice.label}: {option}") for option in choice.options]
     return EnumProperty(name=choice.label, description=choice.description,
                         default=default or choice.default, items=items)
+
+
+def path_property(subtype: Literal["FILE_PATH", "DIR_PATH"], **options: Any) -> Any:
+    """A FILE_PATH or DIR_PATH StringProperty that may be relative to the .blend ('//'):
+    IdentBox resolves it with bpy.path.abspath."""
+    if bpy.app.version >= BLEND_RELATIVE_SINCE:
+        options["options"] = {"PATH_SUPPORTS_BLEND_RELATIVE"}
+    return StringProperty(subtype=subtype, **options)
 
 
 def spec_property(spec: Limit | Choice) -> Any:

@@ -20,7 +20,7 @@ from ..model.lights import area_power_w
 from ..model.teapot import teapot_mesh
 from ..settings.render import SceneSettings
 from .materials import OWNER, build_materials
-from .nodes import socket
+from .nodes import node_tree, socket
 from .tags import owned_scene, remove_tagged, tagged
 
 SCENE_NAME = "IdentBox"
@@ -144,8 +144,7 @@ def add_spot(scene: Any, target: Any, owner: str = OWNER, name: str = "Spot") ->
 def add_world(scene: Any, owner: str = OWNER) -> None:
     """A world with no light of its own."""
     world = _tagged(bpy.data.worlds.new("IdentBox World"), owner)
-    world.use_nodes = True
-    background = next(n for n in world.node_tree.nodes if n.bl_idname == "ShaderNodeBackground")
+    background = next(n for n in node_tree(world).nodes if n.bl_idname == "ShaderNodeBackground")
     socket(background.inputs, "Strength").default_value = 0.0
     scene.world = world
 

@@ -28,7 +28,7 @@ from ..sampling.cube import (
 )
 from ..settings.cube import CubeSettings
 from .device import DeviceChoice, select_device
-from .nodes import link, new_node, socket
+from .nodes import link, new_node, node_tree, socket
 from .render_setup import configure_frame_loop, set_checked
 from .tags import owned_scene, remove_tagged, tagged
 
@@ -52,8 +52,7 @@ def _tagged(block: Any) -> Any:
 
 def _emission(name: str, rgb: Any) -> Any:
     material = _tagged(bpy.data.materials.new(f"IdentBox Cube {name}"))
-    material.use_nodes = True
-    tree = material.node_tree
+    tree = node_tree(material)
     tree.nodes.clear()
     emission = new_node(tree, "ShaderNodeEmission", (0, 0))
     socket(emission.inputs, "Color").default_value = (*srgb_to_linear(rgb), 1.0)
@@ -71,8 +70,8 @@ class CubeScene:
         scene = owned_scene(SCENE_NAME, OWNER)
         self.scene = scene
         world = _tagged(bpy.data.worlds.new("IdentBox Cube World"))
-        world.use_nodes = True
-        background = next(n for n in world.node_tree.nodes if n.bl_idname == "ShaderNodeBackground")
+        background = next(n for n in node_tree(world).nodes
+                          if n.bl_idname == "ShaderNodeBackground")
         socket(background.inputs, "Color").default_value = (*srgb_to_linear(BACKGROUND), 1.0)
         socket(background.inputs, "Strength").default_value = 1.0
         scene.world = world

@@ -10,7 +10,7 @@ from typing import Any
 import bpy
 
 from ..model.constants import DEPTH_RANGE
-from .nodes import link, new_node, socket
+from .nodes import link, new_node, node_tree, socket
 from .render_setup import set_checked
 from .tags import tagged
 
@@ -25,8 +25,7 @@ def _value_material(name: str, node_type: str, output: str, divisor: float) -> A
     if existing is not None:
         return existing
     material = tagged(bpy.data.materials.new(name), "masks")
-    material.use_nodes = True
-    tree = material.node_tree
+    tree = node_tree(material)
     tree.nodes.clear()
     source = new_node(tree, node_type, (-400, 0))
     divide = new_node(tree, "ShaderNodeMath", (-200, 0))

@@ -16,7 +16,17 @@ from typing import Any
 
 import bpy
 
-from .nodes import GLOSSY, GLOSSY_ANISOTROPIC, SHEEN, link, new_group, new_node, set_input, socket
+from .nodes import (
+    GLOSSY,
+    GLOSSY_ANISOTROPIC,
+    SHEEN,
+    link,
+    new_group,
+    new_node,
+    node_tree,
+    set_input,
+    socket,
+)
 from .tags import tagged
 
 WHITE = (1.0, 1.0, 1.0, 1.0)
@@ -170,8 +180,7 @@ GROUP_BUILDERS = {"MyMetal": _metal_group, "Rubber": _rubber_group, "Crystal": _
 def _material(name: str, group: Any, owner: str) -> Any:
     material = tagged(bpy.data.materials.new(f"IdentBox {name}"), owner)
     material.use_fake_user = True  # unused in one view, yet kept when the .blend is saved
-    material.use_nodes = True
-    tree: Any = material.node_tree
+    tree: Any = node_tree(material)
     tree.nodes.clear()
     info = new_node(tree, "ShaderNodeObjectInfo", (-400, 0))
     node = new_node(tree, "ShaderNodeGroup", (-100, 0))

@@ -14,6 +14,17 @@ GLOSSY = ("ShaderNodeBsdfGlossy", "ShaderNodeBsdfAnisotropic")  # 3.x: the plain
 SHEEN = ("ShaderNodeBsdfSheen", "ShaderNodeBsdfVelvet")
 
 
+# From 5.0 materials and worlds always use nodes; setting use_nodes is deprecated (gone in 6.0).
+NODES_ALWAYS_ON = (5, 0, 0)
+
+
+def node_tree(block: Any) -> Any:
+    """A material's or world's node tree, switching nodes on where that is still a setting."""
+    if bpy.app.version < NODES_ALWAYS_ON:
+        block.use_nodes = True
+    return block.node_tree
+
+
 def new_node(tree: Any, idnames: str | tuple[str, ...], location: tuple[float, float]) -> Any:
     """The first node type this Blender knows from `idnames`."""
     names = (idnames,) if isinstance(idnames, str) else idnames

@@ -48,6 +48,20 @@ def blender_env(user_resources: Path) -> dict[str, str]:
     return env
 
 
+# The bpy 4.2 wheel crashes (SIGSEGV) after any script that registered a property with a Python
+# callback, even unregistered again: at exit its C++ static destructors call into the finalised
+# Python (SpaceType -> bpy_class_free -> PyGILState_Ensure). Five lines of plain bpy show it; the
+# 4.5 and 5.2 wheels exit cleanly after these scripts. A script that reached its end succeeded,
+# so on 4.2 it leaves before those destructors; one that failed still exits non-zero.
+EPILOGUE = """
+import os as _os, bpy as _bpy
+if _bpy.app.version < (4, 3, 0):
+    sys.stdout.flush()
+    sys.stderr.flush()
+    _os._exit(0)
+"""
+
+
 def run_blender(script: str, tmp_path: Path, *args: str) -> dict:
     """Run `script` in a fresh Python with the real bpy wheel; return the JSON it reported
     with `report(obj)`. Each run is a new process: Blender state never leaks between tests."""
@@ -59,7 +73,7 @@ def run_blender(script: str, tmp_path: Path, *args: str) -> dict:
     user = tmp_path / "blender_user"
     user.mkdir(exist_ok=True)
     proc = subprocess.run(
-        [sys.executable, "-c", prelude + textwrap.dedent(script), *args],
+        [sys.executable, "-c", prelude + textwrap.dedent(script) + EPILOGUE, *args],
         env=blender_env(user), capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert proc.returncode == 0, f"Blender script failed:\n{proc.stdout}\n{proc.stderr}"
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(RESULT_MARK)]
@@ -84,9 +98,14 @@ def extension_cli() -> Path:
 @pytest.fixture(scope="session")
 def extension_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The one zip for every Blender, as `make extension` builds it: Blender's own CLI, then
-    .ci/one_zip.py."""
+    .ci/one_zip.py. `make blenders` passes the zip it built once (IDENTBOX_EXTENSION_ZIP), so
+    each wheel installs that very file."""
     import runpy
 
+    built = os.environ.get("IDENTBOX_EXTENSION_ZIP")
+    if built:
+        assert Path(built).is_file(), f"IDENTBOX_EXTENSION_ZIP={built!r} is not a file"
+        return Path(built)
     out = tmp_path_factory.mktemp("dist")
     proc = subprocess.run([sys.executable, str(extension_cli()), "build", "--source-dir", str(REPO),
                            "--output-dir", str(out)], capture_output=True, text=True)

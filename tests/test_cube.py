@@ -91,6 +91,7 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.blender
+@pytest.mark.every_blender
 def test_rendered_faces_have_their_colours_where_the_labels_put_them(tmp_path: Path) -> None:
     out = cli("cube", "--random-frames", "6", "--seed", "4", "--sizes", "32", "256",
               "--out", "c", cwd=tmp_path)

@@ -39,6 +39,7 @@ def check(rows: list[dict[str, float]]) -> None:
             f"{where}: {row['blurred_mae']:.2f} / 255 after a 4 x 4 blur: not sampling noise")
 
 
+@pytest.mark.every_blender  # 4.2: min IoU 0.979; 4.5 and 5.2: 0.982
 def test_the_bpy_wheel_renders_the_published_look(tmp_path: Path) -> None:
     fidelity.render_reference_rows(tmp_path)
     check(fidelity.compare(tmp_path))

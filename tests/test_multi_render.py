@@ -29,6 +29,7 @@ def test_presets_are_multi_object_settings() -> None:
     assert MultiObjectSettings.from_dict(example.to_dict()) == example
 
 
+@pytest.mark.every_blender
 def test_two_pairs_with_masks(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "identbox", "render", "--preset", "clevr_like",
                           "--n-pairs", "2", "--resolution", "128", "--samples", "8",

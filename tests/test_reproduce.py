@@ -25,6 +25,7 @@ def files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+@pytest.mark.every_blender
 def test_reproduce_gives_the_same_bytes(tmp_path: Path) -> None:
     assert cli("render", "--preset", "part2_causal", "--n-pairs", "4", "--resolution", "32",
                "--samples", "4", "--seed", "6", "--out", "a", cwd=tmp_path).returncode == 0

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import run_blender
 
-pytestmark = pytest.mark.blender
+pytestmark = [pytest.mark.blender, pytest.mark.every_blender]
 
 UI_CHECKS = """
 import json, sys, types
