@@ -18,6 +18,7 @@ import numpy as np
 
 from ..sampling.factors import FACTORS
 from .images import load_rgba
+from .layout import image_path
 from .manifest import load_latent_file, read_manifest
 
 # The 3DIdent family's loaders normalise images with these (reference section 6).
@@ -106,7 +107,7 @@ class IdentBoxPairs(_Base):
         return self.length
 
     def _image(self, view: int, index: int) -> Any:
-        image = load_rgba(self.root / "samples" / f"m{view}" / f"{index:06d}{self.extension}")
+        image = load_rgba(image_path(self.root, view, index, self.extension))
         out: Any = image[..., :3]
         if self.normalize:
             out = ((out.astype(np.float32) / 255.0 - MEAN) / STD).transpose(2, 0, 1).copy()

@@ -370,3 +370,29 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["playback_matches"]
     assert "Frame 1000: the file has frames 0 to 26" in r["frame_error"], r["frame_error"]
     assert "cube.sizes" in r["bad_sizes"]
+
+
+def test_validate_settings_checks_the_settings_of_the_panels_mode(tmp_path: Path) -> None:
+    """Objects mode's settings are what Validate Settings checks there (it once checked the
+    Pairs settings in every mode)."""
+    result = run_blender("""
+import sys
+import bpy, identbox
+from identbox.sampling.multi import OBJECT_TYPES
+identbox.register()
+props = bpy.context.scene.identbox
+props.directory = sys.argv[1]
+for kind in OBJECT_TYPES:  # no object type at all: invalid Objects settings only
+    setattr(props.multi, f"type_{kind}", False)
+outcome = {}
+for mode in ("PAIRS", "OBJECTS", "CUBE"):
+    props.mode = mode
+    try:
+        outcome[mode] = sorted(bpy.ops.identbox.validate_settings())
+    except RuntimeError as error:  # the operator's ERROR report
+        outcome[mode] = str(error)
+identbox.unregister()
+report(outcome)
+""", tmp_path, str(tmp_path / "out"))
+    assert result["PAIRS"] == ["FINISHED"] and result["CUBE"] == ["FINISHED"], result
+    assert "object_types" in result["OBJECTS"], result
