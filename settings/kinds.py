@@ -34,7 +34,7 @@ class Kind:
 
     name: str  # the settings' "kind" in presets and manifests
     label: str  # the panel's word for it: Pairs, Objects, Cube
-    settings: type  # the plain settings class: from_dict, to_dict, replace
+    settings: type[Any]  # the plain settings class: from_dict, to_dict, replace
     format: str  # the manifest's "format" (kinds that share a file layout share a format)
     unit: str  # what one rendered item is called: "pairs", "frames"
     write: Part  # (settings, root) -> writes latents or labels, then the manifest
