@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,7 +43,9 @@ from ..settings.render import (
     JPEG_QUALITY,
     RESOLUTION,
     SAMPLES,
+    WORKERS,
     RunOptions,
+    auto_workers,
 )
 from ..settings.splits import parse_splits, split_jobs
 from ..version import __version__
@@ -136,9 +139,28 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--n-batches", type=int, default=1, metavar="K",
                      help="split the pairs into K contiguous shards (numpy.array_split; "
                           "default 1)")
+    _add_workers_argument(run)
     run.add_argument("--blender", metavar="PATH",
                      help="render in this Blender executable (default: this Python's bpy "
                           "module if importable, else $BLENDER, else `blender` on the PATH)")
+    run.add_argument("--worker-of", type=int, metavar="PID", help=argparse.SUPPRESS)
+
+
+def _workers(text: str) -> int:
+    """--workers: a count, or auto (0)."""
+    if text == "auto":
+        return 0
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count or auto") from None
+
+
+def _add_workers_argument(group: Any) -> None:
+    group.add_argument("--workers", type=_workers, default=WORKERS.default, metavar="N|auto",
+                       help=f"{WORKERS.description.replace('0: auto', 'auto')} "
+                            f"(1 to {WORKERS.maximum}, or auto; default {WORKERS.default}). The "
+                            "files are those of a one-process run")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -327,25 +349,69 @@ def _run(args: argparse.Namespace, argv: Sequence[str], settings: Any,
          only: range | None = None, restore: bool = False) -> int:
     """Render in this process, or in a Blender child with the same arguments."""
     from ..render import headless
+    from ..render.workers import interrupt_on_sigterm, parent_gone
 
     options = RunOptions(device=args.device, batch_index=args.batch_index,
-                         n_batches=args.n_batches)
+                         n_batches=args.n_batches, workers=args.workers)
+    blender = None
     if args.blender or not headless.bpy_importable():
         blender = headless.find_blender(args.blender)
+    workers = options.workers or auto_workers(
+        headless.gpu_found(blender) if options.device == "auto" else options.device == "gpu")
+    if workers > 1:
+        return _run_workers(args, argv, settings, options, workers, blender,
+                            only=only, restore=restore)
+    if blender:
         _log(f"render: running {blender} in background mode")
         return headless.run_in_blender(blender, headless.without_blender_option(argv))
+    should_stop = None
+    if args.worker_of is not None:  # one of several: stop with the parent, or when killed
+        interrupt_on_sigterm()
+        should_stop = parent_gone(args.worker_of)
     try:
         for job_settings, out, extra in _jobs(args, settings):
             job_options = {name: value for name, value in
                            (("only", only), ("extra", extra), ("restore", restore)) if value}
             progress = headless.render_in_process(job_settings, out, options, _log,
-                                                  **job_options)
+                                                  should_stop, **job_options)
             _log(f"render: {progress.done}/{progress.total} {kind_of(job_settings).unit} of "
                  f"shard {args.batch_index} of {args.n_batches} (from 0) complete in {out}")
     except KeyboardInterrupt:
         _log("render: interrupted; run the same command again to resume")
         return EXIT_INTERRUPTED
     return 0
+
+
+def _run_workers(args: argparse.Namespace, argv: Sequence[str], settings: Any,
+                 options: RunOptions, workers: int, blender: str | None,
+                 only: range | None, restore: bool) -> int:
+    """Write the latents here, then render with `workers` processes running this same command
+    as one-process runs; one progress line for all of them."""
+    from ..render import headless
+    from ..render.workers import WORKER_OF, run_workers
+
+    specs, jobs = _jobs(args, settings), []
+    try:
+        for job_settings, out, extra in specs:
+            job_options = {name: value for name, value in
+                           (("only", only), ("extra", extra), ("restore", restore)) if value}
+            jobs.append(headless.start_job(job_settings, out, options, _log, **job_options))
+        arguments = headless.without_blender_option(argv)
+        for option in ("--workers", WORKER_OF):
+            arguments = headless.without_option(arguments, option)
+        command = headless.identbox_command(
+            blender, [*arguments, "--workers", "1", WORKER_OF, str(os.getpid())])
+        _log(f"render: {workers} workers, each " + (f"{blender} in background mode" if blender
+                                                     else "a Python process with bpy"))
+        status = run_workers(jobs, [command] * workers, _log, kind_of(settings).unit)
+    except KeyboardInterrupt:
+        _log("render: interrupted; run the same command again to resume")
+        return EXIT_INTERRUPTED
+    for job, (job_settings, out, _) in zip(jobs, specs, strict=True):
+        progress = job.progress()
+        _log(f"render: {progress.done}/{progress.total} {kind_of(job_settings).unit} of "
+             f"shard {args.batch_index} of {args.n_batches} (from 0) complete in {out}")
+    return status
 
 
 def _slurm(args: argparse.Namespace) -> int:

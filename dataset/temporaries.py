@@ -17,6 +17,8 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .claims import is_claim, remove_if_unheld
+
 STALE_SECONDS = 3600.0  # no writer keeps a temporary file this long without writing it
 START_SLACK_SECONDS = 60.0  # a process start time from /proc can be off by clock adjustments
 NAME = re.compile(r"^\.(?P<final>.+)\.(?P<host>[^.]+)\.(?P<pid>\d+)(?:-[^.]*)?\.tmp$")
@@ -83,11 +85,15 @@ def is_abandoned(path: Path, now: float | None = None) -> bool:
 
 
 def remove_abandoned(folders: Iterable[Path]) -> list[Path]:
-    """Delete the abandoned temporary files directly in `folders`; return what was deleted."""
+    """Delete the abandoned temporary files directly in `folders`, claims no process holds
+    among them (dataset/claims.py); return what was deleted."""
     removed = []
     for folder in folders:
         for path in sorted(folder.glob(".*.tmp")) if folder.is_dir() else ():
-            if is_abandoned(path):
+            if is_claim(path):
+                if remove_if_unheld(path):
+                    removed.append(path)
+            elif is_abandoned(path):
                 path.unlink(missing_ok=True)
                 removed.append(path)
     return removed

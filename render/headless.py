@@ -75,26 +75,57 @@ def blender_version(executable: str) -> tuple[int, int] | None:
     return (int(found[1]), int(found[2])) if found and done.returncode == 0 else None
 
 
-def without_blender_option(argv: Sequence[str]) -> list[str]:
-    """The arguments minus --blender (the child is that Blender already)."""
+def without_option(argv: Sequence[str], option: str) -> list[str]:
+    """The arguments minus `option` and its value (`--option V` or `--option=V`)."""
     kept: list[str] = []
     skip = False
     for arg in argv:
         if skip:
             skip = False
-        elif arg == "--blender":
+        elif arg == option:
             skip = True
-        elif not arg.startswith("--blender="):
+        elif not arg.startswith(f"{option}="):
             kept.append(arg)
     return kept
 
 
+def without_blender_option(argv: Sequence[str]) -> list[str]:
+    """The arguments minus --blender (the child is that Blender already)."""
+    return without_option(argv, "--blender")
+
+
+def identbox_command(blender: str | None, argv: Sequence[str]) -> list[str]:
+    """A command line running `python -m identbox ARGV` in a new process: in `blender -b`
+    when `blender` is given, else in this Python (which imports bpy); this checkout's code
+    either way, wherever the process starts."""
+    code = BOOTSTRAP.format(init=str(PACKAGE_DIR / "__init__.py"), package=str(PACKAGE_DIR))
+    if blender:
+        return [blender, "-b", "--factory-startup", "--python-exit-code", "1",
+                "--python-expr", code, "--", *argv]
+    return [sys.executable, "-c", code, "--", *argv]
+
+
+def gpu_found(blender: str | None) -> bool:
+    """True when Cycles finds a GPU: asked in this process when bpy imports here, else in a
+    short `blender -b` run."""
+    if not blender:
+        from ..scene.device import gpu_available
+
+        return gpu_available()
+    code = load_package_code() + (
+        "from identbox.scene.device import gpu_available\n"
+        "print('IDENTBOX-GPU', gpu_available())\n")
+    try:
+        done = subprocess.run([blender, "-b", "--factory-startup", "--python-expr", code],
+                              capture_output=True, text=True, timeout=300, errors="replace")
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "IDENTBOX-GPU True" in done.stdout
+
+
 def run_in_blender(blender: str, argv: Sequence[str]) -> int:
     """Run `python -m identbox ARGV` inside `blender -b`; return its exit status."""
-    code = BOOTSTRAP.format(init=str(PACKAGE_DIR / "__init__.py"), package=str(PACKAGE_DIR))
-    command = [blender, "-b", "--factory-startup", "--python-exit-code", "1",
-               "--python-expr", code, "--", *argv]
-    status = subprocess.call(command)
+    status = subprocess.call(identbox_command(blender, argv))
     if status < 0:  # killed by a signal: it could not say why itself
         raise RuntimeError(f"{blender} was stopped by signal {-status} "
                            f"({signal.strsignal(-status)}) before the command finished")
@@ -118,7 +149,7 @@ def quiet_stdout() -> Iterator[None]:
 
 
 class ThrottledPrinter:
-    """Prints progress lines at most every `interval` seconds, and always the last one."""
+    """Prints progress lines at most every `interval` seconds, and the last one once."""
 
     def __init__(self, write: Callable[[str], None], interval: float = 2.0,
                  unit: str = "pairs") -> None:
@@ -126,24 +157,32 @@ class ThrottledPrinter:
         self.interval = interval
         self.unit = unit
         self.last = 0.0
+        self.finished = False
 
     def __call__(self, progress: Progress) -> None:
         now = time.monotonic()
-        if progress.done == progress.total or now - self.last >= self.interval:
-            self.last = now
-            self.write(f"render: {progress.line(self.unit)}")
+        if progress.done == progress.total:
+            if self.finished:
+                return
+            self.finished = True
+        elif now - self.last < self.interval:
+            return
+        self.last = now
+        self.write(f"render: {progress.line(self.unit)}")
 
 
-def run_quietly(job: ImageJob, renderer: Any, log: Callable[[str], None],
-                unit: str) -> Progress:
+def run_quietly(job: ImageJob, renderer: Any, log: Callable[[str], None], unit: str,
+                should_stop: Callable[[], bool] | None = None) -> Progress:
     """Run a job with throttled progress lines and Blender's own prints silenced."""
     with quiet_stdout():
-        progress = job.run(renderer, on_progress=ThrottledPrinter(log, unit=unit))
-    if progress.rendered:
+        progress = job.run(renderer, on_progress=ThrottledPrinter(log, unit=unit),
+                           should_stop=should_stop)
+    if job.rendered:
         seconds = renderer.render_seconds
         overhead = progress.elapsed / seconds if seconds else 0.0
-        log(f"render: drew {progress.rendered} {unit} in {progress.elapsed:.1f} s "
-            f"({progress.pairs_per_second:.2f} {unit}/s; loop/Cycles time {overhead:.2f})")
+        log(f"render: drew {job.rendered} {unit} in {progress.elapsed:.1f} s "
+            f"({job.rendered / progress.elapsed:.2f} {unit}/s; loop/Cycles time "
+            f"{overhead:.2f})")
     return progress
 
 
@@ -153,19 +192,27 @@ def make_renderer(settings: Any, device: str, log: Callable[[str], None]) -> Ren
     return renderer
 
 
-def render_in_process(settings: Any, out: Path, options: RunOptions,
-                      log: Callable[[str], None], **job_options: Any) -> Progress:
-    """Build the scene (device chosen first, so a bad device writes nothing), write the
-    latents or labels, then render this shard's pending items. `job_options` go to the kind's
-    job (a pair dataset's: `only`, a range of pairs; `extra` manifest entries; `restore`
-    damaged latents from the manifest)."""
+def start_job(settings: Any, out: Path, options: RunOptions, log: Callable[[str], None],
+              **job_options: Any) -> ImageJob:
+    """Write the latents or labels and find this shard's pending items; log what the run
+    will do. `job_options` go to the kind's job (a pair dataset's: `only`, a range of pairs;
+    `extra` manifest entries; `restore` damaged latents from the manifest)."""
     kind = kind_of(settings)
-    renderer = make_renderer(settings, options.device, log)
-    job = load(kind.job)(settings, out, options, **job_options)
+    job: ImageJob = load(kind.job)(settings, out, options, **job_options)
     for note in job.notes:
         log(f"render: {note}")
     first = job.progress()
     log(f"render: {settings.name}, shard {options.batch_index} of {options.n_batches}: "
         f"{first.total} {kind.unit}, {first.done} already done, {settings.summary()}, "
         f"into {out}")
-    return run_quietly(job, renderer, log, kind.unit)
+    return job
+
+
+def render_in_process(settings: Any, out: Path, options: RunOptions,
+                      log: Callable[[str], None], should_stop: Callable[[], bool] | None = None,
+                      **job_options: Any) -> Progress:
+    """Build the scene (device chosen first, so a bad device writes nothing), write the
+    latents or labels, then render this shard's pending items (see start_job)."""
+    renderer = make_renderer(settings, options.device, log)
+    job = start_job(settings, out, options, log, **job_options)
+    return run_quietly(job, renderer, log, kind_of(settings).unit, should_stop)

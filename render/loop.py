@@ -1,8 +1,10 @@
 """The render loop shared by every way in (CLI, operator, modal operator, cluster shards).
 
 It writes the latents first, then renders the pairs of one shard that are not complete yet,
-each image to a temporary name renamed when whole. It reports progress through a callback and
-never touches Blender itself: a renderer object (see scene/renderer.py) draws the images.
+each image to a temporary name renamed when whole. Processes sharing a shard claim each pair
+before drawing it (dataset/claims.py), so each draws different pairs. It reports progress
+through a callback and never touches Blender itself: a renderer object (see
+scene/renderer.py) draws the images.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..dataset.claims import claim
 from ..dataset.layout import (
     PNG_SIGNATURE,
     VIEW_NUMBERS,
@@ -68,6 +71,7 @@ def shard_indices(n_pairs: int, batch_index: int, n_batches: int) -> range:
     return range(start, start + base + (1 if batch_index < extra else 0))
 
 
+WAIT_SECONDS = 0.1  # how often a run whose last indices others draw looks again
 PNG_TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt", b"tIME")
 
 
@@ -95,12 +99,12 @@ class Progress:
 
     done: int
     total: int
-    rendered: int  # pairs this run drew
+    rendered: int  # pairs completed since this run began, by it or by processes sharing it
     elapsed: float  # seconds since this run began drawing
 
     @property
     def pairs_per_second(self) -> float:
-        """Pairs drawn per second by this run."""
+        """Pairs completed per second since this run began."""
         return self.rendered / self.elapsed if self.elapsed > 0 else 0.0
 
     @property
@@ -143,8 +147,9 @@ class ImageJob:
         self.removed = remove_abandoned(folders)  # other processes' live ones are kept
         self.notes: list[str] = []
         self.pending = deque(i for i in indices if not self.item_complete(i))
-        self.rendered = 0
-        self.started = time.perf_counter()
+        self.first_pending = len(self.pending)
+        self.rendered = 0  # indices this process drew (others may share the shard)
+        self.began, self.started = False, time.perf_counter()
 
     def paths(self, index: int) -> list[Path]:
         """The final image files of one index."""
@@ -166,16 +171,39 @@ class ImageJob:
     def progress(self) -> Progress:
         """Where the run stands now."""
         total = len(self.indices)
-        return Progress(total - len(self.pending), total, self.rendered,
+        return Progress(total - len(self.pending), total, self.first_pending - len(self.pending),
                         time.perf_counter() - self.started)
 
-    def render_next(self, renderer: Any) -> int:
-        """Draw the next pending index (all its images); return it."""
-        if self.rendered == 0:
-            self.started = time.perf_counter()
+    def render_next(self, renderer: Any) -> int | None:
+        """Draw the first pending index no other process has claimed (all its images) and
+        return it; None when every pending index is being drawn by another process. Indices
+        found complete on the way (drawn by others) leave the pending list."""
+        if not self.began:
+            self.began, self.started = True, time.perf_counter()
         if self.watch:
             self.watch.check_if_due()
-        index = self.pending[0]
+        position = 0
+        while position < len(self.pending):
+            index = self.pending[position]
+            if self.item_complete(index):
+                del self.pending[position]
+                continue
+            held = claim(self.paths(index)[0])
+            if held is None:  # another process draws it
+                position += 1
+                continue
+            with held:
+                if not self.item_complete(index):  # unless finished just before the claim
+                    self.draw_item(renderer, index)
+                    self.rendered += 1
+            del self.pending[position]
+            if self.watch and not self.pending:
+                self.watch.check()  # a run that ends reports a change however recent
+            return index
+        return None
+
+    def draw_item(self, renderer: Any, index: int) -> None:
+        """Draw the missing images of one index, each to a temporary name renamed when whole."""
         for which, final in enumerate(self.paths(index)):
             if is_complete_image(final):
                 continue
@@ -189,17 +217,24 @@ class ImageJob:
                 os.replace(temporary, final)
             finally:
                 temporary.unlink(missing_ok=True)
-        self.pending.popleft()
-        self.rendered += 1
-        if self.watch and not self.pending:
-            self.watch.check()  # a run that ends reports a change however recent
-        return index
+
+    def refresh(self, look_ahead: int) -> None:
+        """Drop from the pending list the indices other processes completed, looking at most
+        `look_ahead` incomplete ones past the front (they draw the shard front to back)."""
+        position, incomplete = 0, 0
+        while position < len(self.pending) and incomplete < look_ahead:
+            if self.item_complete(self.pending[position]):
+                del self.pending[position]
+            else:
+                position, incomplete = position + 1, incomplete + 1
 
     def run(self, renderer: Any, on_progress: Callable[[Progress], None] | None = None,
             should_stop: Callable[[], bool] | None = None) -> Progress:
-        """Draw every pending index, or until should_stop() says so (after a whole index)."""
+        """Draw every pending index, or until should_stop() says so (after a whole index).
+        Waits while other processes draw the last ones, as they may stop before finishing."""
         while self.pending and not (should_stop and should_stop()):
-            self.render_next(renderer)
+            if self.render_next(renderer) is None:
+                time.sleep(WAIT_SECONDS)
             if on_progress:
                 on_progress(self.progress())
         return self.progress()

@@ -68,3 +68,13 @@ def select_device(scene: Any, wanted: str,
                               + ", ".join(backends) + "); use device 'auto' or 'cpu'")
     scene.cycles.device = "CPU"
     return DeviceChoice("CPU", None, ())
+
+
+def gpu_available(backends: tuple[str, ...] = GPU_BACKENDS) -> bool:
+    """True when Cycles finds a GPU of one of `backends` (what `auto` would render on)."""
+    prefs = _cycles_preferences()
+    if prefs is None:
+        return False
+    found = any(_try_backend(prefs, backend) for backend in backends)
+    prefs.compute_device_type = "NONE"
+    return found

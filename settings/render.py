@@ -103,6 +103,19 @@ N_BATCHES = Limit("n_batches", "Shards", "Split the pairs into this many contigu
                   1, 1, 1_000_000)
 BATCH_INDEX = Limit("batch_index", "Shard", "Which shard this run renders (from 0)",
                     0, 0, 999_999)
+WORKERS = Limit("workers", "Workers",
+                "Blender processes that render this shard together on this machine, each "
+                "taking the next pair left; 0: auto (1 on a CPU, which Cycles already fills; "
+                "on a GPU the count the workers benchmark found best)", 1, 0, 64)
+# Workers per GPU that `auto` starts. Not measured yet (no GPU in issue 14's sessions): 2 is a
+# cautious guess until benchmarks/workers.py's best on a GPU replaces it.
+GPU_WORKERS = 2
+
+
+def auto_workers(has_gpu: bool) -> int:
+    """What `workers = 0` (auto) starts: GPU_WORKERS on a GPU; 1 on a CPU, since Cycles
+    renders on every core and more processes would only share them."""
+    return GPU_WORKERS if has_gpu else 1
 
 
 @dataclass(frozen=True)
@@ -112,9 +125,11 @@ class RunOptions:
     device: str = DEVICE.default
     batch_index: int = BATCH_INDEX.default
     n_batches: int = N_BATCHES.default
+    workers: int = WORKERS.default  # 0: auto
 
     def __post_init__(self) -> None:
         DEVICE.check(self.device)
+        WORKERS.check(self.workers)
         N_BATCHES.check(self.n_batches)
         BATCH_INDEX.check(self.batch_index)
         if self.batch_index >= self.n_batches:
