@@ -258,6 +258,7 @@ def _build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--blender", metavar="PATH", help="render in this Blender executable")
     submit.add_argument("--device", choices=DEVICE.options, default=DEVICE.default,
                         help="device when no GPU is requested (default auto)")
+    _add_workers_argument(submit)
     submit.add_argument("--extra-sbatch", metavar="ARGS",
                         help="more sbatch options, e.g. \"--account=lab --qos=long\"")
     submit.add_argument("--dry-run", action="store_true",
@@ -423,7 +424,7 @@ def _slurm(args: argparse.Namespace) -> int:
         options = slurm.SlurmOptions(
             shards=args.shards, partition=args.partition, gpus_per_task=args.gpus_per_task,
             cpus_per_task=args.cpus_per_task, time=args.time, blender=args.blender,
-            extra_sbatch=args.extra_sbatch, device=args.device)
+            extra_sbatch=args.extra_sbatch, device=args.device, workers=args.workers)
         root = Path(args.out).resolve()
         record = slurm.submit(_settings(args), root, options, dry_run=args.dry_run)
         print(f"scripts in {root / slurm.SLURM_DIR}")

@@ -24,6 +24,7 @@ from ..jsonfile import UnreadableJSONError, read_json
 from ..limits import Limit
 from ..render.loop import shard_indices
 from ..settings.objects import AnySettings
+from ..settings.render import WORKERS
 
 SLURM_DIR = "slurm"
 SUBMISSION = "submission.json"
@@ -48,9 +49,11 @@ class SlurmOptions:
     blender: str | None = None
     extra_sbatch: str | None = None
     device: str = "auto"
+    workers: int = WORKERS.default  # per task, 0: auto (see settings/render.py)
 
     def __post_init__(self) -> None:
         SHARDS.check(self.shards)
+        WORKERS.check(self.workers)
         if self.gpus_per_task < 0 or self.cpus_per_task < 1:
             raise SettingsError("gpus_per_task/cpus_per_task",
                                 (self.gpus_per_task, self.cpus_per_task),
@@ -134,6 +137,8 @@ def render_script(root: Path, options: SlurmOptions) -> str:
     command = [sys.executable, "-m", "identbox", "render", "--preset", str(root / MANIFEST),
                "--out", str(root), "--batch-index", _TASK_ID,
                "--n-batches", str(options.shards), "--device", device]
+    if options.workers != 1:
+        command += ["--workers", str(options.workers or "auto")]
     if options.blender:
         command += ["--blender", options.blender]
     # Only the task id is left for the shell to expand; any other '$' is a user's text.

@@ -27,7 +27,15 @@ from ..properties.make import argument_property, choice_property, path_property
 from ..settings.objects import AnySettings
 from ..settings.pairs import N_PAIRS, SEED
 from ..settings.panel import job_settings_from_props
-from ..settings.render import BATCH_INDEX, DEVICE, N_BATCHES, RESOLUTION, SAMPLES, RunOptions
+from ..settings.render import (
+    BATCH_INDEX,
+    DEVICE,
+    N_BATCHES,
+    RESOLUTION,
+    SAMPLES,
+    WORKERS,
+    RunOptions,
+)
 
 
 def _preset_items() -> list[tuple[str, str, str]]:
@@ -99,6 +107,7 @@ class RenderJobProperties(DatasetJobProperties):
     device: choice_property(DEVICE)  # type: ignore[valid-type]
     batch_index: argument_property(BATCH_INDEX)  # type: ignore[valid-type]
     n_batches: argument_property(N_BATCHES)  # type: ignore[valid-type]
+    workers: argument_property(WORKERS)  # type: ignore[valid-type]
 
     def job_settings(self, context: bpy.types.Context) -> AnySettings:
         """The dataset, with the published look, the render preset and single render settings
@@ -113,10 +122,10 @@ class RenderJobProperties(DatasetJobProperties):
         return settings.replace(render=render)
 
     def run_options(self, context: bpy.types.Context) -> RunOptions:
-        """Device and shard: given, else the panel's."""
+        """Device, shard and workers: given, else the panel's."""
         props = scene_props(context)
         value = {n: getattr(self if self.given(n) else props, n)
-                 for n in ("device", "batch_index", "n_batches")}
+                 for n in ("device", "batch_index", "n_batches", "workers")}
         return RunOptions(**value)
 
 

@@ -12,6 +12,7 @@ import bpy
 from ..errors import USER_ERRORS, describe
 from ..render.headless import quiet_stdout
 from ..render.loop import ImageJob, Progress
+from ..render.workers import WorkerGroup
 from ..scene.preview import show_scene
 from ..scene.thumbnail import show_last_item
 from .job_properties import scene_props
@@ -65,11 +66,17 @@ class ModalJob:
     _renderer: Any = None
     _progress: Any = None
     _viewport_shown = 0.0
-    _last_item = 0
+    _last_item: int | None = None
+    _helpers: WorkerGroup | None = None
 
     def prepare(self, context: Any) -> tuple[ImageJob, Any, Any]:
         """Build the renderer and the job (writing labels/latents first)."""
         raise NotImplementedError
+
+    def helper_commands(self, context: Any) -> list[list[str]]:
+        """Background worker processes to start beside the modal loop on the same shard (the
+        Workers setting, less this process); none unless a subclass says so."""
+        return []
 
     def run_blocking(self, context: Any) -> tuple[Progress, Path]:
         """Render every pending item now."""
@@ -99,6 +106,12 @@ class ModalJob:
             self.report({"ERROR"}, describe(error))  # type: ignore[attr-defined]
             return {"CANCELLED"}
         props = scene_props(context)
+        try:
+            commands = self.helper_commands(context)
+            self._helpers = WorkerGroup(commands) if commands else None
+        except FAILURES as error:
+            self.report({"ERROR"}, describe(error))  # type: ignore[attr-defined]
+            return {"CANCELLED"}
         show_scene(context, scene, props)  # items as they render
         self._progress = props.progress
         self._progress.running = True
@@ -126,7 +139,10 @@ class ModalJob:
         try:
             with quiet_stdout():  # no "Fra: ... Saved: '.000001.png.tmp'" lines per image
                 while True:  # as many items as fit in the tick's budget
-                    self._last_item = self._job.render_next(self._renderer)
+                    item = self._job.render_next(self._renderer)
+                    if item is None:  # the helpers draw the rest: look again next tick
+                        break
+                    self._last_item = item
                     if (self._job.finished or self._progress.cancel_requested
                             or time.perf_counter() - tick_start > TICK_BUDGET):
                         break
@@ -141,14 +157,20 @@ class ModalJob:
             context.workspace.status_text_set(
                 f"IdentBox: {progress.line(self.unit)}  (Esc: stop)")
         now = time.perf_counter()
-        show_item = now - self._viewport_shown >= VIEWPORT_SECONDS
-        if show_item:
+        last = self._last_item
+        show_item = last is not None and now - self._viewport_shown >= VIEWPORT_SECONDS
+        if show_item and last is not None:
             self._viewport_shown = now
-            show_last_item(self._job.paths(self._last_item)[0])
+            show_last_item(self._job.paths(last)[0])
         redraw_panels(context, viewport=show_item)
         return {"RUNNING_MODAL"}
 
     def _finish(self, context: Any, failed: str | None = None) -> "set[OperatorReturnItems]":
+        if self._helpers is not None:  # asked to stop: each drops the image it draws
+            for line in self._helpers.newly_failed():
+                print(f"IdentBox: {line}")
+            self._helpers.stop()
+            self._helpers = None
         wm = context.window_manager
         wm.event_timer_remove(self._timer)
         wm.progress_end()

@@ -1,12 +1,16 @@
 """Render Dataset: the pair render loop, modal from the panel, synchronous from scripts."""
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import bpy
 
-from ..render.headless import make_renderer, render_in_process
+from ..dataset.layout import MANIFEST
+from ..render.headless import identbox_command, make_renderer, render_in_process
 from ..render.loop import Progress, RenderJob
+from ..render.workers import WORKER_OF
+from ..settings.render import auto_workers
 from .job_properties import RenderJobProperties, scene_props
 from .modal_job import ModalJob
 
@@ -32,7 +36,22 @@ class IDENTBOX_OT_render_dataset(ModalJob, RenderJobProperties, bpy.types.Operat
         scene = renderer.scene
         return job, renderer, scene
 
+    def helper_commands(self, context: Any) -> list[list[str]]:
+        """Workers - 1 background Blenders rendering this shard beside the window's loop
+        (auto: by the device the window's renderer chose). Each is `render --preset
+        manifest.json`, as a SLURM task is; Cancel, Esc or the end stops them."""
+        options = self.run_options(context)
+        workers = options.workers or auto_workers(self._renderer.device.kind == "GPU")
+        root = self._job.root
+        argv = ["render", "--preset", str(root / MANIFEST), "--out", str(root),
+                "--batch-index", str(options.batch_index), "--n-batches", str(options.n_batches),
+                "--device", options.device, "--workers", "1", WORKER_OF, str(os.getpid())]
+        # Inside Blender its own binary; with the bpy module (binary_path empty) this Python.
+        return [identbox_command(bpy.app.binary_path or None, argv)] * (workers - 1)
+
     def run_blocking(self, context: Any) -> tuple[Progress, Path]:
+        """The whole job in this process (scripts, background mode): Workers is for the
+        window's Render Dataset and the command line."""
         out = self.job_directory(context)
         return render_in_process(self.job_settings(context), out, self.run_options(context),
                                  log=print), out

@@ -257,6 +257,7 @@ class IDENTBOX_PT_render(ImageModePanel, bpy.types.Panel):
         layout.use_property_split = True
         layout.use_property_decorate = False
         layout.prop(props, "device")
+        layout.prop(props, "workers")
         layout.prop(render, "resolution")
         layout.prop(render, "samples")
         layout.prop(render, "adaptive_threshold", text="Adaptive")

@@ -43,7 +43,14 @@ from ..settings.cube import (
 from ..settings.objects import MultiObjectSettings
 from ..settings.pairs import CHANGE_PROBABILITY, EDGE_STRENGTH, N_PAIRS, SEED, DatasetSettings
 from ..settings.panel import job_settings_from_props
-from ..settings.render import BATCH_INDEX, DEVICE, N_BATCHES, RENDER_SPECS, SCENE_SPECS
+from ..settings.render import (
+    BATCH_INDEX,
+    DEVICE,
+    N_BATCHES,
+    RENDER_SPECS,
+    SCENE_SPECS,
+    WORKERS,
+)
 from .make import choice_property, limit_property, path_property, spec_property
 
 DEFAULTS = DatasetSettings()
@@ -210,6 +217,7 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
     device: choice_property(DEVICE)  # type: ignore[valid-type]
     batch_index: limit_property(BATCH_INDEX)  # type: ignore[valid-type]
     n_batches: limit_property(N_BATCHES)  # type: ignore[valid-type]
+    workers: limit_property(WORKERS)  # type: ignore[valid-type]
     positions: PointerProperty(type=IDENTBOX_PG_block_positions)  # type: ignore[valid-type]
     rotations: PointerProperty(type=IDENTBOX_PG_block_rotations)  # type: ignore[valid-type]
     hues: PointerProperty(type=IDENTBOX_PG_block_hues)  # type: ignore[valid-type]

@@ -94,7 +94,7 @@ def settings_from_props(props: Any) -> DatasetSettings:
 def run_options_from_props(props: Any) -> RunOptions:
     """Device and shard of this run."""
     return RunOptions(device=props.device, batch_index=props.batch_index,
-                      n_batches=props.n_batches)
+                      n_batches=props.n_batches, workers=props.workers)
 
 
 def _block_to(block: BlockSettings, target: Any) -> None:

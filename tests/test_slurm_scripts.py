@@ -117,3 +117,17 @@ def test_a_corrupt_submission_record_is_one_line_naming_it(content: bytes, actio
     assert done.returncode == 2
     assert done.stderr.startswith(f"identbox: error: {record}")
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+@pytest.mark.parametrize(("value", "passed"), [("3", ["--workers", "3"]),
+                                               ("auto", ["--workers", "auto"]), ("1", [])])
+def test_each_task_renders_with_the_workers_asked(value: str, passed: list[str],
+                                                  tmp_path: Path) -> None:
+    """`slurm submit --workers` reaches every task's render command (1, the default, adds
+    nothing)."""
+    done = cli("slurm", "submit", "--n-pairs", "4", "--shards", "2", "--dry-run",
+               "--workers", value, "--out", "d", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    script = (tmp_path / "d/slurm/render.sbatch").read_text()
+    render = shlex.split(next(line for line in script.splitlines() if " render " in line))
+    assert render[render.index("--device") + 2:] == passed
