@@ -78,6 +78,7 @@ test: lint typecheck pytest blenders
 bench: $(VENV)/.ready
 	$(VENV)/bin/python benchmarks/sampling.py
 	$(VENV)/bin/python benchmarks/render.py
+	$(VENV)/bin/python benchmarks/workers.py
 	$(VENV)/bin/python benchmarks/validate.py
 	$(VENV)/bin/python benchmarks/fidelity.py
 	$(VENV)/bin/python benchmarks/window.py

@@ -90,3 +90,15 @@ def test_the_window_benchmark_measures_both_loops(tmp_path: Path, debian_blender
     rows = rows_below(lines, "pairs/s")
     assert [row[0] for row in rows] == ["window", "headless", "window"]
     assert float(rows[0][1]) > 0 and float(rows[1][1]) > 0
+
+
+@pytest.mark.blender
+def test_the_workers_benchmark_measures_one_and_two_cpu_workers(tmp_path: Path) -> None:
+    """CPU rows for 1 and 2 workers with a rate (their files equal, or it exits non-zero);
+    GPU rows for 1, 2, 4 and 8 workers, marked not measured without --gpu."""
+    lines = run_benchmark(tmp_path, "workers.py", "--quick")
+    rows = rows_below(lines, "x 1 worker")
+    assert [row[:2] for row in rows] == [["CPU", "1"], ["CPU", "2"], ["GPU", "1"],
+                                         ["GPU", "2"], ["GPU", "4"], ["GPU", "8"]]
+    assert all(float(row[6]) > 0 for row in rows[:2]) and rows[0][7] == "1.00x"
+    assert all(row[5:] == ["not", "measured", "(no", "GPU)"] for row in rows[2:])
