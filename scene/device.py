@@ -29,7 +29,8 @@ class DeviceChoice:
         return f"GPU via {self.backend}: {', '.join(self.names)}"
 
 
-def _cycles_preferences() -> Any:
+def cycles_preferences() -> Any:
+    """The Cycles add-on's preferences (devices, backend), or None without them."""
     preferences = bpy.context.preferences
     if preferences is None:
         return None
@@ -55,7 +56,7 @@ def select_device(scene: Any, wanted: str,
     """'auto': the first of `backends` with a GPU, else the CPU; 'gpu': the same but an error
     without one; 'cpu': the CPU."""
     if wanted != "cpu":
-        prefs = _cycles_preferences()
+        prefs = cycles_preferences()
         if prefs is not None:
             for backend in backends:
                 gpus = _try_backend(prefs, backend)

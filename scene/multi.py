@@ -29,6 +29,7 @@ from .builder import (
     plane_data,
     teapot_data,
 )
+from .denoising import start_denoiser
 from .device import DeviceChoice, select_device
 from .masks import render_depth, render_index_mask
 from .materials import build_materials
@@ -81,7 +82,7 @@ class BlenderMultiRenderer:
     spotlights, and sets colours and the view's material."""
 
     def __init__(self, settings: MultiObjectSettings, device: str = "auto",
-                 log: Callable[[str], None] = print) -> None:
+                 log: Callable[[str], None] = print, preview: bool = False) -> None:
         self.settings = settings
         remove_tagged(OWNER)
         scene = owned_scene(SCENE_NAME, OWNER)
@@ -104,9 +105,11 @@ class BlenderMultiRenderer:
         self.ground.location = (0.0, 0.0, GROUND_Z)
         self.ground.data.materials.append(self.materials["Rubber"])
         self.device: DeviceChoice = select_device(scene, device)
-        self.warnings = configure_render(scene, settings.render, self.device.backend)
+        configure_render(scene, settings.render)
         log(f"IdentBox: rendering {settings.n_objects}-object scenes on "
             f"{self.device.describe()}")
+        self.denoiser, self.warnings = (None, []) if preview else start_denoiser(
+            scene, settings.render.denoiser, self.device, log)  # a preview writes no images
         self.render_seconds = 0.0
 
     def show(self, row: np.ndarray, view: int) -> None:

@@ -143,7 +143,7 @@ def show_sample(context: Any, settings: DatasetSettings, index: int, view: int,
         raise SettingsError("sample_index", index, f"an integer in [0, {settings.n_pairs - 1}]")
     pairs = cached_latents(settings)
     handles = identbox_scene(settings)
-    configure_render(handles.scene, settings.render, None)
+    configure_render(handles.scene, settings.render)
     row = (pairs.latents1 if view == 1 else pairs.latents2)[index]
     state = scene_state(row, handles.object_size, settings.scene.hue_mapping)
     apply_state(handles, state, settings.scene.material(view))
@@ -160,7 +160,7 @@ def show_objects_sample(context: Any, settings: MultiObjectSettings, index: int,
     data = settings.to_dict()
     renderer = _cached(
         _objects, _settings_key(data, "n_objects", "object_types", "scene", "render"),
-        lambda: BlenderMultiRenderer(settings, device="cpu", log=lambda _: None),
+        lambda: BlenderMultiRenderer(settings, device="cpu", log=lambda _: None, preview=True),
         lambda built: built.scene.name is not None and all(o.name for o in built.objects))
     pairs = _cached(_objects_latents, _settings_key(data), settings.sample)
     renderer.show((pairs.latents1 if view == 1 else pairs.latents2)[index], view)

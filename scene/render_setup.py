@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..settings.denoising import OIDN_CPU, DenoiserWay
 from ..settings.render import RenderSettings
 
 
@@ -61,21 +62,35 @@ def configure_frame_loop(scene: Any) -> None:
     set_checked(scene.display_settings, "display_device", "sRGB")
 
 
-def denoiser_available(name: str) -> bool:
-    """Whether this Blender build can use the denoiser ('openimagedenoise' or 'optix')."""
-    if name == "openimagedenoise":
-        try:
-            import _cycles  # type: ignore[import-not-found]  # Blender's own Cycles module
-
-            return bool(getattr(_cycles, "with_openimagedenoise", True))
-        except ImportError:
-            return False
-    return True
+def has_openimagedenoise() -> bool:
+    """Whether this Blender is built with OpenImageDenoise (Debian's 3.4 is not)."""
+    try:
+        import _cycles  # type: ignore[import-not-found]  # Blender's own Cycles module
+    except ImportError:
+        return False
+    return bool(getattr(_cycles, "with_openimagedenoise", True))
 
 
-def configure_render(scene: Any, settings: RenderSettings, gpu_backend: str | None) -> list[str]:
-    """Apply the render settings to `scene`; return warnings for what had to fall back."""
-    warnings: list[str] = []
+def set_denoiser(scene: Any, way: DenoiserWay | None) -> None:
+    """Denoise with `way` (None: not at all), with the guides and quality named, so that a
+    change of Blender's defaults cannot change the look."""
+    cycles = scene.cycles
+    set_checked(cycles, "use_denoising", way is not None)
+    if way is None:
+        return
+    set_checked(cycles, "denoiser", way.denoiser.upper())
+    if hasattr(cycles, "denoising_use_gpu"):  # 4.1+
+        set_checked(cycles, "denoising_use_gpu", way.on_gpu)
+    for name, value in (("denoising_input_passes", "RGB_ALBEDO_NORMAL"),
+                        ("denoising_prefilter", "ACCURATE"), ("denoising_quality", "HIGH")):
+        if hasattr(cycles, name):  # quality: 4.1+
+            set_checked(cycles, name, value)
+
+
+def configure_render(scene: Any, settings: RenderSettings) -> None:
+    """Apply the render settings to `scene`, denoising on the CPU where the setting asks for a
+    denoiser and this Blender has one (what a preview shows); a renderer then starts the
+    denoiser its device runs best (scene/denoising.py)."""
     configure_frame_loop(scene)
     render = scene.render
     set_checked(render, "resolution_x", settings.resolution)
@@ -100,17 +115,5 @@ def configure_render(scene: Any, settings: RenderSettings, gpu_backend: str | No
     set_checked(cycles, "transparent_max_bounces", settings.transparent_bounces)
     set_checked(cycles, "blur_glossy", settings.blur_glossy)
     set_checked(cycles, "use_animated_seed", False)
-
-    denoiser = settings.denoiser
-    if denoiser == "optix" and gpu_backend != "OPTIX":
-        warnings.append("denoiser 'optix' needs an OptiX device; using OpenImageDenoise")
-        denoiser = "openimagedenoise"
-    if denoiser == "openimagedenoise" and not denoiser_available(denoiser):
-        warnings.append("this Blender is built without OpenImageDenoise; rendering without "
-                        "denoising")
-        denoiser = "none"
-    set_checked(cycles, "use_denoising", denoiser != "none")
-    if denoiser != "none":
-        set_checked(cycles, "denoiser", denoiser.upper())
-
-    return warnings
+    denoise = settings.denoiser != "none" and has_openimagedenoise()
+    set_denoiser(scene, OIDN_CPU if denoise else None)

@@ -14,6 +14,7 @@ from ..sampling.pose import scene_state
 from ..settings.pairs import DatasetSettings
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
+from .denoising import start_denoiser
 from .device import GPU_BACKENDS, DeviceChoice, select_device
 from .masks import render_depth, render_index_mask
 from .render_setup import configure_render
@@ -29,10 +30,10 @@ class BlenderPairRenderer:
         self.settings = settings
         self.handles: SceneHandles = build_scene(settings.scene)
         self.device: DeviceChoice = select_device(self.handles.scene, device, backends)
-        self.warnings = configure_render(self.handles.scene, settings.render, self.device.backend)
+        configure_render(self.handles.scene, settings.render)
         log(f"IdentBox: rendering on {self.device.describe()}")
-        for warning in self.warnings:
-            log(f"IdentBox: warning: {warning}")
+        self.denoiser, self.warnings = start_denoiser(self.handles.scene,
+                                                      settings.render.denoiser, self.device, log)
         self.render_seconds = 0.0  # time inside Cycles' render call alone
         self.frames = 0
 

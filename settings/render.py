@@ -22,8 +22,9 @@ ADAPTIVE_THRESHOLD = Limit(
     "adaptive_threshold", "Adaptive Threshold",
     "Cycles adaptive-sampling noise threshold; 0 turns adaptive sampling off", 0.0, 0.0, 1.0)
 DENOISER = Choice("denoiser", "Denoiser",
-                  "Denoise each image: none, OpenImageDenoise (CPU, about 0.2 s per 128 px "
-                  "frame) or OptiX (NVIDIA GPUs)", ("none", "openimagedenoise", "optix"))
+                  "Denoise each image: none, OpenImageDenoise (on the GPU where Cycles can; "
+                  "on a CPU about 0.2 s per 128 px frame) or OptiX (on an OptiX GPU; "
+                  "elsewhere OpenImageDenoise)", ("none", "openimagedenoise", "optix"))
 MAX_BOUNCES = Limit("max_bounces", "Max Bounces", "Cycles light bounces (0 as published)",
                     0, 0, 1024)
 TRANSPARENT_BOUNCES = Limit("transparent_bounces", "Transparent Bounces",
