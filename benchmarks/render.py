@@ -21,8 +21,8 @@ from pathlib import Path
 
 import bpy
 
+from identbox.console import quiet_stdout
 from identbox.model.constants import MATERIALS
-from identbox.render.headless import quiet_stdout
 from identbox.render.loop import RenderJob
 from identbox.sampling.pose import scene_state
 from identbox.scene.apply import apply_state

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import bpy
 
+from ..console import quiet_stdout
 from ..errors import USER_ERRORS, describe
-from ..render.headless import quiet_stdout
 from ..render.loop import ImageJob, Progress
 from ..render.workers import WorkerGroup
 from ..scene.preview import show_scene

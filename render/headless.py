@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import re
@@ -12,10 +11,11 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..console import quiet_stdout
 from ..errors import SettingsError
 from ..settings.kinds import kind_of, load
 from ..settings.render import RunOptions
@@ -130,22 +130,6 @@ def run_in_blender(blender: str, argv: Sequence[str]) -> int:
         raise RuntimeError(f"{blender} was stopped by signal {-status} "
                            f"({signal.strsignal(-status)}) before the command finished")
     return status
-
-
-@contextlib.contextmanager
-def quiet_stdout() -> Iterator[None]:
-    """Silence Blender's own per-frame prints (they go to the C-level stdout)."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
 
 
 class ThrottledPrinter:

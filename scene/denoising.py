@@ -7,16 +7,14 @@ A denoiser can fail only when Cycles first creates it (as OptiX did on an H100 m
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import bpy
 
+from ..console import quiet_stdout
 from ..settings.denoising import (
     DenoiserSupport,
     DenoiserWay,
@@ -48,21 +46,6 @@ def denoiser_support(scene: Any, device: DeviceChoice) -> DenoiserSupport:
         oidn=oidn, device=device.describe(), blender=f"Blender {bpy.app.version_string}")
 
 
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Blender's prints of the test render (C-level stdout) go nowhere."""
-    sys.stdout.flush()
-    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
 def trial_render_failure(scene: Any, way: DenoiserWay) -> str | None:
     """Render a tiny trial frame denoised with `way`; why it failed, or None when it worked. A
     failure Cycles does not put on denoising (a device error) is raised as it is."""
@@ -75,7 +58,7 @@ def trial_render_failure(scene: Any, way: DenoiserWay) -> str | None:
             render.resolution_x = render.resolution_y = TEST_PIXELS
             cycles.samples = 1
             render.filepath = str(path)
-            with _quiet_stdout():
+            with quiet_stdout():
                 bpy.ops.render.render(write_still=True, scene=scene.name)
         except TypeError:  # the denoiser enum does not offer it in this Blender, here
             return "this Blender does not offer it here"

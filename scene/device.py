@@ -73,7 +73,7 @@ def select_device(scene: Any, wanted: str,
 
 def gpu_available(backends: tuple[str, ...] = GPU_BACKENDS) -> bool:
     """True when Cycles finds a GPU of one of `backends` (what `auto` would render on)."""
-    prefs = _cycles_preferences()
+    prefs = cycles_preferences()
     if prefs is None:
         return False
     found = any(_try_backend(prefs, backend) for backend in backends)

@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import REPO
 
 LAYERS: list[tuple[str, ...]] = [
-    ("version", "errors", "limits", "jsonfile"),  # plain helpers every layer uses
+    ("version", "errors", "limits", "jsonfile", "console"),  # plain helpers for every layer
     ("model",),  # scene constants, geometry, colours
     ("sampling",),  # latents from distributions and mechanisms (numpy)
     ("settings",),  # one settings module per kind, the kinds table, render settings
