@@ -13,6 +13,7 @@ from ..errors import DatasetError
 from ..jsonfile import UnreadableJSONError, read_json
 from ..model.constants import DEPTH_RANGE
 from ..presets import has_published_look
+from ..sampling.blocks import views_record
 from ..settings.kinds import kind_of_manifest
 from ..settings.objects import AnySettings
 from ..version import __version__
@@ -37,11 +38,15 @@ def file_sha256(path: Path) -> str:
 def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str, Any]:
     """Manifest for a dataset sampled from `settings`, with the latent files' SHA-256."""
     columns = settings.columns()
+    data = settings.to_dict()
+    # Only where a dataset has other than two views: two-view manifests keep their bytes.
+    views = {"views": views_record(data["n_views"])} if "n_views" in data else {}
     return {
+        **views,
         "format": FORMAT,
         "identbox_version": __version__,
         "numpy_version": np.__version__,
-        "settings": settings.to_dict(),
+        "settings": data,
         "published_look": has_published_look(settings),
         "columns": columns,
         "latents": {

@@ -3,7 +3,7 @@
 from .blocks import BLOCK_TYPES, CONTENT, STYLE, VIEW_SPECIFIC, column_roles
 from .distributions import Conditional, Marginal, truncated_normal, truncated_uniform
 from .factors import BLOCKS, FACTOR_NAMES, FACTORS, N_COLUMNS, factor_index, to_blender
-from .sampler import LatentPairs, sample_latents
+from .sampler import LatentPairs, LatentViews, sample_latents
 
 __all__ = [
     "BLOCKS",
@@ -16,6 +16,7 @@ __all__ = [
     "VIEW_SPECIFIC",
     "Conditional",
     "LatentPairs",
+    "LatentViews",
     "Marginal",
     "column_roles",
     "factor_index",

@@ -1,6 +1,6 @@
 """Multi-object scenes (CLEVR-like), as plain numbers: the column layout, block types for
 categorical object types, and placement that guarantees what the originals never did: no two
-objects overlap, and every object is inside the frame and big enough in both views.
+objects overlap, and every object is inside the frame and big enough in every view.
 
 Rejected scenes are redrawn in deterministic rounds from the seed; settings that cannot be
 satisfied fail fast instead of looping. Rendering these scenes is a later step.
@@ -8,9 +8,11 @@ satisfied fail fast instead of looping. Rendering these scenes is a later step.
 Column layout (the original multi-object variant's, 3 + 7N columns; `multi_layout`):
   spot_hue, background_hue, spot_theta, object_hue x N, alpha x N, beta x N, x x N, y x N,
   z x N, type x N.
-View-specific blocks here draw view 1 and view 2 independently (no column is fixed at 0, so
-that positions stay placeable); content copies view 1; style redraws around view 1 with the
-block's change probability (a style type changes to a different type).
+View-specific blocks here draw every view independently (no column is fixed at 0, so
+that positions stay placeable); content copies view 1; style redraws each later view around
+view 1, on its own, with the block's change probability (a style type changes to a different
+type). One stream draws everything: per block, view 1 and then each later view in order, so two
+views draw exactly what they drew before there were k.
 """
 
 from __future__ import annotations
@@ -80,20 +82,29 @@ def column_blocks(n_objects: int) -> list[str]:
 
 @dataclass(frozen=True)
 class MultiObjectScenes:
-    """Raw latents of both views: (pairs, 3 + 7N); the type columns hold type indices."""
+    """Raw latents of every view, in view order: (pairs, 3 + 7N) each; the type columns hold
+    type indices."""
 
-    raw1: np.ndarray
-    raw2: np.ndarray
+    raws: tuple[np.ndarray, ...]
     n_objects: int
 
+    @property
+    def raw1(self) -> np.ndarray:
+        """View 1."""
+        return self.raws[0]
+
+    @property
+    def raw2(self) -> np.ndarray:
+        """View 2."""
+        return self.raws[1]
+
     def centres(self, view: int) -> np.ndarray:
-        """(pairs, N, 3) object centres in world units."""
-        raw = self.raw1 if view == 1 else self.raw2
-        return object_centres(raw, self.n_objects)
+        """(pairs, N, 3) object centres in world units, in a view counted from 1."""
+        return object_centres(self.raws[view - 1], self.n_objects)
 
     def types(self, view: int) -> np.ndarray:
-        """(pairs, N) type indices."""
-        raw = self.raw1 if view == 1 else self.raw2
+        """(pairs, N) type indices, in a view counted from 1."""
+        raw = self.raws[view - 1]
         return raw[:, multi_layout(self.n_objects).slice("type")].astype(np.int64)
 
 
@@ -118,7 +129,7 @@ def placement_ok(centres: np.ndarray, min_gap: float, min_pixels: float,
 
 def _draw_block(rng: np.random.Generator, block: MultiBlock, view1: np.ndarray | None,
                 n: int, width: int, categorical: int = 0) -> np.ndarray:
-    """View-1 values (view1 None) or view-2 values of one block's columns."""
+    """View-1 values (view1 None) or a later view's values of one block's columns."""
     def fresh() -> np.ndarray:
         if categorical:
             return rng.integers(0, categorical, (n, width)).astype(np.float64)
@@ -138,17 +149,18 @@ def _draw_block(rng: np.random.Generator, block: MultiBlock, view1: np.ndarray |
 
 
 def _other_factors(rng: np.random.Generator, n: int, n_objects: int, n_types: int,
-                   blocks: dict[str, MultiBlock]) -> tuple[np.ndarray, np.ndarray]:
-    """Hues, rotations and types of both views (placement does not depend on them)."""
+                   blocks: dict[str, MultiBlock], n_views: int) -> list[np.ndarray]:
+    """Hues, rotations and types of every view (placement does not depend on them)."""
     layout = multi_layout(n_objects)
-    raw = [np.zeros((n, len(layout))), np.zeros((n, len(layout)))]
+    raws = [np.zeros((n, len(layout))) for _ in range(n_views)]
     for name in ("hues", "rotations", "objects"):  # the draw order: part of every seed's latents
         columns = layout.indices(block=name)
         categorical = n_types if name == "objects" else 0
         first = _draw_block(rng, blocks[name], None, n, len(columns), categorical)
-        second = _draw_block(rng, blocks[name], first, n, len(columns), categorical)
-        raw[0][:, columns], raw[1][:, columns] = first, second
-    return raw[0], raw[1]
+        raws[0][:, columns] = first
+        for raw in raws[1:]:
+            raw[:, columns] = _draw_block(rng, blocks[name], first, n, len(columns), categorical)
+    return raws
 
 
 def _world(raw_xyz: np.ndarray) -> np.ndarray:
@@ -177,11 +189,12 @@ def _clear_of(candidate: np.ndarray, placed: np.ndarray, min_gap: float) -> np.n
 
 
 def _place(rng: np.random.Generator, n: int, n_objects: int, block: MultiBlock,
-           min_gap: float, min_pixels: float, resolution: int) -> tuple[np.ndarray, ...]:
-    """Raw positions (n, N, 3) of both views, placed one object at a time (as CLEVR does):
-    each object is redrawn up to TRIES times until it fits in both views; a scene whose object
+           min_gap: float, min_pixels: float, resolution: int,
+           n_views: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """Raw positions (n, N, 3) of every view, placed one object at a time (as CLEVR does):
+    each object is redrawn up to TRIES times until it fits in every view; a scene whose object
     cannot be placed is returned as failed (alive False) and drawn again whole."""
-    pos1, pos2 = np.zeros((n, n_objects, 3)), np.zeros((n, n_objects, 3))
+    positions = [np.zeros((n, n_objects, 3)) for _ in range(n_views)]
     alive = np.ones(n, dtype=bool)
     for k in range(n_objects):
         placed = ~alive
@@ -189,24 +202,28 @@ def _place(rng: np.random.Generator, n: int, n_objects: int, block: MultiBlock,
             rows = np.flatnonzero(~placed)
             if not len(rows):
                 break
-            c1 = _draw_block(rng, block, None, len(rows), 3)
-            c2 = _draw_block(rng, block, c1, len(rows), 3)
-            w1, w2 = _world(c1), _world(c2)
-            fits = (_clear_of(w1, _world(pos1[rows, :k]), min_gap)
-                    & _clear_of(w2, _world(pos2[rows, :k]), min_gap)
-                    & _in_frame(w1, min_pixels, resolution)
-                    & _in_frame(w2, min_pixels, resolution))
+            first = _draw_block(rng, block, None, len(rows), 3)
+            candidates = [first, *(_draw_block(rng, block, first, len(rows), 3)
+                                   for _ in range(n_views - 1))]
+            fits = np.ones(len(rows), dtype=bool)
+            for candidate, pos in zip(candidates, positions, strict=True):
+                world = _world(candidate)
+                fits &= (_clear_of(world, _world(pos[rows, :k]), min_gap)
+                         & _in_frame(world, min_pixels, resolution))
             good = rows[fits]
-            pos1[good, k], pos2[good, k] = c1[fits], c2[fits]
+            for candidate, pos in zip(candidates, positions, strict=True):
+                pos[good, k] = candidate[fits]
             placed[good] = True
         alive &= placed
-    return pos1, pos2, alive
+    return positions, alive
 
 
 def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[str, ...],
                   blocks: dict[str, MultiBlock], min_gap: float, min_pixels: float,
-                  resolution: int) -> MultiObjectScenes:
-    """Draw n_pairs scene pairs whose placement holds in both views."""
+                  resolution: int, n_views: int = 2) -> MultiObjectScenes:
+    """Draw n_pairs scenes in n_views views (2 or more); placement holds in every view."""
+    if isinstance(n_views, bool) or not isinstance(n_views, int) or n_views < 2:
+        raise SettingsError("n_views", n_views, "an integer of 2 or more")
     N_OBJECTS.check(n_objects)
     MIN_GAP.check(min_gap)
     MIN_PIXELS.check(min_pixels)
@@ -219,7 +236,7 @@ def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[s
         raise SettingsError("blocks", sorted(blocks), "exactly " + ", ".join(MULTI_BLOCKS))
     stream = np.random.SeedSequence(seed, spawn_key=(7,))
     rng = np.random.Generator(np.random.PCG64(stream))
-    raw1, raw2 = _other_factors(rng, n_pairs, n_objects, len(object_types), blocks)
+    raws = _other_factors(rng, n_pairs, n_objects, len(object_types), blocks, n_views)
     layout = multi_layout(n_objects)
     positions = [layout.slice(axis) for axis in ("x", "y", "z")]
     todo = np.arange(n_pairs)
@@ -230,8 +247,8 @@ def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[s
         batch = int(len(todo) / acceptance * 1.2) + 16
         if round_ == 0:
             batch = max(batch, PROBE)
-        pos1, pos2, alive = _place(rng, batch, n_objects, blocks["positions"], min_gap,
-                                   min_pixels, resolution)
+        placed, alive = _place(rng, batch, n_objects, blocks["positions"], min_gap,
+                               min_pixels, resolution, n_views)
         if round_ == 0:
             acceptance = max(float(alive.mean()), MIN_ACCEPTANCE)
             if alive.mean() < MIN_ACCEPTANCE:
@@ -242,9 +259,9 @@ def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[s
         good = np.flatnonzero(alive)[:len(todo)]
         done, todo = todo[:len(good)], todo[len(good):]
         for axis, columns in enumerate(positions):
-            raw1[done, columns] = pos1[good, :, axis]
-            raw2[done, columns] = pos2[good, :, axis]
+            for raw, pos in zip(raws, placed, strict=True):
+                raw[done, columns] = pos[good, :, axis]
         if not len(todo):
-            return MultiObjectScenes(raw1, raw2, n_objects)
+            return MultiObjectScenes(tuple(raws), n_objects)
     raise SettingsError("n_objects", n_objects, "settings that place a scene within "
                         f"{MAX_ROUNDS} rounds of redraws")

@@ -29,8 +29,17 @@ from ..sampling.multi import (
     object_centres,
     sample_scenes,
 )
-from ..sampling.sampler import LatentPairs
-from .pairs import N_PAIRS, SEED, BlockSettings, DatasetSettings, dataclass_from_dict
+from ..sampling.sampler import LatentViews
+from .pairs import (
+    N_PAIRS,
+    N_VIEWS,
+    SEED,
+    BlockSettings,
+    DatasetSettings,
+    check_views,
+    dataclass_from_dict,
+    views_entry,
+)
 from .render import RenderSettings, SceneSettings
 
 KIND = "multi"
@@ -72,6 +81,7 @@ class MultiObjectSettings:
     depth: bool = False
     scene: SceneSettings = field(default_factory=SceneSettings)
     render: RenderSettings = field(default_factory=RenderSettings)
+    n_views: int = N_VIEWS.default
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -91,6 +101,7 @@ class MultiObjectSettings:
         if set(self.blocks) != set(MULTI_BLOCKS):
             raise SettingsError("blocks", sorted(self.blocks), "exactly " + ", ".join(MULTI_BLOCKS))
         object.__setattr__(self, "blocks", {b: self.blocks[b] for b in MULTI_BLOCKS})
+        check_views(self.n_views, self.blocks)
 
     def replace(self, **changes: Any) -> MultiObjectSettings:
         """A copy with some settings changed (validated again)."""
@@ -109,13 +120,14 @@ class MultiObjectSettings:
         """(rows, N, 3) world centres of the objects for rows of latents.npy."""
         return object_centres(latents / column_scales(self.n_objects), self.n_objects)
 
-    def sample(self) -> LatentPairs:
-        """The latents of every pair (raw; Blender units through the column scales)."""
+    def sample(self) -> LatentViews:
+        """The latents of every view (raw; Blender units through the column scales)."""
         blocks = {name: MultiBlock(b.type, b.marginal, b.conditional, b.change_probability)
                   for name, b in self.blocks.items()}
         scenes = sample_scenes(self.n_pairs, self.seed, self.n_objects, self.object_types,
-                               blocks, self.min_gap, self.min_pixels, self.render.resolution)
-        return LatentPairs(scenes.raw1, scenes.raw2, column_scales(self.n_objects))
+                               blocks, self.min_gap, self.min_pixels, self.render.resolution,
+                               self.n_views)
+        return LatentViews.of(scenes.raws, column_scales(self.n_objects))
 
     def summary(self) -> str:
         """What the render log says about the job's images."""
@@ -128,12 +140,13 @@ class MultiObjectSettings:
         blocks = {name: MultiBlock(b.type, b.marginal, b.conditional, b.change_probability)
                   for name, b in self.blocks.items()}
         sample_scenes(1, self.seed, self.n_objects, self.object_types, blocks, self.min_gap,
-                      self.min_pixels, self.render.resolution)
+                      self.min_pixels, self.render.resolution, self.n_views)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready), every setting written out."""
         return {"kind": KIND, "name": self.name, "description": self.description,
-                "n_pairs": self.n_pairs, "seed": self.seed, "n_objects": self.n_objects,
+                "n_pairs": self.n_pairs, "seed": self.seed, **views_entry(self.n_views),
+                "n_objects": self.n_objects,
                 "object_types": list(self.object_types),
                 "blocks": {b: s.to_dict() for b, s in self.blocks.items()},
                 "min_gap": self.min_gap, "min_pixels": self.min_pixels, "masks": self.masks,
@@ -163,7 +176,7 @@ class MultiObjectSettings:
 AnySettings = DatasetSettings | MultiObjectSettings
 
 
-def sample_pairs(settings: AnySettings) -> LatentPairs:
+def sample_pairs(settings: AnySettings) -> LatentViews:
     """The latents of a job of either kind (each kind samples its own way)."""
     return settings.sample()
 

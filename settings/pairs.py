@@ -27,13 +27,17 @@ from ..sampling.blocks import (
 from ..sampling.causal import find_cycle
 from ..sampling.distributions import Conditional, Marginal
 from ..sampling.factors import BLOCKS, FACTOR_NAMES, FACTORS, PUBLISHED_VIEW_ROLES, factor_index
-from ..sampling.sampler import LatentPairs, sample_latents
+from ..sampling.sampler import LatentViews, sample_latents
 from .render import RenderSettings, SceneSettings
 
 N_PAIRS = Limit("n_pairs", "Pairs", "Number of image pairs (view 1, view 2) in the dataset",
                 1000, 1, 10_000_000)
 SEED = Limit("seed", "Seed", "Random seed: the same settings and seed give identical latents",
              0, 0, 2**31 - 1)
+N_VIEWS = Limit("n_views", "Views",
+                "Views of each scene (2: pairs, as published); content is equal in every view, "
+                "style redrawn around view 1 in each, view-specific drawn in each on its own",
+                2, 2, 16)
 CHANGE_PROBABILITY = Limit(
     "change_probability", "Change Probability",
     "Probability that a style dimension is redrawn in view 2 (1 = every pair, as published)",
@@ -127,6 +131,20 @@ class CausalEdge:
         return f"{self.parent} -> {self.child}"
 
 
+def check_views(n_views: object, blocks: Mapping[str, BlockSettings]) -> None:
+    """SettingsError naming n_views if it is out of range, or if it is above 2 while a block
+    asks for m1/m2/m3 roles (those exist in two views only)."""
+    N_VIEWS.check(n_views)
+    if n_views == 2:
+        return
+    for block, settings in blocks.items():
+        if isinstance(settings, BlockSettings) and settings.view_roles is not None:
+            raise SettingsError("n_views", n_views,
+                                f"2 when blocks.{block}.view_roles chooses m1, m2, m3 (roles "
+                                "that exist in two views only); for more views leave view_roles "
+                                "out")
+
+
 def _default_blocks() -> dict[str, BlockSettings]:
     return {
         "positions": BlockSettings(type=STYLE),
@@ -146,6 +164,7 @@ class DatasetSettings:
     seed: int = SEED.default
     blocks: Mapping[str, BlockSettings] = field(default_factory=_default_blocks)
     causal_edges: tuple[CausalEdge, ...] = ()
+    n_views: int = N_VIEWS.default
     scene: SceneSettings = field(default_factory=SceneSettings)
     render: RenderSettings = field(default_factory=RenderSettings)
     masks: bool = False  # also render object-index masks (masks/m1, masks/m2)
@@ -169,6 +188,7 @@ class DatasetSettings:
             if not isinstance(settings, BlockSettings):
                 raise SettingsError(f"blocks.{block}", settings, "block settings")
             self._check_view_roles(block, settings)
+        check_views(self.n_views, self.blocks)
         object.__setattr__(self, "causal_edges", tuple(self.causal_edges))
         self._check_edges()
         if not isinstance(self.scene, SceneSettings):
@@ -196,7 +216,8 @@ class DatasetSettings:
                 if roles[column] not in VIEW1_LIVE_ROLES:
                     raise SettingsError(
                         f"causal_edges[{i}].{end}", getattr(edge, end),
-                        "a factor drawn in view 1 (content, style or view-specific m1); "
+                        "a factor drawn in view 1 (content, style, view-specific m1, or "
+                        "view-specific in more than two views); "
                         f"this one is {roles[column]} (0 in view 1)")
         pairs = [(factor_index(e.parent), factor_index(e.child)) for e in self.causal_edges]
         if len(set(pairs)) != len(pairs):
@@ -212,9 +233,10 @@ class DatasetSettings:
         return self.blocks[block].view_roles or PUBLISHED_VIEW_ROLES[block]
 
     def column_roles(self) -> tuple[str, ...]:
-        """Role of every latent column: content, style, m1, m2, m3 or constant."""
+        """Role of every latent column: content, style, m1, m2, m3 (view_specific in more
+        than two views) or constant."""
         return column_roles({b: s.type for b, s in self.blocks.items()},
-                            {b: self.view_roles(b) for b in BLOCKS})
+                            {b: self.view_roles(b) for b in BLOCKS}, self.n_views)
 
     def object_centres(self, latents: np.ndarray) -> np.ndarray:
         """(rows, 1, 3) world centre of the object for rows of latents.npy."""
@@ -226,8 +248,8 @@ class DatasetSettings:
         return [{**f.describe(), "role": role}
                 for f, role in zip(FACTORS, self.column_roles(), strict=True)]
 
-    def sample(self) -> LatentPairs:
-        """The latents of every pair (raw, and Blender units through the column scales)."""
+    def sample(self) -> LatentViews:
+        """The latents of every view (raw, and Blender units through the column scales)."""
         return sample_latents(self)
 
     def summary(self) -> str:
@@ -273,6 +295,7 @@ class DatasetSettings:
             "description": self.description,
             "n_pairs": self.n_pairs,
             "seed": self.seed,
+            **views_entry(self.n_views),
             "blocks": {b: s.to_dict() for b, s in self.blocks.items()},
             "causal_edges": [dataclasses.asdict(e) for e in self.causal_edges],
             "scene": dataclasses.asdict(self.scene),
@@ -280,4 +303,10 @@ class DatasetSettings:
             "masks": self.masks,
             "depth": self.depth,
         }
+
+
+def views_entry(n_views: int) -> dict[str, int]:
+    """n_views for to_dict, only when it is not 2: two-view presets and manifests stay the
+    bytes they were before there were k views."""
+    return {} if n_views == N_VIEWS.default else {"n_views": n_views}
 

@@ -18,6 +18,7 @@ class PairLaw:
     corr: float  # corr(parent, child)
     mean_abs_diff: float  # E|child - parent|
     child_std: float
+    sibling_corr: float  # corr of two children drawn independently around the same parent
 
 
 def _child(parent: float, sigma: float) -> stats.rv_continuous:
@@ -48,4 +49,6 @@ def truncated_normal_pair(sigma: float, low: float = -1.0, high: float = 1.0) ->
     var_c = second_c - mean_c**2
     abs_diff = expect(lambda p: _mean_abs_offset(p, sigma))
     corr = (cross - mean_p * mean_c) / np.sqrt(var_p * var_c)
-    return PairLaw(float(corr), float(abs_diff), float(np.sqrt(var_c)))
+    var_centre = expect(lambda p: _child(p, sigma).mean() ** 2) - mean_c**2  # Var E[c | p]
+    return PairLaw(float(corr), float(abs_diff), float(np.sqrt(var_c)),
+                   float(var_centre / var_c))

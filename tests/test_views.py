@@ -1,0 +1,257 @@
+"""k views (issue 15): every block type and a causal edge for k = 2, 3, 5, the views setting,
+and the bundled two-view presets drawing exactly the latents they drew before there were k."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+
+import numpy as np
+import pytest
+from conftest import assert_close, se_corr, se_mean, se_std
+from scipy import stats
+from stats_theory import truncated_normal_pair
+
+from identbox.dataset.manifest import build_manifest
+from identbox.errors import SettingsError
+from identbox.model.camera import project_to_pixels
+from identbox.presets import load_preset, preset_names
+from identbox.sampling import BLOCKS, FACTOR_NAMES, LatentPairs, LatentViews, sample_latents
+from identbox.sampling.blocks import VIEWS_RULE
+from identbox.sampling.multi import OBJECT_RADIUS, OBJECT_TYPES, MultiBlock, sample_scenes
+from identbox.settings.objects import MultiObjectSettings, sample_pairs
+from identbox.settings.pairs import BlockSettings, CausalEdge, DatasetSettings
+
+N = 20_000
+VIEWS = (2, 3, 5)
+COL = {name: i for i, name in enumerate(FACTOR_NAMES)}
+
+# sha256 of raw1, raw2, latents1, latents2 of every bundled preset at 500 pairs, its own seed,
+# computed before k views existed (commit c2ca1f1).
+PRESET_LATENTS = {
+    "clevr_like": "f3eec31ce68709a147238e3a7ff7a68d7fc94007643cc90e595839ee83d1eb71",
+    "hues_positions_rotations": "8310daf53946459c5c31053edf65b2ccea4601184a4a78a1c1fee21009ea0c8f",
+    "hues_rotations_positions": "3584547c7dd722d978126b9d0cc15be2d784d7a69d7f1b2bc9257eba4ed933ce",
+    "objects_content_2": "0ccacedcd8ba4e174104c81278f8cf41f211bb5a5a9444c35add45983040a2b7",
+    "part2_causal": "28795908020506d04b9b727ba8244d0802d09bfba3796937db7e6eab7243e4d1",
+    "positions_hues_rotations": "68879b5d195e362b65f6e2c9e4f6a33d13c98919f48aaa48c07854ce25782c57",
+    "positions_rotations_hues": "8655b68723d83c98f09e42ef8d268b0d1f5d70c98b94a8328bf1b575eba6768e",
+    "rotations_hues_positions": "ae48cf76228490394e09469d615dc33ab06c81a1312026a1134c716186bae670",
+    "rotations_positions_hues": "e6028ecfeede8a9e941f6d7e48384f61fa83b3143cce889c46ab3dc1995350ad",
+}
+
+
+def uniform_ks(x: np.ndarray) -> float:
+    return stats.kstest(x, stats.uniform(-1, 2).cdf).pvalue
+
+
+def corr(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def views_of(k: int, seed: int = 3, n: int = N, edges: tuple[CausalEdge, ...] = (),
+             **types: BlockSettings) -> LatentViews:
+    blocks = {"positions": BlockSettings(type="content"), "rotations": BlockSettings(type="style"),
+              "hues": BlockSettings(type="view_specific"), **types}
+    return sample_latents(DatasetSettings(n_pairs=n, seed=seed, n_views=k, blocks=blocks,
+                                          causal_edges=edges))
+
+
+def test_every_preset_draws_the_latents_it_drew_before() -> None:
+    assert set(preset_names()) == set(PRESET_LATENTS)
+    for name, expected in PRESET_LATENTS.items():
+        settings = load_preset(name).replace(n_pairs=500)
+        assert settings.n_views == 2 and "n_views" not in settings.to_dict()
+        pairs = sample_pairs(settings)
+        digest = hashlib.sha256()
+        for array in (pairs.raw1, pairs.raw2, pairs.latents1, pairs.latents2):
+            digest.update(array.tobytes())
+        assert digest.hexdigest() == expected, f"{name}'s latents changed"
+        assert "views" not in build_manifest(settings, {})
+
+
+@pytest.mark.parametrize("k", VIEWS)
+def test_content_is_equal_in_every_view(k: int) -> None:
+    result = views_of(k)
+    assert result.n_views == len(result.raws) == k
+    for c in BLOCKS["positions"]:
+        assert uniform_ks(result.raw1[:, c]) > 1e-3
+        for view in range(2, k + 1):
+            assert np.array_equal(result.raw(view)[:, c], result.raw1[:, c])
+
+
+@pytest.mark.parametrize("k", VIEWS)
+def test_style_redraws_every_view_around_view_1_on_its_own(k: int) -> None:
+    law = truncated_normal_pair(1.0)
+    result = views_of(k)
+    for c in (COL["rot_alpha"], COL["rot_gamma"], COL["spot_theta"]):
+        s = result.raw1[:, c]
+        assert uniform_ks(s) > 1e-3
+        for view in range(2, k + 1):
+            s2 = result.raw(view)[:, c]
+            assert np.all(s != s2), f"view {view} keeps a style value (change probability 1)"
+            assert_close(corr(s, s2), law.corr, se_corr(law.corr, N), f"corr view {view}")
+            diff = np.abs(s2 - s)
+            assert_close(diff.mean(), law.mean_abs_diff, se_mean(diff), f"|diff| view {view}")
+            assert_close(s2.std(), law.child_std, se_std(s2), f"std view {view}")
+        for v, w in itertools.combinations(range(2, k + 1), 2):  # related only through view 1
+            rho = corr(result.raw(v)[:, c], result.raw(w)[:, c])
+            assert_close(rho, law.sibling_corr, se_corr(law.sibling_corr, N), f"views {v}, {w}")
+
+
+@pytest.mark.parametrize("k", VIEWS)
+def test_style_change_probability_holds_per_view_and_dimension(k: int) -> None:
+    p = 0.3
+    result = views_of(k, rotations=BlockSettings(type="style", change_probability=p))
+    a, b = COL["rot_alpha"], COL["rot_gamma"]
+    changed = {view: result.raw(view) != result.raw1 for view in range(2, k + 1)}
+    rate_se = np.sqrt(p * (1 - p) / N)
+    joint_se = np.sqrt(p * p * (1 - p * p) / N)
+    for view, change in changed.items():
+        for c in (a, b):
+            assert_close(change[:, c].mean(), p, rate_se, f"change rate view {view} col {c}")
+        assert_close((change[:, a] & change[:, b]).mean(), p * p, joint_se,
+                     f"both dimensions change in view {view}")
+    for v, w in itertools.combinations(changed, 2):  # each view decides on its own
+        assert_close((changed[v][:, a] & changed[w][:, a]).mean(), p * p, joint_se,
+                     f"views {v} and {w} both change")
+
+
+@pytest.mark.parametrize("k", VIEWS)
+def test_view_specific_keeps_m1_m2_m3_in_two_views_else_draws_each_view(k: int) -> None:
+    result = views_of(k)
+    m1, m2, m3 = (COL[name] for name in ("hue_background", "hue_spot", "hue_object"))
+    if k == 2:
+        z1, z2 = result.raw1, result.raw2
+        assert uniform_ks(z1[:, m1]) > 1e-3 and not z2[:, m1].any()
+        assert not z1[:, m2].any() and not z2[:, m2].any()
+        assert not z1[:, m3].any() and uniform_ks(z2[:, m3]) > 1e-3
+        return
+    for c in BLOCKS["hues"]:
+        for view in range(1, k + 1):
+            assert uniform_ks(result.raw(view)[:, c]) > 1e-3, f"col {c} view {view}"
+        for v, w in itertools.combinations(range(1, k + 1), 2):
+            rho = corr(result.raw(v)[:, c], result.raw(w)[:, c])
+            assert_close(rho, 0.0, se_corr(0.0, N), f"col {c}, views {v} and {w}")
+
+
+@pytest.mark.parametrize("k", VIEWS)
+def test_a_causal_edge_acts_within_each_view(k: int) -> None:
+    """Content parent -> style child and content parent -> view-specific child: the style
+    child relates to its parent in view 1 as published; the view-specific child in every view
+    it is drawn in (view 1 only for m1 in two views)."""
+    strength = 0.5
+    law = truncated_normal_pair(strength)
+    edges = (CausalEdge("pos_x", "rot_alpha", strength),
+             CausalEdge("pos_y", "hue_background", strength))
+    result = views_of(k, seed=4, edges=edges)
+    x, alpha, y, hue = (COL[n] for n in ("pos_x", "rot_alpha", "pos_y", "hue_background"))
+    z1 = result.raw1
+    assert_close(corr(z1[:, x], z1[:, alpha]), law.corr, se_corr(law.corr, N), "style child")
+    drawn_in = range(1, k + 1) if k > 2 else (1,)  # m1 lives in view 1 only
+    for view in drawn_in:
+        z = result.raw(view)
+        assert_close(corr(z[:, y], z[:, hue]), law.corr, se_corr(law.corr, N), f"view {view}")
+    if k > 2:  # two later views' children: each around the same parent, not around each other
+        rho = corr(result.raw(2)[:, hue], result.raw(3)[:, hue])
+        assert_close(rho, law.sibling_corr, se_corr(law.sibling_corr, N), "views 2 and 3")
+
+
+@pytest.mark.parametrize("k", (3, 5))
+def test_views_1_and_2_keep_their_streams(k: int) -> None:
+    two, more = views_of(2, n=2000), views_of(k, n=2000)
+    live = [COL[n] for n in ("pos_x", "pos_y", "pos_z", "rot_alpha", "rot_gamma", "spot_theta",
+                             "hue_background")]  # content, style and the two-view m1
+    assert np.array_equal(two.raw1[:, live], more.raw1[:, live])
+    assert np.array_equal(two.raw2[:, live[:6]], more.raw2[:, live[:6]])
+    assert not any(np.array_equal(more.raw(3)[:, c], more.raw2[:, c]) for c in live[3:])
+
+
+def test_latent_views_read_like_pairs() -> None:
+    raws = [np.full((4, 10), v / 10) for v in range(1, 4)]
+    views = LatentViews.of(raws)
+    assert LatentPairs is LatentViews
+    assert views.n_views == 3 and len(views) == 4
+    assert views.raw1 is raws[0] and views.raw2 is raws[1] and views.raw(3) is raws[2]
+    assert np.array_equal(views.latents(3), LatentViews(raws[2], raws[2]).latents1)
+    pair = LatentPairs(raws[0], raws[1], np.ones(10))
+    assert pair.n_views == 2 and np.array_equal(pair.latents2, raws[1])
+    with pytest.raises(IndexError, match="view 4 of 3"):
+        views.raw(4)
+
+
+def test_n_views_is_written_and_recorded_only_when_not_2() -> None:
+    for settings in (DatasetSettings(n_pairs=10), MultiObjectSettings(n_pairs=10)):
+        assert "n_views" not in settings.to_dict()
+        more = settings.replace(n_views=4)
+        data = more.to_dict()
+        assert data["n_views"] == 4 and type(more).from_dict(data) == more
+        assert build_manifest(more, {})["views"] == {"n_views": 4, "rule": VIEWS_RULE}
+        assert more.sample().n_views == 4
+
+
+@pytest.mark.parametrize("value", [1, 17, 2.5, True, "3"])
+def test_n_views_out_of_range_is_a_clear_error(value: object) -> None:
+    for kind in (DatasetSettings, MultiObjectSettings):
+        with pytest.raises(SettingsError) as caught:
+            kind.from_dict({"n_views": value})
+        assert caught.value.setting == "n_views" and "[2, 16]" in str(caught.value)
+
+
+def test_m1_m2_m3_roles_in_more_than_two_views_name_n_views() -> None:
+    roles = {"hues": {"type": "view_specific",
+                      "view_roles": ["hue_background", "hue_spot", "hue_object"]}}
+    assert DatasetSettings.from_dict({"blocks": roles}).n_views == 2
+    for kind in (DatasetSettings, MultiObjectSettings):
+        with pytest.raises(SettingsError) as caught:
+            kind.from_dict({"n_views": 3, "blocks": roles})
+        assert caught.value.setting == "n_views"
+        assert "blocks.hues.view_roles" in str(caught.value)
+
+
+def test_edges_may_join_view_specific_factors_in_more_than_two_views() -> None:
+    edge = [{"parent": "spot_theta", "child": "hue_spot"}]  # spot_theta is m2 in two views
+    with pytest.raises(SettingsError, match="m2"):
+        DatasetSettings.from_dict({"causal_edges": edge})
+    settings = DatasetSettings.from_dict({"causal_edges": edge, "n_views": 3, "n_pairs": 10})
+    assert settings.column_roles()[COL["spot_theta"]] == "view_specific"
+
+
+MULTI = {"objects": MultiBlock("content"), "positions": MultiBlock("style"),
+         "rotations": MultiBlock("style"), "hues": MultiBlock("view_specific")}
+
+
+@pytest.mark.parametrize("k", VIEWS)
+def test_multi_object_placement_and_blocks_hold_in_every_view(k: int) -> None:
+    n, n_objects = 1500, 3
+    scenes = sample_scenes(n, 6, n_objects, OBJECT_TYPES,
+                           {**MULTI, "objects": MultiBlock("style", change_probability=0.5)},
+                           0.25, 50.0, 128, n_views=k)
+    assert len(scenes.raws) == k
+    rate_se = np.sqrt(0.25 / (n * n_objects))
+    for view in range(1, k + 1):
+        centres = scenes.centres(view)
+        for i, j in itertools.combinations(range(n_objects), 2):
+            gap = np.linalg.norm(centres[:, i] - centres[:, j], axis=1) - 2 * OBJECT_RADIUS
+            assert gap.min() >= 0.25, f"objects {i}, {j} overlap in view {view}"
+        pixels = project_to_pixels(centres.reshape(-1, 3), 128)
+        assert ((pixels > 4) & (pixels < 124)).all(), f"an object leaves view {view}"
+        if view > 1:
+            changed = scenes.types(view) != scenes.types(1)
+            assert_close(changed.mean(), 0.5, rate_se, f"type change rate, view {view}")
+            positions = scenes.centres(view) != scenes.centres(1)
+            assert positions.all(), f"style positions kept in view {view}"
+    hue = 0  # the spot hue: view-specific, drawn in every view on its own
+    for v, w in itertools.combinations(range(1, k + 1), 2):
+        rho = corr(scenes.raws[v - 1][:, hue], scenes.raws[w - 1][:, hue])
+        assert_close(rho, 0.0, se_corr(0.0, n), f"spot hue, views {v} and {w}")
+
+
+@pytest.mark.parametrize("k", (3, 5))
+def test_multi_object_content_is_equal_in_every_view(k: int) -> None:
+    scenes = sample_scenes(300, 2, 2, OBJECT_TYPES,
+                           {**MULTI, "positions": MultiBlock("content")}, 0.25, 50.0, 128,
+                           n_views=k)
+    for view in range(2, k + 1):
+        assert np.array_equal(scenes.types(view), scenes.types(1))
+        assert np.array_equal(scenes.centres(view), scenes.centres(1))
