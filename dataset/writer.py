@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DatasetError
+from ..errors import DatasetError, SettingsError
 from ..model.camera import project_to_pixels
 from ..sampling.sampler import LatentPairs
 from ..settings.objects import AnySettings, sample_pairs
@@ -189,6 +189,9 @@ def restore_latents(root: Path, settings: AnySettings,
     return damaged
 
 
+WRITTEN_VIEWS = 2  # what the files, the render loop, validate and the loader know today
+
+
 def write_latents(settings: AnySettings, root: Path | str,
                   sample: Callable[[Any], LatentPairs] = sample_pairs,
                   extra: dict[str, Any] | None = None, restore: bool = False) -> WriteResult:
@@ -201,6 +204,11 @@ def write_latents(settings: AnySettings, root: Path | str,
     files of stopped runs are removed once the folder is known to be this dataset's.
     """
     root = Path(root)
+    views = getattr(settings, "n_views", 2)
+    if views != WRITTEN_VIEWS:  # sampled already; files, renders and readers come next
+        raise SettingsError("n_views", views, f"{WRITTEN_VIEWS} in datasets for now: the "
+                            "latents of more views can be sampled (sample_pairs), not yet "
+                            "written, rendered or read")
     if restore:
         restored = restore_latents(root, settings, sample)
         if restored:

@@ -166,3 +166,14 @@ def test_an_operator_reports_an_os_error_instead_of_raising(tmp_path: Path) -> N
     assert "Traceback" not in result["_output"]
     assert any("/proc/identbox" in m for m in result["messages"]), result
 
+
+
+def test_more_views_than_datasets_hold_yet_are_refused_with_nothing_written(place: Path) -> None:
+    preset = place / "views3.json"
+    preset.write_text('{"n_views": 3}')
+    before = tree(place)
+    done = identbox(place, "sample", "--preset", str(preset), "--out", str(place / "v3"))
+    assert done.returncode == 2
+    assert done.stderr.startswith("identbox: error: n_views = 3 is not allowed"), done.stderr
+    assert tree(place) == before, "something was written"
+    preset.unlink()
