@@ -90,3 +90,38 @@ def test_the_window_benchmark_measures_both_loops(tmp_path: Path, debian_blender
     rows = rows_below(lines, "pairs/s")
     assert [row[0] for row in rows] == ["window", "headless", "window"]
     assert float(rows[0][1]) > 0 and float(rows[1][1]) > 0
+
+
+@pytest.mark.blender
+def test_the_quality_benchmark_stores_its_references_and_prints_the_table(
+        tmp_path: Path) -> None:
+    """Two quick runs on one cache: the first renders and stores the references, the second
+    reads them back (rendering the published settings again only to time them) and measures
+    the same PSNRs; each prints a row per candidate and the cheapest one meeting the bar."""
+    cache = tmp_path / "cache"
+    runs = [run_benchmark(tmp_path, "quality.py", "--quick", "--cache", str(cache))]
+    stored = {path.name: path.read_bytes() for path in cache.iterdir()}
+    runs.append(run_benchmark(tmp_path, "quality.py", "--quick", "--cache", str(cache)))
+    assert len(stored) == 6 and all(name.endswith(".png") for name in stored)
+    assert {path.name: path.read_bytes() for path in cache.iterdir()} == stored
+    said = [[line for line in lines if line.startswith("references")] for lines in runs]
+    assert "0 cached, 6 rendered" in said[0][0] and "6 cached, 0 rendered" in said[1][0]
+    tables = [rows_below(lines, "x published") for lines in runs]
+    for rows in tables:
+        labels = [row[0] for row in rows]
+        assert labels[0] == "published" and "2+oidn=published_fast" in labels, labels
+        assert {"8+none", "4+oidn/a0.02", "2+optix"} <= set(labels), labels
+        for row in rows[:-1]:
+            if row[2:4] == ["not", "measured"]:  # a GPU row where Cycles finds no GPU
+                assert row[1] == "gpu", row
+                continue
+            assert float(row[2]) > 0 and row[-1].endswith("x"), row
+        assert rows[-1][0] == "cheapest"
+    published = tables[1][0]  # the second run drew these again: the same pixels, or nearly
+    assert float(published[4]) > 60, published
+    psnr = [{row[0]: (float(row[3]), float(row[4])) for row in rows[1:-1] if row[1] == "cpu"}
+            for rows in tables]
+    assert psnr[0].keys() == psnr[1].keys()
+    for label, (mean, worst) in psnr[0].items():
+        assert 15 < worst <= mean < 60, (label, mean, worst)
+        assert psnr[1][label] == pytest.approx((mean, worst), abs=0.2), label
