@@ -444,4 +444,4 @@ identbox.unregister()
     assert result["loaded"] == {name: True for name in names}
     menu = {identifier: (label, description) for identifier, label, description in result["menu"]}
     assert list(menu) == names
-    assert menu["published_fast"] == ("Published Fast", "224 px, 16 samples, denoised")
+    assert menu["published_fast"] == ("Published Fast", "224 px, 32 samples, denoised")
