@@ -3,9 +3,10 @@
 For a fixed set of frames (both views of the first pairs of a single-object and two
 multi-object presets, with the published look) it renders the published reference (512
 samples, OpenImageDenoise) and each candidate (sample counts, adaptive sampling, denoising on
-the CPU or a GPU, or none), and prints frames/s, the mean and worst PSNR of the candidate's
-frames against the reference, and its speed over the published settings', timed in one run.
-The bar ("published quality"): mean >= 45 dB and no frame below 38 dB.
+the CPU or a GPU, or none), and prints frames/s, CPU seconds per frame, the mean and worst
+PSNR of the candidate's frames against the reference, and its speed over the published
+settings' (by CPU seconds: wall time swings with other work on a shared machine), all timed in
+one run. The bar ("published quality"): mean >= 45 dB and no frame below 38 dB.
 
 References are stored under --cache (default ~/.cache/identbox/quality), one PNG per frame,
 named by a hash of the frame's latents, its settings, the Blender version and the package's
