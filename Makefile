@@ -81,6 +81,7 @@ bench: $(VENV)/.ready
 	$(VENV)/bin/python benchmarks/workers.py
 	$(VENV)/bin/python benchmarks/validate.py
 	$(VENV)/bin/python benchmarks/fidelity.py
+	$(VENV)/bin/python benchmarks/quality.py
 	$(VENV)/bin/python benchmarks/window.py
 
 # Builds dist/identbox-<version>.zip with the extension CLI bundled in the bpy wheel, then puts

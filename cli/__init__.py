@@ -110,14 +110,17 @@ def _add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_render_arguments(parser: argparse.ArgumentParser, run: bool = True) -> None:
+    from ..presets import render_presets_text
+
     render = parser.add_argument_group("rendering (part of the dataset: recorded in the manifest)")
     render.add_argument("--published", action="store_true",
                         help="draw the dataset as the published 3DIdentBox data was drawn: the "
                              "originals' legacy hue colours, MyMetal and Rubber, and the "
                              "published render preset (single overrides still apply)")
     render.add_argument("--render-preset", metavar="NAME",
-                        help="fast (the default: 128 px, 32 samples) or published (224 px, "
-                             "512 samples, denoised)")
+                        help="a bundled render preset (fast is the default; "
+                             "published_fast gives the published quality in a fraction of the "
+                             "time): " + render_presets_text())
     for spec, metavar in ((RESOLUTION, "PX"), (SAMPLES, "N"), (JPEG_QUALITY, "Q"),
                           (ADAPTIVE_THRESHOLD, "T")):
         kind = int if spec.is_integer else float

@@ -19,7 +19,10 @@ from ..presets import (
     load_render_preset,
     pair_preset_names,
     preset_descriptions,
+    render_preset_label,
     render_preset_names,
+    render_preset_summary,
+    render_presets_text,
     with_published_look,
 )
 from ..properties import settings_of
@@ -100,8 +103,9 @@ class RenderJobProperties(DatasetJobProperties):
                     "Rubber, and the published render settings")
     render_preset: EnumProperty(  # type: ignore[valid-type]
         name="Render Preset", default=DEFAULT_RENDER_PRESET,
-        items=[(n, n.title(), f"The {n} render settings") for n in render_preset_names()],
-        description="fast: 128 px, 32 samples; published: 224 px, 512 samples, denoised")
+        items=[(n, render_preset_label(n), render_preset_summary(n))
+               for n in render_preset_names()],
+        description=render_presets_text())
     resolution: argument_property(RESOLUTION)  # type: ignore[valid-type]
     samples: argument_property(SAMPLES)  # type: ignore[valid-type]
     device: choice_property(DEVICE)  # type: ignore[valid-type]

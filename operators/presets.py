@@ -75,7 +75,7 @@ class IDENTBOX_OT_load_preset(bpy.types.Operator):
 
 
 class IDENTBOX_OT_load_render_preset(bpy.types.Operator):
-    """Load render settings: fast (128 px, 32 samples) or published (224 px, 512, denoised)"""
+    """Load bundled render settings: fast, published, or published_fast (published quality)"""
 
     bl_idname = "identbox.load_render_preset"
     bl_label = "Load Render Preset"

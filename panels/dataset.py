@@ -8,7 +8,7 @@ import bpy
 from ..errors import SettingsError
 from ..model.constants import MATERIALS
 from ..operators.job_properties import resolve_output_folder
-from ..presets import is_published_look
+from ..presets import is_published_look, render_preset_label, render_preset_names
 from ..properties import settings_of
 from ..render.estimates import estimate, free_bytes, size_text
 from ..sampling.factors import BLOCK_NAMES
@@ -252,8 +252,9 @@ class IDENTBOX_PT_render(ImageModePanel, bpy.types.Panel):
         props = _props(context)
         render = props.render
         row = layout.row(align=True)
-        for name in ("fast", "published"):
-            row.operator("identbox.load_render_preset", text=name.title()).name = name
+        for name in render_preset_names():
+            row.operator("identbox.load_render_preset",
+                         text=render_preset_label(name)).name = name
         layout.use_property_split = True
         layout.use_property_decorate = False
         layout.prop(props, "device")

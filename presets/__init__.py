@@ -67,8 +67,26 @@ def preset_descriptions() -> dict[str, str]:
 
 
 def render_preset_names() -> list[str]:
-    """Names of the bundled render presets: 'fast' (the default) and 'published'."""
+    """Names of the bundled render presets: 'fast' (the default), 'published' and
+    'published_fast' (the published quality at a fraction of the time)."""
     return sorted(p.stem for p in RENDER_PRESET_DIR.glob("*.json"))
+
+
+def render_preset_label(name: str) -> str:
+    """A render preset's name as the panel shows it: 'Published Fast'."""
+    return name.replace("_", " ").title()
+
+
+def render_preset_summary(name: str) -> str:
+    """A render preset in a few words: '224 px, 16 samples, denoised'."""
+    render = load_render_preset(name)
+    return (f"{render.resolution} px, {render.samples} samples"
+            + (", denoised" if render.denoiser != "none" else ""))
+
+
+def render_presets_text() -> str:
+    """Every bundled render preset with its summary, for help texts."""
+    return "; ".join(f"{name}: {render_preset_summary(name)}" for name in render_preset_names())
 
 
 def load_render_preset(name: str) -> RenderSettings:

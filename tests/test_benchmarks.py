@@ -4,6 +4,7 @@ none can rot unnoticed. Nothing here is about speed; `make bench` runs them in f
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -103,3 +104,50 @@ def test_the_workers_benchmark_measures_one_and_two_cpu_workers(tmp_path: Path) 
                                          ["GPU", "2"], ["GPU", "4"], ["GPU", "8"]]
     assert all(float(row[6]) > 0 for row in rows[:2]) and rows[0][7] == "1.00x"
     assert all(row[5:] == ["not", "measured", "(no", "GPU)"] for row in rows[2:])
+
+
+@pytest.mark.blender
+def test_the_quality_benchmark_stores_its_references_and_prints_the_table(
+        tmp_path: Path) -> None:
+    """Two quick runs on one cache: the first renders and stores the references, the second
+    reads them back (rendering the published settings again only to time them) and measures
+    the same PSNRs; each prints a row per candidate and the cheapest one meeting the bar."""
+    cache = tmp_path / "cache"
+    runs = [run_benchmark(tmp_path, "quality.py", "--quick", "--cache", str(cache))]
+    stored = {path.name: path.read_bytes() for path in cache.iterdir()}
+    runs.append(run_benchmark(tmp_path, "quality.py", "--quick", "--cache", str(cache)))
+    assert len(stored) == 6 and all(name.endswith(".png") for name in stored)
+    assert {path.name: path.read_bytes() for path in cache.iterdir()} == stored
+    said = [[line for line in lines if line.startswith("references")] for lines in runs]
+    assert "0 cached, 6 rendered" in said[0][0] and "6 cached, 0 rendered" in said[1][0]
+    tables = [rows_below(lines, "frames/s") for lines in runs]
+    for rows in tables:
+        labels = [row[0] for row in rows]
+        assert labels[0] == "published" and "4+oidn=published_fast" in labels, labels
+        assert {"8+none", "8+oidn/a0.05", "2+optix"} <= set(labels), labels
+        for row in rows[:-1]:
+            if row[2:4] == ["not", "measured"]:  # a GPU row where Cycles finds no GPU
+                assert row[1] == "gpu", row
+                continue
+            assert float(row[2]) > 0 and float(row[3]) > 0 and row[-1].endswith("x"), row
+        assert rows[-1][0] == "cheapest"
+    published = tables[1][0]  # the second run drew these again: the same pixels, or nearly
+    assert float(published[5]) > 60, published  # worst dB
+    psnr = [{row[0]: (float(row[4]), float(row[5])) for row in rows[1:-1] if row[1] == "cpu"}
+            for rows in tables]
+    assert psnr[0].keys() == psnr[1].keys()
+    for label, (mean, worst) in psnr[0].items():
+        assert 15 < worst <= mean < 60, (label, mean, worst)
+        assert psnr[1][label] == pytest.approx((mean, worst), abs=0.2), label
+
+
+def test_the_gpu_script_parses_and_names_its_stages(tmp_path: Path) -> None:
+    """benchmarks/gpu.sh runs only where a GPU is lent; here: its syntax, and a wrong stage is
+    one line and exit 2 before anything is installed."""
+    script = REPO / "benchmarks" / "gpu.sh"
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    done = subprocess.run(["bash", str(script), "nonsense"], capture_output=True, text=True,
+                          cwd=tmp_path, env={**os.environ, "OUT": str(tmp_path / "figures")})
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("gpu.sh: unknown stage nonsense "
+                                   "(setup warm render quality workers)")

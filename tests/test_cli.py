@@ -150,6 +150,23 @@ def test_published_is_one_switch_recorded_in_the_manifest(tmp_path: Path) -> Non
     assert all(np.array_equal(latents[0], other) for other in latents[1:])
 
 
+def test_every_render_preset_is_offered_and_recorded_in_the_manifest(tmp_path: Path) -> None:
+    """--render-preset takes each bundled render preset (published_fast among them), --help
+    lists them all with their settings, and the manifest records the preset's settings."""
+    from identbox.presets import load_render_preset, render_preset_names
+
+    names = render_preset_names()
+    assert "published_fast" in names
+    help_text = " ".join(cli("sample", "--help", cwd=tmp_path).stdout.split())
+    for name in names:
+        assert f"{name}: {load_render_preset(name).resolution} px" in help_text, help_text
+        out = cli("sample", "--n-pairs", "2", "--render-preset", name, "--out", name,
+                  cwd=tmp_path)
+        assert out.returncode == 0, out.stderr
+        manifest = read_manifest(tmp_path / name / "manifest.json")
+        assert settings_from_manifest(manifest).render == load_render_preset(name)
+
+
 def test_an_empty_out_is_refused(tmp_path: Path) -> None:
     out = cli("sample", "--n-pairs", "2", "--out", "", cwd=tmp_path)
     assert out.returncode == 2 and "out = ''" in out.stderr and len(out.stderr.splitlines()) == 1

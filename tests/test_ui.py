@@ -396,3 +396,52 @@ report(outcome)
 """, tmp_path, str(tmp_path / "out"))
     assert result["PAIRS"] == ["FINISHED"] and result["CUBE"] == ["FINISHED"], result
     assert "object_types" in result["OBJECTS"], result
+
+
+def test_every_render_preset_has_a_button_and_a_menu_entry(tmp_path: Path) -> None:
+    """The Render panel draws one Load Render Preset button per bundled render preset
+    (published_fast among them), each loads its settings, and Render Dataset's render preset
+    menu lists them all."""
+    result = run_blender("""
+import types
+import bpy, identbox
+from identbox import panels
+from identbox.presets import load_render_preset, render_preset_names
+from identbox.settings.render import RENDER_SPECS
+identbox.register()
+props = bpy.context.scene.identbox
+buttons = []
+class Button:  # what layout.operator returns: records the `name` it is given
+    def __init__(self, idname, text):
+        object.__setattr__(self, "seen", [idname, text])
+    def __setattr__(self, key, value):
+        if key == "name":
+            buttons.append([*self.seen, value])
+class Layout:
+    def operator(self, idname, text="", **kwargs):
+        return Button(idname, text)
+    def __getattr__(self, name):  # row(), prop(), label(), ...: another layout
+        return lambda *args, **kwargs: Layout()
+panels.IDENTBOX_PT_render.draw(types.SimpleNamespace(layout=Layout()),
+                               types.SimpleNamespace(scene=bpy.context.scene))
+loaded = {}
+for name in render_preset_names():
+    bpy.ops.identbox.load_render_preset(name=name)
+    preset = load_render_preset(name)
+    loaded[name] = all(abs(getattr(props.render, s.name) - getattr(preset, s.name)) < 1e-6
+                       if isinstance(getattr(preset, s.name), float)
+                       else getattr(props.render, s.name) == getattr(preset, s.name)
+                       for s in RENDER_SPECS)
+menu = bpy.ops.identbox.render_dataset.get_rna_type().properties["render_preset"].enum_items
+report({"names": render_preset_names(), "buttons": buttons, "loaded": loaded,
+        "menu": [(item.identifier, item.name, item.description) for item in menu]})
+identbox.unregister()
+""", tmp_path)
+    names = result["names"]
+    assert "published_fast" in names
+    assert [b for b in result["buttons"] if b[0] == "identbox.load_render_preset"] == [
+        ["identbox.load_render_preset", name.replace("_", " ").title(), name] for name in names]
+    assert result["loaded"] == {name: True for name in names}
+    menu = {identifier: (label, description) for identifier, label, description in result["menu"]}
+    assert list(menu) == names
+    assert menu["published_fast"] == ("Published Fast", "224 px, 32 samples, denoised")
