@@ -6,16 +6,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import REPO
+from image_checks import load_rgba
 
-from identbox.dataset.manifest import manifest_text
+from identbox.dataset.layout import pair_complete
+from identbox.dataset.loader import IdentBoxPairs
+from identbox.dataset.manifest import manifest_text, read_manifest, settings_from_manifest
+from identbox.dataset.validate import validate_pairs
 from identbox.dataset.writer import write_latents
+from identbox.errors import DatasetError
 from identbox.presets import PRESET_DIR, load_preset, preset_names
+from identbox.render.estimates import estimate
+from identbox.settings.render import RunOptions
 
 FILES = REPO / "tests" / "data" / "two_view_files.json"
 # Both renderers, with masks and depth maps (at 16 px objects cover few pixels).
@@ -74,3 +83,126 @@ def test_published_presets_write_the_latents_and_manifests_they_wrote_before(
 @pytest.mark.blender
 def test_published_two_view_renders_give_the_images_they_gave_before(tmp_path: Path) -> None:
     assert render_digests(tmp_path) == json.loads(FILES.read_text())["images"]
+
+
+def identbox(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "identbox", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+THREE = ("--n-pairs", "3", "--resolution", "32", "--samples", "4", "--seed", "5")
+
+
+@pytest.fixture(scope="module")
+def three_views(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three pairs of three views of the default preset (rotations view-specific: drawn anew in
+    every view), with masks and depth maps, rendered through the command line."""
+    place = tmp_path_factory.mktemp("three")
+    (place / "three.json").write_text('{"n_views": 3, "masks": true, "depth": true}')
+    done = identbox("render", "--preset", "three.json", *THREE, "--out", "d", cwd=place)
+    assert done.returncode == 0, done.stderr
+    return place / "d"
+
+
+@pytest.mark.blender
+def test_three_views_render_every_view_s_files(three_views: Path) -> None:
+    names = [f"{i:06d}.png" for i in range(3)]
+    for folder in ("samples", "masks", "depth"):
+        assert sorted(p.name for p in (three_views / folder).iterdir()) == ["m1", "m2", "m3"]
+        for view in ("m1", "m2", "m3"):
+            assert sorted(p.name for p in (three_views / folder / view).iterdir()) == names
+    manifest = read_manifest(three_views / "manifest.json")
+    assert manifest["views"]["n_views"] == 3
+    assert sorted(manifest["latents"]["sha256"]) == sorted(
+        f"m{v}/{name}" for v in (1, 2, 3)
+        for name in ("latents.npy", "raw_latents.npy", "object_pixels.npy"))
+    rotations = [np.load(three_views / f"factors/m{v}/raw_latents.npy")[:, 3:6] for v in (1, 2, 3)]
+    assert not np.array_equal(rotations[1], rotations[2])  # view 3 is its own view
+    images = [load_rgba(three_views / f"samples/m{v}/000000.png") for v in (1, 2, 3)]
+    assert not np.array_equal(images[1], images[2])
+
+
+@pytest.mark.blender
+def test_three_views_validate_and_a_missing_view_3_image_is_caught(three_views: Path,
+                                                                   tmp_path: Path) -> None:
+    done = identbox("validate", str(three_views), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "samples/m3: 3 complete images" in done.stdout
+    assert "depth/m3: 3 complete images" in done.stdout
+    copy = tmp_path / "d"
+    shutil.copytree(three_views, copy)
+    (copy / "samples/m3/000001.png").unlink()
+    settings = settings_from_manifest(read_manifest(copy / "manifest.json"))
+    assert pair_complete(copy, settings, 0) and not pair_complete(copy, settings, 1)
+    failed = [c for c in validate_pairs(copy) if not c.ok]
+    assert [c.name for c in failed] == ["samples/m3: 3 complete images"], failed
+    assert failed[0].detail == "1 missing, 0 incomplete (first: 000001.png)"
+    assert identbox("validate", str(copy), cwd=tmp_path).returncode != 0
+    (copy / "samples/m4").mkdir()  # a view the dataset does not have
+    assert any(c.name.startswith("no unknown files") and not c.ok for c in validate_pairs(copy))
+    (copy / "samples/m4").rmdir()
+    again = identbox("render", "--preset", str(copy / "manifest.json"), *THREE, "--out",
+                     str(copy), cwd=tmp_path)  # resumes: draws the one missing image
+    assert again.returncode == 0, again.stderr
+    assert all(c.ok for c in validate_pairs(copy))
+    assert (copy / "samples/m3/000001.png").read_bytes() == \
+        (three_views / "samples/m3/000001.png").read_bytes()
+
+
+@pytest.mark.blender
+def test_the_loader_gives_three_tuples(three_views: Path) -> None:
+    data = IdentBoxPairs(three_views, tensors=False)
+    assert data.n_views == 3 and len(data) == 3
+    x, z = data[2]
+    assert len(x) == 3 and len(z) == 3
+    for v in (1, 2, 3):
+        image = load_rgba(three_views / f"samples/m{v}/000002.png")[..., :3]
+        assert np.array_equal(x[v - 1], image)
+        raw = np.load(three_views / f"factors/m{v}/raw_latents.npy")[2]
+        assert np.array_equal(z[v - 1], raw.astype(np.float32))
+    assert data.views(2)[1][2].tolist() == z[2].tolist()
+
+
+@pytest.mark.blender
+def test_sheets_show_every_view(three_views: Path, tmp_path: Path) -> None:
+    done = identbox("contact-sheet", str(three_views), "--pairs", "3", "--out", "sheet.png",
+                    cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    sheet = load_rgba(tmp_path / "sheet.png")
+    assert sheet.shape[1] == 4 * 3 * 128  # four pairs a row, three views each
+    third = load_rgba(three_views / "samples/m3/000000.png")[..., :3]
+    cell = sheet[:128, 2 * 128:3 * 128, :3]  # pair 0's view 3, scaled up
+    assert np.abs(cell.mean(axis=(0, 1)) - third.mean(axis=(0, 1))).max() < 3
+    done = identbox("plot-latents", str(three_views), "--out", "plot.png", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    plot = load_rgba(tmp_path / "plot.png")
+    assert plot.shape[:2] == (10 * 240, 2 * 180)  # a row per factor: view 1 vs views 2, 3
+
+
+def test_three_view_latents_are_written_restored_and_checked(tmp_path: Path) -> None:
+    settings = load_preset("objects_content_2").replace(n_pairs=20, seed=1, n_views=3)
+    assert write_latents(settings, tmp_path / "d").status == "written"
+    views = settings.sample()
+    for v in (1, 2, 3):
+        assert np.array_equal(np.load(tmp_path / f"d/factors/m{v}/raw_latents.npy"),
+                              views.raw(v))
+    damaged = tmp_path / "d/factors/m3/latents.npy"
+    damaged.write_bytes(b"not latents")
+    with pytest.raises(DatasetError, match=r"m3/latents\.npy is missing or does not match"):
+        write_latents(settings, tmp_path / "d")
+    assert write_latents(settings, tmp_path / "d", restore=True).restored == (damaged,)
+    assert np.array_equal(np.load(damaged), views.latents(3))
+    manifest = json.loads((tmp_path / "d/manifest.json").read_text())
+    del manifest["latents"]["sha256"]["m3/object_pixels.npy"]
+    (tmp_path / "d/manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(DatasetError, match=r"no latents\.sha256 entry for m3/object_pixels\.npy"):
+        read_manifest(tmp_path / "d/manifest.json")
+
+
+def test_three_views_count_three_images_a_pass_and_view_3_takes_view_2_s_material() -> None:
+    settings = load_preset("hues_positions_rotations").replace(n_pairs=10, n_views=3,
+                                                                 masks=True, depth=True)
+    assert estimate(settings, RunOptions()).images == 10 * 3 * 3
+    assert estimate(settings.replace(n_views=2), RunOptions()).images == 10 * 2 * 3
+    scene = settings.scene
+    assert scene.material(3) == scene.material(2) != scene.material(1)
