@@ -50,7 +50,7 @@ def samples_dir(root: Path, view: str) -> Path:
     return root / "samples" / view
 
 
-def latent_paths(root: Path, n_views: int = TWO_VIEWS) -> dict[str, Path]:
+def latent_paths(root: Path, n_views: int) -> dict[str, Path]:
     """Every view's latent files, keyed 'm1/latents.npy' and so on (the manifest's keys)."""
     return {f"{view}/{name}": factors_dir(root, view) / name
             for view in view_names(n_views) for name in LATENT_FILES}

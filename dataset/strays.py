@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .layout import CONTACT_SHEET, LATENT_FILES, LATENT_PLOT, MANIFEST, TWO_VIEWS, view_names
+from .layout import CONTACT_SHEET, LATENT_FILES, LATENT_PLOT, MANIFEST, view_names
 
 SLURM = "slurm"  # cluster/slurm.py's folder: scripts, logs, times, summary; anything goes there
 SHOWN = 3
@@ -88,7 +88,7 @@ def _folder(root: Path, relative: str, allowed: dict[str, object], strays: Stray
 
 
 def find_strays(root: Path, n_pairs: int, extension: str, passes: tuple[str, ...],
-                n_views: int = TWO_VIEWS) -> Strays:
+                n_views: int) -> Strays:
     """Walk a pair dataset's folder: `passes` are the extra image folders it has (masks,
     depth), `extension` its images' ('.png', '.jpg'), `n_views` its views (m1 ... mK)."""
     names = view_names(n_views)

@@ -53,7 +53,7 @@ class LookSpec:
 
 
 def look_spec(columns: list[dict[str, object]], scene: SceneSettings, resolution: int,
-              file_format: str, n_views: int = 2) -> LookSpec:
+              file_format: str, n_views: int) -> LookSpec:
     """Which looks apply to a dataset of `n_views` with these manifest columns and scene
     settings."""
     names = [str(c["name"]) for c in columns]

@@ -163,7 +163,7 @@ def latent_blobs(settings: AnySettings,
                  sample: Callable[[Any], LatentPairs] = sample_pairs) -> dict[str, bytes]:
     """The bytes of every view's latent files, keyed like the manifest's checksums."""
     views = sample(settings)
-    arrays = {}
+    arrays: dict[str, np.ndarray] = {}
     for number, view in enumerate(view_names(views.n_views), start=1):
         latents = views.latents(number)
         arrays |= {f"{view}/latents.npy": latents, f"{view}/raw_latents.npy": views.raw(number),

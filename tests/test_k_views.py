@@ -141,8 +141,8 @@ def test_three_views_validate_and_a_missing_view_3_image_is_caught(three_views: 
     (copy / "samples/m4").mkdir()  # a view the dataset does not have
     assert any(c.name.startswith("no unknown files") and not c.ok for c in validate_pairs(copy))
     (copy / "samples/m4").rmdir()
-    again = identbox("render", "--preset", str(copy / "manifest.json"), *THREE, "--out",
-                     str(copy), cwd=tmp_path)  # resumes: draws the one missing image
+    again = identbox("reproduce", str(copy / "manifest.json"), "--pairs", "1:2", "--out",
+                     str(copy), cwd=tmp_path)  # draws the one missing image again
     assert again.returncode == 0, again.stderr
     assert all(c.ok for c in validate_pairs(copy))
     assert (copy / "samples/m3/000001.png").read_bytes() == \
