@@ -179,6 +179,16 @@ def test_sheets_show_every_view(three_views: Path, tmp_path: Path) -> None:
     assert plot.shape[:2] == (10 * 240, 2 * 180)  # a row per factor: view 1 vs views 2, 3
 
 
+@pytest.mark.blender
+def test_three_views_of_several_objects_render_and_validate(tmp_path: Path) -> None:
+    preset = json.loads((PRESET_DIR / "objects_content_2.json").read_text(encoding="utf-8"))
+    (tmp_path / "three.json").write_text(json.dumps({**preset, "n_views": 3, "min_pixels": 1}))
+    done = identbox("render", "--preset", "three.json", *TINY, "--out", "d", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "d/samples").iterdir()) == ["m1", "m2", "m3"]
+    assert all(c.ok for c in validate_pairs(tmp_path / "d")), validate_pairs(tmp_path / "d")
+
+
 def test_three_view_latents_are_written_restored_and_checked(tmp_path: Path) -> None:
     settings = load_preset("objects_content_2").replace(n_pairs=20, seed=1, n_views=3)
     assert write_latents(settings, tmp_path / "d").status == "written"
@@ -192,6 +202,10 @@ def test_three_view_latents_are_written_restored_and_checked(tmp_path: Path) -> 
         write_latents(settings, tmp_path / "d")
     assert write_latents(settings, tmp_path / "d", restore=True).restored == (damaged,)
     assert np.array_equal(np.load(damaged), views.latents(3))
+    (tmp_path / "d/factors/m3/raw_latents.npy").unlink()
+    failed = {c.name for c in validate_pairs(tmp_path / "d") if not c.ok}
+    assert "factors/m3/raw_latents.npy matches the manifest" in failed
+    assert "samples/m3: 20 complete images" in failed  # nothing rendered yet
     manifest = json.loads((tmp_path / "d/manifest.json").read_text())
     del manifest["latents"]["sha256"]["m3/object_pixels.npy"]
     (tmp_path / "d/manifest.json").write_text(json.dumps(manifest))
