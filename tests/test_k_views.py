@@ -20,8 +20,9 @@ from identbox.dataset.layout import pair_complete
 from identbox.dataset.loader import IdentBoxPairs
 from identbox.dataset.manifest import manifest_text, read_manifest, settings_from_manifest
 from identbox.dataset.validate import validate_pairs
+from identbox.dataset.watch import LatentsWatch
 from identbox.dataset.writer import write_latents
-from identbox.errors import DatasetError
+from identbox.errors import DatasetChangedError, DatasetError
 from identbox.presets import PRESET_DIR, load_preset, preset_names
 from identbox.render.estimates import estimate
 from identbox.settings.render import RunOptions
@@ -202,7 +203,11 @@ def test_three_view_latents_are_written_restored_and_checked(tmp_path: Path) -> 
         write_latents(settings, tmp_path / "d")
     assert write_latents(settings, tmp_path / "d", restore=True).restored == (damaged,)
     assert np.array_equal(np.load(damaged), views.latents(3))
+    watch = LatentsWatch(tmp_path / "d")
+    watch.check()
     (tmp_path / "d/factors/m3/raw_latents.npy").unlink()
+    with pytest.raises(DatasetChangedError, match=r"m3/raw_latents\.npy changed on disk"):
+        watch.check()
     failed = {c.name for c in validate_pairs(tmp_path / "d") if not c.ok}
     assert "factors/m3/raw_latents.npy matches the manifest" in failed
     assert "samples/m3: 20 complete images" in failed  # nothing rendered yet
