@@ -69,6 +69,7 @@ with a seed, and stored in the published 3DIdentBox layout:
   DIR/factors/m1/latents.npy      view 1, Blender units (N x 10, float64)
   DIR/factors/m1/raw_latents.npy  view 1, raw values in [-1, 1]
   DIR/factors/m2/...              view 2
+  DIR/factors/m3/...              view 3, and so on (with settings n_views > 2)
   DIR/manifest.json               settings, seed, column names and meaning, versions
 """
 

@@ -1,36 +1,59 @@
 """Where every file of a pair dataset lives (the published 3DIdentBox layout, reference
-3dident.md section 6), and when a file counts as complete: one place for the writer, the render
-loop, validate, the loader and the cluster commands."""
+3dident.md section 6, with views m1 ... mK where a dataset has k > 2), and when a file counts as
+complete: one place for the writer, the render loop, validate, the loader and the cluster
+commands."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..jsonfile import UnreadableJSONError, read_json
 from ..settings.objects import AnySettings
 
 MANIFEST = "manifest.json"
-VIEWS = ("m1", "m2")
-VIEW_NUMBERS = (1, 2)  # the same views, as the renderer and the loop number them
+TWO_VIEWS = 2  # the published layout's, and any dataset's whose settings say no other number
 LATENT_FILES = ("latents.npy", "raw_latents.npy", "object_pixels.npy")
 CONTACT_SHEET = "contact_sheet.png"  # what the panel's Contact Sheet and Plot Latents write
 LATENT_PLOT = "latents.png"
 
 
+def view_numbers(n_views: int) -> range:
+    """The views of a dataset with `n_views`, as the renderer and the loop number them: 1..k."""
+    return range(1, n_views + 1)
+
+
+def view_names(n_views: int) -> tuple[str, ...]:
+    """The views' folder names: 'm1', 'm2', ... 'mK'."""
+    return tuple(f"m{view}" for view in view_numbers(n_views))
+
+
+def settings_views(settings: object) -> int:
+    """How many views the settings' dataset has (kinds without `n_views` have two)."""
+    return int(getattr(settings, "n_views", TWO_VIEWS))
+
+
+def manifest_views(manifest: dict[str, Any]) -> int:
+    """How many views a manifest's dataset has (settings.n_views; written only when not 2)."""
+    settings = manifest.get("settings")
+    found = settings.get("n_views", TWO_VIEWS) if isinstance(settings, dict) else TWO_VIEWS
+    return found if isinstance(found, int) and not isinstance(found, bool) else TWO_VIEWS
+
+
 def factors_dir(root: Path, view: str) -> Path:
-    """factors/m1 or factors/m2."""
+    """factors/m1, factors/m2, ..."""
     return root / "factors" / view
 
 
 def samples_dir(root: Path, view: str) -> Path:
-    """samples/m1 or samples/m2 (images)."""
+    """samples/m1, samples/m2, ... (images)."""
     return root / "samples" / view
 
 
-def latent_paths(root: Path) -> dict[str, Path]:
-    """The four latent files, keyed 'm1/latents.npy' and so on (the manifest's keys)."""
+def latent_paths(root: Path, n_views: int) -> dict[str, Path]:
+    """Every view's latent files, keyed 'm1/latents.npy' and so on (the manifest's keys)."""
     return {f"{view}/{name}": factors_dir(root, view) / name
-            for view in VIEWS for name in LATENT_FILES}
+            for view in view_names(n_views) for name in LATENT_FILES}
 
 
 def held_format(root: Path) -> str | None:
@@ -63,7 +86,7 @@ def pair_passes(settings: AnySettings) -> list[str]:
 
 
 def pass_folder(root: Path, kind: str, view: int) -> Path:
-    """samples/m1 for images; masks/m1 (object i has value i + 1, the rest 0) and depth/m1."""
+    """samples/mV for images; masks/mV (object i has value i + 1, the rest 0) and depth/mV."""
     return root / PASS_FOLDERS[kind] / f"m{view}"
 
 
@@ -80,14 +103,14 @@ def image_path(root: Path, view: int, index: int, extension: str) -> Path:
 def pair_folders(root: Path, settings: AnySettings) -> list[Path]:
     """Every folder a pair dataset's files go into."""
     return [pass_folder(root, kind, view) for kind in pair_passes(settings)
-            for view in VIEW_NUMBERS]
+            for view in view_numbers(settings_views(settings))]
 
 
 def pair_paths(root: Path, settings: AnySettings, index: int) -> list[Path]:
-    """Every file of one pair: both views' images, then masks and depth maps if asked."""
+    """Every file of one scene: every view's image, then their masks and depth maps if asked."""
     return [pass_folder(root, kind, view)
             / pass_file_name(kind, index, settings.render.extension)
-            for kind in pair_passes(settings) for view in VIEW_NUMBERS]
+            for kind in pair_passes(settings) for view in view_numbers(settings_views(settings))]
 
 
 def pair_complete(root: Path, settings: AnySettings, index: int) -> bool:

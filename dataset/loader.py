@@ -1,4 +1,5 @@
-"""Load a dataset for learning: pairs (x1, x2, z1, z2), as numpy arrays or torch tensors.
+"""Load a dataset for learning: pairs (x1, x2, z1, z2), or for a dataset of k > 2 views the
+k-tuples (x, z), as numpy arrays or torch tensors.
 
 Works with IdentBox datasets (manifest.json) and with folders laid out like the published
 3DIdentBox data (no manifest: the 10-column layout is assumed and `assumptions` says so).
@@ -18,7 +19,7 @@ import numpy as np
 
 from ..sampling.factors import FACTORS
 from .images import load_rgba
-from .layout import image_path
+from .layout import TWO_VIEWS, image_path, manifest_views, view_numbers
 from .manifest import load_latent_file, read_manifest
 
 # The 3DIdent family's loaders normalise images with these (reference section 6).
@@ -42,7 +43,9 @@ def _published_columns() -> list[dict[str, Any]]:
 
 
 class IdentBoxPairs(_Base):
-    """Pairs of a dataset folder (or its `split` subfolder): (x1, x2, z1, z2).
+    """Pairs of a dataset folder (or its `split` subfolder): (x1, x2, z1, z2). A dataset of
+    k > 2 views (`n_views`) gives ((x1, ... xk), (z1, ... zk)) instead; `views(index)` gives
+    that form for any dataset, two views included.
 
     normalize: images as float32 C x H x W, standardised with the family's mean and std
     (False: uint8 H x W x 3). units: 'raw' ([-1, 1]) or 'blender' latents. columns: factor
@@ -62,9 +65,11 @@ class IdentBoxPairs(_Base):
             raise ImportError("tensors=True needs torch (pip install torch)")
         self.assumptions: list[str] = []
         manifest_path = self.root / "manifest.json"
+        self.n_views = TWO_VIEWS
         if manifest_path.exists():
             manifest = read_manifest(manifest_path)
-            for view in (1, 2):  # DatasetError if a latent file does not fit the manifest
+            self.n_views = manifest_views(manifest)
+            for view in view_numbers(self.n_views):  # DatasetError if a file does not fit
                 load_latent_file(self.root, f"m{view}/{_latent_file(units)}", manifest)
             self.columns = manifest["columns"]
             self.extension = ".jpg" if manifest["settings"]["render"]["file_format"] == "JPEG" \
@@ -100,7 +105,7 @@ class IdentBoxPairs(_Base):
         if self._opened is None or self._opened[0] != os.getpid():
             self._opened = (os.getpid(), {
                 view: np.load(self.root / "factors" / f"m{view}" / self.latent_file,
-                              mmap_mode="r") for view in (1, 2)})
+                              mmap_mode="r") for view in view_numbers(self.n_views)})
         return self._opened[1]
 
     def __len__(self) -> int:
@@ -115,15 +120,21 @@ class IdentBoxPairs(_Base):
             out = torch.from_numpy(np.ascontiguousarray(out))
         return self.transform(out) if self.transform else out
 
-    def __getitem__(self, index: int) -> tuple[Any, Any, Any, Any]:
+    def _z(self, view: int, index: int) -> Any:
+        z = np.asarray(self._latents()[view][index, self.column_index], dtype=np.float32)
+        return torch.from_numpy(z) if self.tensors else z
+
+    def views(self, index: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """((x1, ... xk), (z1, ... zk)): every view's image and latents of scene `index`."""
         if not 0 <= index < self.length:
             raise IndexError(f"pair {index} of {self.length}")
-        latents = self._latents()
-        z1 = np.asarray(latents[1][index, self.column_index], dtype=np.float32)
-        z2 = np.asarray(latents[2][index, self.column_index], dtype=np.float32)
-        if self.tensors:
-            z1, z2 = torch.from_numpy(z1), torch.from_numpy(z2)
-        return self._image(1, index), self._image(2, index), z1, z2
+        numbers = view_numbers(self.n_views)
+        return (tuple(self._image(v, index) for v in numbers),
+                tuple(self._z(v, index) for v in numbers))
+
+    def __getitem__(self, index: int) -> tuple[Any, ...]:
+        x, z = self.views(index)
+        return (*x, *z) if self.n_views == TWO_VIEWS else (x, z)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

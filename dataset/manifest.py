@@ -17,6 +17,7 @@ from ..sampling.blocks import views_record
 from ..settings.kinds import kind_of_manifest
 from ..settings.objects import AnySettings
 from ..version import __version__
+from .layout import TWO_VIEWS, latent_paths, manifest_views, view_names
 
 FORMAT = "identbox-dataset/1"
 # What each format's readers take from the manifest without looking first.
@@ -41,6 +42,8 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
     data = settings.to_dict()
     # Only where a dataset has other than two views: two-view manifests keep their bytes.
     views = {"views": views_record(data["n_views"])} if "n_views" in data else {}
+    folders = {kind: _view_folders(kind, data.get("n_views", TWO_VIEWS))
+               for kind in ("masks", "depth")}
     return {
         **views,
         "format": FORMAT,
@@ -56,13 +59,20 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
             "latents": "Blender units: blender_scale * raw",
             "object_pixels": "(pairs, objects, 2) float64: each object's centre in the image, "
                              "pixels x right, y down from the top-left, at the resolution",
-            "masks": "masks/m1, masks/m2 (when settings.masks): 8-bit grey PNG, object i "
+            "masks": f"{folders['masks']} (when settings.masks): 8-bit grey PNG, object i "
                      "(from 0) has value i + 1, background 0",
-            "depth": f"depth/m1, depth/m2 (when settings.depth): 16-bit grey PNG, distance "
+            "depth": f"{folders['depth']} (when settings.depth): 16-bit grey PNG, distance "
                      f"from the camera = value / 65535 * {DEPTH_RANGE} world units",
             "sha256": checksums,
         },
     }
+
+
+def _view_folders(kind: str, n_views: int) -> str:
+    """'masks/m1, masks/m2' (the two-view manifests' words), or 'masks/m1 ... masks/m5'."""
+    if n_views == TWO_VIEWS:
+        return ", ".join(f"{kind}/{view}" for view in view_names(n_views))
+    return f"{kind}/m1 ... {kind}/m{n_views}"
 
 
 def manifest_text(manifest: dict[str, Any]) -> str:
@@ -106,6 +116,12 @@ def _structure_problem(data: dict[str, Any], expected_format: str) -> str | None
     sha256 = latents.get("sha256")
     if not (isinstance(sha256, dict) and all(isinstance(v, str) for v in sha256.values())):
         return "has no latents.sha256 table of checksums"
+    views = data["settings"].get("n_views", TWO_VIEWS)
+    if not (isinstance(views, int) and not isinstance(views, bool) and views >= TWO_VIEWS):
+        return f"has settings.n_views {views!r}, not a number of views from 2"
+    unlisted = [key for key in latent_paths(Path(), manifest_views(data)) if key not in sha256]
+    if unlisted:
+        return f"has no latents.sha256 entry for {unlisted[0]} (it has {views} views)"
     return None
 
 

@@ -1,7 +1,8 @@
-"""Look at a dataset: a contact sheet of pairs with their key latents, and a plot of every
-factor's view-1 against view-2 values (content on the diagonal, style around it, view-specific
-on the axes), coloured by block type. Drawn with numpy (dataset/raster.py), so they come out
-the same inside Blender, whose Python has no Pillow."""
+"""Look at a dataset: a contact sheet of pairs (every view side by side) with their key latents,
+and a plot of every factor's view-1 against view-2 values, and against each further view's
+(content on the diagonal, style around it, view-specific on the axes), coloured by block type.
+Drawn with numpy (dataset/raster.py), so they come out the same inside Blender, whose Python has
+no Pillow."""
 
 from __future__ import annotations
 
@@ -35,19 +36,24 @@ def _manifest(root: Path) -> dict[str, Any]:
 
 
 def _raw_latents(root: Path, manifest: dict[str, Any]) -> dict[int, np.ndarray]:
+    """Every view's raw latents, by view number."""
+    from .layout import manifest_views, view_numbers
     from .manifest import load_latent_file
 
-    return {v: load_latent_file(root, f"m{v}/raw_latents.npy", manifest) for v in (1, 2)}
+    return {v: load_latent_file(root, f"m{v}/raw_latents.npy", manifest)
+            for v in view_numbers(manifest_views(manifest))}
 
 
 def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int = 128,
                   per_row: int = 4) -> Path:
-    """Pairs side by side (view 1 | view 2), captioned with their first factors per block."""
+    """Every view of a pair side by side (view 1 | view 2 | ...), captioned with their first
+    factors per block."""
     root, out = Path(root), Path(out)
     manifest = _manifest(root)
     columns = manifest["columns"]
     extension = ".jpg" if manifest["settings"]["render"]["file_format"] == "JPEG" else ".png"
     latents = _raw_latents(root, manifest)
+    views = len(latents)
     count = min(pairs, len(latents[1]))
     first = root / "samples" / "m1" / f"{0:06d}{extension}"
     if not first.exists():
@@ -56,16 +62,16 @@ def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int 
     shown = [k for k, c in enumerate(columns) if c.get("role") not in ("constant", "m2")][:4]
     caption = 14 * (len(shown) + 1)
     rows = (count + per_row - 1) // per_row
-    sheet = raster.canvas(rows * (cell + caption), per_row * 2 * cell)
+    sheet = raster.canvas(rows * (cell + caption), per_row * views * cell)
     for i in range(count):
-        x, y = (i % per_row) * 2 * cell, (i // per_row) * (cell + caption)
-        for v in (1, 2):
+        x, y = (i % per_row) * views * cell, (i // per_row) * (cell + caption)
+        for v in latents:
             image = _image(root / "samples" / f"m{v}" / f"{i:06d}{extension}")
             raster.paste(sheet, raster.resized(image, cell), x + (v - 1) * cell, y)
         raster.text(sheet, x + 3, y + cell + 1, f"pair {i}")
         for line, k in enumerate(shown, start=1):
-            words = (f"{columns[k]['name'][:14]} {latents[1][i, k]:+.2f} -> "
-                     f"{latents[2][i, k]:+.2f}")
+            later = " ".join(f"{latents[v][i, k]:+.2f}" for v in list(latents)[1:])
+            words = f"{columns[k]['name'][:14]} {latents[1][i, k]:+.2f} -> {later}"
             raster.text(sheet, x + 3, y + cell + 1 + 14 * line, words,
                         ROLE_COLOURS.get(columns[k].get("role"), OTHER))
     raster.write_png(out, sheet)
@@ -74,23 +80,28 @@ def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int 
 
 def plot_latents(root: Path | str, out: Path | str, panel: int = 180,
                  points: int = 2000) -> Path:
-    """Per factor: view-1 (x) against view-2 (y) raw values, and a histogram of view 1."""
+    """Per factor: view-1 (x) against view-2 (y) raw values, and a histogram of view 1; with
+    k > 2 views, one row per factor: view 1 against each other view."""
     root, out = Path(root), Path(out)
     manifest = _manifest(root)
     columns = manifest["columns"]
     raw = {v: np.asarray(a) for v, a in _raw_latents(root, manifest).items()}
     rng = np.random.default_rng(0)
     chosen = rng.choice(len(raw[1]), size=min(points, len(raw[1])), replace=False)
-    per_row = 5
-    rows = (len(columns) + per_row - 1) // per_row
+    others = list(raw)[1:]
+    per_row = 5 if len(others) == 1 else len(others)
+    panels = [(k, v) for k in range(len(columns)) for v in others]
+    rows = (len(panels) + per_row - 1) // per_row
     height = panel + 60
     image = raster.canvas(rows * height, per_row * panel)
-    for k, column in enumerate(columns):
-        x0, y0 = (k % per_row) * panel, (k // per_row) * height
+    for p, (k, other) in enumerate(panels):
+        column = columns[k]
+        x0, y0 = (p % per_row) * panel, (p // per_row) * height
         colour = ROLE_COLOURS.get(column.get("role"), OTHER)
-        values = [raw[v][:, k] for v in (1, 2)]
-        low = min(float(values[0].min()), float(values[1].min()), -1.0)
-        high = max(float(values[0].max()), float(values[1].max()), 1.0)
+        every = [raw[v][:, k] for v in raw]  # one scale for the factor in every panel
+        values = [raw[1][:, k], raw[other][:, k]]
+        low = min(*(float(v.min()) for v in every), -1.0)
+        high = max(*(float(v.max()) for v in every), 1.0)
         span = (high - low) or 1.0
         box = (x0 + 10, y0 + 20, x0 + panel - 10, y0 + panel - 10)
         raster.outline(image, box, (200, 200, 200))
@@ -98,7 +109,8 @@ def plot_latents(root: Path | str, out: Path | str, panel: int = 180,
         size = box[2] - box[0]
         raster.points(image, box[0] + (values[0][chosen] - low) / span * size,
                       box[3] - (values[1][chosen] - low) / span * size, colour)
-        raster.text(image, x0 + 10, y0 + 4, f"{column['name']} ({column.get('role')})")
+        title = f"{column['name']} ({column.get('role')})"
+        raster.text(image, x0 + 10, y0 + 4, title + (f" m1 vs m{other}" if others != [2] else ""))
         counts, _ = np.histogram(values[0], bins=40, range=(low, high))
         top = counts.max() or 1
         for b, n in enumerate(counts):

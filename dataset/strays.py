@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .layout import CONTACT_SHEET, LATENT_FILES, LATENT_PLOT, MANIFEST, VIEWS
+from .layout import CONTACT_SHEET, LATENT_FILES, LATENT_PLOT, MANIFEST, view_names
 
 SLURM = "slurm"  # cluster/slurm.py's folder: scripts, logs, times, summary; anything goes there
 SHOWN = 3
@@ -87,16 +87,17 @@ def _folder(root: Path, relative: str, allowed: dict[str, object], strays: Stray
             _sort(entry, relative, strays)
 
 
-def find_strays(root: Path, n_pairs: int, extension: str, passes: tuple[str, ...]) -> Strays:
+def find_strays(root: Path, n_pairs: int, extension: str, passes: tuple[str, ...],
+                n_views: int) -> Strays:
     """Walk a pair dataset's folder: `passes` are the extra image folders it has (masks,
-    depth), `extension` its images' ('.png', '.jpg')."""
-    views = {view: extension for view in VIEWS}
+    depth), `extension` its images' ('.png', '.jpg'), `n_views` its views (m1 ... mK)."""
+    names = view_names(n_views)
     allowed: dict[str, object] = {
         MANIFEST: None, CONTACT_SHEET: None, LATENT_PLOT: None,
-        "factors": {view: dict.fromkeys(LATENT_FILES) for view in VIEWS},
-        "samples": views, SLURM: ANYTHING}
+        "factors": {view: dict.fromkeys(LATENT_FILES) for view in names},
+        "samples": dict.fromkeys(names, extension), SLURM: ANYTHING}
     for kind in passes:
-        allowed[kind] = dict.fromkeys(VIEWS, ".png")
+        allowed[kind] = dict.fromkeys(names, ".png")
     strays = Strays()
     _folder(root, "", allowed, strays, n_pairs)
     return strays

@@ -1,5 +1,5 @@
 """Check a pair dataset: manifest, latent files, block rules, images, stray files, and a sample
-of image/latent agreement for both views. Fast: file checks read a few bytes per image and list
+of image/latent agreement for every view. Fast: file checks read a few bytes per image and list
 folders; decoding is sampled."""
 
 from __future__ import annotations
@@ -17,15 +17,17 @@ from .images import load_rgba
 from .layout import (
     MANIFEST,
     PASS_FOLDERS,
-    VIEW_NUMBERS,
-    VIEWS,
     factors_dir,
     is_complete_image,
     latent_paths,
+    manifest_views,
     pair_passes,
     pass_file_name,
     pass_folder,
     samples_dir,
+    settings_views,
+    view_names,
+    view_numbers,
 )
 from .manifest import file_sha256, read_manifest, settings_from_manifest
 from .strays import find_strays
@@ -35,15 +37,16 @@ from .view_look import GROUND_HUE_TOLERANCE, OBJECT_HUE_TOLERANCE, disagreements
 def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[Check]:
     checks = []
     expected = manifest["latents"]["sha256"]
-    for key, path in latent_paths(root).items():
+    views = view_numbers(manifest_views(manifest))
+    for key, path in latent_paths(root, len(views)).items():
         ok = path.exists() and file_sha256(path) == expected.get(key)
         checks.append(Check(f"factors/{key} matches the manifest", ok,
                             "SHA-256 equal" if ok else "missing or changed"))
     if not all(c.ok for c in checks):
         return checks
     n, width = settings.n_pairs, len(manifest["columns"])
-    raw = {v: np.load(factors_dir(root, f"m{v}") / "raw_latents.npy") for v in (1, 2)}
-    blender = {v: np.load(factors_dir(root, f"m{v}") / "latents.npy") for v in (1, 2)}
+    raw = {v: np.load(factors_dir(root, f"m{v}") / "raw_latents.npy") for v in views}
+    blender = {v: np.load(factors_dir(root, f"m{v}") / "latents.npy") for v in views}
     shapes_ok = all(a.shape == (n, width) and a.dtype == np.float64
                     for a in (*raw.values(), *blender.values()))
     checks.append(Check("latents are (pairs, columns) float64", shapes_ok,
@@ -52,21 +55,23 @@ def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[
         return checks
     types = [k for k, c in enumerate(manifest["columns"]) if c["name"].endswith("_type")]
     numeric = [k for k in range(width) if k not in types]
-    in_box = all(np.abs(raw[v][:, numeric]).max(initial=0) <= 1.0 for v in (1, 2))
+    in_box = all(np.abs(raw[v][:, numeric]).max(initial=0) <= 1.0 for v in views)
     checks.append(Check("raw latents lie in [-1, 1]", in_box, "type columns aside"))
     scales = np.array([c["blender_scale"] for c in manifest["columns"]])
-    units = all(np.allclose(blender[v], raw[v] * scales) for v in (1, 2))
+    units = all(np.allclose(blender[v], raw[v] * scales) for v in views)
     checks.append(Check("latents.npy = blender_scale x raw_latents.npy", units, ""))
     checks.append(_block_rules(manifest, raw))
     again = sample_pairs(settings)
-    same = np.array_equal(again.raw1, raw[1]) and np.array_equal(again.raw2, raw[2])
+    same = again.n_views == len(views) and all(np.array_equal(again.raw(v), raw[v])
+                                               for v in views)
     checks.append(Check("the manifest's settings and seed give these latents again", same,
                         "re-sampled and compared bit for bit"))
     return checks
 
 
 def _block_rules(manifest: dict[str, Any], raw: dict[int, np.ndarray]) -> Check:
-    """Content equal across views; zeros where the view-specific rules say zero."""
+    """Content equal across views; zeros where the view-specific rules say zero: view 1
+    against each other view."""
     rules = {"content": lambda one, two: np.array_equal(one, two),
              "m1": lambda one, two: not two.any(),
              "m2": lambda one, two: not one.any() and not two.any(),
@@ -75,7 +80,8 @@ def _block_rules(manifest: dict[str, Any], raw: dict[int, np.ndarray]) -> Check:
     bad = []
     for k, column in enumerate(manifest["columns"]):
         role = column["role"]
-        if role in rules and not rules[role](raw[1][:, k], raw[2][:, k]):
+        if role in rules and not all(rules[role](raw[1][:, k], raw[v][:, k])
+                                     for v in list(raw)[1:]):
             bad.append(f"{column['name']} ({role})")
     return Check("block rules: content equal, view-specific zeros", not bad,
                  ", ".join(bad[:5]) or "all columns follow their role")
@@ -84,7 +90,8 @@ def _block_rules(manifest: dict[str, Any], raw: dict[int, np.ndarray]) -> Check:
 def _images(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -> list[Check]:
     checks = []
     extension = settings.render.extension
-    for kind, view in ((k, v) for k in pair_passes(settings) for v in VIEW_NUMBERS):
+    views = view_numbers(manifest_views(manifest))
+    for kind, view in ((k, v) for k in pair_passes(settings) for v in views):
         folder = pass_folder(root, kind, view)
         wanted = [pass_file_name(kind, i, extension) for i in range(settings.n_pairs)]
         present = set(os.listdir(folder)) if folder.is_dir() else set()
@@ -103,15 +110,17 @@ def _decoded(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -
     chosen = np.sort(rng.choice(settings.n_pairs, size=min(sample, settings.n_pairs),
                                 replace=False))
     extension, size = settings.render.extension, settings.render.resolution
-    spec = look_spec(manifest["columns"], settings.scene, size, settings.render.file_format)
+    views = view_names(manifest_views(manifest))
+    spec = look_spec(manifest["columns"], settings.scene, size, settings.render.file_format,
+                     len(views))
     latents = {view: np.load(factors_dir(root, view) / "latents.npy", mmap_mode="r")
-               for view in VIEWS}
+               for view in views}
     pixels = {view: np.load(factors_dir(root, view) / "object_pixels.npy", mmap_mode="r")
-              for view in VIEWS}
+              for view in views}
     undecodable, wrong_size = [], []
     off: dict[str, list[str]] = {"ground": [], "object": [], "metal": []}
     for index in chosen:
-        for view in VIEWS:
+        for view in views:
             path = samples_dir(root, view) / f"{index:06d}{extension}"
             if not path.exists():
                 continue
@@ -131,11 +140,12 @@ def _decoded(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -
                     ", ".join(undecodable[:3]) or "all decode"),
               Check(f"sampled images are {size} x {size}", not wrong_size,
                     ", ".join(wrong_size[:3]) or "all match")]
+    each = "both views" if len(views) == 2 else f"all {len(views)} views"
     looks = [("ground", spec.ground_column is not None,
-              "sampled images of both views show the ground hue their own latents say",
+              f"sampled images of {each} show the ground hue their own latents say",
               f"within {GROUND_HUE_TOLERANCE}"),
              ("object", spec.object_column is not None,
-              "sampled images of both views show the object's hue at its projected centre",
+              f"sampled images of {each} show the object's hue at its projected centre",
               f"within {OBJECT_HUE_TOLERANCE} where the object is lit"),
              ("metal", bool(spec.metal_views),
               f"sampled {'/'.join(spec.metal_views)} images show a MyMetal object",
@@ -149,7 +159,8 @@ def _decoded(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -
 def _strays(root: Path, settings: Any) -> list[Check]:
     """Leftover temporary files, images beyond the pairs and unknown files are reported."""
     passes = tuple(PASS_FOLDERS[kind] for kind in pair_passes(settings)[1:])
-    found = find_strays(root, settings.n_pairs, settings.render.extension, passes)
+    found = find_strays(root, settings.n_pairs, settings.render.extension, passes,
+                        settings_views(settings))
 
     def listed(names: list[str], fine: str) -> str:
         more = f" and {len(names) - 3} more" if len(names) > 3 else ""

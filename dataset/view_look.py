@@ -27,6 +27,7 @@ from ..model.colors import hue_to_rgb
 from ..model.constants import GROUND_SATURATION, OBJECT_SATURATION
 from ..settings.render import SceneSettings
 from .images import circular_mean_hue, dominant_hue_of, hue_distance, pixel_hues, srgb_to_linear
+from .layout import view_names
 
 GROUND_HUE_TOLERANCE = 0.05
 OBJECT_HUE_TOLERANCE = 0.2
@@ -47,21 +48,23 @@ class LookSpec:
     ground_column: int | None
     object_column: int | None  # single-object datasets only: objects can hide each other
     hue_mapping: str
-    metal_views: tuple[str, ...]  # views whose object is MyMetal, when the other is not
+    metal_views: tuple[str, ...]  # views whose object is MyMetal, when the others' is not
     resolution: int
 
 
 def look_spec(columns: list[dict[str, object]], scene: SceneSettings, resolution: int,
-              file_format: str) -> LookSpec:
-    """Which looks apply to a dataset with these manifest columns and scene settings."""
+              file_format: str, n_views: int) -> LookSpec:
+    """Which looks apply to a dataset of `n_views` with these manifest columns and scene
+    settings."""
     names = [str(c["name"]) for c in columns]
 
     def column(*candidates: str) -> int | None:
         return next((names.index(n) for n in candidates if n in names), None)
 
-    materials = {view: scene.material(int(view[1])) for view in ("m1", "m2")}
+    materials = {name: scene.material(number)
+                 for number, name in enumerate(view_names(n_views), start=1)}
     metal = tuple(v for v, m in materials.items()
-                  if m == "MyMetal" and len(set(materials.values())) == 2)
+                  if m == "MyMetal" and len(set(materials.values())) == 2)  # told apart
     single = "hue_object" in names
     return LookSpec(column("hue_background", "background_hue"),
                     column("hue_object") if single else None,

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from ..errors import DatasetChangedError
-from .layout import MANIFEST, latent_paths
+from .layout import MANIFEST, latent_paths, manifest_views
 from .manifest import file_sha256
 from .writer import restore_command
 
@@ -29,15 +29,18 @@ def _sha256_or_none(path: Path) -> str | None:
 
 
 class LatentsWatch:
-    """The manifest and latent files of one pair dataset, as a run found them at its start."""
+    """The manifest and every view's latent files of one pair dataset, as a run found them at
+    its start."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.manifest = root / MANIFEST
         data = self.manifest.read_bytes()
         self.manifest_sha256 = hashlib.sha256(data).hexdigest()
-        recorded = json.loads(data.decode("utf-8"))["latents"]["sha256"]
-        self.expected = {path: recorded.get(key) for key, path in latent_paths(root).items()}
+        manifest = json.loads(data.decode("utf-8"))
+        recorded = manifest["latents"]["sha256"]
+        self.expected = {path: recorded.get(key)
+                         for key, path in latent_paths(root, manifest_views(manifest)).items()}
         self.started = time.perf_counter()
         self.spent = 0.0
         self.checks = 0

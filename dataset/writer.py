@@ -15,11 +15,18 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DatasetError, SettingsError
+from ..errors import DatasetError
 from ..model.camera import project_to_pixels
 from ..sampling.sampler import LatentPairs
 from ..settings.objects import AnySettings, sample_pairs
-from .layout import MANIFEST, VIEWS, factors_dir, latent_paths
+from .layout import (
+    MANIFEST,
+    factors_dir,
+    latent_paths,
+    manifest_views,
+    settings_views,
+    view_names,
+)
 from .manifest import build_manifest, file_sha256, manifest_text, read_manifest
 from .temporaries import remove_abandoned, temporary_prefix
 
@@ -126,7 +133,7 @@ def matching_manifest(root: Path, settings: AnySettings) -> dict[str, Any] | Non
 def damaged_latents(root: Path, manifest: dict[str, Any]) -> list[Path]:
     """The latent files that are missing or differ from the SHA-256 the manifest records."""
     expected = manifest["latents"]["sha256"]
-    return [path for key, path in latent_paths(root).items()
+    return [path for key, path in latent_paths(root, manifest_views(manifest)).items()
             if not path.exists() or file_sha256(path) != expected.get(key)]
 
 
@@ -154,12 +161,13 @@ def object_pixels(settings: AnySettings, latents: np.ndarray) -> np.ndarray:
 
 def latent_blobs(settings: AnySettings,
                  sample: Callable[[Any], LatentPairs] = sample_pairs) -> dict[str, bytes]:
-    """The bytes of every latent file, keyed like the manifest's checksums."""
-    pairs = sample(settings)
-    arrays = {"m1/latents.npy": pairs.latents1, "m1/raw_latents.npy": pairs.raw1,
-              "m2/latents.npy": pairs.latents2, "m2/raw_latents.npy": pairs.raw2,
-              "m1/object_pixels.npy": object_pixels(settings, pairs.latents1),
-              "m2/object_pixels.npy": object_pixels(settings, pairs.latents2)}
+    """The bytes of every view's latent files, keyed like the manifest's checksums."""
+    views = sample(settings)
+    arrays: dict[str, np.ndarray] = {}
+    for number, view in enumerate(view_names(views.n_views), start=1):
+        latents = views.latents(number)
+        arrays |= {f"{view}/latents.npy": latents, f"{view}/raw_latents.npy": views.raw(number),
+                   f"{view}/object_pixels.npy": object_pixels(settings, latents)}
     return {key: _npy_bytes(array) for key, array in arrays.items()}
 
 
@@ -182,46 +190,39 @@ def restore_latents(root: Path, settings: AnySettings,
                 f"sampling the settings of {root / MANIFEST} again gives other {key} than it "
                 f"records (it was written with numpy {manifest.get('numpy_version')}, this is "
                 f"{np.__version__}); restore {damaged[0]} from a copy")
-    paths = latent_paths(root)
+    paths = latent_paths(root, settings_views(settings))
     for key, path in paths.items():
         if path in damaged:
             atomic_write_bytes(path, blobs[key])
     return damaged
 
 
-WRITTEN_VIEWS = 2  # what the files, the render loop, validate and the loader know today
-
-
 def write_latents(settings: AnySettings, root: Path | str,
                   sample: Callable[[Any], LatentPairs] = sample_pairs,
                   extra: dict[str, Any] | None = None, restore: bool = False) -> WriteResult:
-    """Sample the latents once and write factors/m{1,2}/{latents,raw_latents}.npy and the
-    manifest (last, so its presence means the latents are complete). With `restore`, damaged
-    latents of the same dataset are written again from the manifest instead of refused.
+    """Sample the latents once and write every view's factors/mV/{latents,raw_latents,
+    object_pixels}.npy and the manifest (last, so its presence means the latents are complete).
+    With `restore`, damaged latents of the same dataset are written again from the manifest
+    instead of refused.
 
     Latent files left without a manifest (an interrupted run, or another shard writing at the
     same moment) are kept if they hold exactly these latents, and refused otherwise. Temporary
     files of stopped runs are removed once the folder is known to be this dataset's.
     """
-    root = Path(root)
-    views = getattr(settings, "n_views", 2)
-    if views != WRITTEN_VIEWS:  # sampled already; files, renders and readers come next
-        raise SettingsError("n_views", views, f"{WRITTEN_VIEWS} in datasets for now: the "
-                            "latents of more views can be sampled (sample_pairs), not yet "
-                            "written, rendered or read")
+    root, views = Path(root), settings_views(settings)
     if restore:
         restored = restore_latents(root, settings, sample)
         if restored:
-            return WriteResult(root, "restored", _remove_abandoned(root), tuple(restored))
+            return WriteResult(root, "restored", _remove_abandoned(root, views), tuple(restored))
     if holds_dataset(root, settings):
-        return WriteResult(root, "unchanged", _remove_abandoned(root))
+        return WriteResult(root, "unchanged", _remove_abandoned(root, views))
     check_output_folder(root)
     if root.exists() and not root.is_dir():
         raise DatasetError(f"{root} exists and is not a folder")
-    paths = latent_paths(root)
+    paths = latent_paths(root, views)
     if (root / "samples").exists() and not all(path.exists() for path in paths.values()):
         if holds_dataset(root, settings):  # another process wrote it a moment ago
-            return WriteResult(root, "unchanged", _remove_abandoned(root))
+            return WriteResult(root, "unchanged", _remove_abandoned(root, views))
         raise DatasetError(f"{root} holds samples/ but no {MANIFEST}: not an IdentBox dataset "
                            "this run can add to; choose another output folder")
     blobs = latent_blobs(settings, sample)
@@ -230,7 +231,7 @@ def write_latents(settings: AnySettings, root: Path | str,
             raise DatasetError(f"{root} holds {path.relative_to(root)} with other latents and no "
                                f"{MANIFEST}; choose another output folder")
     new_folders = missing_folders([path.parent for path in paths.values()])
-    removed = _remove_abandoned(root)
+    removed = _remove_abandoned(root, views)
     written: list[Path] = []
     try:
         for key, path in paths.items():
@@ -246,9 +247,10 @@ def write_latents(settings: AnySettings, root: Path | str,
     return WriteResult(root, "written", removed)
 
 
-def _remove_abandoned(root: Path) -> tuple[Path, ...]:
+def _remove_abandoned(root: Path, n_views: int) -> tuple[Path, ...]:
     """Temporary files of stopped runs in the dataset's own folders (see temporaries.py)."""
-    return tuple(remove_abandoned([root, *(factors_dir(root, view) for view in VIEWS)]))
+    folders = [factors_dir(root, view) for view in view_names(n_views)]
+    return tuple(remove_abandoned([root, *folders]))
 
 
 def missing_folders(folders: list[Path]) -> list[Path]:

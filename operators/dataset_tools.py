@@ -97,7 +97,7 @@ class IDENTBOX_OT_contact_sheet(_DrawAndShow, bpy.types.Operator):
 
 
 class IDENTBOX_OT_plot_latents(_DrawAndShow, bpy.types.Operator):
-    """Plot each factor's view 1 against view 2 (latents.png) and show it"""
+    """Plot each factor's view 1 against view 2 and any further view (latents.png) and show it"""
 
     bl_idname = "identbox.plot_latents"
     bl_label = "Plot Latents"

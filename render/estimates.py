@@ -7,7 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..dataset.layout import pair_passes
+from ..dataset.layout import pair_passes, settings_views
 from ..sampling.cube import grid_frames
 from ..settings.cube import CubeSettings
 from ..settings.objects import AnySettings
@@ -52,14 +52,15 @@ def estimate(settings: AnySettings | CubeSettings, options: RunOptions) -> JobEs
                            int(len(indices) * pixels * BYTES_PER_PIXEL["cube"]), "frames",
                            seconds)
     indices = shard_indices(settings.n_pairs, options.batch_index, options.n_batches)
-    per_pair = 2 * len(pair_passes(settings))
+    views = settings_views(settings)
+    per_pair = views * len(pair_passes(settings))
     pixels = settings.render.resolution ** 2
     per_image = pixels * BYTES_PER_PIXEL[settings.render.file_format]
     denoise = DENOISE_SECONDS_PER_PIXEL * pixels if settings.render.denoiser != "none" else 0.0
     per_view = (SECONDS_PER_FRAME + pixels * settings.render.samples * SECONDS_PER_PIXEL_SAMPLE
                 + denoise)
-    flat_passes = per_pair - 2  # masks and depth: one sample each
-    seconds = len(indices) * (2 * per_view + flat_passes * (SECONDS_PER_FRAME
+    flat_passes = per_pair - views  # masks and depth: one sample each
+    seconds = len(indices) * (views * per_view + flat_passes * (SECONDS_PER_FRAME
                                                            + pixels * SECONDS_PER_PIXEL_SAMPLE))
     return JobEstimate(len(indices), len(indices) * per_pair,
                        int(len(indices) * per_pair * per_image), "pairs", seconds)

@@ -22,12 +22,13 @@ import numpy as np
 from ..dataset.claims import claim
 from ..dataset.layout import (
     PNG_SIGNATURE,
-    VIEW_NUMBERS,
     factors_dir,
     is_complete_image,
     pair_folders,
     pair_passes,
     pair_paths,
+    settings_views,
+    view_numbers,
 )
 from ..dataset.temporaries import removal_line, remove_abandoned, temporary_path
 from ..dataset.watch import LatentsWatch
@@ -241,7 +242,7 @@ class ImageJob:
 
 
 class RenderJob(ImageJob):
-    """One shard of a pair dataset: latents written first, then both views of each pair."""
+    """One shard of a pair dataset: latents written first, then every view of each pair."""
 
     def __init__(self, settings: AnySettings, root: Path | str,
                  options: RunOptions | None = None, only: range | None = None,
@@ -258,9 +259,10 @@ class RenderJob(ImageJob):
         # The shard's rows, read once and then checked: a later change on disk cannot reach
         # the images, and the watch notices it.
         self.first = indices.start
+        self.views = view_numbers(settings_views(settings))
         self.latents = {view: np.array(np.load(factors_dir(root, f"m{view}") / "latents.npy",
                                                mmap_mode="r")[indices.start:indices.stop])
-                        for view in VIEW_NUMBERS}
+                        for view in self.views}
         self.watch = LatentsWatch(root)
         self.watch.check()
         super().__init__(root, indices, pair_folders(root, settings))
@@ -272,12 +274,13 @@ class RenderJob(ImageJob):
                 str(path.relative_to(root)) for path in written.restored))
 
     def paths(self, index: int) -> list[Path]:
-        """View 1, view 2; then their masks and depth maps when the settings ask."""
+        """View 1, view 2, ... view k; then their masks and depth maps when the settings ask."""
         return pair_paths(self.root, self.settings, index)
 
     def draw(self, renderer: PairRenderer, index: int, which: int, path: Path) -> None:
         """One view of one pair, or its mask, or its depth map."""
-        kind, view = pair_passes(self.settings)[which // 2], VIEW_NUMBERS[which % 2]
+        pass_number, position = divmod(which, len(self.views))
+        kind, view = pair_passes(self.settings)[pass_number], self.views[position]
         row = self.latents[view][index - self.first]
         draw = {"image": renderer.render_view, "mask": renderer.render_mask,
                 "depth": renderer.render_depth}[kind]

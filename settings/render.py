@@ -93,7 +93,8 @@ class SceneSettings:
             spec.check(getattr(self, spec.name))
 
     def material(self, view: int) -> str:
-        """The object's material in view 1 or 2."""
+        """The object's material in a view: view 1's, or view 2's in view 2 and every later view
+        (a dataset of k > 2 views tells view 1 apart by its material, as two-view ones do)."""
         return self.view1_material if view == 1 else self.view2_material
 
 

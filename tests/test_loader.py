@@ -36,6 +36,9 @@ def test_pairs_as_arrays(rendered: Path) -> None:
     assert x1.shape == x2.shape == (32, 32, 3) and x1.dtype == np.uint8
     raw = np.load(rendered / "factors/m1/raw_latents.npy")
     assert np.allclose(z1, raw[4]) and z1.dtype == np.float32
+    views, latents = data.views(4)  # the k-view form, for two views too
+    assert data.n_views == 2 and len(views) == len(latents) == 2
+    assert np.array_equal(views[1], x2) and np.array_equal(latents[0], z1)
     hues = IdentBoxPairs(rendered, tensors=False, columns=["hues"], units="blender")
     assert hues.column_names == ["hue_object", "hue_spot", "hue_background"]
     blender = np.load(rendered / "factors/m2/latents.npy")
