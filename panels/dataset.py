@@ -232,8 +232,10 @@ class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
         row.operator("identbox.use_published_look", icon="IMAGE_REFERENCE")
         if has_published_look_in_props(props):
             row.label(text="As published", icon="CHECKMARK")
+        layout.prop(props, "n_views", text="Views")
         layout.prop(options, "view1_material", text="View 1")
-        layout.prop(options, "view2_material", text="View 2")
+        layout.prop(options, "view2_material", text="View 2" if props.n_views == 2
+                    else f"Views 2-{props.n_views}")
         layout.prop(options, "hue_mapping", text="Hues")
         draw_problem(layout, context, "views")
         layout.label(text="Materials: " + ", ".join(MATERIALS), icon="MATERIAL")

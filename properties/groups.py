@@ -41,7 +41,14 @@ from ..settings.cube import (
     STEP,
 )
 from ..settings.objects import MultiObjectSettings
-from ..settings.pairs import CHANGE_PROBABILITY, EDGE_STRENGTH, N_PAIRS, SEED, DatasetSettings
+from ..settings.pairs import (
+    CHANGE_PROBABILITY,
+    EDGE_STRENGTH,
+    N_PAIRS,
+    N_VIEWS,
+    SEED,
+    DatasetSettings,
+)
 from ..settings.panel import job_settings_from_props
 from ..settings.render import (
     BATCH_INDEX,
@@ -210,6 +217,7 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
     description: StringProperty(  # type: ignore[valid-type]
         name="Description", description="What the dataset is (recorded in the manifest)")
     n_pairs: limit_property(N_PAIRS)  # type: ignore[valid-type]
+    n_views: limit_property(N_VIEWS)  # type: ignore[valid-type]
     seed: limit_property(SEED)  # type: ignore[valid-type]
     directory: path_property(  # type: ignore[valid-type]
         "DIR_PATH", name="Output Folder", default="//identbox_dataset",

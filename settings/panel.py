@@ -87,8 +87,8 @@ def settings_from_props(props: Any) -> DatasetSettings:
                   for i, edge in enumerate(props.edges))
     scene, render = scene_and_render_from_props(props)
     return DatasetSettings(name=props.name or "custom", description=props.description,
-                           n_pairs=props.n_pairs, seed=props.seed, blocks=blocks,
-                           causal_edges=edges, scene=scene, render=render)
+                           n_pairs=props.n_pairs, seed=props.seed, n_views=props.n_views,
+                           blocks=blocks, causal_edges=edges, scene=scene, render=render)
 
 
 def run_options_from_props(props: Any) -> RunOptions:
@@ -114,6 +114,7 @@ def settings_to_props(settings: DatasetSettings, props: Any) -> None:
     props.description = settings.description
     props.n_pairs = settings.n_pairs
     props.seed = settings.seed
+    props.n_views = settings.n_views
     for name, block in settings.blocks.items():
         _block_to(block, getattr(props, name))
     props.edges.clear()
@@ -145,7 +146,8 @@ def multi_settings_from_props(props: Any) -> MultiObjectSettings:
     scene, render = scene_and_render_from_props(props)
     return MultiObjectSettings(
         name=props.name or "multi_objects", description=props.description,
-        n_pairs=props.n_pairs, seed=props.seed, n_objects=multi.n_objects, object_types=types,
+        n_pairs=props.n_pairs, seed=props.seed, n_views=props.n_views,
+        n_objects=multi.n_objects, object_types=types,
         blocks=blocks, min_gap=_value(multi, "min_gap"), min_pixels=_value(multi, "min_pixels"),
         masks=multi.masks, depth=multi.depth, scene=scene, render=render)
 
@@ -154,7 +156,7 @@ def multi_settings_to_props(settings: MultiObjectSettings, props: Any) -> None:
     """Show multi-object settings (a preset, a manifest) in the properties, in Objects mode."""
     props.mode = "OBJECTS"
     props.name, props.description = settings.name, settings.description
-    props.n_pairs, props.seed = settings.n_pairs, settings.seed
+    props.n_pairs, props.seed, props.n_views = settings.n_pairs, settings.seed, settings.n_views
     multi = props.multi
     multi.n_objects, multi.min_gap, multi.min_pixels = (settings.n_objects, settings.min_gap,
                                                         settings.min_pixels)
@@ -211,7 +213,7 @@ def proposed_edge(settings: DatasetSettings) -> CausalEdge | None:
 
 
 # How the panel names the parts of a setting's path (blocks.positions.marginal.low and so on).
-PANEL_WORDS = {"blocks": "", "directory": "Output Folder", "n_pairs": "Pairs",
+PANEL_WORDS = {"blocks": "", "directory": "Output Folder", "n_pairs": "Pairs", "n_views": "Views",
                "batch_index": "Shard", "n_batches": "Shards", "marginal": "View 1",
                "conditional": "View 2", "change_probability": "P(change)",
                "n_objects": "Objects", "min_gap": "Min Gap", "min_pixels": "Min Pixels",

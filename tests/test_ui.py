@@ -445,3 +445,33 @@ identbox.unregister()
     menu = {identifier: (label, description) for identifier, label, description in result["menu"]}
     assert list(menu) == names
     assert menu["published_fast"] == ("Published Fast", "224 px, 32 samples, denoised")
+
+
+def test_the_panels_view_count_reaches_the_settings_and_the_files(tmp_path: Path) -> None:
+    """Views in the Views sub-panel: the settings of either image mode take it, a preset's
+    count comes back into the panel, and Render Dataset writes that many views."""
+    result = run_blender("""
+import os, sys
+import bpy, identbox
+from identbox.settings.pairs import DatasetSettings
+from identbox.settings.panel import job_settings_from_props, settings_to_props
+identbox.register()
+props = bpy.context.scene.identbox
+props.n_views = 3
+counts = {}
+for mode in ("PAIRS", "OBJECTS"):
+    props.mode = mode
+    counts[mode] = job_settings_from_props(props).n_views
+settings_to_props(DatasetSettings(n_views=5), props)
+back = props.n_views
+props.mode = "PAIRS"
+props.n_views = 3
+out = os.path.join(sys.argv[1], "three")
+bpy.ops.identbox.render_dataset(n_pairs=2, resolution=16, samples=1, directory=out)
+folders = sorted(os.listdir(os.path.join(out, "samples")))
+identbox.unregister()
+report({"counts": counts, "back": back, "folders": folders})
+""", tmp_path, str(tmp_path))
+    assert result["counts"] == {"PAIRS": 3, "OBJECTS": 3}
+    assert result["back"] == 5
+    assert result["folders"] == ["m1", "m2", "m3"]
