@@ -42,7 +42,7 @@ from identbox.presets import PUBLISHED, load_preset, load_render_preset, with_pu
 from identbox.render.headless import quiet_stdout
 from identbox.scene.denoising import start_denoiser
 from identbox.scene.device import DeviceError
-from identbox.scene.render_setup import configure_render
+from identbox.scene.render_setup import configure_render, set_denoiser
 from identbox.settings.kinds import kind_of, load
 from identbox.settings.render import RenderSettings
 
@@ -171,11 +171,11 @@ def use_settings(renderer: Any, render: RenderSettings, warm_up: Frame, scratch:
     """Switch the renderer's scene to `render` and draw one untimed 1-sample frame with it
     (kernels, denoiser, scene sync); the fallback that had to be taken, if any."""
     configure_render(renderer.scene, dataclasses.replace(render, samples=1))
-    _, warnings = start_denoiser(renderer.scene, render.denoiser, renderer.device,
-                                 log=lambda line: None)
+    way, warnings = start_denoiser(renderer.scene, render.denoiser, renderer.device,
+                                   log=lambda line: None)
     render_timed(renderer, warm_up, scratch / "warm-up.png")
     configure_render(renderer.scene, render)
-    start_denoiser(renderer.scene, render.denoiser, renderer.device, log=lambda line: None)
+    set_denoiser(renderer.scene, way)  # the way the trial found: no second trial render
     return "; ".join(warnings)
 
 
