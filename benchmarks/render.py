@@ -94,7 +94,7 @@ def reopen_loop(settings: DatasetSettings, device: str, backends: tuple[str, ...
                 ground=scene.objects["IdentBox Ground"], spot=scene.objects["IdentBox Spot"],
                 materials={n: bpy.data.materials[f"IdentBox {n}"] for n in MATERIALS})
             state = scene_state(job.latents[view][index], handles.object_size)
-            apply_state(handles, state, settings.scene.material(view))
+            apply_state(handles, state, settings.view_material(view))
             scene.render.filepath = str(root / f"{view}_{index}.png")
             bpy.ops.render.render(write_still=True, scene=scene.name)
     return pairs / (time.perf_counter() - start)

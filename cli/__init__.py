@@ -48,6 +48,7 @@ from ..settings.render import (
     auto_workers,
 )
 from ..settings.splits import parse_splits, split_jobs
+from ..settings.views import VIEWS_TEXT, views_from_text
 from ..version import __version__
 
 EXIT_USAGE = 2
@@ -104,6 +105,9 @@ def _add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
                              "default: the preset's)")
     parser.add_argument("--seed", type=int, metavar="S",
                         help=f"{SEED.description} ({SEED.range_text()}; default: the preset's)")
+    parser.add_argument("--views", metavar="K|NAME[:MATERIAL],...",
+                        help="the views of each sample: " + VIEWS_TEXT.removeprefix("a ")
+                             + "; default: the preset's")
     parser.add_argument("--out", required=True, metavar="DIR", help="dataset folder to write")
     parser.add_argument("--splits", metavar="NAME=N,...",
                         help="write one dataset per split into DIR/NAME, each with its own "
@@ -308,6 +312,11 @@ def _settings(args: argparse.Namespace) -> AnySettings:
     if getattr(args, "published", False):
         settings = with_published_look(settings)
     changes = {k: v for k, v in (("n_pairs", args.n_pairs), ("seed", args.seed)) if v is not None}
+    if getattr(args, "views", None) is not None:
+        if not hasattr(settings, "views"):
+            raise SettingsError("views", args.views, "no --views for this kind of dataset")
+        views = views_from_text(args.views, settings.scene)
+        changes |= {"views": views, "n_views": len(views)}
     if getattr(args, "render_preset", None):
         changes["render"] = load_render_preset(args.render_preset)
     if changes:

@@ -14,6 +14,7 @@ from ..jsonfile import UnreadableJSONError, read_json
 from ..model.constants import DEPTH_RANGE
 from ..presets import has_published_look
 from ..sampling.blocks import views_record
+from ..settings.views import views_of
 from ..settings.kinds import kind_of_manifest
 from ..settings.objects import AnySettings
 from ..version import __version__
@@ -41,7 +42,8 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
     columns = settings.columns()
     data = settings.to_dict()
     # Only where a dataset has other than two views: two-view manifests keep their bytes.
-    views = {"views": views_record(data["n_views"])} if "n_views" in data else {}
+    views = ({"views": views_record(settings.n_views, views_of(settings))}
+             if "n_views" in data or "views" in data else {})
     folders = {kind: _view_folders(kind, data.get("n_views", TWO_VIEWS))
                for kind in ("masks", "depth")}
     return {

@@ -111,8 +111,7 @@ def _decoded(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -
                                 replace=False))
     extension, size = settings.render.extension, settings.render.resolution
     views = view_names(manifest_views(manifest))
-    spec = look_spec(manifest["columns"], settings.scene, size, settings.render.file_format,
-                     len(views))
+    spec = look_spec(manifest["columns"], settings)
     latents = {view: np.load(factors_dir(root, view) / "latents.npy", mmap_mode="r")
                for view in views}
     pixels = {view: np.load(factors_dir(root, view) / "object_pixels.npy", mmap_mode="r")

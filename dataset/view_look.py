@@ -20,12 +20,12 @@ teapot), nothing is claimed, and a swap of two views whose latents look alike is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from ..model.colors import hue_to_rgb
 from ..model.constants import GROUND_SATURATION, OBJECT_SATURATION
-from ..settings.render import SceneSettings
 from .images import circular_mean_hue, dominant_hue_of, hue_distance, pixel_hues, srgb_to_linear
 from .layout import view_names
 
@@ -52,24 +52,23 @@ class LookSpec:
     resolution: int
 
 
-def look_spec(columns: list[dict[str, object]], scene: SceneSettings, resolution: int,
-              file_format: str, n_views: int) -> LookSpec:
-    """Which looks apply to a dataset of `n_views` with these manifest columns and scene
-    settings."""
+def look_spec(columns: list[dict[str, object]], settings: Any) -> LookSpec:
+    """Which looks apply to a dataset with these manifest columns and settings."""
     names = [str(c["name"]) for c in columns]
 
     def column(*candidates: str) -> int | None:
         return next((names.index(n) for n in candidates if n in names), None)
 
-    materials = {name: scene.material(number)
-                 for number, name in enumerate(view_names(n_views), start=1)}
+    scene, render = settings.scene, settings.render
+    materials = {name: settings.view_material(number)
+                 for number, name in enumerate(view_names(settings.n_views), start=1)}
     metal = tuple(v for v, m in materials.items()
                   if m == "MyMetal" and len(set(materials.values())) == 2)  # told apart
     single = "hue_object" in names
     return LookSpec(column("hue_background", "background_hue"),
                     column("hue_object") if single else None,
                     scene.hue_mapping,
-                    metal if single and file_format == "PNG" else (), resolution)
+                    metal if single and render.file_format == "PNG" else (), render.resolution)
 
 
 def expected_hue(value: float, saturation: float, mapping: str) -> float:

@@ -121,4 +121,6 @@ def is_published_look(scene: SceneSettings, render: RenderSettings) -> bool:
 
 def has_published_look(settings: AnySettings) -> bool:
     """Whether a dataset's scene and render settings are exactly the published ones."""
-    return is_published_look(settings.scene, settings.render)
+    views = getattr(settings, "views", ())  # only where some view differs from its default
+    return is_published_look(settings.scene, settings.render) and all(
+        view.material == settings.scene.material(k) for k, view in enumerate(views, start=1))

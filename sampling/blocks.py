@@ -42,9 +42,12 @@ VIEWS_RULE = ("content: equal in every view; style: each view after the first is
               "values in that view)")
 
 
-def views_record(n_views: int) -> dict[str, object]:
-    """The manifest's record of how k views relate (written when k is not 2)."""
-    return {"n_views": n_views, "rule": VIEWS_RULE}
+def views_record(n_views: int, views: Sequence[object] = ()) -> dict[str, object]:
+    """The manifest's record of how k views relate (written when k is not 2 or views are
+    listed): the rule, and each view's folder, name, modality and settings."""
+    listed = [{"folder": f"m{k}", **view.to_dict()}  # type: ignore[attr-defined]
+              for k, view in enumerate(views, start=1)]
+    return {"n_views": n_views, "rule": VIEWS_RULE, **({"list": listed} if listed else {})}
 
 
 def column_roles(block_types: Mapping[str, str], view_roles: Mapping[str, Sequence[str]],

@@ -93,7 +93,7 @@ class BlenderMultiRenderer:
         self.materials = build_materials(OWNER)
         self.shapes = [shape_mesh(kind) for kind in settings.object_types]
         for shape in self.shapes:
-            shape.materials.append(self.materials[settings.scene.view1_material])
+            shape.materials.append(self.materials[settings.view_material(1)])
         self.objects, self.spots = [], []
         for i in range(settings.n_objects):
             obj = add_object(scene, f"Object {i}", self.shapes[0], OWNER)
@@ -124,7 +124,7 @@ class BlenderMultiRenderer:
                                                       c.SPOT_SATURATION, mapping))
         ground_rgb = hue_to_rgb(row[layout.index("background_hue")], c.GROUND_SATURATION, mapping)
         self.ground.color = (*map(float, ground_rgb), 1.0)
-        material = self.materials[self.settings.scene.material(view)]
+        material = self.materials[self.settings.view_material(view)]
         for i, (obj, spot) in enumerate(zip(self.objects, self.spots, strict=True)):
             obj.data = self.shapes[int(types[i])]
             obj.material_slots[0].material = material

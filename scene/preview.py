@@ -144,9 +144,9 @@ def show_sample(context: Any, settings: DatasetSettings, index: int, view: int,
     pairs = cached_latents(settings)
     handles = identbox_scene(settings)
     configure_render(handles.scene, settings.render)
-    row = (pairs.latents1 if view == 1 else pairs.latents2)[index]
+    row = pairs.latents(view)[index]
     state = scene_state(row, handles.object_size, settings.scene.hue_mapping)
-    apply_state(handles, state, settings.scene.material(view))
+    apply_state(handles, state, settings.view_material(view))
     show_scene(context, handles.scene, source_props, rendered=True)
     return handles
 
@@ -163,7 +163,7 @@ def show_objects_sample(context: Any, settings: MultiObjectSettings, index: int,
         lambda: BlenderMultiRenderer(settings, device="cpu", log=lambda _: None, preview=True),
         lambda built: built.scene.name is not None and all(o.name for o in built.objects))
     pairs = _cached(_objects_latents, _settings_key(data), settings.sample)
-    renderer.show((pairs.latents1 if view == 1 else pairs.latents2)[index], view)
+    renderer.show(pairs.latents(view)[index], view)
     show_scene(context, renderer.scene, source_props, rendered=True)
 
 

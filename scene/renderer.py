@@ -45,7 +45,7 @@ class BlenderPairRenderer:
     def show(self, latents_row: np.ndarray, view: int) -> None:
         """Put the scene in the state of one view of one sample (also used for previews)."""
         state = scene_state(latents_row, self.handles.object_size, self.settings.scene.hue_mapping)
-        apply_state(self.handles, state, self.settings.scene.material(view))
+        apply_state(self.handles, state, self.settings.view_material(view))
 
     def render_mask(self, latents_row: np.ndarray, view: int, path: Path) -> None:
         """The teapot's mask (value 1) in one view."""

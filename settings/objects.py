@@ -36,11 +36,14 @@ from .pairs import (
     SEED,
     BlockSettings,
     DatasetSettings,
+    check_parts,
     check_views,
     dataclass_from_dict,
-    views_entry,
+    view_entries,
+    view_values,
 )
 from .render import RenderSettings, SceneSettings
+from .views import ViewSettings, views_of
 
 KIND = "multi"
 ANGLE_FACTORS = ("spot_theta", "alpha", "beta")
@@ -82,8 +85,10 @@ class MultiObjectSettings:
     scene: SceneSettings = field(default_factory=SceneSettings)
     render: RenderSettings = field(default_factory=RenderSettings)
     n_views: int = N_VIEWS.default
+    views: tuple[ViewSettings, ...] = ()  # empty: every view its default (settings/views.py)
 
     def __post_init__(self) -> None:
+        check_parts(self)
         if not isinstance(self.name, str) or not self.name.strip():
             raise SettingsError("name", self.name, "a non-empty name")
         N_PAIRS.check(self.n_pairs)
@@ -106,6 +111,10 @@ class MultiObjectSettings:
     def replace(self, **changes: Any) -> MultiObjectSettings:
         """A copy with some settings changed (validated again)."""
         return dataclasses.replace(self, **changes)
+
+    def view_material(self, view: int) -> str:
+        """The objects' material in one view (from 1)."""
+        return views_of(self)[view - 1].material
 
     def columns(self) -> list[dict[str, Any]]:
         """Name, block and Blender scale of every column, for the manifest."""
@@ -145,7 +154,7 @@ class MultiObjectSettings:
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready), every setting written out."""
         return {"kind": KIND, "name": self.name, "description": self.description,
-                "n_pairs": self.n_pairs, "seed": self.seed, **views_entry(self.n_views),
+                "n_pairs": self.n_pairs, "seed": self.seed, **view_entries(self),
                 "n_objects": self.n_objects,
                 "object_types": list(self.object_types),
                 "blocks": {b: s.to_dict() for b, s in self.blocks.items()},
@@ -170,6 +179,7 @@ class MultiObjectSettings:
         for name, kind in (("scene", SceneSettings), ("render", RenderSettings)):
             if name in values:
                 values[name] = dataclass_from_dict(kind, values[name], name)
+        view_values(values)
         return cls(**values)
 
 

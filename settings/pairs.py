@@ -29,15 +29,12 @@ from ..sampling.distributions import Conditional, Marginal
 from ..sampling.factors import BLOCKS, FACTOR_NAMES, FACTORS, PUBLISHED_VIEW_ROLES, factor_index
 from ..sampling.sampler import LatentViews, sample_latents
 from .render import RenderSettings, SceneSettings
+from .views import N_VIEWS, ViewSettings, normalised_views, views_from_data, views_of
 
 N_PAIRS = Limit("n_pairs", "Pairs", "Number of image pairs (view 1, view 2) in the dataset",
                 1000, 1, 10_000_000)
 SEED = Limit("seed", "Seed", "Random seed: the same settings and seed give identical latents",
              0, 0, 2**31 - 1)
-N_VIEWS = Limit("n_views", "Views",
-                "Views of each scene (2: pairs, as published); content is equal in every view, "
-                "style redrawn around view 1 in each, view-specific drawn in each on its own",
-                2, 2, 16)
 CHANGE_PROBABILITY = Limit(
     "change_probability", "Change Probability",
     "Probability that a style dimension is redrawn in view 2 (1 = every pair, as published)",
@@ -131,6 +128,34 @@ class CausalEdge:
         return f"{self.parent} -> {self.child}"
 
 
+def check_parts(settings: Any) -> None:
+    """Scene and render settings of their own types, and the views list normalised (which
+    may set n_views): the part of validation both image kinds share, done first."""
+    if not isinstance(settings.scene, SceneSettings):
+        raise SettingsError("scene", settings.scene, "scene settings")
+    if not isinstance(settings.render, RenderSettings):
+        raise SettingsError("render", settings.render, "render settings")
+    N_VIEWS.check(settings.n_views)
+    views, n_views = normalised_views(settings.views, settings.n_views, settings.scene)
+    object.__setattr__(settings, "views", views)
+    object.__setattr__(settings, "n_views", n_views)
+
+
+def view_entries(settings: Any) -> dict[str, Any]:
+    """n_views and views for to_dict, each only when it is not the default: two-view presets
+    and manifests stay the bytes they were before there were k views."""
+    entries: dict[str, Any] = views_entry(settings.n_views)
+    if settings.views:
+        entries["views"] = [view.to_dict() for view in settings.views]
+    return entries
+
+
+def view_values(values: dict[str, Any]) -> None:
+    """Turn a views list of plain data (a preset's) into view settings, in place."""
+    if "views" in values:
+        values["views"] = views_from_data(values["views"], values.get("scene", SceneSettings()))
+
+
 def check_views(n_views: object, blocks: Mapping[str, BlockSettings]) -> None:
     """SettingsError naming n_views if it is out of range, or if it is above 2 while a block
     asks for m1/m2/m3 roles (those exist in two views only)."""
@@ -169,8 +194,10 @@ class DatasetSettings:
     render: RenderSettings = field(default_factory=RenderSettings)
     masks: bool = False  # also render object-index masks (masks/m1, masks/m2)
     depth: bool = False  # also render 16-bit depth maps (depth/m1, depth/m2)
+    views: tuple[ViewSettings, ...] = ()  # empty: every view its default (settings/views.py)
 
     def __post_init__(self) -> None:
+        check_parts(self)
         for flag in ("masks", "depth"):
             if not isinstance(getattr(self, flag), bool):
                 raise SettingsError(flag, getattr(self, flag), "true or false")
@@ -191,10 +218,6 @@ class DatasetSettings:
         check_views(self.n_views, self.blocks)
         object.__setattr__(self, "causal_edges", tuple(self.causal_edges))
         self._check_edges()
-        if not isinstance(self.scene, SceneSettings):
-            raise SettingsError("scene", self.scene, "scene settings")
-        if not isinstance(self.render, RenderSettings):
-            raise SettingsError("render", self.render, "render settings")
 
     @staticmethod
     def _check_view_roles(block: str, settings: BlockSettings) -> None:
@@ -227,6 +250,10 @@ class DatasetSettings:
         if cycle is not None:
             path = " -> ".join(FACTORS[c].name for c in cycle)
             raise SettingsError("causal_edges", path, "an acyclic graph (this is a cycle)")
+
+    def view_material(self, view: int) -> str:
+        """The object's material in one view (from 1)."""
+        return views_of(self)[view - 1].material
 
     def view_roles(self, block: str) -> tuple[str, str, str]:
         """Factor names playing m1, m2, m3 when `block` is view-specific."""
@@ -286,6 +313,7 @@ class DatasetSettings:
         for name, kind in (("scene", SceneSettings), ("render", RenderSettings)):
             if name in values:
                 values[name] = dataclass_from_dict(kind, values[name], name)
+        view_values(values)
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
@@ -295,7 +323,7 @@ class DatasetSettings:
             "description": self.description,
             "n_pairs": self.n_pairs,
             "seed": self.seed,
-            **views_entry(self.n_views),
+            **view_entries(self),
             "blocks": {b: s.to_dict() for b, s in self.blocks.items()},
             "causal_edges": [dataclasses.asdict(e) for e in self.causal_edges],
             "scene": dataclasses.asdict(self.scene),

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +26,7 @@ from identbox.sampling.blocks import VIEWS_RULE
 from identbox.sampling.multi import OBJECT_RADIUS, OBJECT_TYPES, MultiBlock, sample_scenes
 from identbox.settings.objects import MultiObjectSettings, sample_pairs
 from identbox.settings.pairs import BlockSettings, CausalEdge, DatasetSettings
+from identbox.settings.views import views_of as settings_views_of
 
 N = 20_000
 VIEWS = (2, 3, 5)
@@ -186,7 +192,12 @@ def test_n_views_is_written_and_recorded_only_when_not_2() -> None:
         more = settings.replace(n_views=4)
         data = more.to_dict()
         assert data["n_views"] == 4 and type(more).from_dict(data) == more
-        assert build_manifest(more, {})["views"] == {"n_views": 4, "rule": VIEWS_RULE}
+        record = build_manifest(more, {})["views"]
+        assert {k: record[k] for k in ("n_views", "rule")} == {"n_views": 4, "rule": VIEWS_RULE}
+        assert [(v["folder"], v["name"], v["modality"]) for v in record["list"]] == [
+            (f"m{k}", f"m{k}", "image") for k in (1, 2, 3, 4)]
+        assert [v["material"] for v in record["list"]] == [
+            more.view_material(k) for k in (1, 2, 3, 4)]
         assert more.sample().n_views == 4
 
 
@@ -255,3 +266,48 @@ def test_multi_object_content_is_equal_in_every_view(k: int) -> None:
     for view in range(2, k + 1):
         assert np.array_equal(scenes.types(view), scenes.types(1))
         assert np.array_equal(scenes.centres(view), scenes.centres(1))
+
+
+def test_a_views_list_names_each_view_and_sets_its_material_and_count() -> None:
+    for kind in (DatasetSettings, MultiObjectSettings):
+        settings = kind.from_dict({"n_pairs": 5, "views": [
+            {}, {"material": "Crystal"}, {"name": "top"}]})
+        assert settings.n_views == 3
+        assert [v.name for v in settings_views_of(settings)] == ["m1", "m2", "top"]
+        assert [settings.view_material(k) for k in (1, 2, 3)] == [
+            settings.scene.material(1), "Crystal", settings.scene.material(3)]
+        assert kind.from_dict(settings.to_dict()) == settings
+        assert settings.sample().n_views == 3
+        # Every view its default: no list, and the bytes of a settings without one.
+        plain = kind.from_dict({"n_pairs": 5, "views": [{}, {}]})
+        assert plain.views == () and plain.to_dict() == kind(n_pairs=5).to_dict()
+
+
+@pytest.mark.parametrize(("views", "words"), [
+    ([{"material": "Gold"}, {}], "views[0].material = 'Gold'"),
+    ([{"name": "a b"}, {}], "views[0].name = 'a b'"),
+    ([{"name": "x"}, {"name": "x"}], "different names"),
+    ([{"colour": "red"}, {}], "colour"),
+    ("m1,m2", "a list of views"),
+    ([{}] * 17, "n_views = 17"),
+])
+def test_a_bad_views_list_is_one_clear_error(views: object, words: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(words)):
+        DatasetSettings.from_dict({"views": views})
+
+
+def test_the_command_line_takes_a_views_list(tmp_path: Path) -> None:
+    out = tmp_path / "three"
+    run = subprocess.run([sys.executable, "-m", "identbox", "sample", "--n-pairs", "4",
+                          "--views", "m1,m2:Crystal,top", "--out", str(out)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [v["name"] for v in manifest["views"]["list"]] == ["m1", "m2", "top"]
+    assert manifest["settings"]["views"][1]["material"] == "Crystal"
+    assert sorted(p.name for p in (out / "factors").iterdir()) == ["m1", "m2", "m3"]
+    bad = subprocess.run([sys.executable, "-m", "identbox", "sample", "--views", "a,a",
+                          "--out", str(tmp_path / "bad")], capture_output=True, text=True,
+                         check=False)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "different names" in bad.stderr
+    assert not (tmp_path / "bad").exists()
