@@ -14,6 +14,7 @@ from ..settings.objects import AnySettings
 MANIFEST = "manifest.json"
 TWO_VIEWS = 2  # the published layout's, and any dataset's whose settings say no other number
 LATENT_FILES = ("latents.npy", "raw_latents.npy", "object_pixels.npy")
+CAMERA_FILES = ("intrinsics.npy", "extrinsics.npy")  # per view, where a camera block moves it
 CONTACT_SHEET = "contact_sheet.png"  # what the panel's Contact Sheet and Plot Latents write
 LATENT_PLOT = "latents.png"
 
@@ -50,10 +51,26 @@ def samples_dir(root: Path, view: str) -> Path:
     return root / "samples" / view
 
 
-def latent_paths(root: Path, n_views: int) -> dict[str, Path]:
+def settings_latent_files(settings: object) -> tuple[str, ...]:
+    """The files in factors/mK of a dataset with these settings: the latents, and each
+    sample's camera matrices where a camera block moves the camera."""
+    blocks = getattr(settings, "blocks", {})
+    return LATENT_FILES + (CAMERA_FILES if "camera" in blocks else ())
+
+
+def manifest_latent_files(manifest: dict[str, Any]) -> tuple[str, ...]:
+    """The files in factors/mK of the dataset a manifest describes."""
+    settings = manifest.get("settings")
+    blocks = settings.get("blocks") if isinstance(settings, dict) else None
+    return LATENT_FILES + (CAMERA_FILES if isinstance(blocks, dict) and "camera" in blocks
+                           else ())
+
+
+def latent_paths(root: Path, n_views: int,
+                 files: tuple[str, ...] = LATENT_FILES) -> dict[str, Path]:
     """Every view's latent files, keyed 'm1/latents.npy' and so on (the manifest's keys)."""
     return {f"{view}/{name}": factors_dir(root, view) / name
-            for view in view_names(n_views) for name in LATENT_FILES}
+            for view in view_names(n_views) for name in files}
 
 
 def held_format(root: Path) -> str | None:

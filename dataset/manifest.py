@@ -14,11 +14,11 @@ from ..jsonfile import UnreadableJSONError, read_json
 from ..model.constants import DEPTH_RANGE
 from ..presets import has_published_look
 from ..sampling.blocks import views_record
-from ..settings.views import views_of
 from ..settings.kinds import kind_of_manifest
 from ..settings.objects import AnySettings
+from ..settings.views import views_of
 from ..version import __version__
-from .layout import TWO_VIEWS, latent_paths, manifest_views, view_names
+from .layout import TWO_VIEWS, latent_paths, manifest_latent_files, manifest_views, view_names
 
 FORMAT = "identbox-dataset/1"
 # What each format's readers take from the manifest without looking first.
@@ -61,6 +61,7 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
             "latents": "Blender units: blender_scale * raw",
             "object_pixels": "(pairs, objects, 2) float64: each object's centre in the image, "
                              "pixels x right, y down from the top-left, at the resolution",
+            **(CAMERA_NOTES if "camera" in settings.blocks else {}),
             "masks": f"{folders['masks']} (when settings.masks): 8-bit grey PNG, object i "
                      "(from 0) has value i + 1, background 0",
             "depth": f"{folders['depth']} (when settings.depth): 16-bit grey PNG, distance "
@@ -68,6 +69,17 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
             "sha256": checksums,
         },
     }
+
+
+CAMERA_NOTES = {
+    "intrinsics": "factors/mK/intrinsics.npy (pairs, 3, 3) float64: the view's camera matrix K "
+                  "in pixels (OpenCV: x right, y down, origin the image's top-left corner)",
+    "extrinsics": "factors/mK/extrinsics.npy (pairs, 4, 4) float64: world to camera (OpenCV "
+                  "axes: x right, y down, z forward); pixel = K @ (E @ [p, 1])[:3], divided by "
+                  "its third value. The camera is at -R^T t and aims at the world origin",
+    "camera_columns": "cam_azimuth, cam_elevation and cam_distance in latents.npy are "
+                      "blender_scale * raw; the scene uses offset + that (columns' offset)",
+}
 
 
 def _view_folders(kind: str, n_views: int) -> str:
@@ -121,7 +133,8 @@ def _structure_problem(data: dict[str, Any], expected_format: str) -> str | None
     views = data["settings"].get("n_views", TWO_VIEWS)
     if not (isinstance(views, int) and not isinstance(views, bool) and views >= TWO_VIEWS):
         return f"has settings.n_views {views!r}, not a number of views from 2"
-    unlisted = [key for key in latent_paths(Path(), manifest_views(data)) if key not in sha256]
+    unlisted = [key for key in latent_paths(Path(), manifest_views(data),
+                                            manifest_latent_files(data)) if key not in sha256]
     if unlisted:
         return f"has no latents.sha256 entry for {unlisted[0]} (it has {views} views)"
     return None

@@ -88,13 +88,14 @@ def _folder(root: Path, relative: str, allowed: dict[str, object], strays: Stray
 
 
 def find_strays(root: Path, n_pairs: int, extension: str, passes: tuple[str, ...],
-                n_views: int) -> Strays:
+                n_views: int, latent_files: tuple[str, ...] = LATENT_FILES) -> Strays:
     """Walk a pair dataset's folder: `passes` are the extra image folders it has (masks,
-    depth), `extension` its images' ('.png', '.jpg'), `n_views` its views (m1 ... mK)."""
+    depth), `extension` its images' ('.png', '.jpg'), `n_views` its views (m1 ... mK),
+    `latent_files` what factors/mK holds."""
     names = view_names(n_views)
     allowed: dict[str, object] = {
         MANIFEST: None, CONTACT_SHEET: None, LATENT_PLOT: None,
-        "factors": {view: dict.fromkeys(LATENT_FILES) for view in names},
+        "factors": {view: dict.fromkeys(latent_files) for view in names},
         "samples": dict.fromkeys(names, extension), SLURM: ANYTHING}
     for kind in passes:
         allowed[kind] = dict.fromkeys(names, ".png")

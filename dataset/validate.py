@@ -20,11 +20,13 @@ from .layout import (
     factors_dir,
     is_complete_image,
     latent_paths,
+    manifest_latent_files,
     manifest_views,
     pair_passes,
     pass_file_name,
     pass_folder,
     samples_dir,
+    settings_latent_files,
     settings_views,
     view_names,
     view_numbers,
@@ -38,7 +40,7 @@ def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[
     checks = []
     expected = manifest["latents"]["sha256"]
     views = view_numbers(manifest_views(manifest))
-    for key, path in latent_paths(root, len(views)).items():
+    for key, path in latent_paths(root, len(views), manifest_latent_files(manifest)).items():
         ok = path.exists() and file_sha256(path) == expected.get(key)
         checks.append(Check(f"factors/{key} matches the manifest", ok,
                             "SHA-256 equal" if ok else "missing or changed"))
@@ -159,7 +161,7 @@ def _strays(root: Path, settings: Any) -> list[Check]:
     """Leftover temporary files, images beyond the pairs and unknown files are reported."""
     passes = tuple(PASS_FOLDERS[kind] for kind in pair_passes(settings)[1:])
     found = find_strays(root, settings.n_pairs, settings.render.extension, passes,
-                        settings_views(settings))
+                        settings_views(settings), settings_latent_files(settings))
 
     def listed(names: list[str], fine: str) -> str:
         more = f" and {len(names) - 3} more" if len(names) > 3 else ""

@@ -16,14 +16,16 @@ from typing import Any
 import numpy as np
 
 from ..errors import DatasetError
-from ..model.camera import project_to_pixels
+from ..model.camera import extrinsics, intrinsics, project_to_pixels
 from ..sampling.sampler import LatentPairs
 from ..settings.objects import AnySettings, sample_pairs
 from .layout import (
     MANIFEST,
     factors_dir,
     latent_paths,
+    manifest_latent_files,
     manifest_views,
+    settings_latent_files,
     settings_views,
     view_names,
 )
@@ -133,7 +135,8 @@ def matching_manifest(root: Path, settings: AnySettings) -> dict[str, Any] | Non
 def damaged_latents(root: Path, manifest: dict[str, Any]) -> list[Path]:
     """The latent files that are missing or differ from the SHA-256 the manifest records."""
     expected = manifest["latents"]["sha256"]
-    return [path for key, path in latent_paths(root, manifest_views(manifest)).items()
+    return [path for key, path in latent_paths(root, manifest_views(manifest),
+                                               manifest_latent_files(manifest)).items()
             if not path.exists() or file_sha256(path) != expected.get(key)]
 
 
@@ -152,11 +155,26 @@ def holds_dataset(root: Path, settings: AnySettings) -> bool:
 
 
 def object_pixels(settings: AnySettings, latents: np.ndarray) -> np.ndarray:
-    """(pairs, objects, 2): where each object's centre lands in the image, in pixels (x right,
-    y down, from the top-left corner) at the render resolution."""
+    """(pairs, objects, 2): where each object's centre lands in the image of its view's camera,
+    in pixels (x right, y down, from the top-left corner) at the render resolution."""
     centres = settings.object_centres(latents)
-    pixels = project_to_pixels(centres.reshape(-1, 3), settings.render.resolution)
-    return pixels.reshape(centres.shape[0], centres.shape[1], 2)
+    rows, n_objects = centres.shape[:2]
+    cameras = None  # the published camera, computed as it always was (the same bytes)
+    if "camera" in settings.blocks:
+        cameras = settings.camera_poses(latents).take(np.repeat(np.arange(rows), n_objects))
+    pixels = project_to_pixels(centres.reshape(-1, 3), settings.render.resolution, cameras)
+    return pixels.reshape(rows, n_objects, 2)
+
+
+def camera_arrays(settings: AnySettings, latents: np.ndarray) -> dict[str, np.ndarray]:
+    """Each sample's camera in one view: intrinsics.npy (pairs, 3, 3) and extrinsics.npy
+    (pairs, 4, 4), for datasets whose camera moves (see dataset/manifest.py for the
+    conventions)."""
+    if "camera" not in settings.blocks:
+        return {}
+    poses = settings.camera_poses(latents)
+    return {"intrinsics.npy": intrinsics(settings.render.resolution, len(poses)),
+            "extrinsics.npy": extrinsics(poses)}
 
 
 def latent_blobs(settings: AnySettings,
@@ -168,6 +186,8 @@ def latent_blobs(settings: AnySettings,
         latents = views.latents(number)
         arrays |= {f"{view}/latents.npy": latents, f"{view}/raw_latents.npy": views.raw(number),
                    f"{view}/object_pixels.npy": object_pixels(settings, latents)}
+        arrays |= {f"{view}/{name}": array
+                   for name, array in camera_arrays(settings, latents).items()}
     return {key: _npy_bytes(array) for key, array in arrays.items()}
 
 
@@ -190,7 +210,7 @@ def restore_latents(root: Path, settings: AnySettings,
                 f"sampling the settings of {root / MANIFEST} again gives other {key} than it "
                 f"records (it was written with numpy {manifest.get('numpy_version')}, this is "
                 f"{np.__version__}); restore {damaged[0]} from a copy")
-    paths = latent_paths(root, settings_views(settings))
+    paths = latent_paths(root, settings_views(settings), settings_latent_files(settings))
     for key, path in paths.items():
         if path in damaged:
             atomic_write_bytes(path, blobs[key])
@@ -219,7 +239,7 @@ def write_latents(settings: AnySettings, root: Path | str,
     check_output_folder(root)
     if root.exists() and not root.is_dir():
         raise DatasetError(f"{root} exists and is not a folder")
-    paths = latent_paths(root, views)
+    paths = latent_paths(root, views, settings_latent_files(settings))
     if (root / "samples").exists() and not all(path.exists() for path in paths.values()):
         if holds_dataset(root, settings):  # another process wrote it a moment ago
             return WriteResult(root, "unchanged", _remove_abandoned(root, views))

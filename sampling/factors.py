@@ -76,7 +76,8 @@ PUBLISHED_VIEW_ROLES: dict[str, tuple[str, str, str]] = {
     "hues": ("hue_background", "hue_spot", "hue_object"),
 }
 
-_SCALES = np.array([f.scale for f in FACTORS])
+FACTOR_SCALES = np.array([f.scale for f in FACTORS])
+_SCALES = FACTOR_SCALES
 
 
 def factor_index(name: str) -> int:

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import SettingsError
 from ..limits import Limit
-from ..model.camera import camera_axes, project_to_pixels
+from ..model.camera import CameraPoses, camera_axes, project_to_pixels
 from .blocks import CONTENT, STYLE
 from .columns import ColumnLayout
 from .distributions import Conditional, Marginal
@@ -116,14 +116,15 @@ def object_centres(raw: np.ndarray, n_objects: int) -> np.ndarray:
 
 
 def placement_ok(centres: np.ndarray, min_gap: float, min_pixels: float,
-                 resolution: int) -> np.ndarray:
+                 resolution: int, poses: CameraPoses | None = None) -> np.ndarray:
     """(rows,) bool: no two bounding spheres closer than min_gap, every object's projected
-    bounding circle inside the frame and at least min_pixels in area (centres in world units)."""
+    bounding circle inside the frame and at least min_pixels in area (centres in world units),
+    seen through the published camera or each row's camera."""
     rows, n, _ = centres.shape
     ok = np.ones(rows, dtype=bool)
     for k in range(n):
         ok &= _clear_of(centres[:, k], centres[:, :k], min_gap)
-        ok &= _in_frame(centres[:, k], min_pixels, resolution)
+        ok &= _in_frame(centres[:, k], min_pixels, resolution, poses)
     return ok
 
 
@@ -167,15 +168,20 @@ def _world(raw_xyz: np.ndarray) -> np.ndarray:
     return raw_xyz * np.array(POSITION_SCALE) + np.array([0.0, 0.0, OBJECT_RADIUS * HEIGHT_OFFSET])
 
 
-def _in_frame(world: np.ndarray, min_pixels: float, resolution: int) -> np.ndarray:
-    """(rows,) bool: the object's projected bounding circle is inside the frame and big enough."""
-    middle = project_to_pixels(world, resolution)
-    right, up, _ = camera_axes()
+def _in_frame(world: np.ndarray, min_pixels: float, resolution: int,
+              poses: CameraPoses | None = None) -> np.ndarray:
+    """(rows,) bool: the object's projected bounding circle is inside the frame and big enough
+    (through the published camera, or each row's own)."""
+    middle = project_to_pixels(world, resolution, poses)
+    if poses is None:
+        right, up, _ = camera_axes()
+    else:
+        right, up = poses.axes[:, 0], poses.axes[:, 1]
     radius = np.maximum(
-        np.linalg.norm(project_to_pixels(world + OBJECT_RADIUS * right, resolution) - middle,
-                       axis=1),
-        np.linalg.norm(project_to_pixels(world + OBJECT_RADIUS * up, resolution) - middle,
-                       axis=1))
+        np.linalg.norm(project_to_pixels(world + OBJECT_RADIUS * right, resolution, poses)
+                       - middle, axis=1),
+        np.linalg.norm(project_to_pixels(world + OBJECT_RADIUS * up, resolution, poses)
+                       - middle, axis=1))
     inside = ((middle - radius[:, None] >= 0) & (middle + radius[:, None] <= resolution)).all(1)
     return np.asarray(inside & (np.pi * radius**2 >= min_pixels))
 
@@ -189,11 +195,12 @@ def _clear_of(candidate: np.ndarray, placed: np.ndarray, min_gap: float) -> np.n
 
 
 def _place(rng: np.random.Generator, n: int, n_objects: int, block: MultiBlock,
-           min_gap: float, min_pixels: float, resolution: int,
-           n_views: int) -> tuple[list[np.ndarray], np.ndarray]:
+           min_gap: float, min_pixels: float, resolution: int, n_views: int,
+           poses: list[CameraPoses] | None = None) -> tuple[list[np.ndarray], np.ndarray]:
     """Raw positions (n, N, 3) of every view, placed one object at a time (as CLEVR does):
-    each object is redrawn up to TRIES times until it fits in every view; a scene whose object
-    cannot be placed is returned as failed (alive False) and drawn again whole."""
+    each object is redrawn up to TRIES times until it fits in every view (through each view's
+    camera, one per candidate scene, where `poses` gives them); a scene whose object cannot be
+    placed is returned as failed (alive False) and drawn again whole."""
     positions = [np.zeros((n, n_objects, 3)) for _ in range(n_views)]
     alive = np.ones(n, dtype=bool)
     for k in range(n_objects):
@@ -206,10 +213,11 @@ def _place(rng: np.random.Generator, n: int, n_objects: int, block: MultiBlock,
             candidates = [first, *(_draw_block(rng, block, first, len(rows), 3)
                                    for _ in range(n_views - 1))]
             fits = np.ones(len(rows), dtype=bool)
-            for candidate, pos in zip(candidates, positions, strict=True):
+            for view, (candidate, pos) in enumerate(zip(candidates, positions, strict=True)):
                 world = _world(candidate)
+                cameras = None if poses is None else poses[view].take(rows)
                 fits &= (_clear_of(world, _world(pos[rows, :k]), min_gap)
-                         & _in_frame(world, min_pixels, resolution))
+                         & _in_frame(world, min_pixels, resolution, cameras))
             good = rows[fits]
             for candidate, pos in zip(candidates, positions, strict=True):
                 pos[good, k] = candidate[fits]
@@ -220,8 +228,11 @@ def _place(rng: np.random.Generator, n: int, n_objects: int, block: MultiBlock,
 
 def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[str, ...],
                   blocks: dict[str, MultiBlock], min_gap: float, min_pixels: float,
-                  resolution: int, n_views: int = 2) -> MultiObjectScenes:
-    """Draw n_pairs scenes in n_views views (2 or more); placement holds in every view."""
+                  resolution: int, n_views: int = 2,
+                  poses: list[CameraPoses] | None = None) -> MultiObjectScenes:
+    """Draw n_pairs scenes in n_views views (2 or more); placement holds in every view, seen
+    through the published camera or, where `poses` gives each view's camera per scene, through
+    that one."""
     if isinstance(n_views, bool) or not isinstance(n_views, int) or n_views < 2:
         raise SettingsError("n_views", n_views, "an integer of 2 or more")
     N_OBJECTS.check(n_objects)
@@ -247,8 +258,11 @@ def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[s
         batch = int(len(todo) / acceptance * 1.2) + 16
         if round_ == 0:
             batch = max(batch, PROBE)
+        # With cameras per scene, candidate j is drawn for scene todo[j mod len(todo)].
+        targets = todo[np.arange(batch) % len(todo)]
+        cameras = None if poses is None else [p.take(targets) for p in poses]
         placed, alive = _place(rng, batch, n_objects, blocks["positions"], min_gap,
-                               min_pixels, resolution, n_views)
+                               min_pixels, resolution, n_views, cameras)
         if round_ == 0:
             acceptance = max(float(alive.mean()), MIN_ACCEPTANCE)
             if alive.mean() < MIN_ACCEPTANCE:
@@ -256,8 +270,14 @@ def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[s
                     "n_objects", n_objects,
                     f"fewer objects, a smaller min_gap ({min_gap}) or min_pixels "
                     f"({min_pixels}): only {alive.mean():.2%} of scenes could be placed")
-        good = np.flatnonzero(alive)[:len(todo)]
-        done, todo = todo[:len(good)], todo[len(good):]
+        if poses is None:
+            good = np.flatnonzero(alive)[:len(todo)]
+            done, todo = todo[:len(good)], todo[len(good):]
+        else:  # each scene takes the first candidate drawn for it that fits
+            fitting = np.flatnonzero(alive)
+            done, first = np.unique(targets[fitting], return_index=True)
+            good = fitting[first]
+            todo = todo[~np.isin(todo, done)]
         for axis, columns in enumerate(positions):
             for raw, pos in zip(raws, placed, strict=True):
                 raw[done, columns] = pos[good, :, axis]

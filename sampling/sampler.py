@@ -148,7 +148,7 @@ def _later_view(settings: DatasetSettings, roles: tuple[str, ...], parents: dict
 def sample_latents(settings: DatasetSettings) -> LatentViews:
     """Draw settings.n_pairs scenes in settings.n_views views with settings.seed."""
     n, seed = settings.n_pairs, settings.seed
-    roles = settings.column_roles()
+    roles = settings.column_roles()[:N_COLUMNS]  # the camera and lighting sample apart
     parents = _parents(settings)
     edges = [(p, c) for c, ps in parents.items() for p in ps.columns]
     order = topological_order(N_COLUMNS, edges)

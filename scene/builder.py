@@ -35,6 +35,8 @@ class SceneHandles:
     ground: Any
     spot: Any
     camera: Any
+    sun: Any
+    area: Any
     materials: dict[str, Any]
     object_size: float  # the object's largest dimension as published (4.4421)
     settings: SceneSettings
@@ -111,17 +113,20 @@ def add_camera(scene: Any, owner: str = OWNER) -> Any:
     return camera
 
 
-def add_fixed_lights(scene: Any, owner: str = OWNER) -> None:
-    """The sun above the origin and the area light at (0, 0, 7)."""
+def add_fixed_lights(scene: Any, owner: str = OWNER) -> tuple[Any, Any]:
+    """The sun above the origin and the area light at (0, 0, 7): (sun, area) objects."""
     sun = _tagged(bpy.data.lights.new("IdentBox Sun", "SUN"), owner)
     sun.energy = c.SUN_STRENGTH
     sun.angle = c.SUN_ANGLE
-    add_object(scene, "Sun", sun, owner).location = (0.0, 0.0, 10.0)
+    sun_object = add_object(scene, "Sun", sun, owner)
+    sun_object.location = (0.0, 0.0, 10.0)
 
     area = _tagged(bpy.data.lights.new("IdentBox Area", "AREA"), owner)
     area.energy = area_power_w(bpy.app.version)
     area.size = c.AREA_SIZE
-    add_object(scene, "Area", area, owner).location = c.AREA_LOCATION  # faces -z: the origin
+    area_object = add_object(scene, "Area", area, owner)
+    area_object.location = c.AREA_LOCATION  # faces -z: the origin
+    return sun_object, area_object
 
 
 def add_spot(scene: Any, target: Any, owner: str = OWNER, name: str = "Spot") -> Any:
@@ -168,7 +173,8 @@ def build_scene(settings: SceneSettings) -> SceneHandles:
     ground.location = (0.0, 0.0, -object_size)
     ground.data.materials.append(materials["Rubber"])
 
-    add_fixed_lights(scene)
+    sun, area = add_fixed_lights(scene)
     spot = add_spot(scene, teapot)
     spot.location = (0.0, c.SPOT_RADIUS, c.SPOT_HEIGHT + object_size)
-    return SceneHandles(scene, teapot, ground, spot, scene.camera, materials, object_size, settings)
+    return SceneHandles(scene, teapot, ground, spot, scene.camera, sun, area, materials,
+                        object_size, settings)

@@ -34,6 +34,7 @@ from .device import DeviceChoice, select_device
 from .masks import render_depth, render_index_mask
 from .materials import build_materials
 from .render_setup import configure_render
+from .rig import apply_rig
 from .tags import owned_scene, remove_tagged
 
 OWNER = "multi"
@@ -88,8 +89,8 @@ class BlenderMultiRenderer:
         scene = owned_scene(SCENE_NAME, OWNER)
         self.scene = scene
         add_world(scene, OWNER)
-        add_camera(scene, OWNER)
-        add_fixed_lights(scene, OWNER)
+        self.camera = add_camera(scene, OWNER)
+        self.sun, self.area = add_fixed_lights(scene, OWNER)
         self.materials = build_materials(OWNER)
         self.shapes = [shape_mesh(kind) for kind in settings.object_types]
         for shape in self.shapes:
@@ -136,6 +137,7 @@ class BlenderMultiRenderer:
                              float(y[i]) + c.SPOT_RADIUS * math.cos(theta),
                              c.SPOT_HEIGHT + 2 * OBJECT_RADIUS)
             spot.data.color = spot_rgb
+        apply_rig(self.settings, row, self.camera, self.sun, self.area)
 
     def _render(self, path: Path) -> None:
         self.scene.render.filepath = str(path)

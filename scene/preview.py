@@ -14,13 +14,14 @@ import bpy
 
 from ..errors import SettingsError
 from ..sampling.pose import scene_state
-from ..sampling.sampler import LatentPairs, sample_latents
+from ..sampling.sampler import LatentPairs
 from ..settings.objects import AnySettings, MultiObjectSettings
 from ..settings.pairs import DatasetSettings
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
 from .multi import BlenderMultiRenderer
 from .render_setup import configure_render
+from .rig import apply_rig
 
 # Each preview cache: what was made, and the settings key it was made from.
 _latents: dict[str, Any] = {"key": None, "value": None}
@@ -39,7 +40,7 @@ PREVIEW_SAMPLES = 32  # the rendered viewport's samples (fewer if the dataset ha
 
 
 def _settings_key(data: dict[str, Any], *names: str) -> str:
-    return json.dumps({name: data[name] for name in names} if names else data, sort_keys=True)
+    return json.dumps({name: data.get(name) for name in names} if names else data, sort_keys=True)
 
 
 def _cached(cache: dict[str, Any], key: str, make: Callable[[], Any],
@@ -56,8 +57,9 @@ def _cached(cache: dict[str, Any], key: str, make: Callable[[], Any],
 
 def cached_latents(settings: DatasetSettings) -> LatentPairs:
     """The settings' latents, sampled once per distinct sampling settings."""
-    key = _settings_key(settings.to_dict(), "n_pairs", "seed", "blocks", "causal_edges")
-    return _cached(_latents, key, lambda: sample_latents(settings))
+    key = _settings_key(settings.to_dict(), "n_pairs", "seed", "n_views", "blocks",
+                        "causal_edges")
+    return _cached(_latents, key, settings.sample)
 
 
 def identbox_scene(settings: DatasetSettings) -> SceneHandles:
@@ -147,6 +149,7 @@ def show_sample(context: Any, settings: DatasetSettings, index: int, view: int,
     row = pairs.latents(view)[index]
     state = scene_state(row, handles.object_size, settings.scene.hue_mapping)
     apply_state(handles, state, settings.view_material(view))
+    apply_rig(settings, row, handles.camera, handles.sun, handles.area)
     show_scene(context, handles.scene, source_props, rendered=True)
     return handles
 
@@ -163,6 +166,7 @@ def show_objects_sample(context: Any, settings: MultiObjectSettings, index: int,
         lambda: BlenderMultiRenderer(settings, device="cpu", log=lambda _: None, preview=True),
         lambda built: built.scene.name is not None and all(o.name for o in built.objects))
     pairs = _cached(_objects_latents, _settings_key(data), settings.sample)
+    renderer.settings = settings  # same objects and look; blocks and views may differ
     renderer.show(pairs.latents(view)[index], view)
     show_scene(context, renderer.scene, source_props, rendered=True)
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import SettingsError
 from ..limits import reject_unknown_keys
+from ..model.camera import CameraPoses
 from ..sampling.blocks import CONTENT, STYLE, VIEW_SPECIFIC
 from ..sampling.multi import (
     MIN_GAP,
@@ -29,6 +30,7 @@ from ..sampling.multi import (
     object_centres,
     sample_scenes,
 )
+from ..sampling.rig import RIG_BLOCKS, Lighting
 from ..sampling.sampler import LatentViews
 from .pairs import (
     N_PAIRS,
@@ -43,6 +45,15 @@ from .pairs import (
     view_values,
 )
 from .render import RenderSettings, SceneSettings
+from .rig import (
+    camera_poses_of,
+    lighting_at,
+    ordered_blocks,
+    rig_columns,
+    rig_poses,
+    sample_rig_raws,
+    with_rig,
+)
 from .views import ViewSettings, views_of
 
 KIND = "multi"
@@ -103,9 +114,7 @@ class MultiObjectSettings:
         for name in self.object_types:
             if name not in OBJECT_TYPES:
                 raise SettingsError("object_types", name, "types from " + ", ".join(OBJECT_TYPES))
-        if set(self.blocks) != set(MULTI_BLOCKS):
-            raise SettingsError("blocks", sorted(self.blocks), "exactly " + ", ".join(MULTI_BLOCKS))
-        object.__setattr__(self, "blocks", {b: self.blocks[b] for b in MULTI_BLOCKS})
+        object.__setattr__(self, "blocks", ordered_blocks(self.blocks, MULTI_BLOCKS))
         check_views(self.n_views, self.blocks)
 
     def replace(self, **changes: Any) -> MultiObjectSettings:
@@ -119,24 +128,41 @@ class MultiObjectSettings:
     def columns(self) -> list[dict[str, Any]]:
         """Name, block and Blender scale of every column, for the manifest."""
         scales = column_scales(self.n_objects)
-        return [{"index": k, "name": name, "block": block, "blender_scale": float(scales[k]),
-                 "role": self.blocks[block].type}
-                for k, (name, block) in enumerate(zip(column_names(self.n_objects),
-                                                      column_blocks(self.n_objects),
-                                                      strict=True))]
+        own = [{"index": k, "name": name, "block": block, "blender_scale": float(scales[k]),
+                "role": self.blocks[block].type}
+               for k, (name, block) in enumerate(zip(column_names(self.n_objects),
+                                                     column_blocks(self.n_objects),
+                                                     strict=True))]
+        return own + rig_columns(self, len(own))
 
     def object_centres(self, latents: np.ndarray) -> np.ndarray:
         """(rows, N, 3) world centres of the objects for rows of latents.npy."""
-        return object_centres(latents / column_scales(self.n_objects), self.n_objects)
+        scales = column_scales(self.n_objects)
+        return object_centres(latents[:, :len(scales)] / scales, self.n_objects)
+
+    def camera_poses(self, latents: np.ndarray) -> CameraPoses:
+        """The camera of each row of one view's latents.npy."""
+        return camera_poses_of(self, latents, len(multi_layout(self.n_objects)))
+
+    def lighting(self, row: np.ndarray) -> Lighting:
+        """The lights of one row of latents.npy."""
+        return lighting_at(self, row, len(multi_layout(self.n_objects)))
+
+    def _scenes(self, n_pairs: int, rig_raws: list[np.ndarray]) -> Any:
+        blocks = {name: MultiBlock(b.type, b.marginal, b.conditional, b.change_probability)
+                  for name, b in self.blocks.items() if name in MULTI_BLOCKS}
+        poses = rig_poses(self, [raw[:n_pairs] for raw in rig_raws])
+        return sample_scenes(n_pairs, self.seed, self.n_objects, self.object_types,
+                             blocks, self.min_gap, self.min_pixels, self.render.resolution,
+                             self.n_views, poses)
 
     def sample(self) -> LatentViews:
-        """The latents of every view (raw; Blender units through the column scales)."""
-        blocks = {name: MultiBlock(b.type, b.marginal, b.conditional, b.change_probability)
-                  for name, b in self.blocks.items()}
-        scenes = sample_scenes(self.n_pairs, self.seed, self.n_objects, self.object_types,
-                               blocks, self.min_gap, self.min_pixels, self.render.resolution,
-                               self.n_views)
-        return LatentViews.of(scenes.raws, column_scales(self.n_objects))
+        """The latents of every view (raw; Blender units through the column scales); the
+        cameras are drawn first, so objects are placed to fit each view's camera."""
+        rig_raws = sample_rig_raws(self)
+        scenes = self._scenes(self.n_pairs, rig_raws)
+        raws, scales = with_rig(self, scenes.raws, column_scales(self.n_objects), rig_raws)
+        return LatentViews.of(raws, scales)
 
     def summary(self) -> str:
         """What the render log says about the job's images."""
@@ -146,10 +172,7 @@ class MultiObjectSettings:
         """SettingsError now if these settings cannot place scenes (too many objects, too
         big a gap or too many pixels for the resolution), instead of when the run starts: the
         sampler's own probe of a few thousand candidate scenes."""
-        blocks = {name: MultiBlock(b.type, b.marginal, b.conditional, b.change_probability)
-                  for name, b in self.blocks.items()}
-        sample_scenes(1, self.seed, self.n_objects, self.object_types, blocks, self.min_gap,
-                      self.min_pixels, self.render.resolution, self.n_views)
+        self._scenes(1, sample_rig_raws(self.replace(n_pairs=1)))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready), every setting written out."""
@@ -171,9 +194,9 @@ class MultiObjectSettings:
         if "blocks" in values:
             blocks = _default_blocks()
             for name, block in dict(values["blocks"]).items():
-                if name not in MULTI_BLOCKS:
+                if name not in (*MULTI_BLOCKS, *RIG_BLOCKS):
                     raise SettingsError(f"blocks.{name}", block, "one of "
-                                        + ", ".join(MULTI_BLOCKS))
+                                        + ", ".join((*MULTI_BLOCKS, *RIG_BLOCKS)))
                 blocks[name] = _block(name, block)
             values["blocks"] = blocks
         for name, kind in (("scene", SceneSettings), ("render", RenderSettings)):

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import SettingsError
 from ..limits import Limit, reject_unknown_keys
+from ..model.camera import CameraPoses
 from ..model.constants import OBJECT_SIZE
 from ..sampling.blocks import (
     BLOCK_TYPE,
@@ -26,9 +27,27 @@ from ..sampling.blocks import (
 )
 from ..sampling.causal import find_cycle
 from ..sampling.distributions import Conditional, Marginal
-from ..sampling.factors import BLOCKS, FACTOR_NAMES, FACTORS, PUBLISHED_VIEW_ROLES, factor_index
+from ..sampling.factors import (
+    BLOCKS,
+    FACTOR_NAMES,
+    FACTOR_SCALES,
+    FACTORS,
+    PUBLISHED_VIEW_ROLES,
+    factor_index,
+)
+from ..sampling.rig import RIG_BLOCKS, Lighting
 from ..sampling.sampler import LatentViews, sample_latents
 from .render import RenderSettings, SceneSettings
+from .rig import (
+    camera_poses_of,
+    lighting_at,
+    ordered_blocks,
+    rig_blocks,
+    rig_columns,
+    rig_roles,
+    sample_rig_raws,
+    with_rig,
+)
 from .views import N_VIEWS, ViewSettings, normalised_views, views_from_data, views_of
 
 N_PAIRS = Limit("n_pairs", "Pairs", "Number of image pairs (view 1, view 2) in the dataset",
@@ -205,12 +224,7 @@ class DatasetSettings:
             raise SettingsError("name", self.name, "a non-empty name")
         N_PAIRS.check(self.n_pairs)
         SEED.check(self.seed)
-        if set(self.blocks) != set(BLOCKS):
-            unknown = sorted(set(self.blocks) - set(BLOCKS))
-            raise SettingsError("blocks", unknown or sorted(self.blocks),
-                                "exactly the blocks " + ", ".join(BLOCKS))
-        # Store blocks in canonical order, so equal settings serialise identically.
-        object.__setattr__(self, "blocks", {b: self.blocks[b] for b in BLOCKS})
+        object.__setattr__(self, "blocks", ordered_blocks(self.blocks, tuple(BLOCKS)))
         for block, settings in self.blocks.items():
             if not isinstance(settings, BlockSettings):
                 raise SettingsError(f"blocks.{block}", settings, "block settings")
@@ -261,9 +275,18 @@ class DatasetSettings:
 
     def column_roles(self) -> tuple[str, ...]:
         """Role of every latent column: content, style, m1, m2, m3 (view_specific in more
-        than two views) or constant."""
-        return column_roles({b: s.type for b, s in self.blocks.items()},
-                            {b: self.view_roles(b) for b in BLOCKS}, self.n_views)
+        than two views) or constant; then the camera and lighting columns' block types."""
+        own = column_roles({b: s.type for b, s in self.blocks.items()},
+                           {b: self.view_roles(b) for b in BLOCKS}, self.n_views)
+        return own + rig_roles(self)
+
+    def camera_poses(self, latents: np.ndarray) -> CameraPoses:
+        """The camera of each row of one view's latents.npy."""
+        return camera_poses_of(self, latents, len(FACTORS))
+
+    def lighting(self, row: np.ndarray) -> Lighting:
+        """The lights of one row of latents.npy."""
+        return lighting_at(self, row, len(FACTORS))
 
     def object_centres(self, latents: np.ndarray) -> np.ndarray:
         """(rows, 1, 3) world centre of the object for rows of latents.npy."""
@@ -272,12 +295,17 @@ class DatasetSettings:
 
     def columns(self) -> list[dict[str, Any]]:
         """Name, block, meaning, Blender scale and role of every column, for the manifest."""
-        return [{**f.describe(), "role": role}
-                for f, role in zip(FACTORS, self.column_roles(), strict=True)]
+        own = [{**f.describe(), "role": role}
+               for f, role in zip(FACTORS, self.column_roles(), strict=False)]
+        return own + rig_columns(self, len(FACTORS))
 
     def sample(self) -> LatentViews:
         """The latents of every view (raw, and Blender units through the column scales)."""
-        return sample_latents(self)
+        views = sample_latents(self)
+        if not rig_blocks(self):
+            return views
+        raws, scales = with_rig(self, views.raws, FACTOR_SCALES, sample_rig_raws(self))
+        return LatentViews.of(raws, scales)
 
     def summary(self) -> str:
         """What the render log says about the job's images."""
@@ -298,7 +326,7 @@ class DatasetSettings:
             blocks_data = values["blocks"]
             if not isinstance(blocks_data, Mapping):
                 raise SettingsError("blocks", blocks_data, "a table of blocks")
-            reject_unknown_keys(blocks_data, tuple(BLOCKS))
+            reject_unknown_keys(blocks_data, (*BLOCKS, *RIG_BLOCKS))
             blocks = _default_blocks()
             for block, block_data in blocks_data.items():
                 blocks[block] = _sub(f"blocks.{block}", BlockSettings.from_dict, block_data)

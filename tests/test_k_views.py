@@ -50,10 +50,14 @@ def _digests(root: Path, folders: tuple[str, ...]) -> dict[str, str]:
     return {**found, "manifest.json": _manifest_sha256(root / "manifest.json")}
 
 
+TWO_VIEW_PRESETS = tuple(name for name in preset_names()
+                         if load_preset(name).n_views == 2)  # every bundled one before k views
+
+
 def latent_file_digests(folder: Path) -> dict[str, dict[str, str]]:
-    """Every bundled preset (50 pairs, seed 0): its latent files and manifest, by name."""
+    """Every bundled two-view preset (50 pairs, seed 0): its latent files and manifest."""
     digests = {}
-    for name in preset_names():
+    for name in TWO_VIEW_PRESETS:
         root = folder / name
         write_latents(load_preset(name).replace(n_pairs=50, seed=0), root)
         digests[name] = _digests(root, ("factors",))
