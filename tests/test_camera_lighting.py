@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from conftest import assert_close, run_blender, se_corr
 from image_checks import load_rgba
-from stats_theory import truncated_normal_pair
 from PIL import Image
+from stats_theory import truncated_normal_pair
 
 from identbox.dataset.validate import validate_pairs
 from identbox.errors import SettingsError
