@@ -10,6 +10,7 @@ from typing import Any
 
 from ..jsonfile import UnreadableJSONError, read_json
 from ..settings.objects import AnySettings
+from ..settings.rig import moves_camera
 
 MANIFEST = "manifest.json"
 TWO_VIEWS = 2  # the published layout's, and any dataset's whose settings say no other number
@@ -54,8 +55,7 @@ def samples_dir(root: Path, view: str) -> Path:
 def settings_latent_files(settings: object) -> tuple[str, ...]:
     """The files in factors/mK of a dataset with these settings: the latents, and each
     sample's camera matrices where a camera block moves the camera."""
-    blocks = getattr(settings, "blocks", {})
-    return LATENT_FILES + (CAMERA_FILES if "camera" in blocks else ())
+    return LATENT_FILES + (CAMERA_FILES if moves_camera(settings) else ())
 
 
 def manifest_latent_files(manifest: dict[str, Any]) -> tuple[str, ...]:

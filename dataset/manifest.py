@@ -16,6 +16,7 @@ from ..presets import has_published_look
 from ..sampling.blocks import views_record
 from ..settings.kinds import kind_of_manifest
 from ..settings.objects import AnySettings
+from ..settings.rig import moves_camera
 from ..settings.views import views_of
 from ..version import __version__
 from .layout import TWO_VIEWS, latent_paths, manifest_latent_files, manifest_views, view_names
@@ -61,7 +62,7 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
             "latents": "Blender units: blender_scale * raw",
             "object_pixels": "(pairs, objects, 2) float64: each object's centre in the image, "
                              "pixels x right, y down from the top-left, at the resolution",
-            **(CAMERA_NOTES if "camera" in settings.blocks else {}),
+            **(CAMERA_NOTES if moves_camera(settings) else {}),
             "masks": f"{folders['masks']} (when settings.masks): 8-bit grey PNG, object i "
                      "(from 0) has value i + 1, background 0",
             "depth": f"{folders['depth']} (when settings.depth): 16-bit grey PNG, distance "

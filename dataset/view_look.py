@@ -27,7 +27,7 @@ import numpy as np
 from ..model.colors import hue_to_rgb
 from ..model.constants import GROUND_SATURATION, OBJECT_SATURATION
 from .images import circular_mean_hue, dominant_hue_of, hue_distance, pixel_hues, srgb_to_linear
-from .layout import view_names
+from .layout import settings_views, view_names
 
 GROUND_HUE_TOLERANCE = 0.05
 OBJECT_HUE_TOLERANCE = 0.2
@@ -60,8 +60,9 @@ def look_spec(columns: list[dict[str, object]], settings: Any) -> LookSpec:
         return next((names.index(n) for n in candidates if n in names), None)
 
     scene, render = settings.scene, settings.render
-    materials = {name: settings.view_material(number)
-                 for number, name in enumerate(view_names(settings.n_views), start=1)}
+    material = getattr(settings, "view_material", scene.material)  # kinds without a views list
+    materials = {name: material(number)
+                 for number, name in enumerate(view_names(settings_views(settings)), start=1)}
     metal = tuple(v for v, m in materials.items()
                   if m == "MyMetal" and len(set(materials.values())) == 2)  # told apart
     single = "hue_object" in names

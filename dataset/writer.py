@@ -19,6 +19,7 @@ from ..errors import DatasetError
 from ..model.camera import extrinsics, intrinsics, project_to_pixels
 from ..sampling.sampler import LatentPairs
 from ..settings.objects import AnySettings, sample_pairs
+from ..settings.rig import moves_camera
 from .layout import (
     MANIFEST,
     factors_dir,
@@ -160,7 +161,7 @@ def object_pixels(settings: AnySettings, latents: np.ndarray) -> np.ndarray:
     centres = settings.object_centres(latents)
     rows, n_objects = centres.shape[:2]
     cameras = None  # the published camera, computed as it always was (the same bytes)
-    if "camera" in settings.blocks:
+    if moves_camera(settings):
         cameras = settings.camera_poses(latents).take(np.repeat(np.arange(rows), n_objects))
     pixels = project_to_pixels(centres.reshape(-1, 3), settings.render.resolution, cameras)
     return pixels.reshape(rows, n_objects, 2)
@@ -170,7 +171,7 @@ def camera_arrays(settings: AnySettings, latents: np.ndarray) -> dict[str, np.nd
     """Each sample's camera in one view: intrinsics.npy (pairs, 3, 3) and extrinsics.npy
     (pairs, 4, 4), for datasets whose camera moves (see dataset/manifest.py for the
     conventions)."""
-    if "camera" not in settings.blocks:
+    if not moves_camera(settings):
         return {}
     poses = settings.camera_poses(latents)
     return {"intrinsics.npy": intrinsics(settings.render.resolution, len(poses)),

@@ -41,8 +41,14 @@ def ordered_blocks(blocks: Mapping[str, Any], own: Sequence[str]) -> dict[str, A
 
 
 def rig_blocks(settings: Any) -> tuple[str, ...]:
-    """The camera and lighting blocks a job has, in order."""
-    return tuple(b for b in RIG_BLOCKS if b in settings.blocks)
+    """The camera and lighting blocks a job has, in order (none for kinds without blocks)."""
+    blocks = getattr(settings, "blocks", {})
+    return tuple(b for b in RIG_BLOCKS if b in blocks)
+
+
+def moves_camera(settings: Any) -> bool:
+    """Whether a job's camera is a factor (else it is the published, fixed one)."""
+    return "camera" in rig_blocks(settings)
 
 
 def rig_columns(settings: Any, start: int) -> list[dict[str, Any]]:

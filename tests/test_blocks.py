@@ -15,7 +15,8 @@ from identbox.sampling import BLOCKS, FACTOR_NAMES, sample_latents, to_blender
 from identbox.settings.pairs import BlockSettings, DatasetSettings
 
 N = 20_000
-PART1 = [name for name in pair_preset_names() if not name.startswith("part2")]
+PART1 = [name for name in pair_preset_names()
+         if not name.startswith("part2") and load_preset(name).n_views == 2]
 COL = {name: i for i, name in enumerate(FACTOR_NAMES)}
 
 # Reference section 3: which column plays m1 / m2 / m3, per view-specific block.
