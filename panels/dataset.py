@@ -214,19 +214,20 @@ class IDENTBOX_PT_objects(ImageModePanel, bpy.types.Panel):
 
 
 class IDENTBOX_UL_views(bpy.types.UIList):
-    """One row per view: its number (its folder mK), name, modality and material."""
+    """One row per view: its number (its folder is mK), its name and material; the selected
+    view's fields are drawn in full under the list (the sidebar is too narrow for a row of
+    three menus)."""
 
     bl_idname = "IDENTBOX_UL_views"
 
     def draw_item(self, context: Any, layout: Any, data: Any, item: Any, icon: Any,
                   active_data: Any, active_property: Any, index: Any = 0,
                   flt_flag: Any = 0) -> None:
-        split = layout.split(factor=0.12)
+        split = layout.split(factor=0.15)
         split.label(text=str(index + 1))
-        row = split.row(align=True)
+        row = split.row()
         row.prop(item, "name", text="", emboss=False)
-        row.prop(item, "modality", text="")
-        row.prop(item, "material", text="")
+        row.label(text=item.material)
 
 
 class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
@@ -248,8 +249,15 @@ class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
         column = row.column(align=True)
         column.operator("identbox.view_add", text="", icon="ADD")
         column.operator("identbox.view_remove", text="", icon="REMOVE")
-        draw_problem(layout, context, "views")
         layout.use_property_split = True
+        layout.use_property_decorate = False
+        if 0 <= props.active_view < len(props.views):
+            view = props.views[props.active_view]
+            column = layout.column(align=True)
+            column.prop(view, "name")
+            column.prop(view, "modality")
+            column.prop(view, "material")
+        draw_problem(layout, context, "views")
         layout.prop(props.scene_options, "hue_mapping", text="Hues")
         row = layout.row()
         row.operator("identbox.use_published_look", icon="IMAGE_REFERENCE")
