@@ -262,6 +262,9 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
         name="View", min=1, max=N_VIEWS.maximum, get=lambda self: _preview_view(self),
         set=lambda self, value: _set_preview_view(self, value), update=_preview_update,
         description="Which view of the sample the viewport shows (1 to the number of views)")
+    preview_view_chosen: IntProperty(  # type: ignore[valid-type]
+        name="View Chosen", min=1, max=N_VIEWS.maximum, default=1, options={"HIDDEN"},
+        description="The view last chosen for the preview (View reads it within the views)")
     progress: PointerProperty(type=IDENTBOX_PG_progress)  # type: ignore[valid-type]
     mode: EnumProperty(  # type: ignore[valid-type]
         name="Mode", items=[("PAIRS", "Pairs", "Image pairs of one teapot (3DIdent)"),
@@ -280,11 +283,11 @@ def _n_views(props: Any) -> int:
 
 def _preview_view(props: Any) -> int:
     """The view to preview, within the views the list holds now (it follows a removal)."""
-    return max(1, min(int(props.get("preview_view", 1)), _n_views(props)))
+    return max(1, min(props.preview_view_chosen, _n_views(props)))
 
 
 def _set_preview_view(props: Any, value: int) -> None:
-    props["preview_view"] = max(1, min(value, _n_views(props)))
+    props.preview_view_chosen = max(1, min(value, _n_views(props)))
 
 
 _filling: set[str] = set()
