@@ -12,6 +12,8 @@ from .misc import (
     IDENTBOX_OT_edge_remove,
     IDENTBOX_OT_open_output,
     IDENTBOX_OT_validate_settings,
+    IDENTBOX_OT_view_add,
+    IDENTBOX_OT_view_remove,
 )
 from .presets import (
     IDENTBOX_MT_presets,
@@ -41,6 +43,8 @@ classes = (
     IDENTBOX_MT_presets,
     IDENTBOX_OT_edge_add,
     IDENTBOX_OT_edge_remove,
+    IDENTBOX_OT_view_add,
+    IDENTBOX_OT_view_remove,
     IDENTBOX_OT_back_to_scene,
     IDENTBOX_OT_validate_settings,
     IDENTBOX_OT_open_output,

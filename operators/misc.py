@@ -1,4 +1,5 @@
-"""Small panel operators: causal edges, Validate Settings, Back to Scene, Open Output Folder."""
+"""Small panel operators: causal edges, views, Validate Settings, Back to Scene, Open Output
+Folder."""
 
 from typing import TYPE_CHECKING
 
@@ -9,11 +10,15 @@ from ..render.estimates import estimate
 from ..scene.preview import leave_identbox_scene
 from ..settings.kinds import kind_of
 from ..settings.panel import (
+    default_views_of,
     panel_settings,
     proposed_edge,
+    proposed_view,
     run_options_from_props,
     settings_from_props,
+    views_to_props,
 )
+from ..settings.views import N_VIEWS
 from .job_properties import resolve_output_folder, scene_props
 
 if TYPE_CHECKING:
@@ -59,6 +64,50 @@ class IDENTBOX_OT_edge_remove(bpy.types.Operator):
         props = scene_props(context)
         props.edges.remove(props.active_edge)
         props.active_edge = max(0, min(props.active_edge, len(props.edges) - 1))
+        return {"FINISHED"}
+
+
+class IDENTBOX_OT_view_add(bpy.types.Operator):
+    """Add a view to every sample (up to 16): the next view's default, which you can edit"""
+
+    bl_idname = "identbox.view_add"
+    bl_label = "Add View"
+    bl_options = {"REGISTER", "UNDO"}
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        props = scene_props(context)
+        if len(props.views) >= N_VIEWS.maximum:
+            self.report({"ERROR"}, f"Cannot add a view: a sample has at most {N_VIEWS.maximum} "
+                                   "views")
+            return {"CANCELLED"}
+        try:
+            if not props.views:  # a new scene's list: its two default views come first
+                views_to_props(default_views_of(props), props)
+            view = proposed_view(props)
+        except SettingsError as error:
+            self.report({"ERROR"}, f"Fix the settings first: {error}")
+            return {"CANCELLED"}
+        item = props.views.add()
+        item.name, item.modality, item.material = view.name, view.modality, view.material
+        props.active_view = len(props.views) - 1
+        return {"FINISHED"}
+
+
+class IDENTBOX_OT_view_remove(bpy.types.Operator):
+    """Remove the selected view (a sample keeps at least 2)"""
+
+    bl_idname = "identbox.view_remove"
+    bl_label = "Remove View"
+    bl_options = {"REGISTER", "UNDO"}
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        props = scene_props(context)
+        if len(props.views) <= N_VIEWS.minimum:
+            self.report({"ERROR"}, f"Cannot remove a view: a sample has at least "
+                                   f"{N_VIEWS.minimum} views")
+            return {"CANCELLED"}
+        props.views.remove(props.active_view)
+        props.active_view = max(0, min(props.active_view, len(props.views) - 1))
         return {"FINISHED"}
 
 

@@ -102,8 +102,11 @@ class IDENTBOX_OT_use_published_look(bpy.types.Operator):
     bl_options = {"REGISTER", "UNDO"}
 
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
-        scene_and_render_to_props(load_scene_preset(PUBLISHED), load_render_preset(PUBLISHED),
-                                  scene_props(context))
+        props = scene_props(context)
+        scene = load_scene_preset(PUBLISHED)
+        for number, view in enumerate(props.views, start=1):  # names and modalities stay
+            view.material = scene.material(number)
+        scene_and_render_to_props(scene, load_render_preset(PUBLISHED), props)
         return {"FINISHED"}
 
 

@@ -82,7 +82,7 @@ def _where(setting: str) -> str:
         return f"blocks.{rest.split('.')[0]}"
     return {"causal_edges": "causal", "scene": "views", "render": "render", "cube": "cube",
             "n_objects": "objects", "min_gap": "objects", "min_pixels": "objects",
-            "object_types": "objects", "n_views": "views"}.get(head, "dataset")
+            "object_types": "objects", "n_views": "views", "views": "views"}.get(head, "dataset")
 
 
 def settings_problem(props: Any) -> Problem | None:

@@ -6,10 +6,10 @@ from typing import Any
 import bpy
 
 from ..errors import SettingsError
-from ..model.constants import MATERIALS
 from ..operators.job_properties import resolve_output_folder
-from ..presets import is_published_look, render_preset_label, render_preset_names
+from ..presets import has_published_look, render_preset_label, render_preset_names
 from ..properties import settings_of
+from ..properties.groups import fill_default_views_later
 from ..render.estimates import estimate, free_bytes, size_text
 from ..sampling.factors import BLOCK_NAMES
 from ..sampling.multi import OBJECT_TYPES
@@ -21,7 +21,6 @@ from ..settings.panel import (
     job_settings_from_props,
     panel_message,
     run_options_from_props,
-    scene_and_render_from_props,
 )
 from .base import (
     IdentBoxPanel,
@@ -42,12 +41,12 @@ def _props(context: Any) -> Any:
 
 
 def has_published_look_in_props(props: Any) -> bool:
-    """Whether the properties' scene and render settings are the published ones."""
+    """Whether the properties' scene and render settings, and every view's material, are the
+    published ones."""
     try:
-        scene, render = scene_and_render_from_props(props)
+        return has_published_look(job_settings_from_props(props))
     except SettingsError:
         return False
-    return is_published_look(scene, render)
 
 
 class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
@@ -214,31 +213,56 @@ class IDENTBOX_PT_objects(ImageModePanel, bpy.types.Panel):
         draw_problem(layout, context, "objects")
 
 
+class IDENTBOX_UL_views(bpy.types.UIList):
+    """One row per view: its number (its folder is mK), its name and material; the selected
+    view's fields are drawn in full under the list (the sidebar is too narrow for a row of
+    three menus)."""
+
+    bl_idname = "IDENTBOX_UL_views"
+
+    def draw_item(self, context: Any, layout: Any, data: Any, item: Any, icon: Any,
+                  active_data: Any, active_property: Any, index: Any = 0,
+                  flt_flag: Any = 0) -> None:
+        split = layout.split(factor=0.15)
+        split.label(text=str(index + 1))
+        row = split.row()
+        row.prop(item, "name", text="", emboss=False)
+        row.label(text=item.material)
+
+
 class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
-    """The object's material in each view, and how hues become colours."""
+    """The views of each sample (name, modality, the object's material), and how hues become
+    colours."""
 
     bl_label = "Views"
     bl_idname = "IDENTBOX_PT_views"
     bl_parent_id = "IDENTBOX_PT_dataset"
-    bl_options = {"DEFAULT_CLOSED"}
 
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
         assert layout is not None
-        layout.use_property_split = True
         props = _props(context)
-        options = props.scene_options
+        if not props.views:
+            fill_default_views_later(props)
+        row = layout.row()
+        row.template_list("IDENTBOX_UL_views", "", props, "views", props, "active_view", rows=3)
+        column = row.column(align=True)
+        column.operator("identbox.view_add", text="", icon="ADD")
+        column.operator("identbox.view_remove", text="", icon="REMOVE")
+        layout.use_property_split = True
+        layout.use_property_decorate = False
+        if 0 <= props.active_view < len(props.views):
+            view = props.views[props.active_view]
+            column = layout.column(align=True)
+            column.prop(view, "name")
+            column.prop(view, "modality")
+            column.prop(view, "material")
+        draw_problem(layout, context, "views")
+        layout.prop(props.scene_options, "hue_mapping", text="Hues")
         row = layout.row()
         row.operator("identbox.use_published_look", icon="IMAGE_REFERENCE")
         if has_published_look_in_props(props):
             row.label(text="As published", icon="CHECKMARK")
-        layout.prop(props, "n_views", text="Views")
-        layout.prop(options, "view1_material", text="View 1")
-        layout.prop(options, "view2_material", text="View 2" if props.n_views == 2
-                    else f"Views 2-{props.n_views}")
-        layout.prop(options, "hue_mapping", text="Hues")
-        draw_problem(layout, context, "views")
-        layout.label(text="Materials: " + ", ".join(MATERIALS), icon="MATERIAL")
 
 
 class IDENTBOX_PT_render(ImageModePanel, bpy.types.Panel):
@@ -284,7 +308,8 @@ class IDENTBOX_PT_preview(ImageModePanel, bpy.types.Panel):
         assert layout is not None
         props = _props(context)
         layout.prop(props, "sample_index")
-        layout.row().prop(props, "preview_view", expand=True)
+        view = props.views[props.preview_view - 1] if props.views else None
+        layout.prop(props, "preview_view", text=f"View ({view.name})" if view else "View")
         layout.operator("identbox.preview_sample", icon="HIDE_OFF")
 
 

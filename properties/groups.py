@@ -49,7 +49,7 @@ from ..settings.pairs import (
     SEED,
     DatasetSettings,
 )
-from ..settings.panel import job_settings_from_props
+from ..settings.panel import default_views_of, job_settings_from_props, views_to_props
 from ..settings.render import (
     BATCH_INDEX,
     DEVICE,
@@ -58,6 +58,7 @@ from ..settings.render import (
     SCENE_SPECS,
     WORKERS,
 )
+from ..settings.views import MATERIAL, MODALITY
 from .make import choice_property, limit_property, path_property, spec_property
 
 DEFAULTS = DatasetSettings()
@@ -105,6 +106,26 @@ class IDENTBOX_PG_edge(bpy.types.PropertyGroup):
     child: EnumProperty(  # type: ignore[valid-type]
         name="Child", items=_FACTOR_ITEMS, default="hue_object", description="Child factor")
     strength: limit_property(EDGE_STRENGTH)  # type: ignore[valid-type]
+
+
+def _view_material_update(view: Any, context: Any) -> None:
+    """Views 1 and 2 give the scene's view-1 and view-2 materials (view 2's is every later
+    view's default), so a material set in the list gives the settings the command line's
+    --view1-material / --view2-material would, not a views list. Loading a preset sets the
+    scene's materials after the list, so they stay the preset's."""
+    props = view.id_data.identbox
+    for number, item in enumerate(props.views[:2], start=1):
+        if item == view:
+            setattr(props.scene_options, f"view{number}_material", view.material)
+
+
+class IDENTBOX_PG_view(bpy.types.PropertyGroup):
+    """One view of a sample: its name (the built-in `name`), modality and material."""
+
+    modality: choice_property(MODALITY)  # type: ignore[valid-type]
+    material: EnumProperty(  # type: ignore[valid-type]
+        name=MATERIAL.label, description=MATERIAL.description, update=_view_material_update,
+        items=[(option, option, f"{MATERIAL.label}: {option}") for option in MATERIAL.options])
 
 
 class IDENTBOX_PG_render(bpy.types.PropertyGroup):
@@ -217,7 +238,6 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
     description: StringProperty(  # type: ignore[valid-type]
         name="Description", description="What the dataset is (recorded in the manifest)")
     n_pairs: limit_property(N_PAIRS)  # type: ignore[valid-type]
-    n_views: limit_property(N_VIEWS)  # type: ignore[valid-type]
     seed: limit_property(SEED)  # type: ignore[valid-type]
     directory: path_property(  # type: ignore[valid-type]
         "DIR_PATH", name="Output Folder", default="//identbox_dataset",
@@ -231,15 +251,20 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
     hues: PointerProperty(type=IDENTBOX_PG_block_hues)  # type: ignore[valid-type]
     edges: CollectionProperty(type=IDENTBOX_PG_edge)  # type: ignore[valid-type]
     active_edge: IntProperty(name="Active Edge")  # type: ignore[valid-type]
+    views: CollectionProperty(type=IDENTBOX_PG_view)  # type: ignore[valid-type]
+    active_view: IntProperty(name="Active View")  # type: ignore[valid-type]
     scene_options: PointerProperty(type=IDENTBOX_PG_scene_options)  # type: ignore[valid-type]
     render: PointerProperty(type=IDENTBOX_PG_render)  # type: ignore[valid-type]
     sample_index: IntProperty(  # type: ignore[valid-type]
         name="Sample", min=0, update=_preview_update,
         description="Pair shown in the viewport (scrub to preview the dataset)")
-    preview_view: EnumProperty(  # type: ignore[valid-type]
-        name="View", items=[("1", "View 1", "The first view of the pair"),
-                            ("2", "View 2", "The second view of the pair")],
-        update=_preview_update, description="Which view of the pair the viewport shows")
+    preview_view: IntProperty(  # type: ignore[valid-type]
+        name="View", min=1, max=N_VIEWS.maximum, get=lambda self: _preview_view(self),
+        set=lambda self, value: _set_preview_view(self, value), update=_preview_update,
+        description="Which view of the sample the viewport shows (1 to the number of views)")
+    preview_view_chosen: IntProperty(  # type: ignore[valid-type]
+        name="View Chosen", min=1, max=N_VIEWS.maximum, default=1, options={"HIDDEN"},
+        description="The view last chosen for the preview (View reads it within the views)")
     progress: PointerProperty(type=IDENTBOX_PG_progress)  # type: ignore[valid-type]
     mode: EnumProperty(  # type: ignore[valid-type]
         name="Mode", items=[("PAIRS", "Pairs", "Image pairs of one teapot (3DIdent)"),
@@ -251,12 +276,49 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
     cube: PointerProperty(type=IDENTBOX_PG_cube)  # type: ignore[valid-type]
 
 
+def _n_views(props: Any) -> int:
+    """The number of views the Views list holds (a new scene's empty list: the two defaults)."""
+    return len(props.views) or N_VIEWS.default
+
+
+def _preview_view(props: Any) -> int:
+    """The view to preview, within the views the list holds now (it follows a removal)."""
+    return max(1, min(props.preview_view_chosen, _n_views(props)))
+
+
+def _set_preview_view(props: Any, value: int) -> None:
+    props.preview_view_chosen = max(1, min(value, _n_views(props)))
+
+
+_filling: set[str] = set()
+
+
+def fill_default_views_later(props: Any) -> None:
+    """Put the two default views into a new scene's Views list (a collection has no default
+    items) once the panel has drawn: a draw may not write."""
+    scene_name = props.id_data.name
+    if scene_name in _filling:
+        return
+    _filling.add(scene_name)
+
+    def fill() -> None:
+        _filling.discard(scene_name)
+        scene = bpy.data.scenes.get(scene_name)
+        if scene is not None and not scene.identbox.views:
+            views_to_props(default_views_of(scene.identbox), scene.identbox)
+            for window in bpy.context.window_manager.windows:
+                for area in window.screen.areas:
+                    area.tag_redraw()
+
+    bpy.app.timers.register(fill, first_interval=0.0)
+
+
 def preview_from_ui(context: Any, props: Any) -> str | None:
     """Preview the sample the panel's slider names; an error text instead of raising."""
     try:
         settings = job_settings_from_props(props)
         show_any_sample(context, settings, min(props.sample_index, settings.n_pairs - 1),
-                        int(props.preview_view), props)
+                        min(props.preview_view, settings.n_views), props)
     except SettingsError as error:
         return str(error)
     return None

@@ -6,8 +6,10 @@ and this module moves values between those fields and the one settings object.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,7 @@ from .kinds import kind_of
 from .objects import MultiObjectSettings
 from .pairs import BlockSettings, CausalEdge, DatasetSettings
 from .render import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
+from .views import N_VIEWS, ViewSettings, default_name, default_view, views_of
 
 MARGINAL_FIELDS = ("kind", "low", "high", "std")
 CONDITIONAL_FIELDS = ("kind", "std", "half_width")
@@ -58,10 +61,15 @@ def _edge_from(props: Any) -> CausalEdge:
     return CausalEdge(props.parent, props.child, _value(props, "strength"))
 
 
+def scene_from_props(props: Any) -> SceneSettings:
+    """The scene settings of either mode."""
+    return _within("scene", lambda: SceneSettings(
+        **{s.name: _value(props.scene_options, s.name) for s in SCENE_SPECS}))
+
+
 def scene_and_render_from_props(props: Any) -> tuple[SceneSettings, RenderSettings]:
     """The scene and render settings of either mode."""
-    scene = _within("scene", lambda: SceneSettings(
-        **{s.name: _value(props.scene_options, s.name) for s in SCENE_SPECS}))
+    scene = scene_from_props(props)
     render = _within("render", lambda: RenderSettings(
         **{s.name: _value(props.render, s.name) for s in RENDER_SPECS}))
     return scene, render
@@ -80,15 +88,48 @@ def scene_and_render_to_props(scene: SceneSettings, render: RenderSettings, prop
         setattr(props.render, spec.name, getattr(render, spec.name))
 
 
+def default_views_of(props: Any) -> tuple[ViewSettings, ...]:
+    """The two views of a dataset without a views list, with the properties' scene."""
+    scene = scene_from_props(props)
+    return tuple(default_view(k, scene) for k in range(1, N_VIEWS.default + 1))
+
+
+def views_from_props(props: Any) -> tuple[ViewSettings, ...]:
+    """The views the Views list holds (a new scene's empty list: the two default views)."""
+    return tuple(_within(f"views[{k}]", functools.partial(
+        ViewSettings, item.name, item.modality, item.material))
+        for k, item in enumerate(props.views)) or default_views_of(props)
+
+
+def views_to_props(views: Sequence[ViewSettings], props: Any) -> None:
+    """Show views (every one, defaults filled in) in the Views list."""
+    props.views.clear()
+    for view in views:
+        item = props.views.add()
+        item.name, item.modality, item.material = view.name, view.modality, view.material
+    props.active_view = min(props.active_view, len(views) - 1)
+
+
+def proposed_view(props: Any) -> ViewSettings:
+    """The view the Views list's + adds: the next view's default (view 2's material), named
+    mK unless a view has that name (then the next free mN)."""
+    names = [item.name for item in props.views]
+    number = next(n for n in itertools.count(len(names) + 1) if default_name(n) not in names)
+    return dataclasses.replace(default_view(len(names) + 1, scene_from_props(props)),
+                               name=default_name(number))
+
+
 def settings_from_props(props: Any) -> DatasetSettings:
     """The dataset the properties describe; SettingsError (naming the setting) if invalid."""
     blocks = {name: _block_from(name, getattr(props, name)) for name in BLOCK_NAMES}
     edges = tuple(_within(f"causal_edges[{i}]", functools.partial(_edge_from, edge))
                   for i, edge in enumerate(props.edges))
     scene, render = scene_and_render_from_props(props)
+    views = views_from_props(props)
     return DatasetSettings(name=props.name or "custom", description=props.description,
-                           n_pairs=props.n_pairs, seed=props.seed, n_views=props.n_views,
-                           blocks=blocks, causal_edges=edges, scene=scene, render=render)
+                           n_pairs=props.n_pairs, seed=props.seed, n_views=len(views),
+                           views=views, blocks=blocks, causal_edges=edges, scene=scene,
+                           render=render)
 
 
 def run_options_from_props(props: Any) -> RunOptions:
@@ -114,13 +155,13 @@ def settings_to_props(settings: DatasetSettings, props: Any) -> None:
     props.description = settings.description
     props.n_pairs = settings.n_pairs
     props.seed = settings.seed
-    props.n_views = settings.n_views
     for name, block in settings.blocks.items():
         _block_to(block, getattr(props, name))
     props.edges.clear()
     for edge in settings.causal_edges:
         item = props.edges.add()
         item.parent, item.child, item.strength = edge.parent, edge.child, edge.strength
+    views_to_props(views_of(settings), props)  # before the scene: its materials stay the preset's
     _scene_and_render_to(settings, props)
 
 
@@ -144,9 +185,10 @@ def multi_settings_from_props(props: Any) -> MultiObjectSettings:
               for name in ("objects", "positions", "rotations", "hues")}
     types = tuple(kind for kind in OBJECT_TYPES if getattr(multi, f"type_{kind}"))
     scene, render = scene_and_render_from_props(props)
+    views = views_from_props(props)
     return MultiObjectSettings(
         name=props.name or "multi_objects", description=props.description,
-        n_pairs=props.n_pairs, seed=props.seed, n_views=props.n_views,
+        n_pairs=props.n_pairs, seed=props.seed, n_views=len(views), views=views,
         n_objects=multi.n_objects, object_types=types,
         blocks=blocks, min_gap=_value(multi, "min_gap"), min_pixels=_value(multi, "min_pixels"),
         masks=multi.masks, depth=multi.depth, scene=scene, render=render)
@@ -156,7 +198,7 @@ def multi_settings_to_props(settings: MultiObjectSettings, props: Any) -> None:
     """Show multi-object settings (a preset, a manifest) in the properties, in Objects mode."""
     props.mode = "OBJECTS"
     props.name, props.description = settings.name, settings.description
-    props.n_pairs, props.seed, props.n_views = settings.n_pairs, settings.seed, settings.n_views
+    props.n_pairs, props.seed = settings.n_pairs, settings.seed
     multi = props.multi
     multi.n_objects, multi.min_gap, multi.min_pixels = (settings.n_objects, settings.min_gap,
                                                         settings.min_pixels)
@@ -165,6 +207,7 @@ def multi_settings_to_props(settings: MultiObjectSettings, props: Any) -> None:
         setattr(multi, f"type_{kind}", kind in settings.object_types)
     for name, block in settings.blocks.items():
         _block_to(block, getattr(props, name))
+    views_to_props(views_of(settings), props)  # before the scene: its materials stay the preset's
     _scene_and_render_to(settings, props)
 
 

@@ -21,6 +21,7 @@ from image_checks import load_rgba
 
 from identbox.dataset import read_manifest, settings_from_manifest
 from identbox.dataset.writer import holds_dataset
+from identbox.settings.views import views_of
 
 pytestmark = pytest.mark.blender
 ARTIFACTS = REPO / "test-artifacts" / "gui"
@@ -118,6 +119,24 @@ def test_objects_and_cube_runs_then_back_to_the_users_scene(gui_run: tuple[dict,
     assert (out / "cube" / "manifest.json").exists()
 
 
+def test_a_third_view_added_in_the_views_list_is_rendered(gui_run: tuple[dict, Path]) -> None:
+    """The Views list's + adds view 3, its material is chosen in the list, the preview shows
+    view 3 and Render Dataset writes samples/m3 with the manifest listing the three views."""
+    result, out = gui_run
+    assert result["view_add"] == ["FINISHED"]
+    assert result["views_preview_scene"] == "IdentBox"
+    assert result["views_run"]["done"] == 2 and result["views_run"]["message"].startswith("Done")
+    root = out / "views"
+    for view in ("m1", "m2", "m3"):
+        assert sorted(os.listdir(root / "samples" / view)) == ["000000.png", "000001.png"]
+    assert load_rgba(root / "samples" / "m3" / "000001.png").shape == (32, 32, 4)
+    manifest = read_manifest(root / "manifest.json")
+    assert [(v.name, v.material) for v in views_of(settings_from_manifest(manifest))] == [
+        ("m1", "MyMetal"), ("m2", "Rubber"), ("m3", "Crystal")]
+    assert manifest["settings"]["views"][2] == {"name": "m3", "modality": "image",
+                                                "material": "Crystal"}
+
+
 def test_the_addon_runs_in_a_real_window(gui_run: tuple[dict, Path]) -> None:
     result, _ = gui_run
     assert result["errors"] == []
@@ -171,7 +190,7 @@ def test_cancel_stops_early_and_render_resumes(gui_run: tuple[dict, Path]) -> No
 
 def test_screenshots_show_the_window(gui_run: tuple[dict, Path]) -> None:
     _, out = gui_run
-    for name in ("panel.png", "preview.png", "rendering.png", "finished.png"):
+    for name in ("panel.png", "preview.png", "rendering.png", "finished.png", "views.png"):
         image = load_rgba(out / name)
         assert image.shape[:2] == (1000, 1600), name
         assert np.unique(image[..., :3].reshape(-1, 3), axis=0).shape[0] > 100, name

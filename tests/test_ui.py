@@ -82,6 +82,9 @@ def draw_everything():
     for edge in props.edges:
         panels.IDENTBOX_UL_edges.draw_item(None, context, Layout(), props, edge, 0, props,
                                            "active_edge", 0, 0)
+    for index, view in enumerate(props.views):
+        panels.IDENTBOX_UL_views.draw_item(None, context, Layout(), props, view, 0, props,
+                                           "active_view", index, 0)
 
 # One button gives the published look: the same dataset, drawn as published.
 from identbox.presets import with_published_look
@@ -183,7 +186,7 @@ from identbox.model.constants import OBJECT_SIZE
 from identbox.sampling.pose import scene_state
 from identbox.sampling import sample_latents
 props.sample_index = 5
-props.preview_view = "2"
+props.preview_view = 2
 result["scene_after_preview"] = bpy.context.scene.name
 teapot = bpy.data.scenes["IdentBox"].objects["IdentBox Teapot"]
 expected = scene_state(sample_latents(custom.replace(name="my_preset")).latents2[5], OBJECT_SIZE)
@@ -447,31 +450,152 @@ identbox.unregister()
     assert menu["published_fast"] == ("Published Fast", "224 px, 32 samples, denoised")
 
 
-def test_the_panels_view_count_reaches_the_settings_and_the_files(tmp_path: Path) -> None:
-    """Views in the Views sub-panel: the settings of either image mode take it, a preset's
-    count comes back into the panel, and Render Dataset writes that many views."""
-    result = run_blender("""
-import os, sys
+VIEWS_CHECKS = """
+import json, os, sys
 import bpy, identbox
+from identbox.dataset import read_manifest
+from identbox.model.constants import OBJECT_SIZE
+from identbox.operators.presets import user_preset_dir
+from identbox.panels.base import settings_problem
+from identbox.presets import has_published_look, load_preset
+from identbox.sampling.pose import scene_state
 from identbox.settings.pairs import DatasetSettings
-from identbox.settings.panel import job_settings_from_props, settings_to_props
+from identbox.settings.panel import job_settings_from_props
 identbox.register()
 props = bpy.context.scene.identbox
-props.n_views = 3
-counts = {}
+out = {}
+
+def listed():
+    return [[v.name, v.modality, v.material] for v in props.views]
+
+def refused(call):
+    try:
+        return sorted(call())
+    except RuntimeError as error:  # the operator's ERROR report
+        return str(error).strip()
+
+# A new scene: an empty list stands for the two default views; + adds the next default.
+out["fresh"] = [len(props.views), job_settings_from_props(props) == DatasetSettings()]
+out["add"] = sorted(bpy.ops.identbox.view_add())
+out["added"] = listed()
+out["modes"] = {}
 for mode in ("PAIRS", "OBJECTS"):
     props.mode = mode
-    counts[mode] = job_settings_from_props(props).n_views
-settings_to_props(DatasetSettings(n_views=5), props)
-back = props.n_views
+    settings = job_settings_from_props(props)
+    out["modes"][mode] = [settings.n_views, len(settings.views)]  # all defaults: no list
 props.mode = "PAIRS"
-props.n_views = 3
-out = os.path.join(sys.argv[1], "three")
-bpy.ops.identbox.render_dataset(n_pairs=2, resolution=16, samples=1, directory=out)
-folders = sorted(os.listdir(os.path.join(out, "samples")))
+# Edit view 3; view 2's material is also the scene's, as --view2-material gives it.
+props.views[2].name = "top"
+props.views[2].material = "Crystal"
+props.views[1].material = "MyMetal"
+settings = job_settings_from_props(props)
+out["edited"] = [[v.name, v.material] for v in settings.views]
+out["edited_scene"] = [settings.scene.view1_material, settings.scene.view2_material]
+props.views[1].name = "a b"
+problem = settings_problem(props)
+out["bad_name"] = [problem.where, problem.message]
+props.views[1].name = "m2"
+# Remove the selected view; never fewer than 2, never more than 16.
+props.active_view = 0
+out["remove"] = sorted(bpy.ops.identbox.view_remove())
+out["after_remove"] = [v.name for v in props.views]
+out["remove_last_two"] = refused(bpy.ops.identbox.view_remove)
+while len(props.views) < 16:
+    bpy.ops.identbox.view_add()
+out["sixteen"] = [v.name for v in props.views]
+out["add_seventeenth"] = refused(bpy.ops.identbox.view_add)
+out["n_views_16"] = job_settings_from_props(props).n_views
+
+# Presets with a views list, or only n_views, fill the list; the panel gives them back.
+folder = user_preset_dir(create=True)
+with_list = {"name": "with_list", "n_pairs": 6, "scene": {"view2_material": "Crystal"},
+             "views": [{"name": "m1"}, {"name": "side", "material": "Rubber"},
+                       {"name": "top", "material": "MyMetal"}]}
+(folder / "with_list.json").write_text(json.dumps(with_list))
+(folder / "four.json").write_text(json.dumps({"name": "four", "n_views": 4}))
+bpy.ops.identbox.load_preset(name="four")
+out["four"] = [listed(), job_settings_from_props(props) == load_preset(str(folder / "four.json"))]
+bpy.ops.identbox.load_preset(name="with_list")
+preset = load_preset(str(folder / "with_list.json"))
+out["with_list"] = [listed(), props.scene_options.view2_material,
+                    job_settings_from_props(props) == preset]
+bpy.ops.identbox.add_preset(name="mine")  # written from the panel: round trip
+out["mine"] = load_preset(str(folder / "mine.json")) == preset.replace(name="mine")
+bpy.ops.identbox.load_preset(name="hues_positions_rotations")
+out["back_to_two"] = listed()
+bpy.ops.identbox.load_preset(name="mine")
+out["mine_loaded"] = job_settings_from_props(props) == preset.replace(name="mine")
+
+# The preview's view follows the list: view 3 of sample 4 in the scene.
+props.sample_index = 4
+props.preview_view = 3
+teapot = bpy.data.scenes["IdentBox"].objects["IdentBox Teapot"]
+row = preset.sample().latents(3)[4]
+out["view3_location"] = [list(teapot.location),
+                         list(scene_state(row, OBJECT_SIZE).object_location)]
+out["view3_material"] = teapot.data.materials[0].name
+out["view2_row_differs"] = bool((preset.sample().latents(2)[4] != row).any())
+props.preview_view = 9  # above the views: the last one
+out["preview_view_clamped"] = props.preview_view
+out["preview_op"] = sorted(bpy.ops.identbox.preview_sample(index=1, view=3))
+out["preview_op_5"] = refused(lambda: bpy.ops.identbox.preview_sample(index=1, view=5))
+bpy.ops.identbox.back_to_scene()
+
+# Published Look: every view's material as published (view 1 MyMetal, later ones Rubber).
+bpy.ops.identbox.use_published_look()
+out["published"] = [[v.name, v.material] for v in props.views]
+out["published_look"] = has_published_look(job_settings_from_props(props))
+
+# Render Dataset from the panel writes every view, and the manifest lists them.
+props.views[2].material = "Crystal"
+props.n_pairs = 2
+props.render.resolution = 16
+props.render.samples = 1
+props.directory = os.path.join(sys.argv[1], "three")
+bpy.ops.identbox.render_dataset()
+out["folders"] = sorted(os.listdir(os.path.join(props.directory, "samples")))
+manifest = read_manifest(__import__("pathlib").Path(props.directory) / "manifest.json")
+out["manifest_views"] = manifest["settings"]["views"]
 identbox.unregister()
-report({"counts": counts, "back": back, "folders": folders})
-""", tmp_path, str(tmp_path))
-    assert result["counts"] == {"PAIRS": 3, "OBJECTS": 3}
-    assert result["back"] == 5
-    assert result["folders"] == ["m1", "m2", "m3"]
+report(out)
+"""
+
+
+def test_the_views_list_reaches_the_settings_the_preview_and_the_files(tmp_path: Path) -> None:
+    """The Views sub-panel's list: + and - (2 to 16 views, refused with a message beyond),
+    name, modality and material per view; presets fill it and the panel gives them back; the
+    preview shows any view; Render Dataset writes every view."""
+    r = run_blender(VIEWS_CHECKS, tmp_path, str(tmp_path))
+    assert r["fresh"] == [0, True]
+    assert r["add"] == ["FINISHED"]
+    assert r["added"] == [["m1", "image", "MyMetal"], ["m2", "image", "Rubber"],
+                          ["m3", "image", "Rubber"]]
+    assert r["modes"] == {"PAIRS": [3, 0], "OBJECTS": [3, 0]}
+    assert r["edited"] == [["m1", "MyMetal"], ["m2", "MyMetal"], ["top", "Crystal"]]
+    assert r["edited_scene"] == ["MyMetal", "MyMetal"]
+    assert r["bad_name"][0] == "views"
+    assert r["bad_name"][1].startswith("View 2, Name 'a b': needs a name of letters"), r
+    assert r["remove"] == ["FINISHED"] and r["after_remove"] == ["m2", "top"]
+    assert r["remove_last_two"] == "Error: Cannot remove a view: a sample has at least 2 views"
+    assert r["sixteen"] == ["m2", "top", *(f"m{k}" for k in range(3, 17))]
+    assert r["add_seventeenth"] == "Error: Cannot add a view: a sample has at most 16 views"
+    assert r["n_views_16"] == 16
+    assert r["four"] == [[["m1", "image", "MyMetal"]] + [[f"m{k}", "image", "Rubber"]
+                                                        for k in (2, 3, 4)], True]
+    assert r["with_list"] == [[["m1", "image", "MyMetal"], ["side", "image", "Rubber"],
+                               ["top", "image", "MyMetal"]], "Crystal", True]
+    assert r["mine"] and r["mine_loaded"]
+    assert r["back_to_two"] == [["m1", "image", "MyMetal"], ["m2", "image", "Rubber"]]
+    seen, expected = r["view3_location"]
+    assert seen == pytest.approx(expected, abs=1e-3)
+    assert r["view3_material"] == "IdentBox MyMetal" and r["view2_row_differs"]
+    assert r["preview_view_clamped"] == 3
+    assert r["preview_op"] == ["FINISHED"]
+    assert r["preview_op_5"] == ("Error: view = 5 is not allowed: a view from 1 to 3 (the "
+                                 "settings have 3 views)")
+    assert r["published"] == [["m1", "MyMetal"], ["side", "Rubber"], ["top", "Rubber"]]
+    assert r["published_look"]
+    assert r["folders"] == ["m1", "m2", "m3"]
+    assert r["manifest_views"] == [{"name": "m1", "modality": "image", "material": "MyMetal"},
+                                   {"name": "side", "modality": "image", "material": "Rubber"},
+                                   {"name": "top", "modality": "image", "material": "Crystal"}]

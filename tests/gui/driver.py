@@ -19,6 +19,7 @@ import bpy
 OUT, ADDON_ZIP = sys.argv[sys.argv.index("--") + 1:][:2]
 RESULT = {"steps": [], "errors": []}
 STATE = {"tab_tries": 0}
+VIEWS_SCROLL = 24  # scroll_down steps that bring the Views sub-panel into the window
 
 
 def log(step):
@@ -160,7 +161,7 @@ def steps():
         bpy.ops.identbox.preview_sample(index=1, view=1)
     yield 0.3
     props().sample_index = 1  # scrubbing the slider on the IdentBox scene's panel
-    props().preview_view = "2"
+    props().preview_view = 2
     yield 0.3
     yield from run_modal()
     RESULT["part2"] = progress()
@@ -173,7 +174,7 @@ def steps():
         bpy.ops.identbox.render_dataset("INVOKE_DEFAULT")
     while props().progress.running and props().progress.done < 2:
         yield 0.02
-    props().preview_view = "1"
+    props().preview_view = 1
     props().sample_index = 5
     with override():
         RESULT["preview_during_render"] = sorted(
@@ -205,6 +206,33 @@ def steps():
     RESULT["mode_after_cube"] = props().mode
     props().mode = "PAIRS"
     log(f"objects {RESULT['objects']}, cube {RESULT['cube']}")
+
+    # A third view: the Views list's + (its operator, in the sidebar's context), its material
+    # set, view 3 previewed, then rendered. The Views sub-panel is shot on the way.
+    job("hues_positions_rotations", n_pairs=2, resolution=32, samples=2, folder="views")
+    window, area = window_and_area()
+    sidebar = next(r for r in area.regions if r.type == "UI")
+    with bpy.context.temp_override(window=window, area=area, region=sidebar,
+                                   screen=window.screen):
+        RESULT["view_add"] = sorted(bpy.ops.identbox.view_add())
+    props().views[2].material = "Crystal"
+    props().preview_view = 3
+    yield 0.5
+    RESULT["views_preview_scene"] = shown_scene().name
+    with bpy.context.temp_override(window=window, area=area, region=sidebar):
+        for _ in range(VIEWS_SCROLL):
+            bpy.ops.view2d.scroll_down()
+    for a in window.screen.areas:
+        a.tag_redraw()
+    yield 0.5
+    screenshot("views.png")
+    with bpy.context.temp_override(window=window, area=area, region=sidebar):
+        for _ in range(VIEWS_SCROLL):
+            bpy.ops.view2d.scroll_up()
+    yield from run_modal()
+    RESULT["views_run"] = progress()
+    back_to_scene()
+    log(f"three views: {RESULT['view_add']}, {RESULT['views_run']}")
 
     # Settings through the panel's properties.
     job("rotations_hues_positions", n_pairs=12, resolution=96, samples=16, folder="run1")
