@@ -13,6 +13,7 @@ from ..properties.groups import fill_default_views_later
 from ..render.estimates import estimate, free_bytes, size_text
 from ..sampling.factors import BLOCK_NAMES
 from ..sampling.multi import OBJECT_TYPES
+from ..sampling.rig import RIG_BLOCKS
 from ..scene.cube_playback import label_frames
 from ..scene.thumbnail import thumbnail_icon
 from ..settings.pairs import DatasetSettings
@@ -112,12 +113,16 @@ class IDENTBOX_PT_blocks(ImageModePanel, bpy.types.Panel):
         assert layout is not None
         props = _props(context)
         names = BLOCK_NAMES if props.mode == "PAIRS" else ("objects", *BLOCK_NAMES)
-        for name in names:
+        for name in (*names, *RIG_BLOCKS):
             block = getattr(props, name)
             box = layout.box()
             box.use_property_split = True
             box.use_property_decorate = False
-            box.prop(block, "type", text=name.title())
+            if name in RIG_BLOCKS:  # optional: off is the published, fixed camera or lights
+                box.prop(block, "enabled", text=name.title())
+                if not block.enabled:
+                    continue
+            box.prop(block, "type", text="Type" if name in RIG_BLOCKS else name.title())
             # Short labels: the label column of the default sidebar fits about nine letters.
             box.prop(block, "marginal_kind", text="View 1")
             if name == "objects":
@@ -138,6 +143,8 @@ class IDENTBOX_PT_blocks(ImageModePanel, bpy.types.Panel):
                 else:
                     box.prop(block, "conditional_half_width", text="V2 Width")
                 box.prop(block, "change_probability", slider=True, text="P(change)")
+            elif block.type == "view_specific" and name in RIG_BLOCKS:
+                box.label(text="Drawn anew in every view", icon="INFO")
             elif block.type == "view_specific" and props.mode == "PAIRS":
                 roles = DatasetSettings.from_dict(
                     {"blocks": {name: {"type": "view_specific",

@@ -30,6 +30,7 @@ from ..sampling.distributions import (
 )
 from ..sampling.factors import FACTOR_NAMES
 from ..sampling.multi import MIN_GAP, MIN_PIXELS, N_OBJECTS, OBJECT_TYPES
+from ..sampling.rig import RIG_BLOCKS
 from ..scene.preview import show_any_sample
 from ..settings.cube import (
     CUBE_FORMAT,
@@ -47,6 +48,7 @@ from ..settings.pairs import (
     N_PAIRS,
     N_VIEWS,
     SEED,
+    BlockSettings,
     DatasetSettings,
 )
 from ..settings.panel import default_views_of, job_settings_from_props, views_to_props
@@ -66,10 +68,15 @@ MULTI_DEFAULTS = MultiObjectSettings()
 
 
 def _block_group(block: str) -> Any:
-    """A block's property group, its defaults taken from the default settings."""
+    """A block's property group, its defaults taken from the default settings (the camera and
+    lighting blocks: off, and content when turned on)."""
     default = (DEFAULTS.blocks[block] if block in DEFAULTS.blocks
-               else MULTI_DEFAULTS.blocks[block])
+               else MULTI_DEFAULTS.blocks.get(block, BlockSettings()))
+    optional = {"enabled": BoolProperty(  # type: ignore[func-returns-value]
+        name="Use", default=False,
+        description=f"Make the {block} a factor (off: the published, fixed {block})")}
     annotations = {
+        **(optional if block in RIG_BLOCKS else {}),
         "type": choice_property(BLOCK_TYPE, default=default.type),
         "marginal_kind": choice_property(MARGINAL_KIND),
         "marginal_low": limit_property(MARGINAL_LOW),
@@ -91,9 +98,12 @@ IDENTBOX_PG_block_positions = _block_group("positions")
 IDENTBOX_PG_block_rotations = _block_group("rotations")
 IDENTBOX_PG_block_hues = _block_group("hues")
 IDENTBOX_PG_block_objects = _block_group("objects")
+IDENTBOX_PG_block_camera = _block_group("camera")
+IDENTBOX_PG_block_lighting = _block_group("lighting")
 BLOCK_GROUPS = {"positions": IDENTBOX_PG_block_positions,
                 "rotations": IDENTBOX_PG_block_rotations, "hues": IDENTBOX_PG_block_hues,
-                "objects": IDENTBOX_PG_block_objects}
+                "objects": IDENTBOX_PG_block_objects, "camera": IDENTBOX_PG_block_camera,
+                "lighting": IDENTBOX_PG_block_lighting}
 
 _FACTOR_ITEMS = [(name, name, f"The factor {name}") for name in FACTOR_NAMES]
 
@@ -249,6 +259,8 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
     positions: PointerProperty(type=IDENTBOX_PG_block_positions)  # type: ignore[valid-type]
     rotations: PointerProperty(type=IDENTBOX_PG_block_rotations)  # type: ignore[valid-type]
     hues: PointerProperty(type=IDENTBOX_PG_block_hues)  # type: ignore[valid-type]
+    camera: PointerProperty(type=IDENTBOX_PG_block_camera)  # type: ignore[valid-type]
+    lighting: PointerProperty(type=IDENTBOX_PG_block_lighting)  # type: ignore[valid-type]
     edges: CollectionProperty(type=IDENTBOX_PG_edge)  # type: ignore[valid-type]
     active_edge: IntProperty(name="Active Edge")  # type: ignore[valid-type]
     views: CollectionProperty(type=IDENTBOX_PG_view)  # type: ignore[valid-type]

@@ -18,6 +18,7 @@ from ..errors import SettingsError
 from ..sampling.distributions import Conditional, Marginal
 from ..sampling.factors import BLOCK_NAMES, FACTOR_NAMES
 from ..sampling.multi import OBJECT_TYPES
+from ..sampling.rig import RIG_BLOCKS
 from .cube import CubeSettings
 from .kinds import kind_of
 from .objects import MultiObjectSettings
@@ -119,9 +120,22 @@ def proposed_view(props: Any) -> ViewSettings:
                                name=default_name(number))
 
 
+def rig_blocks_from_props(props: Any) -> dict[str, BlockSettings]:
+    """The camera and lighting blocks the panel turned on."""
+    return {name: _block_from(name, getattr(props, name)) for name in RIG_BLOCKS
+            if getattr(props, name).enabled}
+
+
+def rig_blocks_to_props(settings: DatasetSettings | MultiObjectSettings, props: Any) -> None:
+    """Turn the camera and lighting blocks on (with their settings) or off, as settings say."""
+    for name in RIG_BLOCKS:
+        getattr(props, name).enabled = name in settings.blocks
+
+
 def settings_from_props(props: Any) -> DatasetSettings:
     """The dataset the properties describe; SettingsError (naming the setting) if invalid."""
     blocks = {name: _block_from(name, getattr(props, name)) for name in BLOCK_NAMES}
+    blocks |= rig_blocks_from_props(props)
     edges = tuple(_within(f"causal_edges[{i}]", functools.partial(_edge_from, edge))
                   for i, edge in enumerate(props.edges))
     scene, render = scene_and_render_from_props(props)
@@ -157,6 +171,7 @@ def settings_to_props(settings: DatasetSettings, props: Any) -> None:
     props.seed = settings.seed
     for name, block in settings.blocks.items():
         _block_to(block, getattr(props, name))
+    rig_blocks_to_props(settings, props)
     props.edges.clear()
     for edge in settings.causal_edges:
         item = props.edges.add()
@@ -183,6 +198,7 @@ def multi_settings_from_props(props: Any) -> MultiObjectSettings:
     multi = props.multi
     blocks = {name: _block_from(name, getattr(props, name))
               for name in ("objects", "positions", "rotations", "hues")}
+    blocks |= rig_blocks_from_props(props)
     types = tuple(kind for kind in OBJECT_TYPES if getattr(multi, f"type_{kind}"))
     scene, render = scene_and_render_from_props(props)
     views = views_from_props(props)
@@ -207,6 +223,7 @@ def multi_settings_to_props(settings: MultiObjectSettings, props: Any) -> None:
         setattr(multi, f"type_{kind}", kind in settings.object_types)
     for name, block in settings.blocks.items():
         _block_to(block, getattr(props, name))
+    rig_blocks_to_props(settings, props)
     views_to_props(views_of(settings), props)  # before the scene: its materials stay the preset's
     _scene_and_render_to(settings, props)
 

@@ -105,6 +105,9 @@ for name in preset_names():
             draw_everything()
     props.progress.running = False
     props.mode = "PAIRS"
+result["camera_panel"] = props.camera.enabled and props.camera.type  # three_views_camera's
+bpy.ops.identbox.load_preset(name="rotations_positions_hues")  # two views, no camera block
+result["camera_panel_off"] = props.camera.enabled
 result["cube_panel_drawn"] = any(c[0] == "operator" and c[1][0] == "identbox.render_cube"
                                  for c in calls) or None
 
@@ -325,6 +328,7 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["problems"] == []
     assert r["defaults_equal"], "the properties' defaults are not DatasetSettings()"
     assert r["presets"] and all(r["presets"].values()), r["presets"]
+    assert r["camera_panel"] == "view_specific" and r["camera_panel_off"] is False
     assert r["modes"]["clevr_like"] == "OBJECTS" and r["modes"]["part2_causal"] == "PAIRS"
     assert r["validate_dataset"] == ["FINISHED"] and "0 failed" in r["validate_message"]
     assert r["looks"] == [True, True]
