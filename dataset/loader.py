@@ -17,9 +17,18 @@ from typing import Any
 
 import numpy as np
 
+from ..model.camera import extrinsics, intrinsics
 from ..sampling.factors import FACTORS
+from ..sampling.rig import poses_of
 from .images import load_rgba
-from .layout import TWO_VIEWS, image_path, manifest_views, view_numbers
+from .layout import (
+    CAMERA_FILES,
+    TWO_VIEWS,
+    image_path,
+    manifest_latent_files,
+    manifest_views,
+    view_numbers,
+)
 from .manifest import load_latent_file, read_manifest
 
 # The 3DIdent family's loaders normalise images with these (reference section 6).
@@ -66,9 +75,13 @@ class IdentBoxPairs(_Base):
         self.assumptions: list[str] = []
         manifest_path = self.root / "manifest.json"
         self.n_views = TWO_VIEWS
+        self.resolution: int | None = None  # unknown without a manifest
+        self.moving_camera = False
         if manifest_path.exists():
             manifest = read_manifest(manifest_path)
             self.n_views = manifest_views(manifest)
+            self.resolution = int(manifest["settings"]["render"]["resolution"])
+            self.moving_camera = CAMERA_FILES[0] in manifest_latent_files(manifest)
             for view in view_numbers(self.n_views):  # DatasetError if a file does not fit
                 load_latent_file(self.root, f"m{view}/{_latent_file(units)}", manifest)
             self.columns = manifest["columns"]
@@ -131,6 +144,21 @@ class IdentBoxPairs(_Base):
         numbers = view_numbers(self.n_views)
         return (tuple(self._image(v, index) for v in numbers),
                 tuple(self._z(v, index) for v in numbers))
+
+    def camera(self, index: int, view: int) -> tuple[np.ndarray, np.ndarray]:
+        """(K, E) of scene `index` in `view` (from 1): the 3 x 3 pixel intrinsics and the
+        4 x 4 world-to-camera matrix (OpenCV conventions, as factors/mK/*.npy hold them for
+        a moving camera; the published camera's otherwise)."""
+        if not 0 <= index < self.length or view not in view_numbers(self.n_views):
+            raise IndexError(f"pair {index} of {self.length}, view {view} of {self.n_views}")
+        if self.moving_camera:
+            folder = self.root / "factors" / f"m{view}"
+            return (np.array(np.load(folder / "intrinsics.npy", mmap_mode="r")[index]),
+                    np.array(np.load(folder / "extrinsics.npy", mmap_mode="r")[index]))
+        if self.resolution is None:
+            raise ValueError(f"{self.root}: no manifest.json, so no resolution for K")
+        published = poses_of({}, 1)
+        return intrinsics(self.resolution, 1)[0], extrinsics(published)[0]
 
     def __getitem__(self, index: int) -> tuple[Any, ...]:
         x, z = self.views(index)

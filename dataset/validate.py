@@ -12,6 +12,7 @@ import numpy as np
 
 from ..settings.kinds import kind_of
 from ..settings.objects import sample_pairs
+from ..settings.rig import moves_camera
 from .cube_validate import Check
 from .images import load_rgba
 from .layout import (
@@ -34,6 +35,7 @@ from .layout import (
 from .manifest import file_sha256, read_manifest, settings_from_manifest
 from .strays import find_strays
 from .view_look import GROUND_HUE_TOLERANCE, OBJECT_HUE_TOLERANCE, disagreements, look_spec
+from .writer import camera_arrays, object_pixels
 
 
 def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[Check]:
@@ -68,7 +70,23 @@ def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[
                                                for v in views)
     checks.append(Check("the manifest's settings and seed give these latents again", same,
                         "re-sampled and compared bit for bit"))
+    checks.append(_geometry(root, settings, blender))
     return checks
+
+
+def _geometry(root: Path, settings: Any, blender: dict[int, np.ndarray]) -> Check:
+    """Each view's object pixels (and camera matrices, where the camera moves) are what its
+    own latents give through its own camera."""
+    wrong = []
+    for view, latents in blender.items():
+        folder = factors_dir(root, f"m{view}")
+        expected = {"object_pixels.npy": object_pixels(settings, latents),
+                    **camera_arrays(settings, latents)}
+        wrong += [f"m{view}/{name}" for name, array in expected.items()
+                  if not np.allclose(np.load(folder / name), array, rtol=0, atol=1e-6)]
+    what = "object pixels" + (" and camera matrices" if moves_camera(settings) else "")
+    return Check(f"{what} follow each view's latents and camera", not wrong,
+                 ", ".join(wrong[:3]) or "recomputed and compared")
 
 
 def _block_rules(manifest: dict[str, Any], raw: dict[int, np.ndarray]) -> Check:

@@ -4,6 +4,7 @@ objects sit where each view's own camera puts them."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import math
@@ -19,7 +20,9 @@ from image_checks import load_rgba
 from PIL import Image
 from stats_theory import truncated_normal_pair
 
+from identbox.dataset.loader import IdentBoxPairs
 from identbox.dataset.validate import validate_pairs
+from identbox.dataset.writer import write_latents
 from identbox.errors import SettingsError
 from identbox.model.camera import (
     camera_axes,
@@ -272,3 +275,32 @@ def test_lighting_factors_change_the_lights_and_the_image(tmp_path: Path) -> Non
     assert result["sun_rotation"][0] == pytest.approx(0.6) and result["sun_energy"] == 1.0
     tilted = load_rgba(Path(result["tilted"]))[..., :3].astype(float)
     assert np.abs(tilted - load_rgba(Path(result["paths"]["bright"]))[..., :3]).mean() > 0.5
+
+
+def test_the_loader_and_validate_read_each_view_s_camera(tmp_path: Path) -> None:
+    settings = load_preset("three_views_camera").replace(n_pairs=6)
+    write_latents(settings, tmp_path / "d")
+    data = IdentBoxPairs(tmp_path / "d", tensors=False)
+    views = settings.sample()
+    for v in (1, 2, 3):
+        k, e = data.camera(4, v)
+        poses = settings.camera_poses(views.latents(v)[4:5])
+        assert np.array_equal(e, extrinsics(poses)[0]) and np.array_equal(k, intrinsics(128, 1)[0])
+    still = load_preset("hues_positions_rotations").replace(n_pairs=3)
+    write_latents(still, tmp_path / "s")
+    k, e = IdentBoxPairs(tmp_path / "s", tensors=False).camera(0, 2)
+    assert np.allclose(-e[:3, :3].T @ e[:3, 3], CAMERA_LOCATION)
+    with pytest.raises(IndexError):
+        data.camera(0, 4)
+    # validate recomputes each view's pixels and matrices from its latents: a file swapped in
+    # from another view (checksum made to match) is caught.
+    root = tmp_path / "d"
+    name = "object pixels and camera matrices follow each view's latents and camera"
+    assert [c.ok for c in validate_pairs(root) if c.name == name] == [True]
+    shutil.copy(root / "factors/m2/extrinsics.npy", root / "factors/m3/extrinsics.npy")
+    manifest = json.loads((root / "manifest.json").read_text())
+    manifest["latents"]["sha256"]["m3/extrinsics.npy"] = hashlib.sha256(
+        (root / "factors/m3/extrinsics.npy").read_bytes()).hexdigest()
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    found = [c for c in validate_pairs(root) if c.name == name]
+    assert [c.ok for c in found] == [False] and found[0].detail == "m3/extrinsics.npy"
