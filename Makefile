@@ -16,7 +16,8 @@ PYTHON313 ?= $(firstword $(foreach p,python3.13 $(wildcard $(addsuffix /versions
 	$(PYENV_ROOT) $(HOME)/.pyenv)),$(shell $(p) -c '' >/dev/null 2>&1 && echo $(p))))
 # The files holding tests marked every_blender (others import torch, which these venvs lack).
 BLENDER_TESTS := tests/test_blender.py tests/test_ui.py tests/test_render.py \
-	tests/test_reproduce.py tests/test_cube.py tests/test_multi_render.py tests/test_fidelity.py
+	tests/test_reproduce.py tests/test_cube.py tests/test_multi_render.py tests/test_fidelity.py \
+	tests/test_camera_lighting.py
 
 .PHONY: demo test lint typecheck pytest blenders bench extension clean
 

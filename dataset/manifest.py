@@ -14,9 +14,10 @@ from ..jsonfile import UnreadableJSONError, read_json
 from ..model.constants import DEPTH_RANGE
 from ..presets import has_published_look
 from ..sampling.blocks import views_record
+from ..sampling.rig import RIG_RULE
 from ..settings.kinds import kind_of_manifest
 from ..settings.objects import AnySettings
-from ..settings.rig import moves_camera
+from ..settings.rig import moves_camera, rig_blocks
 from ..settings.views import views_of
 from ..version import __version__
 from .layout import TWO_VIEWS, latent_paths, manifest_latent_files, manifest_views, view_names
@@ -62,6 +63,7 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
             "latents": "Blender units: blender_scale * raw",
             "object_pixels": "(pairs, objects, 2) float64: each object's centre in the image, "
                              "pixels x right, y down from the top-left, at the resolution",
+            **({"camera_and_lighting": RIG_RULE} if rig_blocks(settings) else {}),
             **(CAMERA_NOTES if moves_camera(settings) else {}),
             "masks": f"{folders['masks']} (when settings.masks): 8-bit grey PNG, object i "
                      "(from 0) has value i + 1, background 0",
@@ -78,8 +80,6 @@ CAMERA_NOTES = {
     "extrinsics": "factors/mK/extrinsics.npy (pairs, 4, 4) float64: world to camera (OpenCV "
                   "axes: x right, y down, z forward); pixel = K @ (E @ [p, 1])[:3], divided by "
                   "its third value. The camera is at -R^T t and aims at the world origin",
-    "camera_columns": "cam_azimuth, cam_elevation and cam_distance in latents.npy are "
-                      "blender_scale * raw; the scene uses offset + that (columns' offset)",
 }
 
 

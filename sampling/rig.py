@@ -29,6 +29,11 @@ from ..model.camera import CameraPoses, camera_poses
 from ..model.constants import CAMERA_LOCATION
 from .blocks import CONTENT, STYLE
 
+RIG_RULE = ("camera and lighting blocks: content means one value for every view; style redraws "
+            "each view after the first around view 1's value, each column with the block's "
+            "change probability; view_specific draws every view's value independently (also "
+            "with two views: no m1/m2/m3 roles); the scene uses offset + blender_scale * raw")
+
 CAMERA = "camera"
 LIGHTING = "lighting"
 RIG_BLOCKS = (CAMERA, LIGHTING)

@@ -193,7 +193,7 @@ def moving_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return place
 
 
-@pytest.mark.blender
+@pytest.mark.every_blender
 def test_each_view_shows_the_object_where_its_own_camera_puts_it(moving_camera: Path) -> None:
     root = moving_camera / "m"
     stored = [np.load(root / f"factors/m{v}/object_pixels.npy")[:, 0] for v in (1, 2, 3)]
@@ -266,7 +266,7 @@ report({"paths": means, "tilted": str(out / "tilted.png"),
 """
 
 
-@pytest.mark.blender
+@pytest.mark.every_blender
 def test_lighting_factors_change_the_lights_and_the_image(tmp_path: Path) -> None:
     result = run_blender(LIGHTS, tmp_path, str(tmp_path))
     dim, bright = (load_rgba(Path(result["paths"][k]))[..., :3].astype(float).mean()
@@ -304,3 +304,27 @@ def test_the_loader_and_validate_read_each_view_s_camera(tmp_path: Path) -> None
     (root / "manifest.json").write_text(json.dumps(manifest))
     found = [c for c in validate_pairs(root) if c.name == name]
     assert [c.ok for c in found] == [False] and found[0].detail == "m3/extrinsics.npy"
+
+
+@pytest.mark.every_blender
+def test_several_objects_sit_where_each_view_s_camera_puts_them(tmp_path: Path) -> None:
+    preset = {**load_preset("objects_content_2").to_dict(), "n_views": 3, "masks": True,
+              "min_pixels": 1,
+              "blocks": {"positions": {"type": "content"}, "camera": {"type": "view_specific"}}}
+    (tmp_path / "cam.json").write_text(json.dumps(preset))
+    done = identbox("render", "--preset", "cam.json", "--n-pairs", "2", "--resolution", "64",
+                    "--samples", "4", "--seed", "3", "--out", "d", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    root = tmp_path / "d"
+    assert all(c.ok for c in validate_pairs(root)), [c for c in validate_pairs(root) if not c.ok]
+    pixels = [np.load(root / f"factors/m{v}/object_pixels.npy") for v in (1, 2, 3)]
+    for v in (1, 2, 3):
+        for pair in range(2):
+            mask = load_rgba(root / f"masks/m{v}/{pair:06d}.png")[..., 0]
+            for obj in range(2):
+                ys, xs = np.nonzero(mask == obj + 1)
+                assert len(xs) > 5, (v, pair, obj)
+                centroid = np.array([xs.mean() + 0.5, ys.mean() + 0.5])
+                assert np.abs(centroid - pixels[v - 1][pair, obj]).max() < 3, (v, pair, obj)
+    # Positions are content: only the camera moved the objects across the image.
+    assert np.ptp(np.stack(pixels), axis=0).max() > 4
