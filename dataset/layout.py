@@ -11,11 +11,14 @@ from typing import Any
 from ..jsonfile import UnreadableJSONError, read_json
 from ..settings.objects import AnySettings
 from ..settings.rig import moves_camera
+from ..settings.views import TEXT, image_views, text_views
 
 MANIFEST = "manifest.json"
 TWO_VIEWS = 2  # the published layout's, and any dataset's whose settings say no other number
 LATENT_FILES = ("latents.npy", "raw_latents.npy", "object_pixels.npy")
 CAMERA_FILES = ("intrinsics.npy", "extrinsics.npy")  # per view, where a camera block moves it
+SENTENCES = "sentences.txt"  # a text view's sentences: samples/mK/sentences.txt
+TEXT_FILES = ("words.npy", SENTENCES)  # per text view: the words' values, the sentences
 CONTACT_SHEET = "contact_sheet.png"  # what the panel's Contact Sheet and Plot Latents write
 LATENT_PLOT = "latents.png"
 
@@ -52,25 +55,35 @@ def samples_dir(root: Path, view: str) -> Path:
     return root / "samples" / view
 
 
-def settings_latent_files(settings: object) -> tuple[str, ...]:
-    """The files in factors/mK of a dataset with these settings: the latents, and each
-    sample's camera matrices where a camera block moves the camera."""
-    return LATENT_FILES + (CAMERA_FILES if moves_camera(settings) else ())
+def _view_files(n_views: int, camera: bool, texts: tuple[int, ...]) -> dict[str, tuple[str, ...]]:
+    base = LATENT_FILES + (CAMERA_FILES if camera else ())
+    return {f"m{view}": base + (TEXT_FILES if view in texts else ())
+            for view in view_numbers(n_views)}
 
 
-def manifest_latent_files(manifest: dict[str, Any]) -> tuple[str, ...]:
-    """The files in factors/mK of the dataset a manifest describes."""
+def settings_latent_files(settings: object) -> dict[str, tuple[str, ...]]:
+    """The files each view of a dataset with these settings has beside its images: latents,
+    each sample's camera matrices where a camera block moves the camera, and a text view's
+    words and sentences."""
+    return _view_files(settings_views(settings), moves_camera(settings), text_views(settings))
+
+
+def manifest_latent_files(manifest: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The files each view of the dataset a manifest describes has beside its images."""
     settings = manifest.get("settings")
-    blocks = settings.get("blocks") if isinstance(settings, dict) else None
-    return LATENT_FILES + (CAMERA_FILES if isinstance(blocks, dict) and "camera" in blocks
-                           else ())
+    settings = settings if isinstance(settings, dict) else {}
+    blocks, views = settings.get("blocks"), settings.get("views")
+    texts = tuple(k for k, view in enumerate(views if isinstance(views, list) else [], start=1)
+                  if isinstance(view, dict) and view.get("modality") == TEXT)
+    return _view_files(manifest_views(manifest), isinstance(blocks, dict) and "camera" in blocks,
+                       texts)
 
 
-def latent_paths(root: Path, n_views: int,
-                 files: tuple[str, ...] = LATENT_FILES) -> dict[str, Path]:
-    """Every view's latent files, keyed 'm1/latents.npy' and so on (the manifest's keys)."""
-    return {f"{view}/{name}": factors_dir(root, view) / name
-            for view in view_names(n_views) for name in files}
+def latent_paths(root: Path, files: dict[str, tuple[str, ...]]) -> dict[str, Path]:
+    """Every view's files but its images, keyed 'm1/latents.npy' and so on (the manifest's
+    keys): in factors/mK, but a text view's sentences in samples/mK."""
+    return {f"{view}/{name}": (samples_dir if name == SENTENCES else factors_dir)(root, view)
+            / name for view, names in files.items() for name in names}
 
 
 def held_format(root: Path) -> str | None:
@@ -118,16 +131,17 @@ def image_path(root: Path, view: int, index: int, extension: str) -> Path:
 
 
 def pair_folders(root: Path, settings: AnySettings) -> list[Path]:
-    """Every folder a pair dataset's files go into."""
+    """Every folder a pair dataset's rendered files go into."""
     return [pass_folder(root, kind, view) for kind in pair_passes(settings)
-            for view in view_numbers(settings_views(settings))]
+            for view in image_views(settings)]
 
 
 def pair_paths(root: Path, settings: AnySettings, index: int) -> list[Path]:
-    """Every file of one scene: every view's image, then their masks and depth maps if asked."""
+    """Every rendered file of one scene: every image view's image, then their masks and depth
+    maps if asked (text views have no files per scene)."""
     return [pass_folder(root, kind, view)
             / pass_file_name(kind, index, settings.render.extension)
-            for kind in pair_passes(settings) for view in view_numbers(settings_views(settings))]
+            for kind in pair_passes(settings) for view in image_views(settings)]
 
 
 def pair_complete(root: Path, settings: AnySettings, index: int) -> bool:

@@ -1,5 +1,5 @@
 """Load a dataset for learning: pairs (x1, x2, z1, z2), or for a dataset of k > 2 views the
-k-tuples (x, z), as numpy arrays or torch tensors.
+k-tuples (x, z), as numpy arrays or torch tensors; a text view's x is its sentence (a str).
 
 Works with IdentBox datasets (manifest.json) and with folders laid out like the published
 3DIdentBox data (no manifest: the 10-column layout is assumed and `assumptions` says so).
@@ -23,10 +23,12 @@ from ..sampling.rig import poses_of
 from .images import load_rgba
 from .layout import (
     CAMERA_FILES,
+    SENTENCES,
     TWO_VIEWS,
     image_path,
     manifest_latent_files,
     manifest_views,
+    samples_dir,
     view_numbers,
 )
 from .manifest import load_latent_file, read_manifest
@@ -77,11 +79,15 @@ class IdentBoxPairs(_Base):
         self.n_views = TWO_VIEWS
         self.resolution: int | None = None  # unknown without a manifest
         self.moving_camera = False
+        self.text_views: tuple[int, ...] = ()  # views whose x is a sentence
         if manifest_path.exists():
             manifest = read_manifest(manifest_path)
             self.n_views = manifest_views(manifest)
             self.resolution = int(manifest["settings"]["render"]["resolution"])
-            self.moving_camera = CAMERA_FILES[0] in manifest_latent_files(manifest)
+            files = manifest_latent_files(manifest)
+            self.moving_camera = CAMERA_FILES[0] in files["m1"]
+            self.text_views = tuple(view for view in view_numbers(self.n_views)
+                                    if SENTENCES in files[f"m{view}"])
             for view in view_numbers(self.n_views):  # DatasetError if a file does not fit
                 load_latent_file(self.root, f"m{view}/{_latent_file(units)}", manifest)
             self.columns = manifest["columns"]
@@ -99,6 +105,7 @@ class IdentBoxPairs(_Base):
         self.length = int(np.load(self.root / "factors" / "m1" / self.latent_file,
                                   mmap_mode="r").shape[0])
         self._opened: tuple[int, dict[int, np.ndarray]] | None = None
+        self._sentences: dict[int, list[str]] = {}
 
     def _select(self, wanted: Sequence[str] | None) -> list[int]:
         if wanted is None:
@@ -124,7 +131,16 @@ class IdentBoxPairs(_Base):
     def __len__(self) -> int:
         return self.length
 
+    def sentence(self, index: int, view: int) -> str:
+        """The sentence of scene `index` in text view `view` (from 1)."""
+        if view not in self._sentences:
+            path = samples_dir(self.root, f"m{view}") / SENTENCES
+            self._sentences[view] = path.read_text(encoding="utf-8").splitlines()
+        return self._sentences[view][index]
+
     def _image(self, view: int, index: int) -> Any:
+        if view in self.text_views:  # x of a text view: its sentence
+            return self.sentence(index, view)
         image = load_rgba(image_path(self.root, view, index, self.extension))
         out: Any = image[..., :3]
         if self.normalize:

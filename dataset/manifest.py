@@ -15,12 +15,13 @@ from ..model.constants import DEPTH_RANGE
 from ..presets import has_published_look
 from ..sampling.blocks import views_record
 from ..sampling.rig import RIG_RULE
+from ..sampling.text import word_columns
 from ..settings.kinds import kind_of_manifest
 from ..settings.objects import AnySettings
 from ..settings.rig import moves_camera, rig_blocks
-from ..settings.views import views_of
+from ..settings.views import text_views, views_of
 from ..version import __version__
-from .layout import TWO_VIEWS, latent_paths, manifest_latent_files, manifest_views, view_names
+from .layout import TWO_VIEWS, latent_paths, manifest_latent_files, view_names
 
 FORMAT = "identbox-dataset/1"
 # What each format's readers take from the manifest without looking first.
@@ -46,6 +47,10 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
     # Only where a dataset has other than two views: two-view manifests keep their bytes.
     views = ({"views": views_record(settings.n_views, views_of(settings))}
              if "n_views" in data or "views" in data else {})
+    for view in text_views(settings):  # the columns of each text view's words.npy
+        text = views_of(settings)[view - 1].text
+        assert text is not None
+        views["views"]["list"][view - 1]["word_columns"] = list(word_columns(text.describe))
     folders = {kind: _view_folders(kind, data.get("n_views", TWO_VIEWS))
                for kind in ("masks", "depth")}
     return {
@@ -65,6 +70,7 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
                              "pixels x right, y down from the top-left, at the resolution",
             **({"camera_and_lighting": RIG_RULE} if rig_blocks(settings) else {}),
             **(CAMERA_NOTES if moves_camera(settings) else {}),
+            **(TEXT_NOTES if text_views(settings) else {}),
             "masks": f"{folders['masks']} (when settings.masks): 8-bit grey PNG, object i "
                      "(from 0) has value i + 1, background 0",
             "depth": f"{folders['depth']} (when settings.depth): 16-bit grey PNG, distance "
@@ -80,6 +86,17 @@ CAMERA_NOTES = {
     "extrinsics": "factors/mK/extrinsics.npy (pairs, 4, 4) float64: world to camera (OpenCV "
                   "axes: x right, y down, z forward); pixel = K @ (E @ [p, 1])[:3], divided by "
                   "its third value. The camera is at -R^T t and aims at the world origin",
+}
+
+
+TEXT_NOTES = {
+    "sentences": "samples/mK/sentences.txt (text views): UTF-8, one sentence per sample, in "
+                 "sample order, describing view K's latents",
+    "words": "factors/mK/words.npy (text views): (pairs, columns) int64, the values of the "
+             "sentence's words (views.list[K-1].word_columns): a shape's index in object_types, "
+             "a colour's palette (0 tableau, 1 css4, 2 xkcd) and its index in the sorted names "
+             "of the three palettes, a position's grid row and column (0 top or left, of 3), "
+             "the phrasing (the template's index)",
 }
 
 
@@ -134,8 +151,8 @@ def _structure_problem(data: dict[str, Any], expected_format: str) -> str | None
     views = data["settings"].get("n_views", TWO_VIEWS)
     if not (isinstance(views, int) and not isinstance(views, bool) and views >= TWO_VIEWS):
         return f"has settings.n_views {views!r}, not a number of views from 2"
-    unlisted = [key for key in latent_paths(Path(), manifest_views(data),
-                                            manifest_latent_files(data)) if key not in sha256]
+    unlisted = [key for key in latent_paths(Path(), manifest_latent_files(data))
+                if key not in sha256]
     if unlisted:
         return f"has no latents.sha256 entry for {unlisted[0]} (it has {views} views)"
     return None

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .layout import CONTACT_SHEET, LATENT_FILES, LATENT_PLOT, MANIFEST, view_names
+from .layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST, SENTENCES
 
 SLURM = "slurm"  # cluster/slurm.py's folder: scripts, logs, times, summary; anything goes there
 SHOWN = 3
@@ -88,17 +88,18 @@ def _folder(root: Path, relative: str, allowed: dict[str, object], strays: Stray
 
 
 def find_strays(root: Path, n_pairs: int, extension: str, passes: tuple[str, ...],
-                n_views: int, latent_files: tuple[str, ...] = LATENT_FILES) -> Strays:
+                view_files: dict[str, tuple[str, ...]], images: tuple[str, ...]) -> Strays:
     """Walk a pair dataset's folder: `passes` are the extra image folders it has (masks,
-    depth), `extension` its images' ('.png', '.jpg'), `n_views` its views (m1 ... mK),
-    `latent_files` what factors/mK holds."""
-    names = view_names(n_views)
+    depth), `extension` its images' ('.png', '.jpg'), `view_files` what each view (m1 ... mK)
+    has beside images (layout.settings_latent_files), `images` its image views' folders."""
     allowed: dict[str, object] = {
         MANIFEST: None, CONTACT_SHEET: None, LATENT_PLOT: None,
-        "factors": {view: dict.fromkeys(latent_files) for view in names},
-        "samples": dict.fromkeys(names, extension), SLURM: ANYTHING}
+        "factors": {view: dict.fromkeys(n for n in files if n != SENTENCES)
+                    for view, files in view_files.items()},
+        "samples": {view: extension if view in images else {SENTENCES: None}
+                    for view in view_files}, SLURM: ANYTHING}
     for kind in passes:
-        allowed[kind] = dict.fromkeys(names, ".png")
+        allowed[kind] = dict.fromkeys(images, ".png")
     strays = Strays()
     _folder(root, "", allowed, strays, n_pairs)
     return strays

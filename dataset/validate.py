@@ -13,11 +13,13 @@ import numpy as np
 from ..settings.kinds import kind_of
 from ..settings.objects import sample_pairs
 from ..settings.rig import moves_camera
+from ..settings.views import image_views, text_views
 from .cube_validate import Check
 from .images import load_rgba
 from .layout import (
     MANIFEST,
     PASS_FOLDERS,
+    SENTENCES,
     factors_dir,
     is_complete_image,
     latent_paths,
@@ -28,21 +30,19 @@ from .layout import (
     pass_folder,
     samples_dir,
     settings_latent_files,
-    settings_views,
-    view_names,
     view_numbers,
 )
 from .manifest import file_sha256, read_manifest, settings_from_manifest
 from .strays import find_strays
 from .view_look import GROUND_HUE_TOLERANCE, OBJECT_HUE_TOLERANCE, disagreements, look_spec
-from .writer import camera_arrays, object_pixels
+from .writer import camera_arrays, object_pixels, text_of
 
 
 def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[Check]:
     checks = []
     expected = manifest["latents"]["sha256"]
     views = view_numbers(manifest_views(manifest))
-    for key, path in latent_paths(root, len(views), manifest_latent_files(manifest)).items():
+    for key, path in latent_paths(root, manifest_latent_files(manifest)).items():
         ok = path.exists() and file_sha256(path) == expected.get(key)
         checks.append(Check(f"factors/{key} matches the manifest", ok,
                             "SHA-256 equal" if ok else "missing or changed"))
@@ -70,11 +70,11 @@ def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[
                                                for v in views)
     checks.append(Check("the manifest's settings and seed give these latents again", same,
                         "re-sampled and compared bit for bit"))
-    checks.append(_geometry(root, settings, blender))
+    checks += _geometry(root, settings, blender)
     return checks
 
 
-def _geometry(root: Path, settings: Any, blender: dict[int, np.ndarray]) -> Check:
+def _geometry(root: Path, settings: Any, blender: dict[int, np.ndarray]) -> list[Check]:
     """Each view's object pixels (and camera matrices, where the camera moves) are what its
     own latents give through its own camera."""
     wrong = []
@@ -85,8 +85,22 @@ def _geometry(root: Path, settings: Any, blender: dict[int, np.ndarray]) -> Chec
         wrong += [f"m{view}/{name}" for name, array in expected.items()
                   if not np.allclose(np.load(folder / name), array, rtol=0, atol=1e-6)]
     what = "object pixels" + (" and camera matrices" if moves_camera(settings) else "")
-    return Check(f"{what} follow each view's latents and camera", not wrong,
-                 ", ".join(wrong[:3]) or "recomputed and compared")
+    checks = [Check(f"{what} follow each view's latents and camera", not wrong,
+                    ", ".join(wrong[:3]) or "recomputed and compared")]
+    texts = text_views(settings)
+    if texts:
+        wrong = []
+        for view in texts:
+            folder = factors_dir(root, f"m{view}")
+            again = text_of(settings, blender[view], view)
+            stored = (samples_dir(root, f"m{view}") / SENTENCES).read_text(encoding="utf-8")
+            if stored.splitlines() != again.lines:
+                wrong.append(f"m{view}/{SENTENCES}")
+            if not np.array_equal(np.load(folder / "words.npy"), again.values):
+                wrong.append(f"m{view}/words.npy")
+        checks.append(Check("each text view's sentences and words follow its latents", not wrong,
+                            ", ".join(wrong[:3]) or "written again and compared word by word"))
+    return checks
 
 
 def _block_rules(manifest: dict[str, Any], raw: dict[int, np.ndarray]) -> Check:
@@ -110,7 +124,7 @@ def _block_rules(manifest: dict[str, Any], raw: dict[int, np.ndarray]) -> Check:
 def _images(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -> list[Check]:
     checks = []
     extension = settings.render.extension
-    views = view_numbers(manifest_views(manifest))
+    views = image_views(settings)
     for kind, view in ((k, v) for k in pair_passes(settings) for v in views):
         folder = pass_folder(root, kind, view)
         wanted = [pass_file_name(kind, i, extension) for i in range(settings.n_pairs)]
@@ -130,7 +144,7 @@ def _decoded(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -
     chosen = np.sort(rng.choice(settings.n_pairs, size=min(sample, settings.n_pairs),
                                 replace=False))
     extension, size = settings.render.extension, settings.render.resolution
-    views = view_names(manifest_views(manifest))
+    views = [f"m{view}" for view in image_views(settings)]
     spec = look_spec(manifest["columns"], settings)
     latents = {view: np.load(factors_dir(root, view) / "latents.npy", mmap_mode="r")
                for view in views}
@@ -179,7 +193,8 @@ def _strays(root: Path, settings: Any) -> list[Check]:
     """Leftover temporary files, images beyond the pairs and unknown files are reported."""
     passes = tuple(PASS_FOLDERS[kind] for kind in pair_passes(settings)[1:])
     found = find_strays(root, settings.n_pairs, settings.render.extension, passes,
-                        settings_views(settings), settings_latent_files(settings))
+                        settings_latent_files(settings),
+                        tuple(f"m{view}" for view in image_views(settings)))
 
     def listed(names: list[str], fine: str) -> str:
         more = f" and {len(names) - 3} more" if len(names) > 3 else ""

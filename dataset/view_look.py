@@ -26,8 +26,8 @@ import numpy as np
 
 from ..model.colors import hue_to_rgb
 from ..model.constants import GROUND_SATURATION, OBJECT_SATURATION
+from ..settings.views import image_views
 from .images import circular_mean_hue, dominant_hue_of, hue_distance, pixel_hues, srgb_to_linear
-from .layout import settings_views, view_names
 
 GROUND_HUE_TOLERANCE = 0.05
 OBJECT_HUE_TOLERANCE = 0.2
@@ -61,8 +61,7 @@ def look_spec(columns: list[dict[str, object]], settings: Any) -> LookSpec:
 
     scene, render = settings.scene, settings.render
     material = getattr(settings, "view_material", scene.material)  # kinds without a views list
-    materials = {name: material(number)
-                 for number, name in enumerate(view_names(settings_views(settings)), start=1)}
+    materials = {f"m{number}": material(number) for number in image_views(settings)}
     metal = tuple(v for v, m in materials.items()
                   if m == "MyMetal" and len(set(materials.values())) == 2)  # told apart
     single = "hue_object" in names

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from ..errors import DatasetChangedError
-from .layout import MANIFEST, latent_paths, manifest_latent_files, manifest_views
+from .layout import MANIFEST, latent_paths, manifest_latent_files
 from .manifest import file_sha256
 from .writer import restore_command
 
@@ -40,7 +40,7 @@ class LatentsWatch:
         manifest = json.loads(data.decode("utf-8"))
         recorded = manifest["latents"]["sha256"]
         self.expected = {path: recorded.get(key)
-                         for key, path in latent_paths(root, manifest_views(manifest),
+                         for key, path in latent_paths(root,
                                                        manifest_latent_files(manifest)).items()}
         self.started = time.perf_counter()
         self.spent = 0.0

@@ -18,14 +18,17 @@ import numpy as np
 from ..errors import DatasetError
 from ..model.camera import extrinsics, intrinsics, project_to_pixels
 from ..sampling.sampler import LatentPairs
+from ..sampling.text import Sentences, write_sentences
 from ..settings.objects import AnySettings, sample_pairs
 from ..settings.rig import moves_camera
+from ..settings.text import scene_words
+from ..settings.views import text_views, views_of
 from .layout import (
     MANIFEST,
+    SENTENCES,
     factors_dir,
     latent_paths,
     manifest_latent_files,
-    manifest_views,
     settings_latent_files,
     settings_views,
     view_names,
@@ -136,8 +139,7 @@ def matching_manifest(root: Path, settings: AnySettings) -> dict[str, Any] | Non
 def damaged_latents(root: Path, manifest: dict[str, Any]) -> list[Path]:
     """The latent files that are missing or differ from the SHA-256 the manifest records."""
     expected = manifest["latents"]["sha256"]
-    return [path for key, path in latent_paths(root, manifest_views(manifest),
-                                               manifest_latent_files(manifest)).items()
+    return [path for key, path in latent_paths(root, manifest_latent_files(manifest)).items()
             if not path.exists() or file_sha256(path) != expected.get(key)]
 
 
@@ -187,9 +189,26 @@ def latent_blobs(settings: AnySettings,
         latents = views.latents(number)
         arrays |= {f"{view}/latents.npy": latents, f"{view}/raw_latents.npy": views.raw(number),
                    f"{view}/object_pixels.npy": object_pixels(settings, latents)}
+        if number in text_views(settings):
+            arrays[f"{view}/words.npy"] = text_of(settings, latents, number).values
         arrays |= {f"{view}/{name}": array
                    for name, array in camera_arrays(settings, latents).items()}
-    return {key: _npy_bytes(array) for key, array in arrays.items()}
+    texts = {f"m{number}/{SENTENCES}": sentences_text(settings, views.latents(number), number)
+             for number in text_views(settings)}
+    return {key: _npy_bytes(array) for key, array in arrays.items()} | texts
+
+
+def text_of(settings: AnySettings, latents: np.ndarray, view: int) -> Sentences:
+    """The sentences of text view `view` (from 1) and the values of their words."""
+    text = views_of(settings)[view - 1].text
+    assert text is not None, f"view {view} is not a text view"
+    return write_sentences(scene_words(settings, latents), text.describe, text.templates,
+                           settings.seed, view)
+
+
+def sentences_text(settings: AnySettings, latents: np.ndarray, view: int) -> bytes:
+    """samples/mK/sentences.txt: UTF-8, one sentence a line, in sample order."""
+    return "".join(line + "\n" for line in text_of(settings, latents, view).lines).encode("utf-8")
 
 
 def restore_latents(root: Path, settings: AnySettings,
@@ -211,7 +230,7 @@ def restore_latents(root: Path, settings: AnySettings,
                 f"sampling the settings of {root / MANIFEST} again gives other {key} than it "
                 f"records (it was written with numpy {manifest.get('numpy_version')}, this is "
                 f"{np.__version__}); restore {damaged[0]} from a copy")
-    paths = latent_paths(root, settings_views(settings), settings_latent_files(settings))
+    paths = latent_paths(root, settings_latent_files(settings))
     for key, path in paths.items():
         if path in damaged:
             atomic_write_bytes(path, blobs[key])
@@ -240,7 +259,7 @@ def write_latents(settings: AnySettings, root: Path | str,
     check_output_folder(root)
     if root.exists() and not root.is_dir():
         raise DatasetError(f"{root} exists and is not a folder")
-    paths = latent_paths(root, views, settings_latent_files(settings))
+    paths = latent_paths(root, settings_latent_files(settings))
     if (root / "samples").exists() and not all(path.exists() for path in paths.values()):
         if holds_dataset(root, settings):  # another process wrote it a moment ago
             return WriteResult(root, "unchanged", _remove_abandoned(root, views))

@@ -7,11 +7,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..dataset.layout import pair_passes, settings_views
+from ..dataset.layout import pair_passes
 from ..sampling.cube import grid_frames
 from ..settings.cube import CubeSettings
 from ..settings.objects import AnySettings
 from ..settings.render import RunOptions
+from ..settings.views import image_views
 from .loop import shard_indices
 
 # Bytes per pixel of the files, measured on IdentBox's own images: noisy 3DIdent frames as
@@ -52,7 +53,7 @@ def estimate(settings: AnySettings | CubeSettings, options: RunOptions) -> JobEs
                            int(len(indices) * pixels * BYTES_PER_PIXEL["cube"]), "frames",
                            seconds)
     indices = shard_indices(settings.n_pairs, options.batch_index, options.n_batches)
-    views = settings_views(settings)
+    views = len(image_views(settings))  # text views are written with the latents
     per_pair = views * len(pair_passes(settings))
     pixels = settings.render.resolution ** 2
     per_image = pixels * BYTES_PER_PIXEL[settings.render.file_format]

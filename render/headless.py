@@ -19,6 +19,7 @@ from ..console import quiet_stdout
 from ..errors import SettingsError
 from ..settings.kinds import kind_of, load
 from ..settings.render import RunOptions
+from ..settings.views import image_views
 from .loop import ImageJob, Progress, Renderer
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -196,7 +197,12 @@ def render_in_process(settings: Any, out: Path, options: RunOptions,
                       log: Callable[[str], None], should_stop: Callable[[], bool] | None = None,
                       **job_options: Any) -> Progress:
     """Build the scene (device chosen first, so a bad device writes nothing), write the
-    latents or labels, then render this shard's pending items (see start_job)."""
+    latents or labels, then render this shard's pending items (see start_job). A dataset of
+    text views alone is written in plain Python: there is nothing for Blender to draw."""
+    if hasattr(settings, "views") and not image_views(settings):
+        job = start_job(settings, out, options, log, **job_options)
+        log(f"render: text views only: {settings.n_pairs} sentences per view written in {out}")
+        return job.progress()
     renderer = make_renderer(settings, options.device, log)
     job = start_job(settings, out, options, log, **job_options)
     return run_quietly(job, renderer, log, kind_of(settings).unit, should_stop)

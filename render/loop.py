@@ -27,8 +27,6 @@ from ..dataset.layout import (
     pair_folders,
     pair_passes,
     pair_paths,
-    settings_views,
-    view_numbers,
 )
 from ..dataset.temporaries import removal_line, remove_abandoned, temporary_path
 from ..dataset.watch import LatentsWatch
@@ -36,6 +34,7 @@ from ..dataset.writer import write_latents
 from ..errors import raise_if_disk_full
 from ..settings.objects import AnySettings
 from ..settings.render import RunOptions
+from ..settings.views import image_views
 
 
 class Renderer(Protocol):
@@ -259,7 +258,7 @@ class RenderJob(ImageJob):
         # The shard's rows, read once and then checked: a later change on disk cannot reach
         # the images, and the watch notices it.
         self.first = indices.start
-        self.views = view_numbers(settings_views(settings))
+        self.views = image_views(settings)  # text views were written with the latents
         self.latents = {view: np.array(np.load(factors_dir(root, f"m{view}") / "latents.npy",
                                                mmap_mode="r")[indices.start:indices.stop])
                         for view in self.views}

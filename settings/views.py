@@ -1,5 +1,5 @@
 """The views of a sample: each has a name, a modality and its own settings (the object's
-material for an image view).
+material for an image view; the words and templates of a text view, settings/text.py).
 
 A dataset's settings hold a `views` list only where some view differs from its default (name
 mK, an image, view 1's material in view 1 and view 2's in every later view), so two-view presets
@@ -17,14 +17,17 @@ from ..errors import SettingsError
 from ..limits import Choice, Limit, reject_unknown_keys
 from ..model.constants import MATERIALS
 from .render import SceneSettings
+from .text import TextSettings
 
 N_VIEWS = Limit("n_views", "Views",
                 "Views of each scene (2: pairs, as published); content is equal in every view, "
                 "style redrawn around view 1 in each, view-specific drawn in each on its own",
                 2, 2, 16)
 IMAGE = "image"
-MODALITY = Choice("modality", "Modality", "What the view is: an image rendered with Cycles",
-                  (IMAGE,))
+TEXT = "text"
+MODALITY = Choice("modality", "Modality",
+                  "What the view is: an image rendered with Cycles, or one sentence per sample "
+                  "describing the view's latents (no Blender needed)", (IMAGE, TEXT))
 MATERIAL = Choice("material", "Material", "The object's material in this view", MATERIALS)
 VIEW_NAME_CHARACTERS = "letters, digits, '_' and '-'"
 
@@ -42,6 +45,7 @@ class ViewSettings:
     name: str
     modality: str = IMAGE
     material: str = MATERIAL.default
+    text: TextSettings | None = None  # a text view's words and templates (its default if None)
 
     def __post_init__(self) -> None:
         if (not isinstance(self.name, str) or not self.name
@@ -49,16 +53,41 @@ class ViewSettings:
             raise SettingsError("name", self.name, f"a name of {VIEW_NAME_CHARACTERS}")
         MODALITY.check(self.modality)
         MATERIAL.check(self.material)
+        if self.modality == TEXT and self.text is None:
+            object.__setattr__(self, "text", TextSettings())
+        if self.modality != TEXT and self.text is not None:
+            raise SettingsError("text", self.text, "no text settings in an image view "
+                                "(modality: text makes it a text view)")
+        if self.text is not None and not isinstance(self.text, TextSettings):
+            raise SettingsError("text", self.text, "text settings {describe, templates}")
+
+    @property
+    def is_text(self) -> bool:
+        """Whether the view is a sentence (rather than an image)."""
+        return self.modality == TEXT
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], default: ViewSettings) -> ViewSettings:
         """From plain data; what it leaves out is the view's default."""
         reject_unknown_keys(data, tuple(f.name for f in dataclasses.fields(cls)))
-        return dataclasses.replace(default, **data)
+        values = dict(data)
+        if values.get("text") is not None:
+            text = values["text"]
+            if not isinstance(text, Mapping):
+                raise SettingsError("text", text, "a table {describe, templates}")
+            try:
+                values["text"] = TextSettings.from_dict(text)
+            except SettingsError as error:
+                raise error.within("text") from None
+        return dataclasses.replace(default, **values)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data, every field written out."""
-        return dataclasses.asdict(self)
+        """Plain data, every field written out (text settings only in a text view)."""
+        data: dict[str, Any] = {"name": self.name, "modality": self.modality,
+                                "material": self.material}
+        if self.text is not None:
+            data["text"] = self.text.to_dict()
+        return data
 
 
 def default_view(view: int, scene: SceneSettings) -> ViewSettings:
@@ -125,3 +154,15 @@ def views_from_text(text: str, scene: SceneSettings) -> tuple[ViewSettings, ...]
         name, _, material = item.strip().partition(":")
         entries.append({"name": name, **({"material": material} if material else {})})
     return views_from_data(entries, scene)
+
+
+def image_views(settings: Any) -> tuple[int, ...]:
+    """The numbers (from 1) of a job's image views: every view of kinds without a views list."""
+    return tuple(k for k, view in enumerate(views_of(settings), start=1) if not view.is_text) \
+        if hasattr(settings, "views") else tuple(range(1, getattr(settings, "n_views", 2) + 1))
+
+
+def text_views(settings: Any) -> tuple[int, ...]:
+    """The numbers (from 1) of a job's text views."""
+    return tuple(k for k, view in enumerate(views_of(settings), start=1) if view.is_text) \
+        if hasattr(settings, "views") else ()

@@ -1,0 +1,122 @@
+"""Text views: one sentence per sample from the latents of that view, as plain Python.
+
+What a sentence describes is chosen by words (TEXT_WORDS): the object's shape, its colour (a
+colour name from a palette drawn per sample, as Multimodal3DIdent names colours), its position
+(the cell of a 3 x 3 grid over the image that its centre falls in), and, so that style can reach
+the text too, the ground's and the spotlight's colours. A template (one of the view's list,
+drawn per sample: the phrasing factor) puts the words into a sentence. Every draw has its own
+random stream, keyed by the seed, the view and the draw, so adding a text view changes no other
+file, and the words' values (palette, colour index, grid cells, phrasing) are written beside
+the sentences, to evaluate a text encoder per factor.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model.colour_names import PALETTES, colour_names
+
+# The five templates of Multimodal3DIdent, verbatim (reference multimodal3dident.md).
+MULTIMODAL_TEMPLATES = (
+    'A {SHAPE} of "{COLOR}" color is visible, positioned at the {YPOS}-{XPOS} of the image.',
+    'A "{COLOR}" {SHAPE} is at the {YPOS}-{XPOS} of the image.',
+    'The {YPOS}-{XPOS} of the image shows a "{COLOR}" colored {SHAPE}.',
+    'At the {YPOS}-{XPOS} of the picture is a {SHAPE} in "{COLOR}" color.',
+    'At the {YPOS}-{XPOS} of the image, there is a "{COLOR}" object in the form of a {SHAPE}.',
+)
+ROW_WORDS = ("top", "mid", "bottom")  # image rows of the grid, from the top
+COLUMN_WORDS = ("left", "center", "right")
+
+# Each word the text can describe, and the placeholders it fills.
+TEXT_WORDS: dict[str, tuple[str, ...]] = {
+    "shape": ("SHAPE",),
+    "colour": ("COLOR",),
+    "position": ("YPOS", "XPOS"),
+    "ground_colour": ("GROUND",),
+    "spot_colour": ("SPOT",),
+}
+COLOUR_WORDS = ("colour", "ground_colour", "spot_colour")
+_STREAM_BASE = 96  # spawn keys (96, view, draw): apart from every other stream's
+
+
+@dataclass(frozen=True)
+class SceneWords:
+    """What one view of N samples shows, as the words need it: shape names and their indices,
+    hues in [0, 1) of the coloured things, and the object centre in pixels."""
+
+    shapes: Sequence[str]
+    shape_indices: np.ndarray
+    hues: Mapping[str, np.ndarray]  # by colour word: 'colour', 'ground_colour', 'spot_colour'
+    pixels: np.ndarray  # (N, 2): x right, y down, from the top-left corner
+    resolution: int
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """A text view's sentences and the words' factor values (one row per sample)."""
+
+    lines: list[str]
+    values: np.ndarray  # (N, columns) int64
+    columns: tuple[str, ...]
+
+
+def placeholders(template: str) -> set[str]:
+    """The {NAMES} a template uses."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def word_columns(describe: Sequence[str]) -> tuple[str, ...]:
+    """The columns of words.npy: each described word's values, then the phrasing."""
+    columns: list[str] = []
+    for word in describe:
+        if word == "shape":
+            columns.append("shape")
+        elif word == "position":
+            columns += ["ypos", "xpos"]
+        else:
+            columns += [f"{word}_palette", f"{word}_index"]
+    return (*columns, "phrasing")
+
+
+def grid_cells(pixels: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of the 3 x 3 grid cell each pixel falls in (clipped to the grid)."""
+    cells = np.floor(np.asarray(pixels, dtype=np.float64) / resolution * 3).astype(np.int64)
+    cells = np.clip(cells, 0, 2)
+    return cells[:, 1], cells[:, 0]
+
+
+def _stream(seed: int, view: int, draw: int) -> np.random.Generator:
+    sequence = np.random.SeedSequence(seed, spawn_key=(_STREAM_BASE, view, draw))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
+def write_sentences(words: SceneWords, describe: Sequence[str], templates: Sequence[str],
+                    seed: int, view: int) -> Sentences:
+    """The sentences of one text view (view numbered from 1) and their words' values."""
+    n = len(words.shape_indices)
+    values: list[np.ndarray] = []
+    filled: dict[str, list[str]] = {}
+    for draw, word in enumerate(describe):
+        if word == "shape":
+            values.append(np.asarray(words.shape_indices, dtype=np.int64))
+            filled["SHAPE"] = list(words.shapes)
+        elif word == "position":
+            rows, cols = grid_cells(words.pixels, words.resolution)
+            values += [rows, cols]
+            filled["YPOS"] = [ROW_WORDS[r] for r in rows]
+            filled["XPOS"] = [COLUMN_WORDS[c] for c in cols]
+        else:
+            palettes = _stream(seed, view, draw).integers(0, len(PALETTES), n)
+            names, indices = colour_names(words.hues[word], palettes)
+            values += [palettes.astype(np.int64), np.asarray(indices, dtype=np.int64)]
+            filled[TEXT_WORDS[word][0]] = list(names)
+    phrasing = _stream(seed, view, len(TEXT_WORDS)).integers(0, len(templates), n)
+    values.append(phrasing.astype(np.int64))
+    lines = [templates[p].format(**{key: filled[key][i] for key in filled})
+             for i, p in enumerate(phrasing)]
+    table = np.stack(values, axis=1) if n else np.zeros((0, len(values)), dtype=np.int64)
+    return Sentences(lines, table, word_columns(describe))
