@@ -126,7 +126,7 @@ def test_two_text_views_are_two_paraphrases_of_one_scene(tmp_path: Path) -> None
     assert all(c.ok for c in validate_pairs(tmp_path / "d")), \
         [c for c in validate_pairs(tmp_path / "d") if not c.ok]
     data = IdentBoxPairs(tmp_path / "d", tensors=False)
-    (x1, x2, z1, z2) = data[5]
+    x1, x2, z1, _ = data[5]
     assert (x1, x2) == (first[5], second[5]) and z1.shape == (10,)
 
 
