@@ -4,6 +4,7 @@ modifiers and its transform applied), copied out, and the link removed again."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import bpy
 import numpy as np
@@ -16,15 +17,16 @@ def read_blend_object(path: Path, name: str) -> FileMesh:
     MeshFileError when Blender cannot read the file, it has no such object, or the object has
     no geometry."""
     known = {library.filepath for library in bpy.data.libraries}
+    libraries: Any = bpy.data.libraries  # its load() is a context manager the stubs miss
     try:
-        with bpy.data.libraries.load(str(path), link=True) as (source, target):
+        with libraries.load(str(path), link=True) as (source, target):
             names = list(source.objects)
             if name in names:
                 target.objects = [name]
     except OSError as error:
         raise MeshFileError(f"Blender cannot read it ({str(error).splitlines()[0]})") from None
     if name not in names:
-        shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+        shown = ", ".join(sorted(names)[:12]) + (", ..." if len(names) > 12 else "")
         raise MeshFileError(f"it has no object named {name!r} (its objects: {shown or 'none'})")
     obj = target.objects[0]
     try:
@@ -38,7 +40,9 @@ def read_blend_object(path: Path, name: str) -> FileMesh:
 def _evaluated_mesh(obj: bpy.types.Object) -> FileMesh:
     """The object's geometry as it shows in its file's scene: linked into the current scene
     for a moment, so that the dependency graph evaluates it."""
-    collection = bpy.context.scene.collection
+    scene = bpy.context.scene
+    assert scene is not None  # a Blender session always has one
+    collection = scene.collection
     collection.objects.link(obj)
     try:
         evaluated = obj.evaluated_get(bpy.context.evaluated_depsgraph_get())

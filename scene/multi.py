@@ -78,11 +78,11 @@ def shape_mesh(kind: str) -> Any:
     """The mesh of one object type, scaled to the common bounding radius."""
     shape = None if kind in OBJECT_TYPES else shape_file(kind)
     if shape is not None:  # read and checked already (with_shape_files): from the cache
-        mesh = read_shape(shape, Path(shape.path).read_bytes(), read_blend_object)
-        assert mesh is not None
+        read = read_shape(shape, Path(shape.path).read_bytes(), read_blend_object)
+        assert read is not None
         name = Path(shape.path).name + (f":{shape.object}" if shape.object else "")
-        data = mesh_data(f"Shape {name}", normalised(mesh.vertices, OBJECT_RADIUS).tolist(),
-                         mesh.faces(), OWNER)
+        data = mesh_data(f"Shape {name}", normalised(read.vertices, OBJECT_RADIUS).tolist(),
+                         read.faces(), OWNER)
         sharpen_by_angle(data, FILE_SMOOTH_ANGLE_DEG)  # a scan stays smooth, a box's edges hard
         return data
     if kind == "teapot":  # the published mesh, at this mode's common size
