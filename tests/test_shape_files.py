@@ -352,18 +352,43 @@ def test_a_bad_mesh_file_is_one_line_and_writes_nothing(
 
 
 @pytest.mark.blender
-def test_the_panel_shows_and_keeps_mesh_file_types(shapes: Path, tmp_path: Path) -> None:
+def test_the_panel_shows_checks_and_renders_mesh_file_types(shapes: Path, tmp_path: Path) -> None:
+    """A preset's mesh files show in the Objects sub-panel's Files field and come back from it;
+    Render Dataset refuses a missing file in one line, writing nothing, and renders and
+    previews files that are there."""
     result = run_blender(f"""
+import json, pathlib, sys
 import bpy, identbox
 from identbox.presets import load_preset
 from identbox.settings.panel import multi_settings_from_props, show_in_props
 identbox.register()
 props = bpy.context.scene.identbox
 show_in_props(load_preset({str(_preset(shapes, ("cube", *TYPES[:2])))!r}), props)
-shown = props.multi.mesh_files
-types = multi_settings_from_props(props).object_types
+result = {{"shown": props.multi.mesh_files,
+          "types": list(multi_settings_from_props(props).object_types)}}
+props.n_pairs, props.render.resolution, props.render.samples = 1, 48, 1
+props.multi.min_pixels = 5
+props.directory = sys.argv[1]
+try:  # relative to this folder, which has no such files
+    bpy.ops.identbox.render_dataset()
+except RuntimeError as error:
+    result["missing"] = str(error)
+result["written"] = pathlib.Path(sys.argv[1]).exists()
+props.multi.mesh_files = "{shapes}/sphere.obj; {shapes}/shapes.blend:Bar"
+result["rendered"] = sorted(bpy.ops.identbox.render_dataset())
+manifest = json.loads((pathlib.Path(sys.argv[1]) / "manifest.json").read_text())
+result["recorded"] = sorted(manifest["settings"]["shape_sha256"])
+bpy.ops.identbox.preview_sample(index=0, view=1)
+result["preview"] = [bpy.context.scene.name, sorted(m.name for m in bpy.data.meshes)]
 identbox.unregister()
-report({{"shown": shown, "types": list(types)}})
-""", tmp_path)
+report(result)
+""", tmp_path, str(tmp_path / "out"))
     assert result["shown"] == "sphere.obj; plate.stl"
     assert result["types"] == ["cube", "sphere.obj", "plate.stl"]
+    assert "object_types[1] = 'sphere.obj'" in result["missing"]
+    assert "No such file" in result["missing"] and not result["written"]
+    assert result["rendered"] == ["FINISHED"]
+    assert result["recorded"] == [f"{shapes}/shapes.blend:Bar", f"{shapes}/sphere.obj"]
+    scene, meshes = result["preview"]
+    assert scene == "IdentBox Objects", result
+    assert {"IdentBox Shape sphere.obj", "IdentBox Shape shapes.blend:Bar"} <= set(meshes), meshes
