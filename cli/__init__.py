@@ -9,7 +9,7 @@ import argparse
 import dataclasses
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -47,6 +47,7 @@ from ..settings.render import (
     RunOptions,
     auto_workers,
 )
+from ..settings.shape_files import with_shape_files
 from ..settings.splits import parse_splits, split_jobs
 from ..settings.views import VIEWS_TEXT, views_from_text
 from ..version import __version__
@@ -327,7 +328,22 @@ def _settings(args: argparse.Namespace) -> AnySettings:
                       if getattr(args, spec.name, None) is not None}
     if render_changes:
         settings = settings.replace(render=dataclasses.replace(settings.render, **render_changes))
-    return settings
+    return with_shape_files(settings, _blend_reader())
+
+
+def _blend_reader() -> Callable[[Path, str], Any] | None:
+    """What reads an object out of a .blend: Blender, where bpy imports in this process; else
+    None (the Blender child that renders checks those objects before it writes anything)."""
+    from ..render.headless import bpy_importable
+
+    if not bpy_importable():
+        return None
+
+    def read(path: Path, name: str) -> Any:
+        from ..scene.blend_shapes import read_blend_object
+
+        return read_blend_object(path, name)
+    return read
 
 
 def _sample(args: argparse.Namespace) -> int:
@@ -497,7 +513,7 @@ def _reproduce(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from ..dataset.manifest import read_manifest, settings_from_manifest
 
     manifest = read_manifest(Path(args.manifest))
-    settings = settings_from_manifest(manifest)
+    settings = with_shape_files(settings_from_manifest(manifest), _blend_reader())
     for name, ours in (("identbox_version", __version__), ("numpy_version", np.__version__)):
         if manifest.get(name) != ours:
             _log(f"reproduce: note: the manifest was written with {name} "

@@ -27,6 +27,7 @@ from ..presets import (
 )
 from ..properties import settings_of
 from ..properties.make import argument_property, choice_property, path_property
+from ..scene.blend_shapes import read_blend_object
 from ..settings.objects import AnySettings
 from ..settings.pairs import N_PAIRS, SEED
 from ..settings.panel import job_settings_from_props
@@ -39,6 +40,7 @@ from ..settings.render import (
     WORKERS,
     RunOptions,
 )
+from ..settings.shape_files import with_shape_files
 
 
 def _preset_items() -> list[tuple[str, str, str]]:
@@ -86,7 +88,8 @@ class DatasetJobProperties:
         else:
             settings = job_settings_from_props(scene_props(context))
         changes = {name: getattr(self, name) for name in ("n_pairs", "seed") if self.given(name)}
-        return settings.replace(**changes) if changes else settings
+        settings = settings.replace(**changes) if changes else settings
+        return with_shape_files(settings, read_blend_object)  # bad mesh files: before writing
 
     def job_directory(self, context: bpy.types.Context) -> Path:
         """The output folder, absolute."""

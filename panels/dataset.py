@@ -212,6 +212,7 @@ class IDENTBOX_PT_objects(ImageModePanel, bpy.types.Panel):
         column = layout.column(heading="Types", align=True)
         for kind in OBJECT_TYPES:
             column.prop(multi, f"type_{kind}")
+        layout.prop(multi, "mesh_files", text="Files")
         layout.prop(multi, "min_gap", text="Gap")
         layout.prop(multi, "min_pixels", text="Min Px")
         row = layout.row(heading="Also Render")

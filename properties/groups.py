@@ -51,7 +51,12 @@ from ..settings.pairs import (
     BlockSettings,
     DatasetSettings,
 )
-from ..settings.panel import default_views_of, job_settings_from_props, views_to_props
+from ..settings.panel import (
+    MESH_FILES_TEXT,
+    default_views_of,
+    job_settings_from_props,
+    views_to_props,
+)
 from ..settings.render import (
     BATCH_INDEX,
     DEVICE,
@@ -203,6 +208,8 @@ class IDENTBOX_PG_objects(bpy.types.PropertyGroup):
         **{f"type_{kind}": BoolProperty(  # type: ignore[func-returns-value]
             name=kind.title(), default=True, description=f"Scenes may contain a {kind}")
            for kind in OBJECT_TYPES},
+        "mesh_files": StringProperty(  # type: ignore[func-returns-value]
+            name="Mesh Files", description=MESH_FILES_TEXT),
     }
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from ..errors import SettingsError
 from ..limits import Limit
 from ..model.camera import CameraPoses, camera_axes, project_to_pixels
+from ..model.shape_files import SYNTAX, shape_file
 from .blocks import CONTENT, STYLE
 from .columns import ColumnLayout
 from .distributions import Conditional, Marginal
@@ -34,6 +35,7 @@ OBJECT_RADIUS = 0.7  # every type is scaled to this bounding radius (CLEVR's lar
 POSITION_SCALE = (3.5, 3.5, 1.0)  # world x, y, z = scale * raw
 HEIGHT_OFFSET = 1.0  # object centre z = OBJECT_RADIUS * HEIGHT_OFFSET + z
 MULTI_BLOCKS = ("objects", "positions", "rotations", "hues")
+TYPES_TEXT = f"a type from {', '.join(OBJECT_TYPES)}, or a mesh file: {SYNTAX}"
 
 N_OBJECTS = Limit("n_objects", "Objects", "Objects per scene", 2, 1, 8)
 MIN_GAP = Limit("min_gap", "Minimum Gap",
@@ -46,6 +48,18 @@ TRIES = 50  # redraws of one object before its whole scene is drawn again
 PROBE = 2048  # scenes drawn at least in the first round, to measure the acceptance
 MIN_ACCEPTANCE = 1e-3  # below this share of placeable scenes, say so instead of looping
 MAX_ROUNDS = 200
+
+
+def check_object_types(object_types: tuple[str, ...]) -> None:
+    """SettingsError unless there are types, distinct, each built in or a mesh file's name
+    (its spelling only: the file itself is read when a render is prepared)."""
+    if not object_types:
+        raise SettingsError("object_types", [], "one or more types: " + TYPES_TEXT)
+    for index, name in enumerate(object_types):
+        if not isinstance(name, str) or (name not in OBJECT_TYPES and shape_file(name) is None):
+            raise SettingsError(f"object_types[{index}]", name, TYPES_TEXT)
+        if name in object_types[:index]:
+            raise SettingsError(f"object_types[{index}]", name, "a type not listed before it")
 
 
 @dataclass(frozen=True)
@@ -238,11 +252,7 @@ def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[s
     N_OBJECTS.check(n_objects)
     MIN_GAP.check(min_gap)
     MIN_PIXELS.check(min_pixels)
-    if not object_types:
-        raise SettingsError("object_types", [], "one or more of " + ", ".join(OBJECT_TYPES))
-    for name in object_types:
-        if name not in OBJECT_TYPES:
-            raise SettingsError("object_types", name, "types from " + ", ".join(OBJECT_TYPES))
+    check_object_types(object_types)
     if set(blocks) != set(MULTI_BLOCKS):
         raise SettingsError("blocks", sorted(blocks), "exactly " + ", ".join(MULTI_BLOCKS))
     stream = np.random.SeedSequence(seed, spawn_key=(7,))

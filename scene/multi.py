@@ -15,10 +15,19 @@ import numpy as np
 
 from ..model import constants as c
 from ..model.colors import hue_to_rgb
+from ..model.shape_files import read_shape, shape_file
 from ..model.shapes import normalised, torus
 from ..model.teapot import teapot_mesh
-from ..sampling.multi import HEIGHT_OFFSET, OBJECT_RADIUS, POSITION_SCALE, multi_layout
+from ..sampling.multi import (
+    HEIGHT_OFFSET,
+    OBJECT_RADIUS,
+    OBJECT_TYPES,
+    POSITION_SCALE,
+    multi_layout,
+)
 from ..settings.objects import MultiObjectSettings
+from ..settings.shape_files import with_shape_files
+from .blend_shapes import read_blend_object
 from .builder import (
     add_camera,
     add_fixed_lights,
@@ -27,6 +36,7 @@ from .builder import (
     add_world,
     mesh_data,
     plane_data,
+    sharpen_by_angle,
     teapot_data,
 )
 from .denoising import start_denoiser
@@ -41,6 +51,7 @@ OWNER = "multi"
 SCENE_NAME = "IdentBox Objects"
 # Just below the lowest an object can reach (centre z = R * HEIGHT_OFFSET + z, z >= -1).
 GROUND_Z = OBJECT_RADIUS * HEIGHT_OFFSET - POSITION_SCALE[2] - OBJECT_RADIUS
+FILE_SMOOTH_ANGLE_DEG = 30.0  # Blender's Shade Auto Smooth default
 
 
 def _bmesh_shape(kind: str) -> tuple[np.ndarray, list[list[int]]]:
@@ -65,6 +76,15 @@ def _bmesh_shape(kind: str) -> tuple[np.ndarray, list[list[int]]]:
 
 def shape_mesh(kind: str) -> Any:
     """The mesh of one object type, scaled to the common bounding radius."""
+    shape = None if kind in OBJECT_TYPES else shape_file(kind)
+    if shape is not None:  # read and checked already (with_shape_files): from the cache
+        read = read_shape(shape, Path(shape.path).read_bytes(), read_blend_object)
+        assert read is not None
+        name = Path(shape.path).name + (f":{shape.object}" if shape.object else "")
+        data = mesh_data(f"Shape {name}", normalised(read.vertices, OBJECT_RADIUS).tolist(),
+                         read.faces(), OWNER)
+        sharpen_by_angle(data, FILE_SMOOTH_ANGLE_DEG)  # a scan stays smooth, a box's edges hard
+        return data
     if kind == "teapot":  # the published mesh, at this mode's common size
         mesh = teapot_mesh()
         return teapot_data(c.TEAPOT_RESOLUTION, OWNER, f"Shape {kind}",
@@ -84,6 +104,7 @@ class BlenderMultiRenderer:
 
     def __init__(self, settings: MultiObjectSettings, device: str = "auto",
                  log: Callable[[str], None] = print, preview: bool = False) -> None:
+        settings = with_shape_files(settings, read_blend_object)  # bad files: before any scene
         self.settings = settings
         remove_tagged(OWNER)
         scene = owned_scene(SCENE_NAME, OWNER)
@@ -93,6 +114,10 @@ class BlenderMultiRenderer:
         self.sun, self.area = add_fixed_lights(scene, OWNER)
         self.materials = build_materials(OWNER)
         self.shapes = [shape_mesh(kind) for kind in settings.object_types]
+        for index, kind in enumerate(settings.object_types):
+            if kind in settings.shape_sha256:
+                log(f"IdentBox: object type {index} is {kind} (SHA-256 "
+                    f"{settings.shape_sha256[kind]})")
         for shape in self.shapes:
             shape.materials.append(self.materials[settings.view_material(1)])
         self.objects, self.spots = [], []

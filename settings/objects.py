@@ -6,6 +6,7 @@ A sibling of DatasetSettings: presets and manifests say which one they are with 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ from ..sampling.multi import (
     OBJECT_TYPES,
     POSITION_SCALE,
     MultiBlock,
+    check_object_types,
     column_blocks,
     column_names,
     multi_layout,
@@ -97,6 +99,8 @@ class MultiObjectSettings:
     render: RenderSettings = field(default_factory=RenderSettings)
     n_views: int = N_VIEWS.default
     views: tuple[ViewSettings, ...] = ()  # empty: every view its default (settings/views.py)
+    # Each mesh-file type's SHA-256, recorded when a render is prepared (settings/shape_files.py)
+    shape_sha256: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_parts(self)
@@ -108,12 +112,9 @@ class MultiObjectSettings:
         MIN_GAP.check(self.min_gap)
         MIN_PIXELS.check(self.min_pixels)
         object.__setattr__(self, "object_types", tuple(self.object_types))
-        if not self.object_types or len(set(self.object_types)) != len(self.object_types):
-            raise SettingsError("object_types", list(self.object_types),
-                                "distinct types from " + ", ".join(OBJECT_TYPES))
-        for name in self.object_types:
-            if name not in OBJECT_TYPES:
-                raise SettingsError("object_types", name, "types from " + ", ".join(OBJECT_TYPES))
+        check_object_types(self.object_types)
+        _check_sha256(self.shape_sha256, self.object_types)
+        object.__setattr__(self, "shape_sha256", dict(sorted(self.shape_sha256.items())))
         object.__setattr__(self, "blocks", ordered_blocks(self.blocks, MULTI_BLOCKS))
         check_views(self.n_views, self.blocks)
 
@@ -184,7 +185,9 @@ class MultiObjectSettings:
                 "min_gap": self.min_gap, "min_pixels": self.min_pixels, "masks": self.masks,
                 "depth": self.depth,
                 "scene": dataclasses.asdict(self.scene),
-                "render": dataclasses.asdict(self.render)}
+                "render": dataclasses.asdict(self.render),
+                # only with mesh files: other datasets' manifests keep their bytes
+                **({"shape_sha256": dict(self.shape_sha256)} if self.shape_sha256 else {})}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MultiObjectSettings:
@@ -212,6 +215,19 @@ AnySettings = DatasetSettings | MultiObjectSettings
 def sample_pairs(settings: AnySettings) -> LatentViews:
     """The latents of a job of either kind (each kind samples its own way)."""
     return settings.sample()
+
+
+def _check_sha256(record: Any, object_types: tuple[str, ...]) -> None:
+    """SettingsError unless `record` maps mesh-file types of object_types to hex SHA-256s."""
+    if not isinstance(record, Mapping):
+        raise SettingsError("shape_sha256", record, "a table of object type: SHA-256")
+    for name, digest in record.items():
+        if name not in object_types or name in OBJECT_TYPES:
+            raise SettingsError(f"shape_sha256.{name}", digest,
+                                "an entry for a mesh file listed in object_types")
+        if not (isinstance(digest, str) and re.fullmatch("[0-9a-f]{64}", digest)):
+            raise SettingsError(f"shape_sha256.{name}", digest,
+                                "a SHA-256 as 64 lower-case hex digits")
 
 
 def _block(name: str, data: Any) -> BlockSettings:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SettingsError
+from ..model.shape_files import SYNTAX
 from ..sampling.distributions import Conditional, Marginal
 from ..sampling.factors import BLOCK_NAMES, FACTOR_NAMES
 from ..sampling.multi import OBJECT_TYPES
@@ -27,6 +28,9 @@ from .render import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, Scene
 from .views import N_VIEWS, ViewSettings, default_name, default_view, views_of
 
 MARGINAL_FIELDS = ("kind", "low", "high", "std")
+MESH_FILES_SEPARATOR = ";"  # the Mesh Files field holds object types that name files
+MESH_FILES_TEXT = (f"More object types, from mesh files, separated by '{MESH_FILES_SEPARATOR}': "
+                   f"{SYNTAX}; an absolute path, or one relative to the current folder")
 CONDITIONAL_FIELDS = ("kind", "std", "half_width")
 
 
@@ -200,6 +204,8 @@ def multi_settings_from_props(props: Any) -> MultiObjectSettings:
               for name in ("objects", "positions", "rotations", "hues")}
     blocks |= rig_blocks_from_props(props)
     types = tuple(kind for kind in OBJECT_TYPES if getattr(multi, f"type_{kind}"))
+    types += tuple(path.strip() for path in multi.mesh_files.split(MESH_FILES_SEPARATOR)
+                   if path.strip())
     scene, render = scene_and_render_from_props(props)
     views = views_from_props(props)
     return MultiObjectSettings(
@@ -221,6 +227,8 @@ def multi_settings_to_props(settings: MultiObjectSettings, props: Any) -> None:
     multi.masks, multi.depth = settings.masks, settings.depth
     for kind in OBJECT_TYPES:
         setattr(multi, f"type_{kind}", kind in settings.object_types)
+    multi.mesh_files = f"{MESH_FILES_SEPARATOR} ".join(
+        kind for kind in settings.object_types if kind not in OBJECT_TYPES)
     for name, block in settings.blocks.items():
         _block_to(block, getattr(props, name))
     rig_blocks_to_props(settings, props)
