@@ -17,7 +17,7 @@ PYTHON313 ?= $(firstword $(foreach p,python3.13 $(wildcard $(addsuffix /versions
 # The files holding tests marked every_blender (others import torch, which these venvs lack).
 BLENDER_TESTS := tests/test_blender.py tests/test_ui.py tests/test_render.py \
 	tests/test_reproduce.py tests/test_cube.py tests/test_multi_render.py tests/test_fidelity.py \
-	tests/test_camera_lighting.py
+	tests/test_camera_lighting.py tests/test_shape_files.py
 
 .PHONY: demo test lint typecheck pytest blenders bench extension clean
 
@@ -32,7 +32,7 @@ $(VENV)/.ready: pyproject.toml Makefile
 define blender_venv
 	$(1) -m venv $(@D)
 	$(@D)/bin/python -m pip install --quiet --upgrade pip
-	$(@D)/bin/python -m pip install --quiet -e . 'pytest>=8' $(2)
+	$(@D)/bin/python -m pip install --quiet -e . 'pytest>=8' scipy $(2)
 	touch $@
 endef
 

@@ -256,7 +256,7 @@ def expected_meshes() -> list[np.ndarray]:
     return [SPHERE[0], box(2.0, 2.0, 0.2)[0], BAR[0], turned]
 
 
-@pytest.mark.blender
+@pytest.mark.every_blender
 def test_mesh_files_render_as_their_shapes(shapes: Path) -> None:
     done = _render(["render", "--preset", str(_preset(shapes, TYPES)), "--n-pairs", str(PAIRS),
                     "--resolution", str(RESOLUTION), "--samples", "2", "--out", "data"], shapes)
