@@ -280,6 +280,19 @@ def _build_parser() -> argparse.ArgumentParser:
         if action == "status":
             parser_.add_argument("--json", action="store_true", help="print JSON")
 
+    from ..dataset.export import FORMATS
+
+    export = commands.add_parser(
+        "export", help="write a dataset in another project's file layout",
+        description="Write the dataset in DIR (or each split of a folder made with --splits, "
+                    "into OUT/NAME) in another project's file layout, so that its own loader "
+                    "reads it. Nothing is written when DIR cannot be exported or OUT is not "
+                    "empty.")
+    export.add_argument("root", metavar="DIR", help="dataset folder, or a folder of splits")
+    export.add_argument("--format", required=True, metavar="NAME",
+                        help="; ".join(f"{f.name}: {f.description}" for f in FORMATS.values()))
+    export.add_argument("--out", required=True, metavar="OUT", help="new or empty folder")
+
     validate = commands.add_parser(
         "validate", help="check a dataset's files, labels and images; exit 1 on a failure",
         description="Check a dataset. Pairs: manifest, latent checksums, shapes, ranges, block "
@@ -558,6 +571,14 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from ..dataset.export import export_dataset
+
+    for folder in export_dataset(Path(args.root), args.format, Path(args.out)):
+        print(f"wrote {folder} ({args.format})")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -580,6 +601,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _look(args)
         if args.command == "slurm":
             return _slurm(args)
+        if args.command == "export":
+            return _export(args)
         return _validate(args)
     except USER_ERRORS as error:
         print(f"identbox: error: {describe(error)}", file=sys.stderr)

@@ -13,8 +13,11 @@ against its own latents, the other view's and another pair's:
   every lit pixel of a metal object has a zero channel: 95-100% of the lit pixels near its centre
   did; Rubber's grey glossy coat lifts that channel (median 45%, 10% of Rubber images above 0.9).
   Metal is claimed missing below 0.8. PNG only: JPEG lifts zeros.
-Where a look is not measurable (no lit object pixels near the centre: the dark side of a metal
-teapot), nothing is claimed, and a swap of two views whose latents look alike is not claimed.
+The ground can show at the centre (through a torus's hole), and in the legacy colours it can be
+as saturated as an object: pixels of the ground's hue are not taken for the object's, unless the
+two hues are alike. Where a look is not measurable (no lit object pixels near the centre: the
+dark side of a metal teapot), nothing is claimed, and a swap of two views whose latents look
+alike is not claimed.
 """
 
 from __future__ import annotations
@@ -86,21 +89,30 @@ def _patch(image: np.ndarray, centre: np.ndarray, resolution: int) -> np.ndarray
     return image[near][:, :3]
 
 
+def _circle_distance(hues: np.ndarray, hue: float) -> np.ndarray:
+    """hue_distance of each of `hues` to one hue."""
+    d = np.abs(hues - hue) % 1.0
+    return np.asarray(np.minimum(d, 1.0 - d))
+
+
 def disagreements(image: np.ndarray, row: np.ndarray, centre: np.ndarray, view: str,
                   spec: LookSpec) -> dict[str, str]:
     """Which looks of `image` disagree with its view's latent `row`, each with what was seen."""
     found = {}
+    ground = None
     if spec.ground_column is not None:
         seen = dominant_hue_of(image)
-        want = expected_hue(row[spec.ground_column], GROUND_SATURATION, spec.hue_mapping)
-        if not hue_distance(seen, want) <= GROUND_HUE_TOLERANCE:
-            found["ground"] = f"ground hue {seen:.3f} vs {want:.3f}"
+        ground = expected_hue(row[spec.ground_column], GROUND_SATURATION, spec.hue_mapping)
+        if not hue_distance(seen, ground) <= GROUND_HUE_TOLERANCE:
+            found["ground"] = f"ground hue {seen:.3f} vs {ground:.3f}"
     patch = _patch(image, centre, spec.resolution)
     if spec.object_column is not None:
         hues = pixel_hues(srgb_to_linear(patch), OBJECT_SATURATION_MIN, LIT)
+        want = expected_hue(row[spec.object_column], OBJECT_SATURATION, spec.hue_mapping)
+        if ground is not None and hue_distance(want, ground) > OBJECT_HUE_TOLERANCE:
+            hues = hues[_circle_distance(hues, ground) > GROUND_HUE_TOLERANCE]  # not the object
         if hues.size >= max(MIN_PIXELS, OBJECT_SHARE_MIN * len(patch)):
             seen = circular_mean_hue(hues)
-            want = expected_hue(row[spec.object_column], OBJECT_SATURATION, spec.hue_mapping)
             if hue_distance(seen, want) > OBJECT_HUE_TOLERANCE:
                 found["object"] = f"object hue {seen:.3f} vs {want:.3f}"
     if view in spec.metal_views:

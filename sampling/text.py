@@ -2,9 +2,10 @@
 
 What a sentence describes is chosen by words (TEXT_WORDS): the object's shape, its colour (a
 colour name from a palette drawn per sample, as Multimodal3DIdent names colours), its position
-(the cell of a 3 x 3 grid over the image that its centre falls in), and, so that style can reach
-the text too, the ground's and the spotlight's colours. A template (one of the view's list,
-drawn per sample: the phrasing factor) puts the words into a sentence. Every draw has its own
+(the cell of a 3 x 3 grid over the image that its centre falls in, or the cell its latents name
+where positions are grid cells, as Multimodal3DIdent's), and, so that style can reach the text
+too, the ground's and the spotlight's colours. A template (one of the view's list, drawn per
+sample: the phrasing factor) puts the words into a sentence. Every draw has its own
 random stream, keyed by the seed, the view and the draw, so adding a text view changes no other
 file, and the words' values (palette, colour index, grid cells, phrasing) are written beside
 the sentences, to evaluate a text encoder per factor.
@@ -46,13 +47,23 @@ _STREAM_BASE = 96  # spawn keys (96, view, draw): apart from every other stream'
 @dataclass(frozen=True)
 class SceneWords:
     """What one view of N samples shows, as the words need it: shape names and their indices,
-    hues in [0, 1) of the coloured things, and the object centre in pixels."""
+    hues in [0, 1) of the coloured things, and the object centre in pixels. `cells`: the grid
+    (rows, columns) where a kind's latents hold them as such (Multimodal3DIdent's discrete
+    positions); otherwise the position words come from the cell the centre falls in."""
 
     shapes: Sequence[str]
     shape_indices: np.ndarray
     hues: Mapping[str, np.ndarray]  # by colour word: 'colour', 'ground_colour', 'spot_colour'
     pixels: np.ndarray  # (N, 2): x right, y down, from the top-left corner
     resolution: int
+    cells: tuple[np.ndarray, np.ndarray] | None = None  # (rows, columns), each 0, 1 or 2
+
+    def grid(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of each sample's grid cell: the given cells, or the centre's."""
+        if self.cells is not None:
+            rows, columns = (np.asarray(c, dtype=np.int64) for c in self.cells)
+            return rows, columns
+        return grid_cells(self.pixels, self.resolution)
 
 
 @dataclass(frozen=True)
@@ -105,7 +116,7 @@ def write_sentences(words: SceneWords, describe: Sequence[str], templates: Seque
             values.append(np.asarray(words.shape_indices, dtype=np.int64))
             filled["SHAPE"] = list(words.shapes)
         elif word == "position":
-            rows, cols = grid_cells(words.pixels, words.resolution)
+            rows, cols = words.grid()
             values += [rows, cols]
             filled["YPOS"] = [ROW_WORDS[r] for r in rows]
             filled["XPOS"] = [COLUMN_WORDS[c] for c in cols]

@@ -17,6 +17,8 @@ from typing import Any
 
 from ..errors import SettingsError
 from .cube import CubeSettings
+from .multimodal import KIND as MULTIMODAL_KIND
+from .multimodal import MultimodalSettings
 from .objects import KIND as OBJECTS_KIND
 from .objects import MultiObjectSettings
 from .pairs import DatasetSettings
@@ -119,3 +121,8 @@ CUBE = register(Kind(
     name="cube", label="Cube", settings=CubeSettings, format=CUBE_FORMAT, unit="frames",
     write="dataset.cube_writer:write_cube_labels", job="render.cube_loop:CubeJob",
     renderer="scene.cube:CubeRenderer", validate="dataset.cube_validate:validate_cube"))
+MULTIMODAL = register(Kind(
+    name=MULTIMODAL_KIND, label="Multimodal3DIdent", settings=MultimodalSettings,
+    format=PAIR_FORMAT, unit="pairs", write="dataset.writer:write_latents",
+    job="render.loop:RenderJob", renderer="scene.multimodal:BlenderMultimodalRenderer",
+    validate="dataset.validate:validate_pairs"))

@@ -14,6 +14,7 @@ from ..errors import SettingsError
 from ..limits import reject_unknown_keys
 from ..model.camera import project_to_pixels
 from ..sampling.text import MULTIMODAL_TEMPLATES, TEXT_WORDS, SceneWords, placeholders
+from .rig import moves_camera
 
 DEFAULT_WORDS = ("shape", "colour", "position")
 
@@ -68,25 +69,45 @@ def _column(names: list[str], *candidates: str) -> int:
     return next(names.index(n) for n in candidates if n in names)
 
 
+def _grid(columns: list[dict[str, Any]],
+          latents: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The grid cells (rows, columns) where a kind's latents hold them: a column marked
+    "grid": "row" or "column" holds the cell as raw -1, 0, 1 (top or left first); None when
+    its positions are places in the world, whose cells come from the image."""
+    marked = {str(c["grid"]): k for k, c in enumerate(columns) if c.get("grid")}
+    if not {"row", "column"} <= set(marked):
+        return None
+
+    def cell(k: int) -> np.ndarray:
+        return np.rint(latents[:, k] / float(columns[k]["blender_scale"])).astype(np.int64) + 1
+
+    return cell(marked["row"]), cell(marked["column"])
+
+
 def scene_words(settings: Any, latents: np.ndarray) -> SceneWords:
     """What one view's latents (Blender units) show, for its sentences: the object's shape,
     the hues of object, ground and spotlight (value / 2pi mod 1) and the object's centre in
-    the view's image. Multi-object scenes describe their first object."""
-    names = [str(c["name"]) for c in settings.columns()]
+    the view's image (and its grid cell, where the latents name one). Multi-object scenes
+    describe their first object. A type column's words are its "words" where the kind names
+    them (Multimodal3DIdent's shapes), else the settings' object types."""
+    columns = settings.columns()
+    names = [str(c["name"]) for c in columns]
     latents = np.atleast_2d(latents)
 
     def hue(*candidates: str) -> np.ndarray:
         return np.mod(latents[:, _column(names, *candidates)] / (2 * np.pi), 1.0)
 
-    if "object0_type" in names:
-        indices = latents[:, _column(names, "object0_type")].astype(np.int64)
-        shapes = [settings.object_types[k] for k in indices]
+    typed = [k for k, name in enumerate(names) if name in ("object0_type", "object_type")]
+    if typed:
+        indices = latents[:, typed[0]].astype(np.int64)
+        words = columns[typed[0]].get("words") or settings.object_types
+        shapes = [words[k] for k in indices]
     else:
         indices, shapes = np.zeros(len(latents), dtype=np.int64), ["teapot"] * len(latents)
     centres = settings.object_centres(latents)[:, 0]
-    poses = settings.camera_poses(latents) if "camera" in settings.blocks else None
+    poses = settings.camera_poses(latents) if moves_camera(settings) else None
     pixels = project_to_pixels(centres, settings.render.resolution, poses)
     return SceneWords(shapes, indices, {"colour": hue("hue_object", "object0_hue"),
                                         "ground_colour": hue("hue_background", "background_hue"),
                                         "spot_colour": hue("hue_spot", "spot_hue")},
-                      pixels, settings.render.resolution)
+                      pixels, settings.render.resolution, _grid(columns, latents))

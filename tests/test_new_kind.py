@@ -153,4 +153,5 @@ def test_an_unregistered_kind_is_one_clear_line(tmp_path: Path) -> None:
                            "--out", str(tmp_path / "o")], capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.strip() == textwrap.dedent(
-        "identbox: error: kind = 'one_colour' is not allowed: one of pairs, multi, cube")
+        "identbox: error: kind = 'one_colour' is not allowed: one of pairs, multi, cube, "
+        "multimodal3dident")

@@ -1,0 +1,128 @@
+"""Multimodal3DIdent's scene in Blender: the published camera and lights, one object whose
+mesh switches between the seven shapes, a spotlight aimed at it, and the ground.
+
+As the original places them: the object's centre at (3 ypos - 3, 3 xpos - 3, 0), the ground at
+minus the shape's largest dimension, the spotlight at (4 sin theta, 4 cos theta, 6 + that
+dimension). Every shape has the published teapot's bounding radius (the multi-object types'
+meshes, scaled up), so the teapot is the published one's size.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import bpy
+import numpy as np
+
+from ..model import constants as c
+from ..model.colors import hue_to_rgb
+from ..model.teapot import teapot_mesh
+from ..sampling.multi import OBJECT_RADIUS
+from ..sampling.multimodal import index
+from ..settings.multimodal import MultimodalSettings
+from .builder import add_camera, add_fixed_lights, add_object, add_spot, add_world, plane_data
+from .denoising import start_denoiser
+from .device import DeviceChoice, select_device
+from .masks import render_depth, render_index_mask
+from .materials import build_materials
+from .multi import shape_mesh
+from .render_setup import configure_render
+from .tags import owned_scene, remove_tagged, tagged
+
+OWNER = "multimodal"
+SCENE_NAME = "IdentBox Multimodal3DIdent"
+
+
+@cache
+def shape_radius() -> float:
+    """The published teapot's bounding radius (about its bounding box's centre), at its scale."""
+    vertices = teapot_mesh().vertices
+    centred = vertices - (vertices.max(axis=0) + vertices.min(axis=0)) / 2
+    return float(np.linalg.norm(centred, axis=1).max() * c.OBJECT_SCALE)
+
+
+def _largest_dimension(mesh: object, scale: float) -> float:
+    """What Blender's max(object.dimensions) gives for this mesh at this scale."""
+    vertices = np.array([v.co[:] for v in mesh.vertices])  # type: ignore[attr-defined]
+    return float((vertices.max(axis=0) - vertices.min(axis=0)).max() * scale)
+
+
+class BlenderMultimodalRenderer:
+    """Builds the scene once; per image it switches the mesh, moves the object and the
+    spotlight, and sets the colours and the view's material."""
+
+    def __init__(self, settings: MultimodalSettings, device: str = "auto",
+                 log: Callable[[str], None] = print, preview: bool = False) -> None:
+        self.settings = settings
+        remove_tagged(OWNER)
+        scene = owned_scene(SCENE_NAME, OWNER)
+        self.scene = scene
+        add_world(scene, OWNER)
+        self.camera = add_camera(scene, OWNER)
+        self.sun, self.area = add_fixed_lights(scene, OWNER)
+        self.materials = build_materials(OWNER)
+        self.scale = shape_radius() / OBJECT_RADIUS  # the meshes have the multi-object radius
+        meshes = {}
+        for kind in dict.fromkeys(settings.object_types):
+            meshes[kind] = tagged(shape_mesh(kind), OWNER)
+            meshes[kind].materials.append(self.materials[settings.view_material(1)])
+        self.meshes = [meshes[kind] for kind in settings.object_types]
+        self.sizes = [_largest_dimension(mesh, self.scale) for mesh in self.meshes]
+        self.object = add_object(scene, "Object", self.meshes[0], OWNER)
+        self.object.scale = (self.scale,) * 3
+        self.object.rotation_mode = "XYZ"
+        self.object.pass_index = 1
+        self.object.material_slots[0].link = "OBJECT"
+        self.spot = add_spot(scene, self.object, OWNER)
+        self.ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE, OWNER), OWNER)
+        self.ground.data.materials.append(self.materials["Rubber"])
+        self.device: DeviceChoice = select_device(scene, device)
+        configure_render(scene, settings.render)
+        log(f"IdentBox: rendering Multimodal3DIdent on {self.device.describe()}")
+        self.denoiser, self.warnings = (None, []) if preview else start_denoiser(
+            scene, settings.render.denoiser, self.device, log)
+        self.render_seconds = 0.0
+
+    def show(self, row: np.ndarray, view: int) -> None:
+        """Put the scene in the state of one sample (a Blender-unit row) in an image view."""
+        mapping = self.settings.scene.hue_mapping
+        shape = int(row[index("object_type")])
+        size = self.sizes[shape]
+        obj = self.object
+        obj.data = self.meshes[shape]
+        obj.material_slots[0].material = self.materials[self.settings.view_material(view)]
+        obj.location = tuple(float(row[index(n)]) for n in ("pos_x", "pos_y", "pos_z"))
+        obj.rotation_euler = tuple(float(row[index(n)])
+                                   for n in ("rot_alpha", "rot_beta", "rot_gamma"))
+        obj.color = (*map(float, hue_to_rgb(row[index("hue_object")], c.OBJECT_SATURATION,
+                                            mapping)), 1.0)
+        theta = float(row[index("spot_theta")])
+        self.spot.location = (c.SPOT_RADIUS * math.sin(theta), c.SPOT_RADIUS * math.cos(theta),
+                              c.SPOT_HEIGHT + size)
+        self.spot.data.color = tuple(float(v) for v in hue_to_rgb(
+            row[index("hue_spot")], c.SPOT_SATURATION, mapping))
+        self.ground.location = (0.0, 0.0, -size)
+        self.ground.color = (*map(float, hue_to_rgb(row[index("hue_background")],
+                                                     c.GROUND_SATURATION, mapping)), 1.0)
+
+    def render_view(self, latents_row: np.ndarray, view: int, path: Path) -> None:
+        """Render one image view of one sample into `path`."""
+        self.show(latents_row, view)
+        self.scene.render.filepath = str(path)
+        start = time.perf_counter()
+        bpy.ops.render.render(write_still=True, scene=self.scene.name)
+        self.render_seconds += time.perf_counter() - start
+
+    def render_mask(self, latents_row: np.ndarray, view: int, path: Path) -> None:
+        """The object's mask (value 1) in one view (the loop's protocol; no setting asks yet)."""
+        self.show(latents_row, view)
+        render_index_mask(self.scene, [self.ground, self.spot], path)
+
+    def render_depth(self, latents_row: np.ndarray, view: int, path: Path) -> None:
+        """The depth map of one view (the loop's protocol; no setting asks yet)."""
+        self.show(latents_row, view)
+        render_depth(self.scene, [self.spot], path)
