@@ -50,15 +50,15 @@ MIN_ACCEPTANCE = 1e-3  # below this share of placeable scenes, say so instead of
 MAX_ROUNDS = 200
 
 
-def check_object_types(object_types: tuple[str, ...]) -> None:
-    """SettingsError unless there are types, distinct, each built in or a mesh file's name
-    (its spelling only: the file itself is read when a render is prepared)."""
+def check_object_types(object_types: tuple[str, ...], distinct: bool = True) -> None:
+    """SettingsError unless there are types, distinct (where asked), each built in or a mesh
+    file's name (its spelling only: the file itself is read when a render is prepared)."""
     if not object_types:
         raise SettingsError("object_types", [], "one or more types: " + TYPES_TEXT)
     for index, name in enumerate(object_types):
         if not isinstance(name, str) or (name not in OBJECT_TYPES and shape_file(name) is None):
             raise SettingsError(f"object_types[{index}]", name, TYPES_TEXT)
-        if name in object_types[:index]:
+        if distinct and name in object_types[:index]:
             raise SettingsError(f"object_types[{index}]", name, "a type not listed before it")
 
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import SettingsError
 from ..limits import reject_unknown_keys
-from ..sampling.multi import OBJECT_TYPES
+from ..sampling.multi import OBJECT_TYPES, check_object_types
 from ..sampling.multimodal import (
     COLUMNS,
     ORIGINAL_SHAPES,
@@ -29,6 +29,7 @@ from ..sampling.multimodal import (
     sample_multimodal,
 )
 from ..sampling.sampler import LatentViews
+from .objects import check_shape_sha256
 from .pairs import N_PAIRS, SEED, check_parts, dataclass_from_dict, view_values
 from .render import RenderSettings, SceneSettings
 from .text import TextSettings
@@ -52,9 +53,10 @@ def default_scene() -> SceneSettings:
 
 
 def stand_ins(object_types: tuple[str, ...]) -> dict[str, str]:
-    """The original's shapes drawn as another type: {"hare": "sphere", ...}."""
+    """The original's shapes drawn as another built-in type: {"hare": "sphere", ...}; a mesh
+    file given for a shape (its scan) is no stand-in."""
     return {shape: drawn for shape, drawn in zip(ORIGINAL_SHAPES, object_types, strict=True)
-            if shape != drawn}
+            if shape != drawn and drawn in OBJECT_TYPES}
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class MultimodalSettings:
     n_pairs: int = N_PAIRS.default
     seed: int = SEED.default
     object_types: tuple[str, ...] = STAND_INS  # the mesh drawn for each of ORIGINAL_SHAPES
+    shape_sha256: Mapping[str, str] = field(default_factory=dict)  # mesh files' (shape_files)
     position_dependent_colour: bool = False  # hue = (xpos + u) / 3, the original's option
     views: tuple[ViewSettings, ...] = field(default_factory=default_views)
     n_views: int = 2
@@ -89,9 +92,10 @@ class MultimodalSettings:
                                 f"a list of {len(ORIGINAL_SHAPES)} types, one for each of "
                                 + ", ".join(ORIGINAL_SHAPES))
         object.__setattr__(self, "object_types", tuple(types))
-        for name in self.object_types:
-            if name not in OBJECT_TYPES:
-                raise SettingsError("object_types", name, "types from " + ", ".join(OBJECT_TYPES))
+        # Built-in names or mesh files (their spelling); one may stand in for several shapes.
+        check_object_types(self.object_types, distinct=False)
+        check_shape_sha256(self.shape_sha256, self.object_types)
+        object.__setattr__(self, "shape_sha256", dict(sorted(self.shape_sha256.items())))
 
     def replace(self, **changes: Any) -> MultimodalSettings:
         """A copy with some settings changed (validated again)."""
@@ -142,6 +146,7 @@ class MultimodalSettings:
         return {"kind": KIND, "name": self.name, "description": self.description,
                 "n_pairs": self.n_pairs, "seed": self.seed,
                 "object_types": list(self.object_types),
+                **({"shape_sha256": dict(self.shape_sha256)} if self.shape_sha256 else {}),
                 "position_dependent_colour": self.position_dependent_colour,
                 "n_views": self.n_views, "views": [v.to_dict() for v in views_of(self)],
                 "scene": dataclasses.asdict(self.scene),

@@ -113,7 +113,7 @@ class MultiObjectSettings:
         MIN_PIXELS.check(self.min_pixels)
         object.__setattr__(self, "object_types", tuple(self.object_types))
         check_object_types(self.object_types)
-        _check_sha256(self.shape_sha256, self.object_types)
+        check_shape_sha256(self.shape_sha256, self.object_types)
         object.__setattr__(self, "shape_sha256", dict(sorted(self.shape_sha256.items())))
         object.__setattr__(self, "blocks", ordered_blocks(self.blocks, MULTI_BLOCKS))
         check_views(self.n_views, self.blocks)
@@ -217,7 +217,7 @@ def sample_pairs(settings: AnySettings) -> LatentViews:
     return settings.sample()
 
 
-def _check_sha256(record: Any, object_types: tuple[str, ...]) -> None:
+def check_shape_sha256(record: Any, object_types: tuple[str, ...]) -> None:
     """SettingsError unless `record` maps mesh-file types of object_types to hex SHA-256s."""
     if not isinstance(record, Mapping):
         raise SettingsError("shape_sha256", record, "a table of object type: SHA-256")

@@ -16,6 +16,7 @@ from ..errors import SettingsError
 from ..model.mesh_files import MeshFileError
 from ..model.shape_files import FORMAT_NAMES, BlendReader, file_sha256, read_shape, shape_file
 from ..sampling.multi import OBJECT_TYPES
+from .multimodal import MultimodalSettings
 from .objects import MultiObjectSettings
 
 
@@ -26,7 +27,7 @@ def with_shape_files(settings: Any, read_blend: BlendReader | None = None,
     runs), named by its absolute path (relative ones from `base`, the current folder by
     default), its SHA-256 recorded or compared with the one recorded. Other settings are
     returned as they are; SettingsError naming object_types[i] for a bad file."""
-    if not isinstance(settings, MultiObjectSettings):
+    if not isinstance(settings, (MultiObjectSettings, MultimodalSettings)):
         return settings
     types: list[str] = []
     record: dict[str, str] = {}

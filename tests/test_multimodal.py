@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import colorsys
 import csv
+import hashlib
 import json
 import math
 import re
@@ -21,6 +22,7 @@ from scipy import stats
 
 from identbox.cli import main
 from identbox.dataset.images import dominant_hue_of, hue_distance, load_rgba
+from identbox.dataset.validate import validate_pairs
 from identbox.dataset.writer import latent_blobs, text_of
 from identbox.errors import SettingsError
 from identbox.presets import load_preset
@@ -98,11 +100,13 @@ def test_the_preset_is_the_original_s_dataset() -> None:
 
 
 def test_object_types_are_seven_known_types() -> None:
-    for wrong, said in ((("teapot",) * 6, "a list of 7 types"), ("teapot", "a list of 7 types"),
-                        (("teapot",) * 6 + ("hare",), "types from")):
+    for wrong, said, setting in (
+            (("teapot",) * 6, "a list of 7 types", "object_types"),
+            ("teapot", "a list of 7 types", "object_types"),
+            (("teapot",) * 6 + ("hare",), "or a mesh file", "object_types[6]")):
         with pytest.raises(SettingsError, match=said) as caught:
             MultimodalSettings(object_types=wrong)
-        assert caught.value.setting == "object_types"
+        assert caught.value.setting == setting
     assert MultimodalSettings(object_types=("teapot",) * 7).columns()[0]["stand_ins"] == {
         shape: "teapot" for shape in ORIGINAL_SHAPES[1:]}
 
@@ -300,3 +304,36 @@ def test_bad_exports_are_one_line_and_write_nothing(tmp_path: Path,
         assert error.count("\n") == 1, error
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no output, no temporaries
     assert [p.name for p in full.iterdir()] == ["mine.txt"]
+
+
+@pytest.mark.blender
+def test_a_user_s_scanned_shape_file_is_drawn_for_its_shape(tmp_path: Path) -> None:
+    """A mesh file given for hare is drawn for it (no stand-in), recorded with its SHA-256;
+    a missing one is one line, and nothing is written."""
+    (tmp_path / "hare.obj").write_text(
+        "o Hare\n" + "".join(f"v {x} {y} {z}\n" for x in (-1, 1) for y in (-0.3, 0.3)
+                             for z in (-0.5, 0.5))
+        + "f 1 2 4 3\nf 5 7 8 6\nf 1 5 6 2\nf 3 4 8 7\nf 1 3 7 5\nf 2 6 8 4\n")
+    preset = {**load_preset("multimodal3dident").to_dict(), "n_pairs": 6}
+    preset["object_types"][1] = "hare.obj"
+    (tmp_path / "p.json").write_text(json.dumps(preset))
+    done = subprocess.run([sys.executable, "-m", "identbox", "render", "--preset", "p.json",
+                           "--resolution", "32", "--samples", "2", "--out", "d"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "hare drawn as" not in done.stdout + done.stderr
+    assert "dragon drawn as torus" in done.stdout + done.stderr
+    manifest = json.loads((tmp_path / "d/manifest.json").read_text())
+    path = str(tmp_path / "hare.obj")
+    assert manifest["settings"]["object_types"][1] == path
+    assert manifest["settings"]["shape_sha256"] == {
+        path: hashlib.sha256((tmp_path / "hare.obj").read_bytes()).hexdigest()}
+    column = next(c for c in manifest["columns"] if c["name"] == "object_type")
+    assert "hare" not in column["stand_ins"] and column["rendered_as"][1] == path
+    assert all(c.ok for c in validate_pairs(tmp_path / "d"))
+    (tmp_path / "hare.obj").unlink()
+    again = subprocess.run([sys.executable, "-m", "identbox", "render", "--preset", "p.json",
+                            "--resolution", "32", "--out", "e"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 2 and again.stderr.startswith("identbox: error: object_types[1]")
+    assert not (tmp_path / "e").exists()
