@@ -45,8 +45,9 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
     columns = settings.columns()
     data = settings.to_dict()
     # Only where a dataset has other than two views: two-view manifests keep their bytes.
-    views: dict[str, Any] = ({"views": views_record(settings.n_views, views_of(settings))}
-             if "n_views" in data or "views" in data else {})
+    views: dict[str, Any] = (
+        {"views": views_record(settings.n_views, views_of(settings))}
+        if "n_views" in data or "views" in data else {})
     for view in text_views(settings):  # the columns of each text view's words.npy
         text = views_of(settings)[view - 1].text
         assert text is not None
