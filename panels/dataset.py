@@ -38,6 +38,7 @@ from .base import (
 )
 
 LAST_DRAW = 0.0  # when the Dataset panel was last drawn (a GUI test checks the tab is open)
+WORD_LABELS = {"ground_colour": "Ground", "spot_colour": "Spotlight"}  # the rest: title case
 
 
 def _props(context: Any) -> Any:
@@ -261,9 +262,9 @@ def _draw_text_view(layout: Any, view: Any, width: int) -> None:
     """A text view's words (checkboxes) and templates (a list with + and -, the selected one
     shown whole: a row of the list shows its start only)."""
     column = layout.column(heading="Describe", align=True)
-    for word in TEXT_WORDS:
-        column.prop(view, f"describe_{word}")
-    layout.label(text="Templates, one drawn per sample:")
+    for word in TEXT_WORDS:  # short labels: the sidebar's value column is narrow
+        column.prop(view, f"describe_{word}", text=WORD_LABELS.get(word, word.title()))
+    layout.label(text="Templates (one per sample)")
     row = layout.row()
     row.template_list("IDENTBOX_UL_templates", "", view, "templates", view, "active_template",
                       rows=3)
