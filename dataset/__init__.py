@@ -4,15 +4,18 @@ loader (IdentBoxPairs). No bpy here."""
 from .layout import MANIFEST, latent_paths
 from .loader import IdentBoxPairs
 from .manifest import build_manifest, read_manifest, settings_from_manifest
+from .tokens import Vocabulary, tokenize
 from .writer import WriteResult, write_latents
 
 __all__ = [
     "MANIFEST",
     "IdentBoxPairs",
+    "Vocabulary",
     "WriteResult",
     "build_manifest",
     "latent_paths",
     "read_manifest",
     "settings_from_manifest",
+    "tokenize",
     "write_latents",
 ]

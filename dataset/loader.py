@@ -1,5 +1,6 @@
 """Load a dataset for learning: pairs (x1, x2, z1, z2), or for a dataset of k > 2 views the
-k-tuples (x, z), as numpy arrays or torch tensors; a text view's x is its sentence (a str).
+k-tuples (x, z), as numpy arrays or torch tensors; a text view's x is its sentence (a str), or
+its token ids (dataset/tokens.py: a vocabulary built from the data, as Multimodal3DIdent's).
 
 Works with IdentBox datasets (manifest.json) and with folders laid out like the published
 3DIdentBox data (no manifest: the 10-column layout is assumed and `assumptions` says so).
@@ -32,10 +33,12 @@ from .layout import (
     view_numbers,
 )
 from .manifest import load_latent_file, read_manifest
+from .tokens import Vocabulary, sequence_length
 
 # The 3DIdent family's loaders normalise images with these (reference section 6).
 MEAN = np.array([0.4327, 0.2689, 0.2839], dtype=np.float32)
 STD = np.array([0.1201, 0.1457, 0.1082], dtype=np.float32)
+TEXT_FORMS = ("str", "ids", "one_hot")  # what a text view's x is
 
 _Base: Any = object
 try:  # a torch Dataset when torch is there; a plain class otherwise
@@ -61,15 +64,28 @@ class IdentBoxPairs(_Base):
     normalize: images as float32 C x H x W, standardised with the family's mean and std
     (False: uint8 H x W x 3). units: 'raw' ([-1, 1]) or 'blender' latents. columns: factor
     names or block names to keep (None: all). tensors: torch tensors (default: when torch is
-    installed). transform: applied to each image after the above."""
+    installed). transform: applied to each image after the above.
+
+    text: a text view's x as its sentence ('str'), its token ids ('ids': int64, the words,
+    {eos}, then {pad} up to sequence_length) or those one-hot ('one_hot': float32, length x
+    vocabulary, as Multimodal3DIdent's loader gives text). vocabulary: a Vocabulary or the path
+    of one saved with `save` (default: built from this split's sentences; build it from the
+    training split and pass it to the others). sequence_length: default the split's longest
+    sentence in words plus one."""
 
     def __init__(self, root: str | Path, split: str | None = None,
                  transform: Callable[[Any], Any] | None = None, normalize: bool = False,
                  units: str = "raw", columns: Sequence[str] | None = None,
-                 tensors: bool | None = None) -> None:
+                 tensors: bool | None = None, text: str = "str",
+                 vocabulary: Vocabulary | str | Path | None = None,
+                 sequence_length: int | None = None) -> None:
         self.root = Path(root) / split if split else Path(root)
         if units not in ("raw", "blender"):
             raise ValueError(f"units must be 'raw' or 'blender', not {units!r}")
+        if text not in TEXT_FORMS:
+            raise ValueError(f"text must be one of {', '.join(map(repr, TEXT_FORMS))}, "
+                             f"not {text!r}")
+        self.text = text
         self.transform, self.normalize = transform, normalize
         self.tensors = torch is not None if tensors is None else tensors
         if self.tensors and torch is None:
@@ -106,6 +122,23 @@ class IdentBoxPairs(_Base):
                                   mmap_mode="r").shape[0])
         self._opened: tuple[int, dict[int, np.ndarray]] | None = None
         self._sentences: dict[int, list[str]] = {}
+        self.vocabulary: Vocabulary | None = None
+        self.sequence_length = 0
+        if text != "str" and self.text_views:
+            self._set_up_tokens(vocabulary, sequence_length)
+
+    def _set_up_tokens(self, vocabulary: Vocabulary | str | Path | None,
+                       length: int | None) -> None:
+        """The vocabulary (given, or built from every text view's sentences, view by view, in
+        sample order) and the padded length of every sentence's ids."""
+        every = [line for view in self.text_views for line in self.sentences(view)]
+        self.vocabulary = (Vocabulary.from_sentences(every) if vocabulary is None
+                           else vocabulary if isinstance(vocabulary, Vocabulary)
+                           else Vocabulary.load(vocabulary))
+        self.sequence_length = sequence_length(every) if length is None else length
+        if self.sequence_length < 1:
+            raise ValueError(f"sequence_length must be at least 1 (for {{eos}}), "
+                             f"not {self.sequence_length}")
 
     def _select(self, wanted: Sequence[str] | None) -> list[int]:
         if wanted is None:
@@ -131,16 +164,30 @@ class IdentBoxPairs(_Base):
     def __len__(self) -> int:
         return self.length
 
-    def sentence(self, index: int, view: int) -> str:
-        """The sentence of scene `index` in text view `view` (from 1)."""
+    def sentences(self, view: int) -> list[str]:
+        """Every sentence of text view `view` (from 1), in sample order."""
         if view not in self._sentences:
             path = samples_dir(self.root, f"m{view}") / SENTENCES
             self._sentences[view] = path.read_text(encoding="utf-8").splitlines()
-        return self._sentences[view][index]
+        return self._sentences[view]
+
+    def sentence(self, index: int, view: int) -> str:
+        """The sentence of scene `index` in text view `view` (from 1)."""
+        return self.sentences(view)[index]
+
+    def _text(self, view: int, index: int) -> Any:
+        """x of a text view: its sentence, or its token ids (one-hot if asked)."""
+        sentence = self.sentence(index, view)
+        if self.vocabulary is None:
+            return sentence
+        out: Any = self.vocabulary.ids(sentence, self.sequence_length)
+        if self.text == "one_hot":
+            out = np.eye(len(self.vocabulary), dtype=np.float32)[out]
+        return torch.from_numpy(out) if self.tensors else out
 
     def _image(self, view: int, index: int) -> Any:
-        if view in self.text_views:  # x of a text view: its sentence
-            return self.sentence(index, view)
+        if view in self.text_views:
+            return self._text(view, index)
         image = load_rgba(image_path(self.root, view, index, self.extension))
         out: Any = image[..., :3]
         if self.normalize:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 GLYPHS = Path(__file__).resolve().parent / "glyphs.json"
+CHAR_WIDTH = 6  # pixels: every glyph of the font is this wide
 Colour = tuple[int, int, int]
 
 

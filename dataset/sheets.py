@@ -1,11 +1,13 @@
-"""Look at a dataset: a contact sheet of pairs (every view side by side) with their key latents,
-and a plot of every factor's view-1 against view-2 values, and against each further view's
-(content on the diagonal, style around it, view-specific on the axes), coloured by block type.
+"""Look at a dataset: a contact sheet of pairs (every image view side by side, each text view's
+sentence under them) with their key latents, and a plot of every factor's view-1 against view-2
+values, and against each further view's (content on the diagonal, style around it,
+view-specific on the axes), coloured by block type.
 Drawn with numpy (dataset/raster.py), so they come out the same inside Blender, whose Python has
 no Pillow."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,9 @@ from .images import load_rgba
 ROLE_COLOURS = {"content": (46, 160, 67), "style": (230, 126, 34), "m1": (52, 101, 164),
                 "m3": (52, 101, 164), "view_specific": (52, 101, 164)}
 OTHER = (150, 150, 150)
+SENTENCE = (30, 30, 110)  # a text view's sentence: dark blue, apart from the factors' colours
+LINE = 14  # pixels per line of text
+GAP = 4  # pixels after a sentence
 
 
 def _manifest(root: Path) -> dict[str, Any]:
@@ -44,35 +49,84 @@ def _raw_latents(root: Path, manifest: dict[str, Any]) -> dict[int, np.ndarray]:
             for v in view_numbers(manifest_views(manifest))}
 
 
+def _text_views(manifest: dict[str, Any]) -> dict[int, str]:
+    """The text views of a manifest's dataset: their names, by view number."""
+    from .layout import SENTENCES, manifest_latent_files
+
+    listed = manifest["settings"].get("views") or []
+    return {int(view[1:]): (listed[int(view[1:]) - 1].get("name", view)
+                            if int(view[1:]) <= len(listed) else view)
+            for view, files in manifest_latent_files(manifest).items() if SENTENCES in files}
+
+
+def _sentences(root: Path, view: int) -> list[str]:
+    """A text view's sentences, one per sample."""
+    from .layout import SENTENCES, samples_dir
+
+    path = samples_dir(root, f"m{view}") / SENTENCES
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise DatasetError(f"{path} is missing: write the dataset first") from None
+
+
+def caption_lines(sentence: str, width: int) -> list[str]:
+    """A sentence wrapped to `width` pixels of the sheet's font (a word too long for a line is
+    broken)."""
+    chars = max(1, width // raster.CHAR_WIDTH)
+    return textwrap.wrap(sentence, chars, break_on_hyphens=False) or [""]
+
+
+def _height(paragraphs: list[list[str]]) -> int:
+    """Pixels the sentences of a pair take, a gap after each."""
+    return sum(LINE * len(lines) + GAP for lines in paragraphs)
+
+
 def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int = 128,
                   per_row: int = 4) -> Path:
-    """Every view of a pair side by side (view 1 | view 2 | ...), captioned with their first
-    factors per block."""
+    """Every image view of a pair side by side (view 1 | view 2 | ...), each text view's
+    sentence under them (wrapped to their width), then their first factors per block."""
     root, out = Path(root), Path(out)
     manifest = _manifest(root)
     columns = manifest["columns"]
     extension = ".jpg" if manifest["settings"]["render"]["file_format"] == "JPEG" else ".png"
     latents = _raw_latents(root, manifest)
-    views = len(latents)
+    texts = _text_views(manifest)
+    images = [v for v in latents if v not in texts]
     count = min(pairs, len(latents[1]))
-    first = root / "samples" / "m1" / f"{0:06d}{extension}"
-    if not first.exists():
-        raise DatasetError(f"{root} has no rendered images ({first.relative_to(root)} is "
-                           "missing): render the dataset first")
+    if images:
+        first = root / "samples" / f"m{images[0]}" / f"{0:06d}{extension}"
+        if not first.exists():
+            raise DatasetError(f"{root} has no rendered images ({first.relative_to(root)} is "
+                               "missing): render the dataset first")
+    width = max(len(images), 1) * cell  # a pair's images (a text-only pair: one cell wide)
+    said = {v: _sentences(root, v) for v in texts}
+    captions = [[caption_lines((f"{texts[v]}: " if len(texts) > 1 else "") + said[v][i],
+                               width - 6) for v in texts] for i in range(count)]
+    sentences_height = max((_height(c) for c in captions), default=0)
+    picture = cell if images else 0
     shown = [k for k, c in enumerate(columns) if c.get("role") not in ("constant", "m2")][:4]
-    caption = 14 * (len(shown) + 1)
+    caption = sentences_height + LINE * (len(shown) + 1) + 2
     rows = (count + per_row - 1) // per_row
-    sheet = raster.canvas(rows * (cell + caption), per_row * views * cell)
+    sheet = raster.canvas(rows * (picture + caption), per_row * width)
+    chars = (width - 6) // raster.CHAR_WIDTH  # a line of the caption: within the pair
     for i in range(count):
-        x, y = (i % per_row) * views * cell, (i // per_row) * (cell + caption)
-        for v in latents:
+        x, y = (i % per_row) * width, (i // per_row) * (picture + caption)
+        for column, v in enumerate(images):
             image = _image(root / "samples" / f"m{v}" / f"{i:06d}{extension}")
-            raster.paste(sheet, raster.resized(image, cell), x + (v - 1) * cell, y)
-        raster.text(sheet, x + 3, y + cell + 1, f"pair {i}")
+            raster.paste(sheet, raster.resized(image, cell), x + column * cell, y)
+        y += picture + 2
+        for paragraph in captions[i]:  # each text view's sentence
+            for line, words in enumerate(paragraph):
+                raster.text(sheet, x + 3, y + LINE * line, words, SENTENCE)
+            y += LINE * len(paragraph) + GAP
+        y = (i // per_row) * (picture + caption) + picture + 2 + sentences_height
+        raster.text(sheet, x + 3, y, f"pair {i}")
         for line, k in enumerate(shown, start=1):
             later = " ".join(f"{latents[v][i, k]:+.2f}" for v in list(latents)[1:])
-            words = f"{columns[k]['name'][:14]} {latents[1][i, k]:+.2f} -> {later}"
-            raster.text(sheet, x + 3, y + cell + 1 + 14 * line, words,
+            values = f"{latents[1][i, k]:+.2f} -> {later}"
+            name = columns[k]["name"][:max(3, min(14, chars - len(values) - 1))]
+            raster.text(sheet, x + 3, y + LINE * line, f"{name} {values}"[:chars],
                         ROLE_COLOURS.get(columns[k].get("role"), OTHER))
     raster.write_png(out, sheet)
     return out

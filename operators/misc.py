@@ -1,7 +1,7 @@
-"""Small panel operators: causal edges, views, Validate Settings, Back to Scene, Open Output
-Folder."""
+"""Small panel operators: causal edges, views, a text view's templates, Validate Settings,
+Back to Scene, Open Output Folder."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import bpy
 
@@ -13,12 +13,13 @@ from ..settings.panel import (
     default_views_of,
     panel_settings,
     proposed_edge,
+    proposed_template,
     proposed_view,
     run_options_from_props,
     settings_from_props,
     views_to_props,
 )
-from ..settings.views import N_VIEWS
+from ..settings.views import N_VIEWS, TEXT
 from .job_properties import resolve_output_folder, scene_props
 
 if TYPE_CHECKING:
@@ -108,6 +109,55 @@ class IDENTBOX_OT_view_remove(bpy.types.Operator):
             return {"CANCELLED"}
         props.views.remove(props.active_view)
         props.active_view = max(0, min(props.active_view, len(props.views) - 1))
+        return {"FINISHED"}
+
+
+def _text_view(context: bpy.types.Context) -> Any:
+    """The Views list's selected view when it is a text view, else None."""
+    props = scene_props(context)
+    if not 0 <= props.active_view < len(props.views):
+        return None
+    view = props.views[props.active_view]
+    return view if view.modality == TEXT else None
+
+
+class IDENTBOX_OT_template_add(bpy.types.Operator):
+    """Add a template to the selected text view: a copy of the selected one, to rephrase"""
+
+    bl_idname = "identbox.template_add"
+    bl_label = "Add Template"
+    bl_options = {"REGISTER", "UNDO"}
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        return context.scene is not None and _text_view(context) is not None
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        view = _text_view(context)
+        template = proposed_template(view)
+        view.templates.add().text = template
+        view.active_template = len(view.templates) - 1
+        return {"FINISHED"}
+
+
+class IDENTBOX_OT_template_remove(bpy.types.Operator):
+    """Remove the selected template of the selected text view (it keeps at least one)"""
+
+    bl_idname = "identbox.template_remove"
+    bl_label = "Remove Template"
+    bl_options = {"REGISTER", "UNDO"}
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        return context.scene is not None and _text_view(context) is not None
+
+    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
+        view = _text_view(context)
+        if len(view.templates) <= 1:
+            self.report({"ERROR"}, "Cannot remove the last template: a text view needs one")
+            return {"CANCELLED"}
+        view.templates.remove(view.active_template)
+        view.active_template = max(0, min(view.active_template, len(view.templates) - 1))
         return {"FINISHED"}
 
 

@@ -136,10 +136,8 @@ class ImageModePanel(IdentBoxPanel):
         return bool(settings_of(context).mode != "CUBE")
 
 
-def draw_error(layout: Any, text: str, width: int = 0) -> None:
-    """A red message wrapped to the region's width in pixels (38 characters when unknown)."""
-    box = layout.box()
-    box.alert = True
+def wrapped(text: str, width: int = 0) -> list[str]:
+    """Text in lines that fit the region's width in pixels (38 characters when unknown)."""
     chars = max(16, int((width - 70) / 7.5)) if width else 38
     lines, line = [], ""
     for word in text.split():
@@ -148,5 +146,19 @@ def draw_error(layout: Any, text: str, width: int = 0) -> None:
             line = ""
         line = f"{line} {word}".strip()
     lines.append(line)
-    for k, line in enumerate(lines):
+    return lines
+
+
+def draw_wrapped(layout: Any, text: str, width: int = 0, icon: str = "NONE") -> None:
+    """Text as labels wrapped to the region's width, the icon on the first line."""
+    column = layout.column(align=True)
+    for k, line in enumerate(wrapped(text, width)):
+        column.label(text=line, icon=icon if k == 0 else "NONE")
+
+
+def draw_error(layout: Any, text: str, width: int = 0) -> None:
+    """A red message wrapped to the region's width in pixels (38 characters when unknown)."""
+    box = layout.box()
+    box.alert = True
+    for k, line in enumerate(wrapped(text, width)):
         box.label(text=line, icon="ERROR" if k == 0 else "NONE")

@@ -5,6 +5,7 @@ from typing import Any
 
 import bpy
 
+from ..dataset.sentence_preview import preview_sentence
 from ..errors import SettingsError
 from ..operators.job_properties import resolve_output_folder
 from ..presets import has_published_look, render_preset_label, render_preset_names
@@ -14,6 +15,7 @@ from ..render.estimates import estimate, free_bytes, size_text
 from ..sampling.factors import BLOCK_NAMES
 from ..sampling.multi import OBJECT_TYPES
 from ..sampling.rig import RIG_BLOCKS
+from ..sampling.text import TEXT_WORDS
 from ..scene.cube_playback import label_frames
 from ..scene.thumbnail import thumbnail_icon
 from ..settings.pairs import DatasetSettings
@@ -23,21 +25,29 @@ from ..settings.panel import (
     panel_message,
     run_options_from_props,
 )
+from ..settings.views import TEXT
 from .base import (
     IdentBoxPanel,
     ImageModePanel,
     PairsModePanel,
     draw_error,
     draw_problem,
+    draw_wrapped,
     settings_error,
     settings_problem,
 )
 
 LAST_DRAW = 0.0  # when the Dataset panel was last drawn (a GUI test checks the tab is open)
+WORD_LABELS = {"ground_colour": "Ground", "spot_colour": "Spotlight"}  # the rest: title case
 
 
 def _props(context: Any) -> Any:
     return settings_of(context)
+
+
+def _width(context: Any) -> int:
+    """The sidebar's width in pixels (0 when unknown: a drawing test's context)."""
+    return int(getattr(getattr(context, "region", None), "width", 0))
 
 
 
@@ -235,12 +245,41 @@ class IDENTBOX_UL_views(bpy.types.UIList):
         split.label(text=str(index + 1))
         row = split.row()
         row.prop(item, "name", text="", emboss=False)
-        row.label(text=item.material)
+        row.label(text="Text" if item.modality == TEXT else item.material)
+
+
+class IDENTBOX_UL_templates(bpy.types.UIList):
+    """One row per template of the selected text view, edited in place."""
+
+    bl_idname = "IDENTBOX_UL_templates"
+
+    def draw_item(self, context: Any, layout: Any, data: Any, item: Any, icon: Any,
+                  active_data: Any, active_property: Any, index: Any = 0,
+                  flt_flag: Any = 0) -> None:
+        layout.prop(item, "text", text="", emboss=False)
+
+
+def _draw_text_view(layout: Any, view: Any, width: int) -> None:
+    """A text view's words (checkboxes) and templates (a list with + and -, the selected one
+    shown whole: a row of the list shows its start only)."""
+    column = layout.column(heading="Describe", align=True)
+    for word in TEXT_WORDS:  # short labels: the sidebar's value column is narrow
+        column.prop(view, f"describe_{word}", text=WORD_LABELS.get(word, word.title()))
+    layout.label(text="Templates (one per sample)")
+    row = layout.row()
+    row.template_list("IDENTBOX_UL_templates", "", view, "templates", view, "active_template",
+                      rows=3)
+    column = row.column(align=True)
+    column.operator("identbox.template_add", text="", icon="ADD")
+    column.operator("identbox.template_remove", text="", icon="REMOVE")
+    if 0 <= view.active_template < len(view.templates):
+        box = layout.box()
+        draw_wrapped(box, view.templates[view.active_template].text, width)
 
 
 class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
-    """The views of each sample (name, modality, the object's material), and how hues become
-    colours."""
+    """The views of each sample (name, modality; an image view's material, a text view's words
+    and templates), and how hues become colours."""
 
     bl_label = "Views"
     bl_idname = "IDENTBOX_PT_views"
@@ -264,7 +303,10 @@ class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
             column = layout.column(align=True)
             column.prop(view, "name")
             column.prop(view, "modality")
-            column.prop(view, "material")
+            if view.modality == TEXT:
+                _draw_text_view(layout, view, _width(context))
+            else:
+                column.prop(view, "material")
         draw_problem(layout, context, "views")
         layout.prop(props.scene_options, "hue_mapping", text="Hues")
         row = layout.row()
@@ -319,6 +361,21 @@ class IDENTBOX_PT_preview(ImageModePanel, bpy.types.Panel):
         view = props.views[props.preview_view - 1] if props.views else None
         layout.prop(props, "preview_view", text=f"View ({view.name})" if view else "View")
         layout.operator("identbox.preview_sample", icon="HIDE_OFF")
+        if view is not None and view.modality == TEXT:
+            _draw_sentence(layout, props, _width(context))
+
+
+def _draw_sentence(layout: Any, props: Any, width: int) -> None:
+    """The previewed sample's sentence in the previewed text view (the viewport shows the
+    scene of that view's latents)."""
+    try:
+        settings = job_settings_from_props(props)
+    except SettingsError:
+        return  # said in the sub-panel of the field that is wrong
+    sentence = preview_sentence(settings, props.sample_index, props.preview_view)
+    if sentence is not None:
+        box = layout.box()
+        draw_wrapped(box, sentence, width, icon="FILE_TEXT")
 
 
 def _draw_estimate(layout: Any, props: Any) -> None:

@@ -21,12 +21,13 @@ from .groups import (
     IDENTBOX_PG_render,
     IDENTBOX_PG_scene_options,
     IDENTBOX_PG_settings,
+    IDENTBOX_PG_template,
     IDENTBOX_PG_view,
 )
 
-classes = (*BLOCK_GROUPS.values(), IDENTBOX_PG_edge, IDENTBOX_PG_view, IDENTBOX_PG_render,
-           IDENTBOX_PG_scene_options, IDENTBOX_PG_progress, IDENTBOX_PG_cube, IDENTBOX_PG_objects,
-           IDENTBOX_PG_settings)
+classes = (*BLOCK_GROUPS.values(), IDENTBOX_PG_edge, IDENTBOX_PG_template, IDENTBOX_PG_view,
+           IDENTBOX_PG_render, IDENTBOX_PG_scene_options, IDENTBOX_PG_progress, IDENTBOX_PG_cube,
+           IDENTBOX_PG_objects, IDENTBOX_PG_settings)
 
 
 def register() -> None:

@@ -31,6 +31,7 @@ from ..sampling.distributions import (
 from ..sampling.factors import FACTOR_NAMES
 from ..sampling.multi import MIN_GAP, MIN_PIXELS, N_OBJECTS, OBJECT_TYPES
 from ..sampling.rig import RIG_BLOCKS
+from ..sampling.text import TEXT_WORDS
 from ..scene.preview import show_any_sample
 from ..settings.cube import (
     CUBE_FORMAT,
@@ -55,6 +56,7 @@ from ..settings.panel import (
     MESH_FILES_TEXT,
     default_views_of,
     job_settings_from_props,
+    text_to_view,
     views_to_props,
 )
 from ..settings.render import (
@@ -65,7 +67,8 @@ from ..settings.render import (
     SCENE_SPECS,
     WORKERS,
 )
-from ..settings.views import MATERIAL, MODALITY
+from ..settings.text import DEFAULT_WORDS, TextSettings
+from ..settings.views import MATERIAL, MODALITY, TEXT
 from .make import choice_property, limit_property, path_property, spec_property
 
 DEFAULTS = DatasetSettings()
@@ -134,13 +137,47 @@ def _view_material_update(view: Any, context: Any) -> None:
             setattr(props.scene_options, f"view{number}_material", view.material)
 
 
-class IDENTBOX_PG_view(bpy.types.PropertyGroup):
-    """One view of a sample: its name (the built-in `name`), modality and material."""
+class IDENTBOX_PG_template(bpy.types.PropertyGroup):
+    """One template of a text view's sentences."""
 
-    modality: choice_property(MODALITY)  # type: ignore[valid-type]
-    material: EnumProperty(  # type: ignore[valid-type]
-        name=MATERIAL.label, description=MATERIAL.description, update=_view_material_update,
-        items=[(option, option, f"{MATERIAL.label}: {option}") for option in MATERIAL.options])
+    text: StringProperty(  # type: ignore[valid-type]
+        name="Template", description="A sentence with a {PLACEHOLDER} for each described word: "
+        + ", ".join("{" + p + "}" for word in TEXT_WORDS for p in TEXT_WORDS[word]))
+
+
+def _modality_update(view: Any, context: Any) -> None:
+    """A view made a text view gets the default words and templates (Multimodal3DIdent's)
+    unless it has templates already (it was a text view before, or a preset set them)."""
+    if view.modality == TEXT and not view.templates:
+        text_to_view(TextSettings(), view)
+
+
+def _word_label(word: str) -> str:
+    return word.replace("_", " ").title()
+
+
+class IDENTBOX_PG_view(bpy.types.PropertyGroup):
+    """One view of a sample: its name (the built-in `name`), modality and material; a text
+    view's words (which it describes) and templates."""
+
+    __annotations__ = {
+        "modality": choice_property(MODALITY, update=_modality_update),
+        "material": EnumProperty(  # type: ignore[func-returns-value]
+            name=MATERIAL.label, description=MATERIAL.description,
+            update=_view_material_update,
+            items=[(option, option, f"{MATERIAL.label}: {option}")
+                   for option in MATERIAL.options]),
+        **{f"describe_{word}": BoolProperty(  # type: ignore[func-returns-value]
+            name=_word_label(word), default=word in DEFAULT_WORDS,
+            description=f"The sentences say the {_word_label(word).lower()} (templates need "
+            + " and ".join("{" + p + "}" for p in TEXT_WORDS[word]) + ")")
+           for word in TEXT_WORDS},
+        "describe_order": StringProperty(  # type: ignore[func-returns-value]
+            name="Word Order", options={"HIDDEN"},
+            description="The described words in the settings' order (comma separated)"),
+        "templates": CollectionProperty(type=IDENTBOX_PG_template),  # type: ignore[func-returns-value]
+        "active_template": IntProperty(name="Active Template"),  # type: ignore[func-returns-value]
+    }
 
 
 class IDENTBOX_PG_render(bpy.types.PropertyGroup):

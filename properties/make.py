@@ -33,12 +33,13 @@ def argument_property(limit: Limit) -> Any:
     return limit_property(limit, bounds="soft_")
 
 
-def choice_property(choice: Choice, default: str | None = None) -> Any:
-    """An EnumProperty with the choice's options, label and description."""
+def choice_property(choice: Choice, default: str | None = None, **options: Any) -> Any:
+    """An EnumProperty with the choice's options, label and description (options: more of
+    EnumProperty's arguments, such as update)."""
     items = [(option, option if option.isupper() else option.replace("_", " ").title(),
               f"{choice.label}: {option}") for option in choice.options]
     return EnumProperty(name=choice.label, description=choice.description,
-                        default=default or choice.default, items=items)
+                        default=default or choice.default, items=items, **options)
 
 
 def path_property(subtype: Literal["FILE_PATH", "DIR_PATH"], **options: Any) -> Any:

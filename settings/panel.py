@@ -20,12 +20,14 @@ from ..sampling.distributions import Conditional, Marginal
 from ..sampling.factors import BLOCK_NAMES, FACTOR_NAMES
 from ..sampling.multi import OBJECT_TYPES
 from ..sampling.rig import RIG_BLOCKS
+from ..sampling.text import TEXT_WORDS
 from .cube import CubeSettings
 from .kinds import kind_of
 from .objects import MultiObjectSettings
 from .pairs import BlockSettings, CausalEdge, DatasetSettings
 from .render import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
-from .views import N_VIEWS, ViewSettings, default_name, default_view, views_of
+from .text import TextSettings
+from .views import N_VIEWS, TEXT, ViewSettings, default_name, default_view, views_of
 
 MARGINAL_FIELDS = ("kind", "low", "high", "std")
 MESH_FILES_SEPARATOR = ";"  # the Mesh Files field holds object types that name files
@@ -99,20 +101,65 @@ def default_views_of(props: Any) -> tuple[ViewSettings, ...]:
     return tuple(default_view(k, scene) for k in range(1, N_VIEWS.default + 1))
 
 
+def described_words(item: Any) -> tuple[str, ...]:
+    """The words a view item's checkboxes describe, in the order its settings gave them (so
+    a preset comes back unchanged: the order sets words.npy's columns and the draws); words
+    checked since come after, in TEXT_WORDS' order."""
+    order = [w for w in item.describe_order.split(",") if w in TEXT_WORDS]
+    checked = [w for w in TEXT_WORDS if getattr(item, f"describe_{w}")]
+    return (*(w for w in order if w in checked), *(w for w in checked if w not in order))
+
+
+def text_from_view(item: Any) -> TextSettings:
+    """A view item's words and templates as text settings; SettingsError names the field."""
+    return TextSettings(described_words(item), tuple(t.text for t in item.templates))
+
+
+def text_to_view(text: TextSettings, item: Any) -> None:
+    """Show text settings in a view item: its checkboxes, their order, its templates."""
+    for word in TEXT_WORDS:
+        setattr(item, f"describe_{word}", word in text.describe)
+    item.describe_order = ",".join(text.describe)
+    item.templates.clear()
+    for template in text.templates:
+        item.templates.add().text = template
+    item.active_template = 0
+
+
+def _view_from(item: Any) -> ViewSettings:
+    text = _within("text", functools.partial(text_from_view, item)) \
+        if item.modality == TEXT else None
+    return ViewSettings(item.name, item.modality, item.material, text)
+
+
 def views_from_props(props: Any) -> tuple[ViewSettings, ...]:
     """The views the Views list holds (a new scene's empty list: the two default views)."""
-    return tuple(_within(f"views[{k}]", functools.partial(
-        ViewSettings, item.name, item.modality, item.material))
-        for k, item in enumerate(props.views)) or default_views_of(props)
+    return tuple(_within(f"views[{k}]", functools.partial(_view_from, item))
+                 for k, item in enumerate(props.views)) or default_views_of(props)
 
 
 def views_to_props(views: Sequence[ViewSettings], props: Any) -> None:
-    """Show views (every one, defaults filled in) in the Views list."""
+    """Show views (every one, defaults filled in) in the Views list; an image view's words
+    and templates are emptied (made a text view, it gets the defaults)."""
     props.views.clear()
     for view in views:
         item = props.views.add()
-        item.name, item.modality, item.material = view.name, view.modality, view.material
+        item.name, item.material = view.name, view.material
+        text_to_view(view.text or TextSettings(), item)
+        if view.text is None:
+            item.templates.clear()
+        item.modality = view.modality  # last: a text view's templates are there already
     props.active_view = min(props.active_view, len(views) - 1)
+
+
+def proposed_template(item: Any) -> str:
+    """The template the Templates list's + adds: a copy of the selected one, to edit into a
+    paraphrase, or (none yet) the described words' placeholders in a plain sentence."""
+    if len(item.templates):
+        return str(item.templates[min(max(item.active_template, 0),
+                                      len(item.templates) - 1)].text)
+    names = [p for word in described_words(item) for p in TEXT_WORDS[word]]
+    return "A scene: " + ", ".join("{" + p + "}" for p in names) + "."
 
 
 def proposed_view(props: Any) -> ViewSettings:

@@ -20,7 +20,7 @@ from conftest import REPO, _apt_install
 from image_checks import load_rgba
 
 from identbox.dataset import read_manifest, settings_from_manifest
-from identbox.dataset.writer import holds_dataset
+from identbox.dataset.writer import holds_dataset, text_of
 from identbox.settings.views import views_of
 
 pytestmark = pytest.mark.blender
@@ -137,6 +137,21 @@ def test_a_third_view_added_in_the_views_list_is_rendered(gui_run: tuple[dict, P
                                                 "material": "Crystal"}
 
 
+def test_a_view_made_text_in_the_panel_writes_sentences(gui_run: tuple[dict, Path]) -> None:
+    """View 2's Modality set to Text in the Views list: the preview still shows view 2's
+    scene, and Render Dataset writes view 1's images and view 2's sentences (no images)."""
+    result, out = gui_run
+    assert result["text_preview_scene"] == "IdentBox"
+    assert result["text_run"]["done"] == 3 and result["text_run"]["message"].startswith("Done")
+    root = out / "text"
+    assert sorted(os.listdir(root / "samples" / "m2")) == ["sentences.txt"]
+    assert len(os.listdir(root / "samples" / "m1")) == 3
+    sentences = (root / "samples" / "m2" / "sentences.txt").read_text().splitlines()
+    settings = settings_from_manifest(read_manifest(root / "manifest.json"))
+    assert len(sentences) == 3 and all("teapot" in s for s in sentences)
+    assert sentences == text_of(settings, settings.sample().latents(2), 2).lines
+
+
 def test_the_addon_runs_in_a_real_window(gui_run: tuple[dict, Path]) -> None:
     result, _ = gui_run
     assert result["errors"] == []
@@ -190,7 +205,8 @@ def test_cancel_stops_early_and_render_resumes(gui_run: tuple[dict, Path]) -> No
 
 def test_screenshots_show_the_window(gui_run: tuple[dict, Path]) -> None:
     _, out = gui_run
-    for name in ("panel.png", "preview.png", "rendering.png", "finished.png", "views.png"):
+    for name in ("panel.png", "preview.png", "rendering.png", "finished.png", "views.png",
+                 "text_view.png", "text_preview.png"):
         image = load_rgba(out / name)
         assert image.shape[:2] == (1000, 1600), name
         assert np.unique(image[..., :3].reshape(-1, 3), axis=0).shape[0] > 100, name

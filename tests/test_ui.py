@@ -114,6 +114,17 @@ bpy.ops.identbox.load_preset(name="rotations_positions_hues")  # two views, no c
 result["camera_panel_off"] = props.camera.enabled
 result["cube_panel_drawn"] = any(c[0] == "operator" and c[1][0] == "identbox.render_cube"
                                  for c in calls) or None
+# A text view: its words, templates and the previewed sentence drawn with what exists.
+props.views[1].modality = "text"
+props.active_view, props.preview_view = 1, 2  # the list counts from 0, View from 1
+calls.clear()
+draw_everything()
+for index, template in enumerate(props.views[1].templates):
+    panels.IDENTBOX_UL_templates.draw_item(None, None, Layout(), props.views[1], template, 0,
+                                           props.views[1], "active_template", index, 0)
+result["text_view_drawn"] = sorted({c[1][1] for c in calls if c[0] == "prop"
+                                    and c[1][1].startswith(("describe_", "text"))})
+props.views[1].modality = "image"  # the checks below count view 2's images
 
 # Invalid settings: the error is shown and Render Dataset is disabled.
 props.positions.marginal_low = 0.5
@@ -332,6 +343,9 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert r["problems"] == []
     assert r["defaults_equal"], "the properties' defaults are not DatasetSettings()"
     assert r["presets"] and all(r["presets"].values()), r["presets"]
+    assert r["text_view_drawn"] == ["describe_colour", "describe_ground_colour",
+                                    "describe_position", "describe_shape",
+                                    "describe_spot_colour", "text"]
     assert r["camera_panel"] == "view_specific" and r["camera_panel_off"] is False
     assert r["modes"]["clevr_like"] == "OBJECTS" and r["modes"]["part2_causal"] == "PAIRS"
     assert r["validate_dataset"] == ["FINISHED"] and "0 failed" in r["validate_message"]
@@ -607,3 +621,172 @@ def test_the_views_list_reaches_the_settings_the_preview_and_the_files(tmp_path:
     assert r["manifest_views"] == [{"name": "m1", "modality": "image", "material": "MyMetal"},
                                    {"name": "side", "modality": "image", "material": "Rubber"},
                                    {"name": "top", "modality": "image", "material": "Crystal"}]
+
+
+TEXT_CHECKS = """
+import json, os, pathlib, sys, types
+import bpy, identbox
+from identbox import panels
+from identbox.operators.presets import user_preset_dir
+from identbox.panels.base import settings_problem
+from identbox.presets import load_preset
+from identbox.sampling.text import MULTIMODAL_TEMPLATES
+from identbox.settings.objects import sample_pairs
+from identbox.settings.panel import job_settings_from_props
+from identbox.dataset.writer import text_of
+identbox.register()
+props = bpy.context.scene.identbox
+out = {}
+calls = []
+
+
+class Layout:  # records what a panel draws
+    def __getattr__(self, name):
+        def call(*args, **kwargs):
+            calls.append((name, args, kwargs))
+            return Layout() if name in ("row", "column", "box", "split") else None
+        return call
+    def __setattr__(self, key, value):
+        pass
+
+
+def draw(panel):
+    calls.clear()
+    panel.draw(types.SimpleNamespace(layout=Layout()),
+               types.SimpleNamespace(scene=bpy.context.scene))
+    return calls
+
+
+def labels(drawn):
+    return [c[2].get("text") for c in drawn if c[0] == "label"]
+
+
+# A preset with a text view: its words (in their own order) and templates fill the panel.
+text = {"modality": "text", "text": {"describe": ["position", "ground_colour", "shape"],
+                                     "templates": ["{SHAPE} at the {YPOS}-{XPOS}, on {GROUND}.",
+                                                   "On {GROUND}: a {SHAPE}, {YPOS}-{XPOS}."]}}
+preset = {"name": "with_text", "n_pairs": 12, "seed": 4, "views": [{}, {"name": "words", **text}]}
+folder = user_preset_dir(create=True)
+(folder / "with_text.json").write_text(json.dumps(preset))
+bpy.ops.identbox.load_preset(name="with_text")
+props.directory = os.path.join(sys.argv[1], "text")  # a folder that can take the run
+expected = load_preset(str(folder / "with_text.json"))
+view = props.views[1]
+out["loaded"] = [view.modality, [w for w in ("shape", "colour", "position", "ground_colour",
+                                             "spot_colour") if getattr(view, "describe_" + w)],
+                 [t.text for t in view.templates]]
+out["round_trip"] = job_settings_from_props(props) == expected
+bpy.ops.identbox.add_preset(name="mine")  # written from the panel, loaded again: equal
+bpy.ops.identbox.load_preset(name="mine")
+out["mine"] = job_settings_from_props(props) == expected.replace(name="mine")
+out["list_row"] = []
+for index, item in enumerate(props.views):
+    calls.clear()
+    panels.IDENTBOX_UL_views.draw_item(None, None, Layout(), props, item, 0, props, "active_view",
+                                       index, 0)
+    out["list_row"].append(labels(calls)[-1])
+
+# The Views sub-panel: checkboxes and the templates list for a text view, material otherwise.
+props.active_view = 1
+drawn = draw(panels.IDENTBOX_PT_views)
+out["text_fields"] = [c[1][1] for c in drawn if c[0] == "prop"]
+out["templates_list"] = [[c[1][0], c[1][3], c[1][5]] for c in drawn if c[0] == "template_list"]
+out["template_ops"] = [c[1][0] for c in drawn if c[0] == "operator" and "template" in c[1][0]]
+props.active_view = 0
+out["image_fields"] = [c[1][1] for c in draw(panels.IDENTBOX_PT_views) if c[0] == "prop"]
+props.active_view = 1
+
+# Edits: a word unchecked leaves templates with a placeholder too many: said in Views.
+view.describe_ground_colour = False
+problem = settings_problem(props)
+out["error"] = [problem.where, problem.message]
+out["error_drawn"] = " ".join(t or "" for t in labels(draw(panels.IDENTBOX_PT_views)))
+for template in view.templates:
+    template.text = template.text.replace(", on {GROUND}", "").replace("On {GROUND}: ", "")
+out["fixed"] = settings_problem(props) is None
+view.describe_spot_colour = True  # checked now: after the preset's words
+view.templates[0].text = "A {SHAPE} at the {YPOS}-{XPOS} under a {SPOT} light."
+view.templates[1].text = "Under {SPOT} light, {YPOS}-{XPOS}: a {SHAPE}."
+settings = job_settings_from_props(props)
+out["edited"] = [list(settings.views[1].text.describe), list(settings.views[1].text.templates)]
+view.active_template = 1
+bpy.ops.identbox.template_add()
+out["added"] = [t.text for t in view.templates]
+view.active_template = 0
+bpy.ops.identbox.template_remove()
+out["removed"] = [t.text for t in view.templates]
+bpy.ops.identbox.template_remove()
+try:
+    bpy.ops.identbox.template_remove()
+    out["remove_last"] = "removed"
+except RuntimeError as error:
+    out["remove_last"] = str(error).strip()
+
+# A view made a text view gets Multimodal3DIdent's words and templates.
+bpy.ops.identbox.view_add()
+props.views[2].modality = "text"
+third = job_settings_from_props(props).views[2]
+out["new_text_view"] = [list(third.text.describe), list(third.text.templates)
+                        == list(MULTIMODAL_TEMPLATES)]
+
+# The Preview sub-panel shows the previewed sample's sentence in a text view.
+props.sample_index = 7
+props.preview_view = 3
+settings = job_settings_from_props(props)
+sentence = text_of(settings, sample_pairs(settings).latents(3), 3).lines[7]
+out["preview_label"] = [" ".join(t or "" for t in labels(draw(panels.IDENTBOX_PT_preview))),
+                        sentence]
+out["preview_scene"] = bpy.context.scene.name
+props.preview_view = 1
+out["preview_image_labels"] = labels(draw(panels.IDENTBOX_PT_preview))
+
+# Render Dataset writes the panel's sentences.
+props.n_pairs, props.render.resolution, props.render.samples = 3, 16, 1
+bpy.ops.identbox.render_dataset()
+root = pathlib.Path(props.directory)
+out["files"] = sorted(str(p.relative_to(root / "samples"))
+                      for p in (root / "samples").rglob("*"))
+out["sentences"] = (root / "samples/m2/sentences.txt").read_text().splitlines()
+identbox.unregister()
+report(out)
+"""
+
+
+def test_a_text_view_in_the_panel(tmp_path: Path) -> None:
+    """The Views sub-panel edits a text view's words and templates (a preset with one comes
+    back unchanged), says what is wrong with a template, and the Preview sub-panel shows the
+    previewed sample's sentence."""
+    r = run_blender(TEXT_CHECKS, tmp_path, str(tmp_path))
+    assert r["loaded"] == ["text", ["shape", "position", "ground_colour"],
+                           ["{SHAPE} at the {YPOS}-{XPOS}, on {GROUND}.",
+                            "On {GROUND}: a {SHAPE}, {YPOS}-{XPOS}."]]
+    assert r["round_trip"] and r["mine"]
+    assert r["list_row"] == ["MyMetal", "Text"]
+    assert r["text_fields"] == ["name", "modality", "describe_shape", "describe_colour",
+                                "describe_position", "describe_ground_colour",
+                                "describe_spot_colour", "hue_mapping"]
+    assert r["templates_list"] == [["IDENTBOX_UL_views", "views", "active_view"],
+                                   ["IDENTBOX_UL_templates", "templates", "active_template"]]
+    assert r["template_ops"] == ["identbox.template_add", "identbox.template_remove"]
+    assert r["image_fields"] == ["name", "modality", "material", "hue_mapping"]
+    where, message = r["error"]
+    assert where == "views"
+    assert message.startswith("View 2, Text, Template 1 '{SHAPE} at the {YPOS}-{XPOS}, on "
+                              "{GROUND}.': needs a sentence with exactly the placeholders "
+                              "{SHAPE}, {XPOS}, {YPOS}"), message
+    assert "Template 1" in r["error_drawn"] and "{GROUND}" in r["error_drawn"]
+    assert r["fixed"]
+    assert r["edited"] == [["position", "shape", "spot_colour"],  # the preset's order kept
+                           ["A {SHAPE} at the {YPOS}-{XPOS} under a {SPOT} light.",
+                            "Under {SPOT} light, {YPOS}-{XPOS}: a {SHAPE}."]]
+    assert r["added"][2] == r["added"][1]  # a copy of the selected template, to rephrase
+    assert r["removed"] == r["added"][1:]
+    assert r["remove_last"] == "Error: Cannot remove the last template: a text view needs one"
+    assert r["new_text_view"] == [["shape", "colour", "position"], True]
+    shown, sentence = r["preview_label"]
+    assert sentence in shown and '"' in sentence
+    assert r["preview_scene"] == "IdentBox"
+    assert not any('"' in (t or "") for t in r["preview_image_labels"])
+    assert r["files"] == ["m1", "m1/000000.png", "m1/000001.png", "m1/000002.png", "m2",
+                          "m2/sentences.txt", "m3", "m3/sentences.txt"]
+    assert len(r["sentences"]) == 3 and all("light" in s for s in r["sentences"])

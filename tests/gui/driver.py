@@ -234,6 +234,36 @@ def steps():
     back_to_scene()
     log(f"three views: {RESULT['view_add']}, {RESULT['views_run']}")
 
+    # View 2 made a text view in the panel: its words and templates drawn in the Views
+    # sub-panel, its sentence in Preview; Render Dataset writes view 1's images and the text.
+    job("hues_positions_rotations", n_pairs=3, resolution=32, samples=2, folder="text")
+    props().views[1].modality = "text"
+    props().active_view = 1
+    props().sample_index = 1
+    props().preview_view = 2
+    yield 0.5
+    RESULT["text_preview_scene"] = shown_scene().name
+    window, area = window_and_area()
+    sidebar = next(r for r in area.regions if r.type == "UI")
+    with bpy.context.temp_override(window=window, area=area, region=sidebar):
+        for _ in range(VIEWS_SCROLL):
+            bpy.ops.view2d.scroll_down()
+    for a in window.screen.areas:
+        a.tag_redraw()
+    yield 0.5
+    screenshot("text_view.png")
+    with bpy.context.temp_override(window=window, area=area, region=sidebar):
+        for _ in range(VIEWS_SCROLL):
+            bpy.ops.view2d.scroll_up()
+    for a in window.screen.areas:
+        a.tag_redraw()
+    yield 0.5
+    screenshot("text_preview.png")
+    yield from run_modal()
+    RESULT["text_run"] = progress()
+    back_to_scene()
+    log(f"text view: {RESULT['text_run']}")
+
     # Settings through the panel's properties.
     job("rotations_hues_positions", n_pairs=12, resolution=96, samples=16, folder="run1")
     with override():
