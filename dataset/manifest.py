@@ -15,10 +15,10 @@ from ..model.constants import DEPTH_RANGE
 from ..presets import has_published_look
 from ..sampling.blocks import views_record
 from ..sampling.rig import RIG_RULE
-from ..sampling.text import word_columns
 from ..settings.kinds import kind_of_manifest
 from ..settings.objects import AnySettings
 from ..settings.rig import moves_camera, rig_blocks
+from ..settings.text import text_columns
 from ..settings.views import text_views, views_of
 from ..version import __version__
 from .layout import TWO_VIEWS, latent_paths, manifest_latent_files, view_names
@@ -50,7 +50,7 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
     for view in text_views(settings):  # the columns of each text view's words.npy
         text = views_of(settings)[view - 1].text
         assert text is not None
-        views["views"]["list"][view - 1]["word_columns"] = list(word_columns(text.describe))
+        views["views"]["list"][view - 1]["word_columns"] = list(text_columns(settings, text))
     folders = {kind: _view_folders(kind, data.get("n_views", TWO_VIEWS))
                for kind in ("masks", "depth")}
     return {

@@ -21,7 +21,7 @@ from ..sampling.sampler import LatentPairs
 from ..sampling.text import Sentences, write_sentences
 from ..settings.objects import AnySettings, sample_pairs
 from ..settings.rig import moves_camera
-from ..settings.text import scene_words
+from ..settings.text import objects_words
 from ..settings.views import text_views, views_of
 from .layout import (
     MANIFEST,
@@ -202,8 +202,8 @@ def text_of(settings: AnySettings, latents: np.ndarray, view: int) -> Sentences:
     """The sentences of text view `view` (from 1) and the values of their words."""
     text = views_of(settings)[view - 1].text
     assert text is not None, f"view {view} is not a text view"
-    return write_sentences(scene_words(settings, latents), text.describe, text.templates,
-                           settings.seed, view)
+    return write_sentences(objects_words(settings, latents, text), text.describe,
+                           text.templates, settings.seed, view, text.order)
 
 
 def sentences_text(settings: AnySettings, latents: np.ndarray, view: int) -> bytes:

@@ -259,9 +259,14 @@ class IDENTBOX_UL_templates(bpy.types.UIList):
         layout.prop(item, "text", text="", emboss=False)
 
 
-def _draw_text_view(layout: Any, view: Any, width: int) -> None:
+def _draw_text_view(layout: Any, view: Any, width: int, objects: bool = False) -> None:
     """A text view's words (checkboxes) and templates (a list with + and -, the selected one
-    shown whole: a row of the list shows its start only)."""
+    shown whole: a row of the list shows its start only); in Objects mode, which objects it
+    says and in what order."""
+    if objects:
+        layout.prop(view, "text_objects", text="Objects")
+        if view.text_objects == "each":
+            layout.prop(view, "text_order", text="Order")
     column = layout.column(heading="Describe", align=True)
     for word in TEXT_WORDS:  # short labels: the sidebar's value column is narrow
         column.prop(view, f"describe_{word}", text=WORD_LABELS.get(word, word.title()))
@@ -304,7 +309,7 @@ class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
             column.prop(view, "name")
             column.prop(view, "modality")
             if view.modality == TEXT:
-                _draw_text_view(layout, view, _width(context))
+                _draw_text_view(layout, view, _width(context), props.mode == "OBJECTS")
             else:
                 column.prop(view, "material")
         draw_problem(layout, context, "views")

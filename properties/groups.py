@@ -68,6 +68,8 @@ from ..settings.render import (
     WORKERS,
 )
 from ..settings.text import DEFAULT_WORDS, TextSettings
+from ..settings.text import OBJECTS as TEXT_OBJECTS
+from ..settings.text import ORDER as TEXT_ORDER
 from ..settings.views import MATERIAL, MODALITY, TEXT
 from .make import choice_property, limit_property, path_property, spec_property
 
@@ -177,6 +179,8 @@ class IDENTBOX_PG_view(bpy.types.PropertyGroup):
             description="The described words in the settings' order (comma separated)"),
         "templates": CollectionProperty(type=IDENTBOX_PG_template),  # type: ignore[func-returns-value]
         "active_template": IntProperty(name="Active Template"),  # type: ignore[func-returns-value]
+        "text_objects": choice_property(TEXT_OBJECTS),
+        "text_order": choice_property(TEXT_ORDER),
     }
 
 

@@ -80,16 +80,33 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def word_columns(describe: Sequence[str]) -> tuple[str, ...]:
-    """The columns of words.npy: each described word's values, then the phrasing."""
+SCENE_WORDS = ("ground_colour", "spot_colour")  # said once, whatever the number of objects
+ORDERS = ("index", "left_to_right")
+_SLOT_DRAWS = 16  # draw keys of object slot s: word + 16 s (slot 0: as one object)
+
+
+def _word_columns(word: str) -> list[str]:
+    if word == "shape":
+        return ["shape"]
+    if word == "position":
+        return ["ypos", "xpos"]
+    return [f"{word}_palette", f"{word}_index"]
+
+
+def word_columns(describe: Sequence[str], n_objects: int = 1,
+                 order: str = "index") -> tuple[str, ...]:
+    """The columns of words.npy: each described word's values (per object slot, prefixed
+    objectK_, and which object fills the slot when ordered left to right, where more than one
+    object is described), then the phrasing."""
+    if n_objects == 1:
+        return (*(c for word in describe for c in _word_columns(word)), "phrasing")
     columns: list[str] = []
-    for word in describe:
-        if word == "shape":
-            columns.append("shape")
-        elif word == "position":
-            columns += ["ypos", "xpos"]
-        else:
-            columns += [f"{word}_palette", f"{word}_index"]
+    for slot in range(1, n_objects + 1):
+        if order == "left_to_right":
+            columns.append(f"object{slot}_index")
+        columns += [f"object{slot}_{c}" for word in describe if word not in SCENE_WORDS
+                    for c in _word_columns(word)]
+    columns += [c for word in describe if word in SCENE_WORDS for c in _word_columns(word)]
     return (*columns, "phrasing")
 
 
@@ -105,13 +122,69 @@ def _stream(seed: int, view: int, draw: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(sequence))
 
 
-def write_sentences(words: SceneWords, describe: Sequence[str], templates: Sequence[str],
-                    seed: int, view: int) -> Sentences:
-    """The sentences of one text view (view numbered from 1) and their words' values."""
+def _slot_words(objects: Sequence[SceneWords], chosen: np.ndarray) -> SceneWords:
+    """Per sample, the words of object chosen[i]."""
+    rows = np.arange(len(chosen))
+    first = objects[0]
+
+    def pick(arrays: Sequence[np.ndarray]) -> np.ndarray:
+        return np.stack([np.asarray(a) for a in arrays], axis=1)[rows, chosen]
+
+    shapes = np.stack([np.asarray(o.shapes, dtype=object) for o in objects], axis=1)[rows, chosen]
+    return SceneWords(list(shapes), pick([o.shape_indices for o in objects]),
+                      {**first.hues, "colour": pick([o.hues["colour"] for o in objects])},
+                      np.stack([o.pixels for o in objects], axis=1)[rows, chosen],
+                      first.resolution)
+
+
+def write_sentences(words: SceneWords | Sequence[SceneWords], describe: Sequence[str],
+                    templates: Sequence[str], seed: int, view: int,
+                    order: str = "index") -> Sentences:
+    """The sentences of one text view (view numbered from 1) and their words' values. Given
+    several objects' words, each object is said in turn (in object order, or left to right in
+    the image), one clause a template, with one phrasing a sample; ground and spotlight words
+    are the same in every clause."""
+    if isinstance(words, SceneWords):
+        return _sentences_of(words, describe, templates, seed, view)
+    objects = list(words)
+    n = len(objects[0].shape_indices)
+    if order == "left_to_right":
+        orders = np.argsort(np.stack([o.pixels[:, 0] for o in objects], axis=1), axis=1,
+                            kind="stable")
+    else:
+        orders = np.broadcast_to(np.arange(len(objects)), (n, len(objects)))
+    phrasing = _stream(seed, view, len(TEXT_WORDS)).integers(0, len(templates), n)
+    clauses: list[list[str]] = [[] for _ in range(n)]
+    per_slot, scene_values = [], []
+    for slot in range(len(objects)):
+        said = _sentences_of(_slot_words(objects, orders[:, slot]), describe, templates, seed,
+                             view, slot, phrasing)
+        for i, line in enumerate(said.lines):
+            clauses[i].append(line)
+        own = [k for k, c in enumerate(said.columns[:-1])
+               if not any(c.startswith(w) for w in SCENE_WORDS)]
+        if order == "left_to_right":
+            per_slot.append(orders[:, slot].astype(np.int64)[:, None])
+        per_slot.append(said.values[:, own])
+        if slot == 0:
+            scene_values = [said.values[:, [k for k in range(len(said.columns) - 1)
+                                            if k not in own]]]
+    table = np.concatenate([*per_slot, *scene_values, phrasing.astype(np.int64)[:, None]],
+                           axis=1)
+    return Sentences([" ".join(parts) for parts in clauses], table,
+                     word_columns(describe, len(objects), order))
+
+
+def _sentences_of(words: SceneWords, describe: Sequence[str], templates: Sequence[str],
+                  seed: int, view: int, slot: int = 0,
+                  phrasing: np.ndarray | None = None) -> Sentences:
+    """One object's sentences (or clauses, in `slot` of several objects)."""
     n = len(words.shape_indices)
     values: list[np.ndarray] = []
     filled: dict[str, list[str]] = {}
     for draw, word in enumerate(describe):
+        # Scene-wide words: the same draw in every slot.
+        draw_key = draw if word in SCENE_WORDS else draw + _SLOT_DRAWS * slot
         if word == "shape":
             values.append(np.asarray(words.shape_indices, dtype=np.int64))
             filled["SHAPE"] = list(words.shapes)
@@ -121,11 +194,12 @@ def write_sentences(words: SceneWords, describe: Sequence[str], templates: Seque
             filled["YPOS"] = [ROW_WORDS[r] for r in rows]
             filled["XPOS"] = [COLUMN_WORDS[c] for c in cols]
         else:
-            palettes = _stream(seed, view, draw).integers(0, len(PALETTES), n)
+            palettes = _stream(seed, view, draw_key).integers(0, len(PALETTES), n)
             names, indices = colour_names(words.hues[word], palettes)
             values += [palettes.astype(np.int64), np.asarray(indices, dtype=np.int64)]
             filled[TEXT_WORDS[word][0]] = list(names)
-    phrasing = _stream(seed, view, len(TEXT_WORDS)).integers(0, len(templates), n)
+    if phrasing is None:
+        phrasing = _stream(seed, view, len(TEXT_WORDS)).integers(0, len(templates), n)
     values.append(phrasing.astype(np.int64))
     lines = [templates[p].format(**{key: filled[key][i] for key in filled})
              for i, p in enumerate(phrasing)]

@@ -112,7 +112,8 @@ def described_words(item: Any) -> tuple[str, ...]:
 
 def text_from_view(item: Any) -> TextSettings:
     """A view item's words and templates as text settings; SettingsError names the field."""
-    return TextSettings(described_words(item), tuple(t.text for t in item.templates))
+    return TextSettings(described_words(item), tuple(t.text for t in item.templates),
+                        item.text_objects, item.text_order)
 
 
 def text_to_view(text: TextSettings, item: Any) -> None:
@@ -124,6 +125,7 @@ def text_to_view(text: TextSettings, item: Any) -> None:
     for template in text.templates:
         item.templates.add().text = template
     item.active_template = 0
+    item.text_objects, item.text_order = text.objects, text.order
 
 
 def _view_from(item: Any) -> ViewSettings:

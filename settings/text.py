@@ -11,12 +11,24 @@ from typing import Any
 import numpy as np
 
 from ..errors import SettingsError
-from ..limits import reject_unknown_keys
+from ..limits import Choice, reject_unknown_keys
 from ..model.camera import project_to_pixels
-from ..sampling.text import MULTIMODAL_TEMPLATES, TEXT_WORDS, SceneWords, placeholders
+from ..sampling.text import (
+    MULTIMODAL_TEMPLATES,
+    ORDERS,
+    TEXT_WORDS,
+    SceneWords,
+    placeholders,
+    word_columns,
+)
 from .rig import moves_camera
 
 DEFAULT_WORDS = ("shape", "colour", "position")
+OBJECTS = Choice("objects", "Objects",
+                 "Which objects of a multi-object scene the text says: the first, or each in "
+                 "turn (one clause a template)", ("first", "each"))
+ORDER = Choice("order", "Order", "The order objects are said in: their index, or left to right "
+               "in the image", ORDERS)
 
 
 @dataclass(frozen=True)
@@ -27,8 +39,12 @@ class TextSettings:
 
     describe: tuple[str, ...] = DEFAULT_WORDS
     templates: tuple[str, ...] = MULTIMODAL_TEMPLATES
+    objects: str = OBJECTS.default  # multi-object scenes: the first object, or each in turn
+    order: str = ORDER.default  # with objects "each": by object index, or left to right
 
     def __post_init__(self) -> None:
+        OBJECTS.check(self.objects)
+        ORDER.check(self.order)
         for name in ("describe", "templates"):
             value = getattr(self, name)
             if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value:
@@ -61,8 +77,10 @@ class TextSettings:
         return cls(**data)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data, every field written out."""
-        return {"describe": list(self.describe), "templates": list(self.templates)}
+        """Plain data: describe and templates, and objects and order where not the default."""
+        return {"describe": list(self.describe), "templates": list(self.templates),
+                **({"objects": self.objects} if self.objects != OBJECTS.default else {}),
+                **({"order": self.order} if self.order != ORDER.default else {})}
 
 
 def _column(names: list[str], *candidates: str) -> int:
@@ -84,7 +102,27 @@ def _grid(columns: list[dict[str, Any]],
     return cell(marked["row"]), cell(marked["column"])
 
 
-def scene_words(settings: Any, latents: np.ndarray) -> SceneWords:
+def said_objects(settings: Any, text: TextSettings) -> int:
+    """How many objects a text view says: all of a multi-object scene with objects "each"."""
+    return int(getattr(settings, "n_objects", 1)) if text.objects == "each" else 1
+
+
+def text_columns(settings: Any, text: TextSettings) -> tuple[str, ...]:
+    """The columns of a text view's words.npy."""
+    return word_columns(text.describe, said_objects(settings, text), text.order)
+
+
+def objects_words(settings: Any, latents: np.ndarray,
+                  text: TextSettings) -> SceneWords | list[SceneWords]:
+    """What a text view says of each object: its first object's words, or (objects "each")
+    every object's."""
+    count = said_objects(settings, text)
+    if count == 1:
+        return scene_words(settings, latents)
+    return [scene_words(settings, latents, k) for k in range(count)]
+
+
+def scene_words(settings: Any, latents: np.ndarray, obj: int = 0) -> SceneWords:
     """What one view's latents (Blender units) show, for its sentences: the object's shape,
     the hues of object, ground and spotlight (value / 2pi mod 1) and the object's centre in
     the view's image (and its grid cell, where the latents name one). Multi-object scenes
@@ -97,17 +135,17 @@ def scene_words(settings: Any, latents: np.ndarray) -> SceneWords:
     def hue(*candidates: str) -> np.ndarray:
         return np.mod(latents[:, _column(names, *candidates)] / (2 * np.pi), 1.0)
 
-    typed = [k for k, name in enumerate(names) if name in ("object0_type", "object_type")]
+    typed = [k for k, name in enumerate(names) if name in (f"object{obj}_type", "object_type")]
     if typed:
         indices = latents[:, typed[0]].astype(np.int64)
         words = columns[typed[0]].get("words") or settings.object_types
         shapes = [words[k] for k in indices]
     else:
         indices, shapes = np.zeros(len(latents), dtype=np.int64), ["teapot"] * len(latents)
-    centres = settings.object_centres(latents)[:, 0]
+    centres = settings.object_centres(latents)[:, obj]
     poses = settings.camera_poses(latents) if moves_camera(settings) else None
     pixels = project_to_pixels(centres, settings.render.resolution, poses)
-    return SceneWords(shapes, indices, {"colour": hue("hue_object", "object0_hue"),
+    return SceneWords(shapes, indices, {"colour": hue("hue_object", f"object{obj}_hue"),
                                         "ground_colour": hue("hue_background", "background_hue"),
                                         "spot_colour": hue("hue_spot", "spot_hue")},
                       pixels, settings.render.resolution, _grid(columns, latents))

@@ -20,6 +20,7 @@ from identbox.dataset.validate import validate_pairs
 from identbox.dataset.writer import write_latents
 from identbox.errors import SettingsError
 from identbox.sampling.text import COLUMN_WORDS, MULTIMODAL_TEMPLATES, ROW_WORDS
+from identbox.settings.objects import MultiObjectSettings
 from identbox.settings.pairs import DatasetSettings
 
 TEMPLATES = ['A "{COLOR}" teapot is at the {YPOS}-{XPOS}; the ground is "{GROUND}".',
@@ -172,3 +173,38 @@ def test_a_text_view_needs_no_renderer_and_counts_no_images() -> None:
 
     settings = text_settings(n_pairs=100)
     assert estimate(settings, RunOptions()).images == 100  # view 1's images only
+
+
+def test_each_object_of_a_scene_is_said_left_to_right(tmp_path: Path) -> None:
+    settings = MultiObjectSettings.from_dict({
+        "n_pairs": 60, "seed": 2, "n_objects": 3, "views": [{}, {"modality": "text", "text": {
+            "describe": ["shape", "colour", "position"],
+            "templates": ['A {SHAPE} in "{COLOR}" at the {YPOS}-{XPOS}.'],
+            "objects": "each", "order": "left_to_right"}}]})
+    root = tmp_path / "d"
+    write_latents(settings, root)
+    lines = (root / "samples/m2/sentences.txt").read_text().splitlines()
+    words = np.load(root / "factors/m2/words.npy")
+    columns = json.loads((root / "manifest.json").read_text())["views"]["list"][1]["word_columns"]
+    col = {name: k for k, name in enumerate(columns)}
+    latents = np.load(root / "factors/m2/latents.npy")
+    pixels = np.load(root / "factors/m2/object_pixels.npy")
+    names = [c["name"] for c in settings.columns()]
+    for i, line in enumerate(lines):
+        clauses = re.findall(r'A (\S+) in "([^"]+)" at the (\w+)-(\w+)\.', line)
+        assert len(clauses) == 3 and " ".join(
+            f'A {s} in "{c}" at the {y}-{x}.' for s, c, y, x in clauses) == line
+        said = [words[i, col[f"object{k}_index"]] for k in (1, 2, 3)]
+        assert said == list(np.argsort(pixels[i, :, 0], kind="stable"))  # left to right
+        for slot, (shape, colour, ypos, xpos) in enumerate(clauses, start=1):
+            obj = said[slot - 1]
+            kind = int(latents[i, names.index(f"object{obj}_type")])
+            assert shape == settings.object_types[kind]
+            hue = (latents[i, names.index(f"object{obj}_hue")] / (2 * np.pi)) % 1.0
+            assert colour == nearest_name(hue, words[i, col[f"object{slot}_colour_palette"]])
+            row, column = np.clip(np.floor(pixels[i, obj, ::-1] / 128 * 3), 0, 2).astype(int)
+            assert (ypos, xpos) == (ROW_WORDS[row], COLUMN_WORDS[column])
+    assert {tuple(words[i, [col[f"object{k}_index"] for k in (1, 2, 3)]])
+            for i in range(60)} != {(0, 1, 2)}  # the order really changes
+    name = "each text view's sentences and words follow its latents"
+    assert [c.ok for c in validate_pairs(root) if c.name == name] == [True]

@@ -747,6 +747,18 @@ root = pathlib.Path(props.directory)
 out["files"] = sorted(str(p.relative_to(root / "samples"))
                       for p in (root / "samples").rglob("*"))
 out["sentences"] = (root / "samples/m2/sentences.txt").read_text().splitlines()
+# Objects mode: which objects a text view says, and their order, to and from a preset.
+each = {"kind": "multi", "name": "said_each", "n_pairs": 6, "n_objects": 3, "views": [
+    {}, {"modality": "text", "text": {"describe": ["shape"], "templates": ["A {SHAPE}."],
+                                      "objects": "each", "order": "left_to_right"}}]}
+(folder / "said_each.json").write_text(json.dumps(each))
+bpy.ops.identbox.load_preset(name="said_each")
+props.active_view = 1
+said_each = load_preset(str(folder / "said_each.json"))
+out["objects_text"] = [props.views[1].text_objects, props.views[1].text_order,
+                       job_settings_from_props(props) == said_each,
+                       [c[1][1] for c in draw(panels.IDENTBOX_PT_views)
+                        if c[0] == "prop" and c[1][1].startswith("text_")]]
 identbox.unregister()
 report(out)
 """
@@ -783,6 +795,7 @@ def test_a_text_view_in_the_panel(tmp_path: Path) -> None:
     assert r["removed"] == r["added"][1:]
     assert r["remove_last"] == "Error: Cannot remove the last template: a text view needs one"
     assert r["new_text_view"] == [["shape", "colour", "position"], True]
+    assert r["objects_text"] == ["each", "left_to_right", True, ["text_objects", "text_order"]]
     shown, sentence = r["preview_label"]
     assert sentence in shown and '"' in sentence
     assert r["preview_scene"] == "IdentBox"
