@@ -19,6 +19,9 @@ LATENT_FILES = ("latents.npy", "raw_latents.npy", "object_pixels.npy")
 CAMERA_FILES = ("intrinsics.npy", "extrinsics.npy")  # per view, where a camera block moves it
 SENTENCES = "sentences.txt"  # a text view's sentences: samples/mK/sentences.txt
 TEXT_FILES = ("words.npy", SENTENCES)  # per text view: the words' values, the sentences
+NOISE = "noise.npy"  # per view, where an intervention draws view 2: the exogenous noise
+INTERVENTIONS = "interventions.npy"  # factors/interventions.npy: each pair's targets
+SHARED = ""  # the key of a latent-files table for files in factors/ itself, not in a view
 CONTACT_SHEET = "contact_sheet.png"  # what the panel's Contact Sheet and Plot Latents write
 LATENT_PLOT = "latents.png"
 
@@ -55,17 +58,26 @@ def samples_dir(root: Path, view: str) -> Path:
     return root / "samples" / view
 
 
-def _view_files(n_views: int, camera: bool, texts: tuple[int, ...]) -> dict[str, tuple[str, ...]]:
-    base = LATENT_FILES + (CAMERA_FILES if camera else ())
-    return {f"m{view}": base + (TEXT_FILES if view in texts else ())
-            for view in view_numbers(n_views)}
+def _view_files(n_views: int, camera: bool, texts: tuple[int, ...],
+                intervened: bool = False) -> dict[str, tuple[str, ...]]:
+    base = LATENT_FILES + (CAMERA_FILES if camera else ()) + ((NOISE,) if intervened else ())
+    files = {f"m{view}": base + (TEXT_FILES if view in texts else ())
+             for view in view_numbers(n_views)}
+    return files | ({SHARED: (INTERVENTIONS,)} if intervened else {})
+
+
+def view_entries(files: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The views' own entries of a latent-files table (m1 ... mK), without factors/'s own."""
+    return {view: names for view, names in files.items() if view != SHARED}
 
 
 def settings_latent_files(settings: object) -> dict[str, tuple[str, ...]]:
     """The files each view of a dataset with these settings has beside its images: latents,
     each sample's camera matrices where a camera block moves the camera, and a text view's
-    words and sentences."""
-    return _view_files(settings_views(settings), moves_camera(settings), text_views(settings))
+    words and sentences; where an intervention draws view 2, each view's exogenous noise and
+    the pairs' targets (in factors/ itself, key SHARED)."""
+    return _view_files(settings_views(settings), moves_camera(settings), text_views(settings),
+                       getattr(settings, "intervention", None) is not None)
 
 
 def manifest_latent_files(manifest: dict[str, Any]) -> dict[str, tuple[str, ...]]:
@@ -76,14 +88,16 @@ def manifest_latent_files(manifest: dict[str, Any]) -> dict[str, tuple[str, ...]
     texts = tuple(k for k, view in enumerate(views if isinstance(views, list) else [], start=1)
                   if isinstance(view, dict) and view.get("modality") == TEXT)
     return _view_files(manifest_views(manifest), isinstance(blocks, dict) and "camera" in blocks,
-                       texts)
+                       texts, isinstance(settings.get("intervention"), dict))
 
 
 def latent_paths(root: Path, files: dict[str, tuple[str, ...]]) -> dict[str, Path]:
     """Every view's files but its images, keyed 'm1/latents.npy' and so on (the manifest's
-    keys): in factors/mK, but a text view's sentences in samples/mK."""
-    return {f"{view}/{name}": (samples_dir if name == SENTENCES else factors_dir)(root, view)
-            / name for view, names in files.items() for name in names}
+    keys): in factors/mK, but a text view's sentences in samples/mK, and the SHARED entry's
+    files in factors/ itself (keyed by their names)."""
+    return {f"{view}/{name}" if view != SHARED else name:
+            (samples_dir if name == SENTENCES else factors_dir)(root, view) / name
+            for view, names in files.items() for name in names}
 
 
 def held_format(root: Path) -> str | None:

@@ -24,7 +24,9 @@ from ..sampling.rig import poses_of
 from .images import load_rgba
 from .layout import (
     CAMERA_FILES,
+    INTERVENTIONS,
     SENTENCES,
+    SHARED,
     TWO_VIEWS,
     image_path,
     manifest_latent_files,
@@ -71,14 +73,18 @@ class IdentBoxPairs(_Base):
     vocabulary, as Multimodal3DIdent's loader gives text). vocabulary: a Vocabulary or the path
     of one saved with `save` (default: built from this split's sentences; build it from the
     training split and pass it to the others). sequence_length: default the split's longest
-    sentence in words plus one."""
+    sentence in words plus one.
+
+    targets: also return each pair's intervention targets, (x1, x2, z1, z2, targets): uint8
+    0/1 over the same columns as z, 1 where the factor was a target of do() in view 2 (a
+    dataset drawn with settings.intervention; factors/interventions.npy)."""
 
     def __init__(self, root: str | Path, split: str | None = None,
                  transform: Callable[[Any], Any] | None = None, normalize: bool = False,
                  units: str = "raw", columns: Sequence[str] | None = None,
                  tensors: bool | None = None, text: str = "str",
                  vocabulary: Vocabulary | str | Path | None = None,
-                 sequence_length: int | None = None) -> None:
+                 sequence_length: int | None = None, targets: bool = False) -> None:
         self.root = Path(root) / split if split else Path(root)
         if units not in ("raw", "blender"):
             raise ValueError(f"units must be 'raw' or 'blender', not {units!r}")
@@ -96,6 +102,7 @@ class IdentBoxPairs(_Base):
         self.resolution: int | None = None  # unknown without a manifest
         self.moving_camera = False
         self.text_views: tuple[int, ...] = ()  # views whose x is a sentence
+        self.has_targets = False  # factors/interventions.npy: each pair's targets
         if manifest_path.exists():
             manifest = read_manifest(manifest_path)
             self.n_views = manifest_views(manifest)
@@ -104,6 +111,7 @@ class IdentBoxPairs(_Base):
             self.moving_camera = CAMERA_FILES[0] in files["m1"]
             self.text_views = tuple(view for view in view_numbers(self.n_views)
                                     if SENTENCES in files[f"m{view}"])
+            self.has_targets = INTERVENTIONS in files.get(SHARED, ())
             for view in view_numbers(self.n_views):  # DatasetError if a file does not fit
                 load_latent_file(self.root, f"m{view}/{_latent_file(units)}", manifest)
             self.columns = manifest["columns"]
@@ -121,6 +129,11 @@ class IdentBoxPairs(_Base):
         self.length = int(np.load(self.root / "factors" / "m1" / self.latent_file,
                                   mmap_mode="r").shape[0])
         self._opened: tuple[int, dict[int, np.ndarray]] | None = None
+        if targets and not self.has_targets:
+            raise ValueError(f"targets=True needs a dataset drawn with an intervention "
+                             f"(factors/{INTERVENTIONS}); {self.root} has none")
+        self.targets = targets
+        self._targets_opened: tuple[int, np.ndarray] | None = None
         self._sentences: dict[int, list[str]] = {}
         self.vocabulary: Vocabulary | None = None
         self.sequence_length = 0
@@ -223,11 +236,22 @@ class IdentBoxPairs(_Base):
         published = poses_of({}, 1)
         return intrinsics(self.resolution, 1)[0], extrinsics(published)[0]
 
+    def intervention_targets(self, index: int) -> Any:
+        """Pair `index`'s targets over the chosen columns: uint8, 1 where do() set the factor."""
+        if self._targets_opened is None or self._targets_opened[0] != os.getpid():
+            self._targets_opened = (os.getpid(), np.load(
+                self.root / "factors" / INTERVENTIONS, mmap_mode="r"))
+        chosen = np.array(self._targets_opened[1][index, self.column_index], dtype=np.uint8)
+        return torch.from_numpy(chosen) if self.tensors else chosen
+
     def __getitem__(self, index: int) -> tuple[Any, ...]:
         x, z = self.views(index)
+        if self.targets:
+            return (*x, *z, self.intervention_targets(index))
         return (*x, *z) if self.n_views == TWO_VIEWS else (x, z)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_opened"] = None  # memory maps do not travel to workers
+        state["_targets_opened"] = None
         return state

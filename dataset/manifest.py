@@ -14,6 +14,7 @@ from ..jsonfile import UnreadableJSONError, read_json
 from ..model.constants import DEPTH_RANGE
 from ..presets import has_published_look
 from ..sampling.blocks import views_record
+from ..sampling.intervened_pairs import pair_model
 from ..sampling.rig import RIG_RULE
 from ..settings.kinds import kind_of_manifest
 from ..settings.objects import AnySettings
@@ -53,6 +54,10 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
         views["views"]["list"][view - 1]["word_columns"] = list(text_columns(settings, text))
     folders = {kind: _view_folders(kind, data.get("n_views", TWO_VIEWS))
                for kind in ("masks", "depth")}
+    intervention = getattr(settings, "intervention", None)
+    if intervention is not None:  # only then: every other manifest keeps its bytes
+        views["interventions"] = {**intervention.describe(),
+                                  "mechanisms": pair_model(settings).describe()}
     return {
         **views,
         "format": FORMAT,

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST, SENTENCES
+from .layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST, SENTENCES, SHARED, view_entries
 
 SLURM = "slurm"  # cluster/slurm.py's folder: scripts, logs, times, summary; anything goes there
 SHOWN = 3
@@ -92,12 +92,14 @@ def find_strays(root: Path, n_pairs: int, extension: str, passes: tuple[str, ...
     """Walk a pair dataset's folder: `passes` are the extra image folders it has (masks,
     depth), `extension` its images' ('.png', '.jpg'), `view_files` what each view (m1 ... mK)
     has beside images (layout.settings_latent_files), `images` its image views' folders."""
+    views = view_entries(view_files)
     allowed: dict[str, object] = {
         MANIFEST: None, CONTACT_SHEET: None, LATENT_PLOT: None,
-        "factors": {view: dict.fromkeys(n for n in files if n != SENTENCES)
-                    for view, files in view_files.items()},
+        "factors": {**{view: dict.fromkeys(n for n in files if n != SENTENCES)
+                       for view, files in views.items()},
+                    **dict.fromkeys(view_files.get(SHARED, ()))},
         "samples": {view: extension if view in images else {SENTENCES: None}
-                    for view in view_files}, SLURM: ANYTHING}
+                    for view in views}, SLURM: ANYTHING}
     for kind in passes:
         allowed[kind] = dict.fromkeys(images, ".png")
     strays = Strays()

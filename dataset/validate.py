@@ -16,6 +16,7 @@ from ..settings.rig import moves_camera
 from ..settings.views import image_views, text_views
 from .cube_validate import Check
 from .images import load_rgba
+from .intervention_checks import intervention_checks
 from .layout import (
     MANIFEST,
     PASS_FOLDERS,
@@ -65,6 +66,8 @@ def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[
     units = all(np.allclose(blender[v], raw[v] * scales) for v in views)
     checks.append(Check("latents.npy = blender_scale x raw_latents.npy", units, ""))
     checks.append(_block_rules(manifest, raw))
+    if getattr(settings, "intervention", None) is not None:
+        checks += intervention_checks(root, settings, raw)
     again = sample_pairs(settings)
     same = again.n_views == len(views) and all(np.array_equal(again.raw(v), raw[v])
                                                for v in views)

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import DatasetError
 from ..model.camera import extrinsics, intrinsics, project_to_pixels
+from ..sampling.intervened_pairs import sample_intervened
 from ..sampling.sampler import LatentPairs
 from ..sampling.text import Sentences, write_sentences
 from ..settings.objects import AnySettings, sample_pairs
@@ -24,7 +25,9 @@ from ..settings.rig import moves_camera
 from ..settings.text import objects_words
 from ..settings.views import text_views, views_of
 from .layout import (
+    INTERVENTIONS,
     MANIFEST,
+    NOISE,
     SENTENCES,
     factors_dir,
     latent_paths,
@@ -193,9 +196,20 @@ def latent_blobs(settings: AnySettings,
             arrays[f"{view}/words.npy"] = text_of(settings, latents, number).values
         arrays |= {f"{view}/{name}": array
                    for name, array in camera_arrays(settings, latents).items()}
+    arrays |= intervention_arrays(settings)
     texts = {f"m{number}/{SENTENCES}": sentences_text(settings, views.latents(number), number)
              for number in text_views(settings)}
     return {key: _npy_bytes(array) for key, array in arrays.items()} | texts
+
+
+def intervention_arrays(settings: AnySettings) -> dict[str, np.ndarray]:
+    """Where an intervention draws view 2: each view's exogenous noise (mK/noise.npy) and the
+    pairs' targets (interventions.npy, in factors/ itself)."""
+    if getattr(settings, "intervention", None) is None:
+        return {}
+    pairs = sample_intervened(settings)
+    return {f"m1/{NOISE}": pairs.noise1, f"m2/{NOISE}": pairs.noise2,
+            INTERVENTIONS: pairs.targets}
 
 
 def text_of(settings: AnySettings, latents: np.ndarray, view: int) -> Sentences:

@@ -20,6 +20,7 @@ from ..model.constants import OBJECT_SIZE
 from ..sampling.blocks import (
     BLOCK_TYPE,
     CONTENT,
+    ROLE_CONSTANT,
     STYLE,
     VIEW1_LIVE_ROLES,
     VIEW_SPECIFIC,
@@ -35,8 +36,10 @@ from ..sampling.factors import (
     PUBLISHED_VIEW_ROLES,
     factor_index,
 )
+from ..sampling.intervened_pairs import sample_intervened
 from ..sampling.rig import RIG_BLOCKS, Lighting
 from ..sampling.sampler import LatentViews, sample_latents
+from .interventions import InterventionSettings, intervention_from_data
 from .render import RenderSettings, SceneSettings
 from .rig import (
     camera_poses_of,
@@ -61,6 +64,9 @@ CHANGE_PROBABILITY = Limit(
 EDGE_STRENGTH = Limit("strength", "Strength",
                       "Std (raw units) of the child's normal around its parent; smaller: stronger",
                       1.0, 1e-6, 1e6)
+
+
+INTERVENED = "intervened"  # a column's role where the intervention replaces the block rules
 
 
 def _sub(prefix: str, make: Any, data: Any) -> Any:
@@ -214,6 +220,7 @@ class DatasetSettings:
     masks: bool = False  # also render object-index masks (masks/m1, masks/m2)
     depth: bool = False  # also render 16-bit depth maps (depth/m1, depth/m2)
     views: tuple[ViewSettings, ...] = ()  # empty: every view its default (settings/views.py)
+    intervention: InterventionSettings | None = None  # view 2 by do() (settings/interventions.py)
 
     def __post_init__(self) -> None:
         check_parts(self)
@@ -232,6 +239,25 @@ class DatasetSettings:
         check_views(self.n_views, self.blocks)
         object.__setattr__(self, "causal_edges", tuple(self.causal_edges))
         self._check_edges()
+        self._check_intervention()
+
+    def _check_intervention(self) -> None:
+        """The intervention replaces the block rules: it needs every block content, two views
+        and no camera or lighting block."""
+        if self.intervention is None:
+            return
+        if not isinstance(self.intervention, InterventionSettings):
+            raise SettingsError("intervention", self.intervention, "intervention settings")
+        for block, settings in self.blocks.items():
+            if block in BLOCKS and settings.type != CONTENT:
+                raise SettingsError(f"blocks.{block}.type", settings.type,
+                                    "content when intervention is set (the intervention "
+                                    "replaces the block rules)")
+            if block not in BLOCKS:
+                raise SettingsError(f"blocks.{block}", block,
+                                    "no camera or lighting block when intervention is set")
+        if self.n_views != N_VIEWS.default:
+            raise SettingsError("n_views", self.n_views, "2 when intervention is set")
 
     @staticmethod
     def _check_view_roles(block: str, settings: BlockSettings) -> None:
@@ -295,12 +321,18 @@ class DatasetSettings:
 
     def columns(self) -> list[dict[str, Any]]:
         """Name, block, meaning, Blender scale and role of every column, for the manifest."""
+        roles = self.column_roles()
+        if self.intervention is not None:  # the block rules do not apply
+            roles = tuple(r if r == ROLE_CONSTANT else INTERVENED for r in roles)
         own = [{**f.describe(), "role": role}
-               for f, role in zip(FACTORS, self.column_roles(), strict=False)]
+               for f, role in zip(FACTORS, roles, strict=False)]
         return own + rig_columns(self, len(FACTORS))
 
     def sample(self) -> LatentViews:
         """The latents of every view (raw, and Blender units through the column scales)."""
+        if self.intervention is not None:
+            pairs = sample_intervened(self)
+            return LatentViews.of([pairs.raw1, pairs.raw2])
         views = sample_latents(self)
         if not rig_blocks(self):
             return views
@@ -342,6 +374,8 @@ class DatasetSettings:
             if name in values:
                 values[name] = dataclass_from_dict(kind, values[name], name)
         view_values(values)
+        if values.get("intervention") is not None:
+            values["intervention"] = intervention_from_data(values["intervention"])
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
@@ -358,6 +392,9 @@ class DatasetSettings:
             "render": dataclasses.asdict(self.render),
             "masks": self.masks,
             "depth": self.depth,
+            # only when set: every other preset and manifest keeps its bytes
+            **({} if self.intervention is None
+               else {"intervention": self.intervention.to_dict()}),
         }
 
 
