@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -57,7 +57,7 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
     intervention = getattr(settings, "intervention", None)
     if intervention is not None:  # only then: every other manifest keeps its bytes
         views["interventions"] = {**intervention.describe(),
-                                  "mechanisms": pair_model(settings).describe()}
+                                  "mechanisms": pair_model(cast(Any, settings)).describe()}
     return {
         **views,
         "format": FORMAT,

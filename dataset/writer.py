@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -207,7 +207,7 @@ def intervention_arrays(settings: AnySettings) -> dict[str, np.ndarray]:
     pairs' targets (interventions.npy, in factors/ itself)."""
     if getattr(settings, "intervention", None) is None:
         return {}
-    pairs = sample_intervened(settings)
+    pairs = sample_intervened(cast(Any, settings))  # only pairs settings have an intervention
     return {f"m1/{NOISE}": pairs.noise1, f"m2/{NOISE}": pairs.noise2,
             INTERVENTIONS: pairs.targets}
 
