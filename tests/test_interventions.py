@@ -212,3 +212,17 @@ def test_bad_settings_are_one_line(tmp_path: Path, change: dict[str, Any], named
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and named in lines[0], out.stderr
     assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.blender
+def test_a_tiny_render_validates_and_loads_with_targets(tmp_path: Path) -> None:
+    (tmp_path / "preset.json").write_text(json.dumps(preset(2, probability=0.5)))
+    out = cli("render", "--preset", "preset.json", "--out", "d", "--resolution", "32",
+              "--samples", "2", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    report = cli("validate", str(tmp_path / "d"), cwd=tmp_path)
+    assert report.returncode == 0, report.stdout
+    x1, x2, z1, z2, targets = IdentBoxPairs(tmp_path / "d", targets=True, tensors=False)[1]
+    assert x1.shape == x2.shape == (32, 32, 3) and z1.shape == z2.shape == targets.shape == (10,)
+    stored = np.load(tmp_path / "d" / "factors" / "interventions.npy")
+    assert np.array_equal(targets, stored[1])
