@@ -105,3 +105,11 @@ def find_strays(root: Path, n_pairs: int, extension: str, passes: tuple[str, ...
     strays = Strays()
     _folder(root, "", allowed, strays, n_pairs)
     return strays
+
+
+def find_layout_strays(root: Path, allowed: dict[str, object], n_images: int) -> Strays:
+    """Walk a dataset folder of another layout against `allowed` (see _folder); numbered
+    images count up to n_images."""
+    strays = Strays()
+    _folder(root, "", allowed, strays, n_images)
+    return strays

@@ -22,6 +22,8 @@ from .multimodal import MultimodalSettings
 from .objects import KIND as OBJECTS_KIND
 from .objects import MultiObjectSettings
 from .pairs import DatasetSettings
+from .sequence import KIND as SEQUENCE_KIND
+from .sequence import SequenceSettings
 
 PACKAGE = __name__.rsplit(".", 2)[0]  # 'identbox', or 'bl_ext.user_default.identbox'
 
@@ -56,6 +58,7 @@ def load(part: Part) -> Callable[..., Any]:
 
 PAIR_FORMAT = "identbox-dataset/1"
 CUBE_FORMAT = "identbox-cube/1"
+SEQUENCE_FORMAT = "identbox-sequence/1"
 
 _KINDS: dict[str, Kind] = {}
 
@@ -126,3 +129,8 @@ MULTIMODAL = register(Kind(
     format=PAIR_FORMAT, unit="pairs", write="dataset.writer:write_latents",
     job="render.loop:RenderJob", renderer="scene.multimodal:BlenderMultimodalRenderer",
     validate="dataset.validate:validate_pairs"))
+SEQUENCE = register(Kind(
+    name=SEQUENCE_KIND, label="Sequence", settings=SequenceSettings, format=SEQUENCE_FORMAT,
+    unit="frames", write="dataset.sequence_writer:write_sequence",
+    job="render.sequence_loop:SequenceJob", renderer="scene.sequence:BlenderSequenceRenderer",
+    validate="dataset.sequence_validate:validate_sequence"))

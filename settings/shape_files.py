@@ -18,6 +18,7 @@ from ..model.shape_files import FORMAT_NAMES, BlendReader, file_sha256, read_sha
 from ..sampling.multi import OBJECT_TYPES
 from .multimodal import MultimodalSettings
 from .objects import MultiObjectSettings
+from .sequence import SequenceSettings
 
 
 def with_shape_files(settings: Any, read_blend: BlendReader | None = None,
@@ -27,7 +28,7 @@ def with_shape_files(settings: Any, read_blend: BlendReader | None = None,
     runs), named by its absolute path (relative ones from `base`, the current folder by
     default), its SHA-256 recorded or compared with the one recorded. Other settings are
     returned as they are; SettingsError naming object_types[i] for a bad file."""
-    if not isinstance(settings, (MultiObjectSettings, MultimodalSettings)):
+    if not isinstance(settings, (MultiObjectSettings, MultimodalSettings, SequenceSettings)):
         return settings
     types: list[str] = []
     record: dict[str, str] = {}

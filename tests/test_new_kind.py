@@ -154,4 +154,4 @@ def test_an_unregistered_kind_is_one_clear_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == textwrap.dedent(
         "identbox: error: kind = 'one_colour' is not allowed: one of pairs, multi, cube, "
-        "multimodal3dident")
+        "multimodal3dident, sequence")

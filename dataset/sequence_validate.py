@@ -1,0 +1,110 @@
+"""Check a sequence dataset: files against the manifest, the latents against their settings
+(re-sampled) and against their mechanisms (each step from the stored previous frame and
+noise), every frame's image whole, nothing stray in the layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..sampling.mechanisms import Interventions
+from ..sampling.sequences import first_frame, step
+from ..settings.sequence import SequenceSettings
+from .cube_validate import Check
+from .layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST, is_complete_image
+from .manifest import file_sha256, read_manifest
+from .sequence_writer import (
+    IMAGES,
+    INTERVENTIONS,
+    LATENTS,
+    NOISE,
+    SEQUENCE_FORMAT,
+    image_path,
+    sequence_arrays,
+)
+from .strays import ANYTHING, SLURM, find_layout_strays
+
+MECHANISM_TOLERANCE = 1e-9  # the same arithmetic; room only for a machine's last bits
+SHOWN = 3
+
+
+def _listed(items: list[str], fine: str) -> str:
+    more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
+    return ", ".join(items[:SHOWN]) + more if items else fine
+
+
+def check_mechanisms(settings: SequenceSettings, latents: np.ndarray, targets: np.ndarray,
+                     noise: np.ndarray) -> list[Check]:
+    """Each episode's first frame is its noise's uniform draw, and at each later step every
+    variable that is not a target follows its mechanism from the stored previous frame and
+    this step's noise (targets keep their stored values)."""
+    model = settings.causal_model()
+    shape = (settings.n_episodes, settings.n_frames, len(model.variables))
+    values, mask, u = latents.reshape(shape), targets.reshape(shape) == 1, noise.reshape(shape)
+    first_error = np.abs(first_frame(model, u[:, 0]) - values[:, 0])
+    checks = [Check("each episode's first frame is drawn from its noise",
+                    bool(first_error.max() <= MECHANISM_TOLERANCE),
+                    f"largest deviation {first_error.max():.2e}")]
+    if settings.n_frames == 1:
+        return checks
+    at_step = Interventions(mask[:, 1:], np.where(mask[:, 1:], values[:, 1:], 0.0))
+    expected = step(model, values[:, :-1], u[:, 1:], at_step, settings.instantaneous)
+    error = np.where(mask[:, 1:], 0.0, np.abs(expected - values[:, 1:]))
+    bad = np.flatnonzero(error.max(axis=-1).reshape(-1) > MECHANISM_TOLERANCE)
+    steps = settings.n_frames - 1  # frame e * n_frames + t + 1 is step k = e * steps + t
+    frames = [f"frame {(k // steps) * settings.n_frames + k % steps + 1}" for k in bad]
+    checks.append(Check("variables that are not targets follow their mechanisms given the "
+                        "stored noise", not frames,
+                        _listed(frames, f"largest deviation {error.max():.2e}")))
+    return checks
+
+
+def _strays(root: Path, settings: SequenceSettings) -> list[Check]:
+    allowed: dict[str, object] = {
+        MANIFEST: None, CONTACT_SHEET: None, LATENT_PLOT: None, SLURM: ANYTHING,
+        "factors": dict.fromkeys(Path(name).name for name in (LATENTS, INTERVENTIONS, NOISE)),
+        IMAGES: settings.render.extension}
+    found = find_layout_strays(root, allowed, settings.frames)
+    return [Check("no leftover temporary files (.tmp)", not found.temporary,
+                  _listed(found.temporary, "none")),
+            Check(f"no numbered images beyond the {settings.frames} frames",
+                  not found.extra_images, _listed(found.extra_images, "none")),
+            Check("no unknown files or folders in the layout", not found.unknown,
+                  _listed(found.unknown, "only what IdentBox writes"))]
+
+
+def validate_sequence(root: Path | str, sample: int = 32) -> list[Check]:
+    """All checks of a sequence dataset (`sample` is unused: every image is looked at whole)."""
+    root = Path(root)
+    manifest = read_manifest(root / MANIFEST, SEQUENCE_FORMAT)
+    settings = SequenceSettings.from_dict(manifest["settings"])
+    checks = [Check("manifest describes a valid Sequence dataset", True,
+                    f"{settings.name}: {settings.n_episodes} x {settings.n_frames} frames, "
+                    f"seed {settings.seed}")]
+    expected = manifest.get("sha256") or {}
+    for name in (LATENTS, INTERVENTIONS, NOISE):
+        ok = (root / name).exists() and file_sha256(root / name) == expected.get(name)
+        checks.append(Check(f"{name} matches the manifest", ok,
+                            "SHA-256 equal" if ok else "missing or changed"))
+    stored = {name: np.load(root / name) for name in (LATENTS, INTERVENTIONS, NOISE)
+              if (root / name).exists()}
+    if len(stored) == 3:
+        again = sequence_arrays(settings)
+        shapes_ok = all(stored[n].shape == a.shape and stored[n].dtype == a.dtype
+                        for n, a in again.items())
+        checks.append(Check("factor files are (frames, variables)", shapes_ok,
+                            f"{stored[LATENTS].shape}, expected {again[LATENTS].shape}"))
+        if shapes_ok:
+            differ = [n for n, a in again.items() if not np.array_equal(stored[n], a)]
+            checks.append(Check("re-sampling the settings gives the stored latents, "
+                                "interventions and noise", not differ,
+                                "differ: " + ", ".join(differ) if differ else "equal"))
+            checks += check_mechanisms(settings, stored[LATENTS], stored[INTERVENTIONS],
+                                       stored[NOISE])
+    missing = [f"{frame:06d}" for frame in range(settings.frames)
+               if not is_complete_image(image_path(root, frame, settings.render.extension))]
+    checks.append(Check(f"{settings.frames} complete images", not missing,
+                        f"{len(missing)} missing or incomplete" + (
+                            f", first {missing[0]}" if missing else "")))
+    return checks + _strays(root, settings)

@@ -1,0 +1,46 @@
+"""The sequence render loop: the whole sequence's latents first, then each frame of the shard
+(a shard is a range of frames), resumable and shared between processes like pairs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ..dataset.sequence_writer import IMAGES, LATENTS, image_path, write_sequence
+from ..dataset.temporaries import removal_line, remove_abandoned
+from ..settings.render import RunOptions
+from ..settings.sequence import SequenceSettings
+from .loop import ImageJob, Renderer, shard_indices
+
+
+class SequenceRenderer(Renderer, Protocol):
+    """Draws one frame (a row of latents.npy) into a file."""
+
+    def render_frame(self, latents_row: np.ndarray, path: Path) -> None: ...
+
+
+class SequenceJob(ImageJob):
+    """One shard of a sequence dataset."""
+
+    def __init__(self, settings: SequenceSettings, root: Path | str,
+                 options: RunOptions | None = None) -> None:
+        self.settings = settings
+        self.options = options or RunOptions()
+        root, frames, _ = write_sequence(settings, root)
+        indices = shard_indices(frames, self.options.batch_index, self.options.n_batches)
+        self.first = indices.start
+        self.latents = np.array(np.load(root / LATENTS, mmap_mode="r")[indices.start:indices.stop])
+        super().__init__(root, indices, [root / IMAGES])
+        self.removed = [*remove_abandoned([root, root / "factors"]), *self.removed]
+        removal = removal_line(self.removed, root)
+        self.notes = [removal] if removal else []
+
+    def paths(self, index: int) -> list[Path]:
+        """One image per frame."""
+        return [image_path(self.root, index, self.settings.render.extension)]
+
+    def draw(self, renderer: SequenceRenderer, index: int, which: int, path: Path) -> None:
+        """The frame."""
+        renderer.render_frame(self.latents[index - self.first], path)

@@ -1,0 +1,124 @@
+"""A sequence frame in Blender, as Temporal Causal3DIdent draws it (temporal-causal3dident.md):
+the published camera and lights, one object whose mesh switches between the shapes, a
+spotlight aimed at it, and the ground.
+
+The object at (x, y, z + d / 2) with d the shape's largest dimension, turned by Euler (alpha,
+beta, 0); the spotlight at (4 sin t, 4 cos t, 6 + d); hues as HSV(h / 2 pi, 1 / 0.8 / 0.6, 1)
+for object / spotlight / ground. The reference does not give the ground's height: here it lies
+at -2, the lowest a position reaches. Shapes are multi-object meshes at the published teapot's
+radius (scene/multimodal.py's sizes).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import bpy
+import numpy as np
+
+from ..model import constants as c
+from ..model.colors import hue_to_rgb
+from ..sampling.citris import POSITION_LIMIT
+from ..sampling.multi import OBJECT_RADIUS
+from ..settings.sequence import SequenceSettings
+from ..settings.shape_files import with_shape_files
+from .blend_shapes import read_blend_object
+from .builder import add_camera, add_fixed_lights, add_object, add_spot, add_world, plane_data
+from .denoising import start_denoiser
+from .device import DeviceChoice, select_device
+from .materials import build_materials
+from .multi import shape_mesh
+from .multimodal import shape_radius
+from .render_setup import configure_render
+from .tags import owned_scene, remove_tagged, tagged
+
+OWNER = "sequence"
+SCENE_NAME = "IdentBox Sequence"
+MATERIAL = "Rubber"  # the reference's only material
+
+
+def largest_dimension(mesh: object, scale: float) -> float:
+    """What Blender's max(object.dimensions) gives for this mesh at this scale."""
+    vertices = np.array([v.co[:] for v in mesh.vertices])  # type: ignore[attr-defined]
+    return float((vertices.max(axis=0) - vertices.min(axis=0)).max() * scale)
+
+
+class BlenderSequenceRenderer:
+    """Builds the scene once; per frame it switches the mesh, moves the object and the
+    spotlight, and sets the colours."""
+
+    def __init__(self, settings: SequenceSettings, device: str = "auto",
+                 log: Callable[[str], None] = print, preview: bool = False) -> None:
+        settings = with_shape_files(settings, read_blend_object)  # bad files: before any scene
+        self.settings = settings
+        self.columns = {name: k for k, name in enumerate(settings.causal_model().names)}
+        remove_tagged(OWNER)
+        scene = owned_scene(SCENE_NAME, OWNER)
+        self.scene = scene
+        add_world(scene, OWNER)
+        self.camera = add_camera(scene, OWNER)
+        self.sun, self.area = add_fixed_lights(scene, OWNER)
+        self.materials = build_materials(OWNER)
+        self.scale = shape_radius() / OBJECT_RADIUS
+        meshes = {}
+        for kind in dict.fromkeys(settings.object_types):
+            meshes[kind] = tagged(shape_mesh(kind), OWNER)
+            meshes[kind].materials.append(self.materials[MATERIAL])
+        self.meshes = [meshes[kind] for kind in settings.object_types]
+        self.sizes = [largest_dimension(mesh, self.scale) for mesh in self.meshes]
+        self.object = add_object(scene, "Object", self.meshes[0], OWNER)
+        self.object.scale = (self.scale,) * 3
+        self.object.rotation_mode = "XYZ"
+        self.object.pass_index = 1
+        self.object.material_slots[0].link = "OBJECT"
+        self.object.material_slots[0].material = self.materials[MATERIAL]
+        self.spot = add_spot(scene, self.object, OWNER)
+        self.ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE, OWNER), OWNER)
+        self.ground.location = (0.0, 0.0, -POSITION_LIMIT)
+        self.ground.data.materials.append(self.materials[MATERIAL])
+        self.device: DeviceChoice = select_device(scene, device)
+        configure_render(scene, settings.render)
+        swapped = settings.stand_ins()
+        log(f"IdentBox: rendering sequences on {self.device.describe()}" + (
+            "; " + ", ".join(f"{shape} drawn as {drawn}" for shape, drawn in swapped.items())
+            if swapped else ""))
+        self.denoiser, self.warnings = (None, []) if preview else start_denoiser(
+            scene, settings.render.denoiser, self.device, log)
+        self.render_seconds = 0.0
+
+    def value(self, row: np.ndarray, name: str) -> float:
+        """One variable of a latents row."""
+        return float(row[self.columns[name]])
+
+    def show(self, row: np.ndarray) -> None:
+        """Put the scene in the state of one frame (a row of latents.npy, raw units)."""
+        mapping = self.settings.scene.hue_mapping
+        shape = int(self.value(row, "shape"))
+        size = self.sizes[shape]
+        obj = self.object
+        obj.data = self.meshes[shape]
+        obj.material_slots[0].material = self.materials[MATERIAL]
+        obj.location = (self.value(row, "pos_x"), self.value(row, "pos_y"),
+                        self.value(row, "pos_z") + size / 2)
+        obj.rotation_euler = (self.value(row, "rot_alpha"), self.value(row, "rot_beta"),
+                              self.value(row, "rot_gamma"))
+        obj.color = (*map(float, hue_to_rgb(np.array(self.value(row, "hue_object")),
+                                            c.OBJECT_SATURATION, mapping)), 1.0)
+        theta = self.value(row, "rot_spot")
+        self.spot.location = (c.SPOT_RADIUS * math.sin(theta), c.SPOT_RADIUS * math.cos(theta),
+                              c.SPOT_HEIGHT + size)
+        self.spot.data.color = tuple(float(v) for v in hue_to_rgb(
+            np.array(self.value(row, "hue_spot")), c.SPOT_SATURATION, mapping))
+        self.ground.color = (*map(float, hue_to_rgb(np.array(self.value(row, "hue_back")),
+                                                     c.GROUND_SATURATION, mapping)), 1.0)
+
+    def render_frame(self, latents_row: np.ndarray, path: Path) -> None:
+        """Render one frame into `path`."""
+        self.show(latents_row)
+        self.scene.render.filepath = str(path)
+        start = time.perf_counter()
+        bpy.ops.render.render(write_still=True, scene=self.scene.name)
+        self.render_seconds += time.perf_counter() - start
