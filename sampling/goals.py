@@ -14,7 +14,13 @@ from typing import Protocol
 import numpy as np
 
 TWO_PI = 2.0 * math.pi
-TRIG_FUNCTIONS = {"sin": np.sin, "cos": np.cos}
+# Python's math, one number at a time: numpy's vectorised sin, cos and arctan2 can differ in the
+# last bit with how an array lies in memory, and a sequence's latents must be the same bits in
+# every process (validate samples them again; a resumed render reads them again).
+_sin = np.vectorize(math.sin, otypes=[np.float64])
+_cos = np.vectorize(math.cos, otypes=[np.float64])
+_atan2 = np.vectorize(math.atan2, otypes=[np.float64])
+TRIG_FUNCTIONS = {"sin": _sin, "cos": _cos}
 
 
 def wrap_angle(x: np.ndarray) -> np.ndarray:
@@ -89,7 +95,7 @@ class Heading:
         return (self.x, self.y)
 
     def __call__(self, values: Mapping[str, np.ndarray]) -> np.ndarray:
-        return wrap_angle(np.arctan2(values[self.x], values[self.y]))
+        return wrap_angle(_atan2(values[self.x], values[self.y]))
 
     def describe(self) -> dict[str, object]:
         return {"goal": "atan2", "x": self.x, "y": self.y}
@@ -107,9 +113,9 @@ class CircularMean:
         return self.angles
 
     def __call__(self, values: Mapping[str, np.ndarray]) -> np.ndarray:
-        sin = sum(np.sin(values[name]) for name in self.angles)
-        cos = sum(np.cos(values[name]) for name in self.angles)
-        return wrap_angle(np.arctan2(sin, cos) + self.offset)
+        sin = sum(_sin(values[name]) for name in self.angles)
+        cos = sum(_cos(values[name]) for name in self.angles)
+        return wrap_angle(_atan2(sin, cos) + self.offset)
 
     def describe(self) -> dict[str, object]:
         return {"goal": "circular_mean", "angles": list(self.angles), "offset": self.offset}
