@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import bmesh
 import bpy
@@ -152,6 +152,27 @@ def add_world(scene: Any, owner: str = OWNER) -> None:
     background = next(n for n in node_tree(world).nodes if n.bl_idname == "ShaderNodeBackground")
     socket(background.inputs, "Strength").default_value = 0.0
     scene.world = world
+
+
+class FixedParts(NamedTuple):
+    """What every objects renderer's scene starts from."""
+
+    scene: Any
+    camera: Any
+    sun: Any
+    area: Any
+    materials: dict[str, Any]
+
+
+def fixed_scene(name: str, owner: str) -> FixedParts:
+    """The scene `name` with what `owner` built before removed, then the published world,
+    camera, sun and area light, and the materials, all tagged for `owner`."""
+    remove_tagged(owner)
+    scene = owned_scene(name, owner)
+    add_world(scene, owner)
+    camera = add_camera(scene, owner)
+    sun, area = add_fixed_lights(scene, owner)
+    return FixedParts(scene, camera, sun, area, build_materials(owner))
 
 
 def build_scene(settings: SceneSettings) -> SceneHandles:

@@ -29,11 +29,9 @@ from ..settings.objects import MultiObjectSettings
 from ..settings.shape_files import with_shape_files
 from .blend_shapes import read_blend_object
 from .builder import (
-    add_camera,
-    add_fixed_lights,
     add_object,
     add_spot,
-    add_world,
+    fixed_scene,
     mesh_data,
     plane_data,
     sharpen_by_angle,
@@ -42,10 +40,8 @@ from .builder import (
 from .denoising import start_denoiser
 from .device import DeviceChoice, select_device
 from .masks import render_depth, render_index_mask
-from .materials import build_materials
 from .render_setup import configure_render
 from .rig import apply_rig
-from .tags import owned_scene, remove_tagged
 
 OWNER = "multi"
 SCENE_NAME = "IdentBox Objects"
@@ -106,13 +102,9 @@ class BlenderMultiRenderer:
                  log: Callable[[str], None] = print, preview: bool = False) -> None:
         settings = with_shape_files(settings, read_blend_object)  # bad files: before any scene
         self.settings = settings
-        remove_tagged(OWNER)
-        scene = owned_scene(SCENE_NAME, OWNER)
-        self.scene = scene
-        add_world(scene, OWNER)
-        self.camera = add_camera(scene, OWNER)
-        self.sun, self.area = add_fixed_lights(scene, OWNER)
-        self.materials = build_materials(OWNER)
+        self.scene, self.camera, self.sun, self.area, self.materials = fixed_scene(SCENE_NAME,
+                                                                                  OWNER)
+        scene = self.scene
         self.shapes = [shape_mesh(kind) for kind in settings.object_types]
         for index, kind in enumerate(settings.object_types):
             if kind in settings.shape_sha256:

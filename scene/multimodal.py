@@ -24,14 +24,18 @@ from ..model.teapot import teapot_mesh
 from ..sampling.multi import OBJECT_RADIUS
 from ..sampling.multimodal import index
 from ..settings.multimodal import MultimodalSettings
-from .builder import add_camera, add_fixed_lights, add_object, add_spot, add_world, plane_data
+from .builder import (
+    add_object,
+    add_spot,
+    fixed_scene,
+    plane_data,
+)
 from .denoising import start_denoiser
 from .device import DeviceChoice, select_device
 from .masks import render_depth, render_index_mask
-from .materials import build_materials
 from .multi import shape_mesh
 from .render_setup import configure_render
-from .tags import owned_scene, remove_tagged, tagged
+from .tags import tagged
 
 OWNER = "multimodal"
 SCENE_NAME = "IdentBox Multimodal3DIdent"
@@ -58,13 +62,9 @@ class BlenderMultimodalRenderer:
     def __init__(self, settings: MultimodalSettings, device: str = "auto",
                  log: Callable[[str], None] = print, preview: bool = False) -> None:
         self.settings = settings
-        remove_tagged(OWNER)
-        scene = owned_scene(SCENE_NAME, OWNER)
-        self.scene = scene
-        add_world(scene, OWNER)
-        self.camera = add_camera(scene, OWNER)
-        self.sun, self.area = add_fixed_lights(scene, OWNER)
-        self.materials = build_materials(OWNER)
+        self.scene, self.camera, self.sun, self.area, self.materials = fixed_scene(SCENE_NAME,
+                                                                                  OWNER)
+        scene = self.scene
         self.scale = shape_radius() / OBJECT_RADIUS  # the meshes have the multi-object radius
         meshes = {}
         for kind in dict.fromkeys(settings.object_types):

@@ -26,14 +26,18 @@ from ..sampling.multi import OBJECT_RADIUS
 from ..settings.sequence import SequenceSettings
 from ..settings.shape_files import with_shape_files
 from .blend_shapes import read_blend_object
-from .builder import add_camera, add_fixed_lights, add_object, add_spot, add_world, plane_data
+from .builder import (
+    add_object,
+    add_spot,
+    fixed_scene,
+    plane_data,
+)
 from .denoising import start_denoiser
 from .device import DeviceChoice, select_device
-from .materials import build_materials
 from .multi import shape_mesh
 from .multimodal import shape_radius
 from .render_setup import configure_render
-from .tags import owned_scene, remove_tagged, tagged
+from .tags import tagged
 
 OWNER = "sequence"
 SCENE_NAME = "IdentBox Sequence"
@@ -55,13 +59,9 @@ class BlenderSequenceRenderer:
         settings = with_shape_files(settings, read_blend_object)  # bad files: before any scene
         self.settings = settings
         self.columns = {name: k for k, name in enumerate(settings.causal_model().names)}
-        remove_tagged(OWNER)
-        scene = owned_scene(SCENE_NAME, OWNER)
-        self.scene = scene
-        add_world(scene, OWNER)
-        self.camera = add_camera(scene, OWNER)
-        self.sun, self.area = add_fixed_lights(scene, OWNER)
-        self.materials = build_materials(OWNER)
+        self.scene, self.camera, self.sun, self.area, self.materials = fixed_scene(SCENE_NAME,
+                                                                                  OWNER)
+        scene = self.scene
         self.scale = shape_radius() / OBJECT_RADIUS
         meshes = {}
         for kind in dict.fromkeys(settings.object_types):

@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 
 from ..errors import SettingsError
-from ..limits import reject_unknown_keys
 from ..sampling.multi import OBJECT_TYPES, check_object_types
 from ..sampling.multimodal import (
     COLUMNS,
@@ -30,7 +29,7 @@ from ..sampling.multimodal import (
 )
 from ..sampling.sampler import LatentViews
 from .objects import check_shape_sha256
-from .pairs import N_PAIRS, SEED, check_parts, dataclass_from_dict, view_values
+from .pairs import N_PAIRS, SEED, check_parts, kind_values
 from .render import RenderSettings, SceneSettings
 from .text import TextSettings
 from .views import IMAGE, TEXT, ViewSettings, views_of
@@ -155,12 +154,5 @@ class MultimodalSettings:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MultimodalSettings:
         """From plain data; missing settings take their defaults, unknown ones are errors."""
-        values = {k: v for k, v in data.items() if k != "kind"}
-        reject_unknown_keys(values, sorted(f.name for f in dataclasses.fields(cls)))
-        if "scene" in values:
-            values["scene"] = dataclass_from_dict(SceneSettings, values["scene"], "scene")
-        if "render" in values:
-            values["render"] = dataclass_from_dict(RenderSettings, values["render"], "render")
-        view_values(values)
-        return cls(**values)
+        return cls(**kind_values(cls, data))
 

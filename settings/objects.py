@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from ..errors import SettingsError
-from ..limits import reject_unknown_keys
 from ..model.camera import CameraPoses
 from ..sampling.blocks import CONTENT, STYLE, VIEW_SPECIFIC
 from ..sampling.multi import (
@@ -42,9 +41,8 @@ from .pairs import (
     DatasetSettings,
     check_parts,
     check_views,
-    dataclass_from_dict,
+    kind_values,
     view_entries,
-    view_values,
 )
 from .render import RenderSettings, SceneSettings
 from .rig import (
@@ -192,8 +190,7 @@ class MultiObjectSettings:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MultiObjectSettings:
         """From plain data; missing settings take their defaults, unknown ones are errors."""
-        values = {k: v for k, v in data.items() if k != "kind"}
-        reject_unknown_keys(values, sorted(f.name for f in dataclasses.fields(cls)))
+        values = kind_values(cls, data)
         if "blocks" in values:
             blocks = _default_blocks()
             for name, block in dict(values["blocks"]).items():
@@ -202,10 +199,6 @@ class MultiObjectSettings:
                                         + ", ".join((*MULTI_BLOCKS, *RIG_BLOCKS)))
                 blocks[name] = _block(name, block)
             values["blocks"] = blocks
-        for name, kind in (("scene", SceneSettings), ("render", RenderSettings)):
-            if name in values:
-                values[name] = dataclass_from_dict(kind, values[name], name)
-        view_values(values)
         return cls(**values)
 
 

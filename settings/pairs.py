@@ -91,6 +91,19 @@ def dataclass_from_dict(cls: Any, data: Any, setting: str) -> Any:
     return _sub(setting, lambda d: _dataclass_from(cls, d), data)
 
 
+def kind_values(cls: Any, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A kind's settings from plain data, before its own tables: `kind` dropped, unknown keys
+    refused, scene and render settings and a views list read (a kind without views ignores
+    that step)."""
+    values = {k: v for k, v in data.items() if k != "kind"}
+    reject_unknown_keys(values, sorted(f.name for f in dataclasses.fields(cls)))
+    for name, kind in (("scene", SceneSettings), ("render", RenderSettings)):
+        if name in values:
+            values[name] = dataclass_from_dict(kind, values[name], name)
+    view_values(values)
+    return values
+
+
 @dataclass(frozen=True)
 class BlockSettings:
     """How one block of factors (positions, rotations or hues) behaves across the two views."""

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import SettingsError
-from ..limits import Limit, reject_unknown_keys
+from ..limits import Limit
 from ..sampling.citris import SHAPES, citris_model
 from ..sampling.mechanisms import CausalModel
 from ..sampling.multi import OBJECT_TYPES, check_object_types
 from ..sampling.sequences import Trajectory, default_probability, sample_trajectory
 from .objects import check_shape_sha256
-from .pairs import SEED, dataclass_from_dict
+from .pairs import SEED, kind_values
 from .render import RenderSettings, SceneSettings
 
 KIND = "sequence"
@@ -148,10 +148,4 @@ class SequenceSettings:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SequenceSettings:
         """From plain data; missing settings take their defaults, unknown ones are errors."""
-        values = {k: v for k, v in data.items() if k != "kind"}
-        reject_unknown_keys(values, sorted(f.name for f in dataclasses.fields(cls)))
-        if "scene" in values:
-            values["scene"] = dataclass_from_dict(SceneSettings, values["scene"], "scene")
-        if "render" in values:
-            values["render"] = dataclass_from_dict(RenderSettings, values["render"], "render")
-        return cls(**values)
+        return cls(**kind_values(cls, data))
