@@ -333,6 +333,11 @@ def _settings(args: argparse.Namespace) -> AnySettings:
         changes |= {"views": views, "n_views": len(views)}
     if getattr(args, "render_preset", None):
         changes["render"] = load_render_preset(args.render_preset)
+    known = {field.name for field in dataclasses.fields(settings)}
+    for name, value in changes.items():
+        if name not in known:  # e.g. --n-pairs for a sequence, which counts frames
+            raise SettingsError(name, value, f"no --{name.replace('_', '-')} for a "
+                                f"{kind_of(settings).name} dataset (set it in the preset)")
     if changes:
         settings = settings.replace(**changes)
     render_changes = {spec.name: getattr(args, spec.name)
@@ -363,7 +368,12 @@ def _sample(args: argparse.Namespace) -> int:
     from ..dataset.temporaries import removal_line
     from ..dataset.writer import write_latents
 
-    for settings, out, extra in _jobs(args, _settings(args)):
+    job = _settings(args)
+    kind = kind_of(job)
+    if kind.write != "dataset.writer:write_latents":  # frames of their own: written by render
+        raise SettingsError("preset", args.preset, f"a preset of latents `sample` writes; "
+                            f"a {kind.name} dataset is written by `render` (or `cube`)")
+    for settings, out, extra in _jobs(args, job):
         result = write_latents(settings, out, extra=extra)
         if result.removed:
             print(f"{result.root}: {removal_line(result.removed, result.root)}")

@@ -154,3 +154,15 @@ def test_a_killed_render_resumes_to_identical_files(tmp_path: Path) -> None:
     assert files(k) == files(whole) and len(files(k)) == 124  # 120 frames, 3 factors, manifest
     assert all((k / rel).read_bytes() == (whole / rel).read_bytes() for rel in files(k))
     assert not failed(k)
+
+
+def test_a_pair_count_for_a_sequence_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "s.json").write_text(json.dumps({"kind": "sequence", "n_frames": 10}))
+    done = identbox("sample", "--preset", "s.json", "--n-pairs", "5", "--out", "d",
+                    cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "no --n-pairs for a sequence dataset" in done.stderr
+    assert not (tmp_path / "d").exists()
+    sampled = identbox("sample", "--preset", "s.json", "--out", "e", cwd=tmp_path)
+    assert sampled.returncode == 2 and sampled.stderr.count("\n") == 1, sampled.stderr
+    assert "written by `render`" in sampled.stderr and not (tmp_path / "e").exists()
