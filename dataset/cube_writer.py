@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import DatasetError
 from ..sampling.cube import (
     cube_labels,
     node_pixels,
@@ -18,15 +16,8 @@ from ..sampling.cube import (
 )
 from ..settings.cube import CubeSettings
 from ..version import __version__
-from .layout import MANIFEST
-from .manifest import manifest_text, read_manifest
 from .writer import (
-    _npy_bytes,
-    atomic_write_bytes,
-    check_output_folder,
-    missing_folders,
-    remove_partial,
-    setting_differences,
+    write_frames_dataset,
 )
 
 CUBE_FORMAT = "identbox-cube/1"
@@ -72,31 +63,7 @@ def cube_manifest(settings: CubeSettings, checksums: dict[str, str], frames: int
 def write_cube_labels(settings: CubeSettings, root: Path | str) -> tuple[Path, int, bool]:
     """Write labels, visibility, node pixels and the manifest (last). Returns (root, frames,
     written); the same dataset already there is kept, a different one is refused."""
-    root = Path(root)
-    manifest_path = root / MANIFEST
-    if manifest_path.exists():
-        manifest = read_manifest(manifest_path, CUBE_FORMAT)
-        differences = setting_differences(settings.to_dict(), manifest.get("settings") or {})
-        if differences:
-            raise DatasetError(f"{root} already holds a different cube dataset ("
-                               + "; ".join(differences[:4]) + "); choose another output folder")
-        return root, int(manifest["frames"]), False
-    if (root / "images").exists():
-        raise DatasetError(f"{root} holds images/ but no {MANIFEST}; choose another folder")
-    check_output_folder(root)
-    arrays = cube_arrays(settings)
-    new_folders = missing_folders([(root / relative).parent for relative in arrays])
-    checksums, written = {}, []
-    try:
-        for relative, array in arrays.items():
-            blob = _npy_bytes(array)
-            atomic_write_bytes(root / relative, blob)
-            written.append(root / relative)
-            checksums[relative] = hashlib.sha256(blob).hexdigest()
-        frames = len(arrays[LABELS])
-        atomic_write_bytes(manifest_path, manifest_text(
-            cube_manifest(settings, checksums, frames)).encode("utf-8"))
-    except BaseException:
-        remove_partial(written, new_folders)
-        raise
-    return root, frames, True
+    return write_frames_dataset(
+        root, settings, CUBE_FORMAT, "cube", "images", lambda: cube_arrays(settings),
+        lambda checksums, frames: cube_manifest(settings, checksums, frames),
+        lambda arrays: len(arrays[LABELS]))

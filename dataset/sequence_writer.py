@@ -14,24 +14,15 @@ A target's value is its row in latents.npy, so the three files replay the sequen
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import DatasetError
 from ..settings.sequence import SequenceSettings
 from ..version import __version__
-from .layout import MANIFEST
-from .manifest import manifest_text, read_manifest
 from .writer import (
-    _npy_bytes,
-    atomic_write_bytes,
-    check_output_folder,
-    missing_folders,
-    remove_partial,
-    setting_differences,
+    write_frames_dataset,
 )
 
 SEQUENCE_FORMAT = "identbox-sequence/1"
@@ -89,30 +80,7 @@ def sequence_manifest(settings: SequenceSettings, checksums: dict[str, str]) -> 
 def write_sequence(settings: SequenceSettings, root: Path | str) -> tuple[Path, int, bool]:
     """Write the factor files and the manifest (last). Returns (root, frames, written); the
     same dataset already there is kept, a different one is refused."""
-    root = Path(root)
-    manifest_path = root / MANIFEST
-    if manifest_path.exists():
-        manifest = read_manifest(manifest_path, SEQUENCE_FORMAT)
-        differences = setting_differences(settings.to_dict(), manifest.get("settings") or {})
-        if differences:
-            raise DatasetError(f"{root} already holds a different sequence dataset ("
-                               + "; ".join(differences[:4]) + "); choose another output folder")
-        return root, int(manifest["frames"]), False
-    if (root / IMAGES).exists():
-        raise DatasetError(f"{root} holds {IMAGES}/ but no {MANIFEST}; choose another folder")
-    check_output_folder(root)
-    arrays = sequence_arrays(settings)
-    new_folders = missing_folders([(root / relative).parent for relative in arrays])
-    checksums, written = {}, []
-    try:
-        for relative, array in arrays.items():
-            blob = _npy_bytes(array)
-            atomic_write_bytes(root / relative, blob)
-            written.append(root / relative)
-            checksums[relative] = hashlib.sha256(blob).hexdigest()
-        atomic_write_bytes(manifest_path, manifest_text(
-            sequence_manifest(settings, checksums)).encode("utf-8"))
-    except BaseException:
-        remove_partial(written, new_folders)
-        raise
-    return root, settings.frames, True
+    return write_frames_dataset(
+        root, settings, SEQUENCE_FORMAT, "sequence", IMAGES, lambda: sequence_arrays(settings),
+        lambda checksums, _frames: sequence_manifest(settings, checksums),
+        lambda _arrays: settings.frames)

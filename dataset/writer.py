@@ -327,3 +327,42 @@ def remove_partial(written: list[Path], new_folders: list[Path]) -> None:
     for folder in new_folders:
         with contextlib.suppress(OSError):  # not empty: something else lives there now
             folder.rmdir()
+
+
+def write_frames_dataset(root: Path | str, settings: Any, manifest_format: str, kind: str,
+                         images: str, arrays: Callable[[], dict[str, np.ndarray]],
+                         manifest: Callable[[dict[str, str], int], dict[str, Any]],
+                         frames: Callable[[dict[str, np.ndarray]], int]) -> tuple[Path, int, bool]:
+    """Write the arrays of a dataset of frames (cube, sequence) and its manifest (last), the
+    way both kinds do. Returns (root, frames, written); the same dataset already there is
+    kept, a different one, or images without a manifest, are refused; a failed write takes
+    away what it wrote."""
+    root = Path(root)
+    manifest_path = root / MANIFEST
+    if manifest_path.exists():
+        held = read_manifest(manifest_path, manifest_format)
+        differences = setting_differences(settings.to_dict(), held.get("settings") or {})
+        if differences:
+            raise DatasetError(f"{root} already holds a different {kind} dataset ("
+                               + "; ".join(differences[:4]) + "); choose another output folder")
+        return root, int(held["frames"]), False
+    if (root / images).exists():
+        raise DatasetError(f"{root} holds {images}/ but no {MANIFEST}; choose another folder")
+    check_output_folder(root)
+    blobs = arrays()
+    new_folders = missing_folders([(root / relative).parent for relative in blobs])
+    checksums: dict[str, str] = {}
+    written: list[Path] = []
+    try:
+        for relative, array in blobs.items():
+            blob = _npy_bytes(array)
+            atomic_write_bytes(root / relative, blob)
+            written.append(root / relative)
+            checksums[relative] = hashlib.sha256(blob).hexdigest()
+        count = frames(blobs)
+        atomic_write_bytes(manifest_path,
+                           manifest_text(manifest(checksums, count)).encode("utf-8"))
+    except BaseException:
+        remove_partial(written, new_folders)
+        raise
+    return root, count, True
