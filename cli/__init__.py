@@ -47,8 +47,8 @@ from ..settings.render import (
     RunOptions,
     auto_workers,
 )
-from ..settings.shape_files import with_shape_files
 from ..settings.sequence import N_FRAMES, N_INDEPENDENT, N_TRIPLETS
+from ..settings.shape_files import with_shape_files
 from ..settings.splits import parse_splits, split_jobs
 from ..settings.views import VIEWS_TEXT, views_from_text
 from ..version import __version__
