@@ -28,6 +28,7 @@ from .layout import (
     SENTENCES,
     SHARED,
     TWO_VIEWS,
+    held_format,
     image_path,
     manifest_latent_files,
     manifest_views,
@@ -35,6 +36,7 @@ from .layout import (
     view_numbers,
 )
 from .manifest import load_latent_file, read_manifest
+from .sequence_writer import SEQUENCE_FORMAT
 from .tokens import Vocabulary, sequence_length
 
 # The 3DIdent family's loaders normalise images with these (reference section 6).
@@ -103,6 +105,8 @@ class IdentBoxPairs(_Base):
         self.moving_camera = False
         self.text_views: tuple[int, ...] = ()  # views whose x is a sentence
         self.has_targets = False  # factors/interventions.npy: each pair's targets
+        if held_format(self.root) == SEQUENCE_FORMAT:
+            raise ValueError(f"{self.root} holds a sequence: load it with IdentBoxSequence")
         if manifest_path.exists():
             manifest = read_manifest(manifest_path)
             self.n_views = manifest_views(manifest)

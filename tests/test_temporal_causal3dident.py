@@ -16,6 +16,8 @@ from scipy import stats
 
 from identbox.cli import main
 from identbox.dataset.citris_export import COLUMNS
+from identbox.dataset.sequence_loader import IdentBoxSequence
+from identbox.dataset.sequence_sheet import TARGET
 from identbox.dataset.sequence_writer import write_sequence
 from identbox.presets import load_preset
 from identbox.sampling.citris import citris_model
@@ -149,6 +151,24 @@ def test_render_validate_export_and_read_as_the_published_loader_does(tmp_path: 
                                                         "obj-shape"}
     assert {"pos-x", "rot-alpha", "hue-back"} <= set(train["names"])
 
+    # IdentBox's own loader: steps (x_t, x_{t+1}, z_t, z_{t+1}, targets of frame t + 1).
+    steps = IdentBoxSequence(data / "train", latents=True, tensors=False)
+    assert len(steps) == 39
+    x0, x1, z0, z1, step_targets = steps[16]
+    assert np.array_equal(x0, png(data / "train" / "samples" / "000016.png"))
+    assert np.array_equal(x1, png(data / "train" / "samples" / "000017.png"))
+    assert np.allclose(z0, latents[16])
+    assert np.array_equal(step_targets, targets[17]) and np.allclose(z1, latents[17])
+    trip_x = IdentBoxSequence(data / "val", part="triplets", tensors=False)[5]
+    assert np.array_equal(trip_x[2], png(data / "val" / "triplets" / "000005.png"))
+    # The contact sheet frames each intervened frame in red.
+    assert main(["contact-sheet", str(data / "train"), "--out", str(tmp_path / "s.png")]) == 0
+    sheet = np.asarray(Image.open(tmp_path / "s.png").convert("RGB"))
+    assert targets[1:8].any() and not targets[1:8].all()
+    for f in range(8):  # the sheet's first row: frames 0..7, 128 px each (frame 0: no targets)
+        framed = (sheet[0, f * 128 + 64] == TARGET).all()
+        assert framed == bool(targets[f].any()), f
+
     causal = [n for n in LOADER_NAMES if n not in ("rot-gamma", "obj-shape", "obj-material")]
     indep = load_published(npz, "val_indep", causal_vars=causal)
     independent = np.load(data / "val" / "factors" / "independent_latents.npy")
@@ -229,3 +249,22 @@ def test_the_preset_renders_200_frames_with_their_targets_and_validates(tmp_path
     names = [c["name"] for c in json.loads(checked.stdout)["checks"]]
     assert "variables that are not targets follow their mechanisms given the stored noise" \
         in names
+
+
+def test_steps_never_cross_episodes(tmp_path: Path) -> None:
+    settings = SequenceSettings(n_frames=4, n_episodes=3, seed=2)
+    root, frames, _ = write_sequence(settings, tmp_path / "d")
+    (root / "samples").mkdir()
+    for frame in range(frames):  # frame f's image is grey level f
+        grey = Image.new("RGB", (16, 16), (frame, frame, frame))
+        grey.save(root / "samples" / f"{frame:06d}.png")
+    steps = IdentBoxSequence(root, tensors=False)
+    assert len(steps) == 3 * 3
+    firsts = [int(steps[k][0][0, 0, 0]) for k in range(len(steps))]
+    assert firsts == [0, 1, 2, 4, 5, 6, 8, 9, 10]  # never the last frame of an episode
+    stored = np.load(root / "factors" / "interventions.npy")
+    for k, first in enumerate(firsts):
+        _, x_next, targets = steps[k]
+        assert int(x_next[0, 0, 0]) == first + 1 and np.array_equal(targets, stored[first + 1])
+    with pytest.raises(ValueError, match="no triplets"):
+        IdentBoxSequence(root, part="triplets")
