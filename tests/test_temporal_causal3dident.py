@@ -249,6 +249,15 @@ def test_the_preset_renders_200_frames_with_their_targets_and_validates(tmp_path
     names = [c["name"] for c in json.loads(checked.stdout)["checks"]]
     assert "variables that are not targets follow their mechanisms given the stored noise" \
         in names
+    assert "sampled frames show the ground hue their own hue_back says" in names
+    # A frame whose picture is another frame's, half the colour circle away, is caught.
+    hues = np.load(root / "factors" / "latents.npy")[:, 9] / (2 * np.pi)
+    gap = np.abs((hues[:, None] - hues[None, :] + 0.5) % 1.0 - 0.5)
+    i, j = np.unravel_index(np.argmax(gap), gap.shape)
+    (root / "samples" / f"{i:06d}.png").write_bytes((root / "samples" / f"{j:06d}.png")
+                                                    .read_bytes())
+    caught = identbox("validate", "tc3d", "--sample", "200", cwd=tmp_path)
+    assert caught.returncode == 1 and f"frame {i}: ground hue" in caught.stdout, caught.stdout
 
 
 def test_steps_never_cross_episodes(tmp_path: Path) -> None:
