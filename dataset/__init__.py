@@ -1,6 +1,7 @@
 """Dataset files: the published layout, the manifest, the atomic writer, validation, and the
 loader (IdentBoxPairs). No bpy here."""
 
+from .export_readers import ExportedPairs
 from .layout import MANIFEST, latent_paths
 from .loader import IdentBoxPairs
 from .manifest import build_manifest, read_manifest, settings_from_manifest
@@ -9,6 +10,7 @@ from .writer import WriteResult, write_latents
 
 __all__ = [
     "MANIFEST",
+    "ExportedPairs",
     "IdentBoxPairs",
     "Vocabulary",
     "WriteResult",
