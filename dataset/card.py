@@ -97,5 +97,36 @@ def dataset_card(index: dict[str, Any]) -> str:
     manifest, settings = first["manifest"], first["manifest"]["settings"]
     sizes = ", ".join(f"{name} {entry['pairs']:,}" for name, entry in splits.items())
     resolution = settings.get("render", {}).get("resolution")
-    lines = [*_header(index), f"# {settings.get('name', 'IdentBox dataset')}", "", f"{settings.get('description') or 'A dataset rendered by IdentBox.'}", "", f"Pairs (or tuples) of {resolution} x {resolution} px views of one scene whose " "ground-truth factors are known, for studying identifiability and causal representation " f"learning. Splits: {sizes} pairs; {first['views']} views per pair" + (f" ({len(first['text_views'])} of them text)" if first["text_views"] else "") + ".", "", "## Files", "", f"Format: {index['export_format']}, {index['shard_pairs']:,} pairs per shard; " f"{_members(index, first)}. `identbox_export.json` lists every shard with its pairs, " "bytes and SHA-256; `croissant.json` is the Croissant metadata. IdentBox reads the " "export back (`identbox.dataset.ExportedPairs`) and checks it " "(`python -m identbox validate OUT`).", "", "## Factors", "", "Raw values lie in [-1, 1]; Blender units are the raw value times the Blender scale. " "Block types: content (equal in every view), style (changed with a probability), " "view_specific; a column's role says which views it varies in (m1, m2, m3: the " "published view-specific rules), or constant.", "", *_factor_table(manifest), "", "## Causal edges", "", *_edges(settings), "", "## How it was made", "", f"Rendered by IdentBox {manifest.get('identbox_version')} (exported by IdentBox " f"{index['identbox_version']}) with Blender's Cycles, seed {settings.get('seed')}. " "Each split's manifest is `manifests/SPLIT.json`; this command renders a split again, " "pair for pair:", "", "```", "python -m identbox reproduce manifests/SPLIT.json --out SPLIT", "```", "", "| split | manifest SHA-256 |", "| --- | --- |", *[f"| {name} | `{entry['manifest_sha256']}` |" for name, entry in splits.items()], "", "Settings of the first split:", "", "```json", json.dumps(settings, indent=2, sort_keys=True), "```", "", "## Known limitations", "", *_limitations(index, settings), ""]
+    body = [
+        f"# {settings.get('name', 'IdentBox dataset')}", "",
+        f"{settings.get('description') or 'A dataset rendered by IdentBox.'}", "",
+        f"Pairs (or tuples) of {resolution} x {resolution} px views of one scene whose "
+        "ground-truth factors are known, for studying identifiability and causal representation "
+        f"learning. Splits: {sizes} pairs; {first['views']} views per pair"
+        + (f" ({len(first['text_views'])} of them text)" if first["text_views"] else "") + ".",
+        "", "## Files", "",
+        f"Format: {index['export_format']}, {index['shard_pairs']:,} pairs per shard; "
+        f"{_members(index, first)}. `identbox_export.json` lists every shard with its pairs, "
+        "bytes and SHA-256; `croissant.json` is the Croissant metadata. IdentBox reads the "
+        "export back (`identbox.dataset.ExportedPairs`) and checks it "
+        "(`python -m identbox validate OUT`).", "",
+        "## Factors", "",
+        "Raw values lie in [-1, 1]; Blender units are the raw value times the Blender scale. "
+        "Block types: content (equal in every view), style (changed with a probability), "
+        "view_specific; a column's role says which views it varies in (m1, m2, m3: the "
+        "published view-specific rules), or constant.", "",
+        *_factor_table(manifest), "",
+        "## Causal edges", "", *_edges(settings), "",
+        "## How it was made", "",
+        f"Rendered by IdentBox {manifest.get('identbox_version')} (exported by IdentBox "
+        f"{index['identbox_version']}) with Blender's Cycles, seed {settings.get('seed')}. "
+        "Each split's manifest is `manifests/SPLIT.json`; this command renders a split again, "
+        "pair for pair:", "",
+        "```", "python -m identbox reproduce manifests/SPLIT.json --out SPLIT", "```", "",
+        "| split | manifest SHA-256 |", "| --- | --- |",
+        *[f"| {name} | `{entry['manifest_sha256']}` |" for name, entry in splits.items()], "",
+        "Settings of the first split:", "",
+        "```json", json.dumps(settings, indent=2, sort_keys=True), "```", "",
+        "## Known limitations", "", *_limitations(index, settings), ""]
+    lines = [*_header(index), *body]
     return "\n".join(lines)

@@ -93,4 +93,6 @@ def validate_export(root: Path | str, sample: int = 32) -> list[Check]:
         checks += _files(root, name, entry)
         checks += _pairs(root, index, name, entry, sample)
     present = [name for name in ("README.md", "croissant.json") if (root / name).is_file()]
-    return [*checks, Check("the dataset card and Croissant metadata are there", len(present) == 2, ", ".join(present) or "neither")]
+    card = Check("the dataset card and Croissant metadata are there", len(present) == 2,
+                 ", ".join(present) or "neither")
+    return [*checks, card]
