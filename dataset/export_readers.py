@@ -37,12 +37,13 @@ def read_index(root: Path) -> dict[str, Any]:
     return index
 
 
-def split_entry(index: dict[str, Any], root: Path, split: str | None) -> tuple[str, dict]:
+def split_entry(index: dict[str, Any], root: Path,
+                split: str | None) -> tuple[str, dict[str, Any]]:
     """The split asked for (None: the only one); DatasetError naming the splits otherwise."""
     splits = index["splits"]
     if split is None and len(splits) == 1:
         split = next(iter(splits))
-    if split not in splits:
+    if split is None or split not in splits:
         raise DatasetError(f"{root} has the splits {', '.join(splits)}; "
                            f"choose one (split={split!r})")
     return split, splits[split]
@@ -145,7 +146,7 @@ def records_of(root: Path, index: dict[str, Any], entry: dict[str, Any]) -> Any:
 
 def decode_rgb(data: bytes) -> np.ndarray:
     """An image file's bytes as uint8 H x W x 3, decoded as the folder loader decodes files."""
-    from PIL import Image
+    from PIL import Image  # type: ignore[import-not-found]
 
     with Image.open(io.BytesIO(data)) as image:
         image.load()

@@ -16,6 +16,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -166,7 +167,7 @@ def split_names(prepared: list[tuple[SharedSplit, str]]) -> list[tuple[SharedSpl
     return [(split, name or "train") for split, name in prepared]
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """`write` a temporary file beside `path`, flush it to disk, then rename it to `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = temporary_path(path)
@@ -178,6 +179,16 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def write_text(text: str, path: Path) -> None:
+    """`text` into `path` as UTF-8 (the argument order partial() needs)."""
+    path.write_text(text, encoding="utf-8")
+
+
+def write_bytes(data: bytes, path: Path) -> None:
+    """`data` into `path`."""
+    path.write_bytes(data)
 
 
 def _progress_record(writer: ShardWriter, splits: list[tuple[SharedSplit, str]],
@@ -231,8 +242,7 @@ def write_shared(prepared: list[tuple[SharedSplit, str]], out: Path, shard_pairs
             path = out / writer.shard_path(name, k, len(ranges))
             remove_abandoned([path.parent])
             if not path.exists():
-                write_atomically(path, lambda temporary, s=split, p=pairs:
-                                 writer.write_shard(s, p, temporary))
+                write_atomically(path, partial(writer.write_shard, split, pairs))
             shards[name].append({"path": path.relative_to(out).as_posix(), "first": pairs.start,
                                  "pairs": len(pairs)})
             progress(path)
@@ -242,7 +252,7 @@ def write_shared(prepared: list[tuple[SharedSplit, str]], out: Path, shard_pairs
              "README.md": dataset_card(index),
              "croissant.json": json.dumps(croissant_metadata(index), indent=2) + "\n"}
     for name, text in texts.items():
-        write_atomically(out / name, lambda path, t=text: path.write_text(t, encoding="utf-8"))
+        write_atomically(out / name, partial(write_text, text))
     (out / PROGRESS).unlink()
     return [out]
 
@@ -253,7 +263,7 @@ def _copy_manifests(splits: list[tuple[SharedSplit, str]], out: Path) -> dict[st
     for split, name in splits:
         data = (split.root / MANIFEST).read_bytes()
         path = out / "manifests" / f"{name}.json"
-        write_atomically(path, lambda temporary, d=data: temporary.write_bytes(d))
+        write_atomically(path, partial(write_bytes, data))
         written[path.relative_to(out).as_posix()] = name
     return written
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from .share_export import (
     share_library,
     write_atomically,
     write_shared,
+    write_text,
 )
 
 FORMAT = "webdataset"
@@ -79,7 +81,7 @@ def write_factor_tables(splits: list[tuple[SharedSplit, str]], out: Path) -> dic
     for split, name in splits:
         path = out / "factors" / f"{name}.csv"
         text = factors_csv(split)
-        write_atomically(path, lambda temporary, t=text: temporary.write_text(t, "utf-8"))
+        write_atomically(path, partial(write_text, text))
         written[path.relative_to(out).as_posix()] = name
     return written
 
