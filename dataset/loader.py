@@ -60,6 +60,21 @@ def _published_columns() -> list[dict[str, Any]]:
     return [{"name": f.name, "block": f.block, "blender_scale": f.scale} for f in FACTORS]
 
 
+def select_columns(columns: list[dict[str, Any]], wanted: Sequence[str] | None) -> list[int]:
+    """The indices of the columns named (a factor's name or a block's: all its factors)."""
+    if wanted is None:
+        return list(range(len(columns)))
+    chosen: list[int] = []
+    for name in wanted:
+        hits = [k for k, c in enumerate(columns) if name in (c["name"], c["block"])]
+        if not hits:
+            known = sorted({c["name"] for c in columns} | {c["block"] for c in columns
+                                                           if c["block"]})
+            raise KeyError(f"no factor or block {name!r}; known: {', '.join(known)}")
+        chosen += [k for k in hits if k not in chosen]
+    return chosen
+
+
 class IdentBoxPairs(_Base):
     """Pairs of a dataset folder (or its `split` subfolder): (x1, x2, z1, z2). A dataset of
     k > 2 views (`n_views`) gives ((x1, ... xk), (z1, ... zk)) instead; `views(index)` gives
@@ -158,17 +173,7 @@ class IdentBoxPairs(_Base):
                              f"not {self.sequence_length}")
 
     def _select(self, wanted: Sequence[str] | None) -> list[int]:
-        if wanted is None:
-            return list(range(len(self.columns)))
-        chosen = []
-        for name in wanted:
-            hits = [k for k, c in enumerate(self.columns) if name in (c["name"], c["block"])]
-            if not hits:
-                known = sorted({c["name"] for c in self.columns} | {c["block"] for c in
-                                                                     self.columns if c["block"]})
-                raise KeyError(f"no factor or block {name!r}; known: {', '.join(known)}")
-            chosen += [k for k in hits if k not in chosen]
-        return chosen
+        return select_columns(self.columns, wanted)
 
     def _latents(self) -> dict[int, np.ndarray]:
         """Memory maps, opened once per process (DataLoader workers open their own)."""
