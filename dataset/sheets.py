@@ -153,8 +153,8 @@ def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int 
             raster.text(sheet, x + 3, y + LINE * line, f"{name} {values}"[:chars],
                         ROLE_COLOURS.get(columns[k].get("role"), OTHER))
         if marked:
-            said = "do: " + ", ".join(targets[i]) if targets[i] else "do: -"
-            raster.text(sheet, x + 3, y + LINE * (len(shown) + 1), said[:chars], TARGET)
+            done = "do: " + ", ".join(targets[i]) if targets[i] else "do: -"
+            raster.text(sheet, x + 3, y + LINE * (len(shown) + 1), done[:chars], TARGET)
     raster.write_png(out, sheet)
     return out
 
