@@ -6,7 +6,8 @@ import bpy
 
 from ..dataset.temporaries import removal_line
 from ..dataset.writer import write_latents
-from ..errors import USER_ERRORS, describe
+from ..errors import USER_ERRORS, SettingsError, describe
+from ..settings.kinds import PAIRS, kind_of
 from .job_properties import DatasetJobProperties
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ class IDENTBOX_OT_sample_latents(DatasetJobProperties, bpy.types.Operator):
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         try:
             settings = self.job_settings(context)
+            if kind_of(settings).unit != PAIRS.unit:  # a sequence's are written by its render
+                raise SettingsError("mode", kind_of(settings).label, "a mode of pairs (Render "
+                                    "Dataset writes a sequence's latents with its frames)")
             result = write_latents(settings, self.job_directory(context))
         except USER_ERRORS as error:
             self.report({"ERROR"}, describe(error))
