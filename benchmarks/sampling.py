@@ -1,4 +1,6 @@
 """Sampling speed: 250,000 pairs for each preset, on one core (target: under 1 s per preset).
+A sequence preset samples its frames one step after another: it is timed on at most the
+reference's 10,000 frames, its rate is frames/s, and the pairs target does not apply ("seq").
 
 Prints a table of median seconds over repeats, with each preset's ratio to a floor measured in
 the same run (drawing the same number of plain uniforms), so numbers from noisy machines compare.
@@ -20,12 +22,15 @@ from collections.abc import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from identbox.dataset.sequence_writer import sequence_arrays  # noqa: E402
 from identbox.presets import load_preset, preset_names  # noqa: E402
 from identbox.settings.objects import sample_pairs  # noqa: E402
+from identbox.settings.sequence import SequenceSettings  # noqa: E402
 
 TARGET_SECONDS = 1.0
 TARGET_PAIRS = 250_000
 QUICK_PAIRS = 200
+SEQUENCE_FRAMES = 10_000  # the reference's sequence length
 
 
 def median_seconds(fn: Callable[[], object], repeats: int) -> float:
@@ -53,14 +58,22 @@ def main() -> None:
     floor = median_seconds(lambda: np.random.default_rng(0).random((2, n, 10)), args.repeats)
     print(f"{n:,} pairs per preset, median of {args.repeats}, one core, numpy {np.__version__}")
     print(f"floor (2 x {n:,} x 10 plain uniforms): {floor:.3f} s\n")
-    print(f"{'preset':<26} {'seconds':>8} {'pairs/s':>12} {'x floor':>8} {'target':>7}")
+    print(f"{'preset':<32} {'seconds':>8} {'pairs/s':>12} {'x floor':>8} {'target':>7}")
     worst = 0.0
     for name in preset_names():
-        settings = load_preset(name).replace(n_pairs=n, seed=0)
-        seconds = median_seconds(lambda s=settings: sample_pairs(s), args.repeats)
-        worst = max(worst, seconds)
-        verdict = "-" if n != TARGET_PAIRS else "ok" if seconds < TARGET_SECONDS else "SLOW"
-        print(f"{name:<26} {seconds:>8.3f} {n / seconds:>12,.0f} {seconds / floor:>8.1f} "
+        settings = load_preset(name)
+        if isinstance(settings, SequenceSettings):
+            count = min(n, SEQUENCE_FRAMES)
+            settings = settings.replace(n_frames=count, seed=0)
+            seconds = median_seconds(lambda s=settings: sequence_arrays(s), args.repeats)
+            verdict = "seq"
+        else:
+            count = n
+            settings = settings.replace(n_pairs=n, seed=0)
+            seconds = median_seconds(lambda s=settings: sample_pairs(s), args.repeats)
+            worst = max(worst, seconds)
+            verdict = "-" if n != TARGET_PAIRS else "ok" if seconds < TARGET_SECONDS else "SLOW"
+        print(f"{name:<32} {seconds:>8.3f} {count / seconds:>12,.0f} {seconds / floor:>8.1f} "
               f"{verdict:>7}")
     print(f"\nslowest preset: {worst:.3f} s (target < {TARGET_SECONDS:.0f} s for "
           f"{TARGET_PAIRS:,} pairs)")

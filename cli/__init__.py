@@ -47,6 +47,7 @@ from ..settings.render import (
     RunOptions,
     auto_workers,
 )
+from ..settings.sequence import N_FRAMES, N_INDEPENDENT, N_TRIPLETS
 from ..settings.shape_files import with_shape_files
 from ..settings.splits import parse_splits, split_jobs
 from ..settings.views import VIEWS_TEXT, views_from_text
@@ -106,6 +107,10 @@ def _add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
                              "default: the preset's)")
     parser.add_argument("--seed", type=int, metavar="S",
                         help=f"{SEED.description} ({SEED.range_text()}; default: the preset's)")
+    for spec in (N_FRAMES, N_INDEPENDENT, N_TRIPLETS):
+        parser.add_argument(f"--{spec.name.replace('_', '-')}", type=int, metavar="N",
+                            help=f"sequences: {spec.description} ({spec.range_text()}; "
+                                 "default: the preset's)")
     parser.add_argument("--views", metavar="K|NAME[:MATERIAL],...",
                         help="the views of each sample: " + VIEWS_TEXT.removeprefix("a ")
                              + "; default: the preset's")
@@ -325,7 +330,10 @@ def _settings(args: argparse.Namespace) -> AnySettings:
     settings = load_preset(args.preset)
     if getattr(args, "published", False):
         settings = with_published_look(settings)
-    changes = {k: v for k, v in (("n_pairs", args.n_pairs), ("seed", args.seed)) if v is not None}
+    changes = {name: getattr(args, name, None)
+               for name in ("n_pairs", "seed", *(spec.name for spec in (N_FRAMES, N_INDEPENDENT,
+                                                                         N_TRIPLETS)))}
+    changes = {name: value for name, value in changes.items() if value is not None}
     if getattr(args, "views", None) is not None:
         if not hasattr(settings, "views"):
             raise SettingsError("views", args.views, "no --views for this kind of dataset")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DatasetError, SettingsError
+from .citris_export import check_splits, prepare_citris, write_citris
 from .layout import MANIFEST
 from .multimodal_export import prepare_multimodal, write_multimodal
 from .temporaries import temporary_path
@@ -30,7 +31,9 @@ class ExportFormat:
     name: str
     description: str
     prepare: Callable[[Path], Any]  # one dataset folder -> what write needs (or DatasetError)
-    write: Callable[[Any, Path], None]  # (prepared, empty folder) -> its files
+    write: Callable[..., None]  # (prepared, empty folder) -> its files; flat: (.., split name)
+    flat: bool = False  # every split's files in the one output folder, named by the split
+    check_splits: Callable[[list[tuple[Any, str]]], None] | None = None  # all prepared splits
 
 
 FORMATS: dict[str, ExportFormat] = {}
@@ -47,6 +50,10 @@ def register_format(export_format: ExportFormat) -> ExportFormat:
 register_format(ExportFormat(
     "multimodal3dident", "Multimodal3DIdent's latents_image.csv, latents_text.csv, images/ and "
     "text/text_raw.txt, for its published loader", prepare_multimodal, write_multimodal))
+register_format(ExportFormat(
+    "temporal_causal3dident", "CITRIS's .npz files ({split}.npz, {split}_indep.npz, "
+    "{split}_triplets.npz) of a sequence dataset or each split, for its published loader",
+    prepare_citris, write_citris, flat=True, check_splits=check_splits))
 
 
 def format_named(name: str) -> ExportFormat:
@@ -86,11 +93,16 @@ def export_dataset(root: Path | str, format_name: str, out: Path | str) -> list[
     folders = dataset_folders(root)
     _check_out(root, out)
     prepared = [(export_format.prepare(folder), name) for folder, name in folders]
+    if export_format.check_splits:
+        export_format.check_splits(prepared)
     created = missing_folders([out.parent])
     staging = temporary_path(out)
     try:
         staging.mkdir(parents=True)
         for data, name in prepared:
+            if export_format.flat:
+                export_format.write(data, staging, name)
+                continue
             target = staging / name
             target.mkdir(exist_ok=True)
             export_format.write(data, target)

@@ -16,12 +16,18 @@ from .layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST, is_complete_image
 from .manifest import file_sha256, read_manifest
 from .sequence_writer import (
     IMAGES,
+    INDEPENDENT_IMAGES,
     INTERVENTIONS,
     LATENTS,
     NOISE,
     SEQUENCE_FORMAT,
-    image_path,
+    SOURCES_MASK,
+    TRIPLET_IMAGES,
+    TRIPLET_LATENTS,
+    TRIPLETS,
+    item_path,
     sequence_arrays,
+    sequence_files,
 )
 from .strays import ANYTHING, SLURM, find_layout_strays
 
@@ -60,15 +66,52 @@ def check_mechanisms(settings: SequenceSettings, latents: np.ndarray, targets: n
     return checks
 
 
+def check_triplets(settings: SequenceSettings, stored: dict[str, np.ndarray]) -> Check:
+    """Each triplet's sources are two different frames, its mask takes something from each
+    and moves a group's variables together, and its third frame is the mix the mask says."""
+    sources, mask = stored[TRIPLETS], stored[SOURCES_MASK] == 1
+    model = settings.causal_model()
+    grouped = np.stack([mask[:, model.index(group[0])] for group in model.groups], axis=-1)
+    frames = stored[LATENTS]
+    bad = []
+    for k in range(len(sources)):
+        i, j = (int(s) for s in sources[k])
+        spread = np.zeros(len(model.variables), dtype=bool)
+        for g, group in enumerate(model.groups):
+            spread[[model.index(name) for name in group]] = grouped[k, g]
+        if not (0 <= i < len(frames) and 0 <= j < len(frames)) or i == j \
+                or grouped[k].all() or not grouped[k].any() \
+                or not np.array_equal(spread, mask[k]) \
+                or not np.array_equal(np.where(spread, frames[j], frames[i]),
+                                      stored[TRIPLET_LATENTS][k]):
+            bad.append(f"triplet {k}")
+    return Check("each triplet's third frame takes each group from frame i or j as its mask "
+                 "says (something from each)", not bad,
+                 _listed(bad, f"{len(sources)} triplets"))
+
+
+def _parts(settings: SequenceSettings) -> str:
+    """'12 frames', or '12 frames, 2 independent frames and 3 triplets'."""
+    parts = [f"{n} {what}" for n, what in ((settings.frames, "frames"),
+                                           (settings.n_independent, "independent frames"),
+                                           (settings.n_triplets, "triplets")) if n]
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+
+
 def _strays(root: Path, settings: SequenceSettings) -> list[Check]:
+    extension = settings.render.extension
     allowed: dict[str, object] = {
         MANIFEST: None, CONTACT_SHEET: None, LATENT_PLOT: None, SLURM: ANYTHING,
-        "factors": dict.fromkeys(Path(name).name for name in (LATENTS, INTERVENTIONS, NOISE)),
-        IMAGES: settings.render.extension}
+        "factors": dict.fromkeys(Path(name).name for name in sequence_files(settings)),
+        IMAGES: extension}
+    if settings.n_independent:
+        allowed[INDEPENDENT_IMAGES] = (extension, settings.n_independent)
+    if settings.n_triplets:
+        allowed[TRIPLET_IMAGES] = (extension, settings.n_triplets)
     found = find_layout_strays(root, allowed, settings.frames)
     return [Check("no leftover temporary files (.tmp)", not found.temporary,
                   _listed(found.temporary, "none")),
-            Check(f"no numbered images beyond the {settings.frames} frames",
+            Check(f"no numbered images beyond the {_parts(settings)}",
                   not found.extra_images, _listed(found.extra_images, "none")),
             Check("no unknown files or folders in the layout", not found.unknown,
                   _listed(found.unknown, "only what IdentBox writes"))]
@@ -83,13 +126,13 @@ def validate_sequence(root: Path | str, sample: int = 32) -> list[Check]:
                     f"{settings.name}: {settings.n_episodes} x {settings.n_frames} frames, "
                     f"seed {settings.seed}")]
     expected = manifest.get("sha256") or {}
-    for name in (LATENTS, INTERVENTIONS, NOISE):
+    names = sequence_files(settings)
+    for name in names:
         ok = (root / name).exists() and file_sha256(root / name) == expected.get(name)
         checks.append(Check(f"{name} matches the manifest", ok,
                             "SHA-256 equal" if ok else "missing or changed"))
-    stored = {name: np.load(root / name) for name in (LATENTS, INTERVENTIONS, NOISE)
-              if (root / name).exists()}
-    if len(stored) == 3:
+    stored = {name: np.load(root / name) for name in names if (root / name).exists()}
+    if len(stored) == len(names):
         again = sequence_arrays(settings)
         shapes_ok = all(stored[n].shape == a.shape and stored[n].dtype == a.dtype
                         for n, a in again.items())
@@ -102,9 +145,12 @@ def validate_sequence(root: Path | str, sample: int = 32) -> list[Check]:
                                 "differ: " + ", ".join(differ) if differ else "equal"))
             checks += check_mechanisms(settings, stored[LATENTS], stored[INTERVENTIONS],
                                        stored[NOISE])
-    missing = [f"{frame:06d}" for frame in range(settings.frames)
-               if not is_complete_image(image_path(root, frame, settings.render.extension))]
-    checks.append(Check(f"{settings.frames} complete images", not missing,
+            if settings.n_triplets:
+                checks.append(check_triplets(settings, stored))
+    missing = [str(item_path(root, settings, index).relative_to(root))
+               for index in range(settings.items)
+               if not is_complete_image(item_path(root, settings, index))]
+    checks.append(Check(f"{settings.items} complete images", not missing,
                         f"{len(missing)} missing or incomplete" + (
                             f", first {missing[0]}" if missing else "")))
     return checks + _strays(root, settings)

@@ -10,6 +10,14 @@ order (for CITRIS the reference's ten latent columns, then the shape):
   together); an episode's first frame has none. The reference's (N - 1) rows are rows 1..;
 - factors/noise.npy float64: the exogenous noise u in [0, 1) each value was made from.
 A target's value is its row in latents.npy, so the three files replay the sequence.
+
+With independent frames (sampling/triplets.py) and triplets, also:
+- factors/independent_latents.npy float64 (n_independent, variables), images in independent/;
+- factors/triplets.npy int64 (n_triplets, 2): the source frames i and j of each triplet;
+- factors/sources_mask.npy uint8 (n_triplets, variables): 1 where the third frame takes the
+  variable from frame j (a group's variables together), 0 from frame i;
+- factors/triplet_latents.npy float64 (n_triplets, variables): the third frames, images in
+  triplets/.
 """
 
 from __future__ import annotations
@@ -29,7 +37,13 @@ SEQUENCE_FORMAT = "identbox-sequence/1"
 LATENTS = "factors/latents.npy"
 INTERVENTIONS = "factors/interventions.npy"
 NOISE = "factors/noise.npy"
+INDEPENDENT_LATENTS = "factors/independent_latents.npy"
+TRIPLETS = "factors/triplets.npy"
+SOURCES_MASK = "factors/sources_mask.npy"
+TRIPLET_LATENTS = "factors/triplet_latents.npy"
 IMAGES = "samples"
+INDEPENDENT_IMAGES = "independent"
+TRIPLET_IMAGES = "triplets"
 
 
 def sequence_arrays(settings: SequenceSettings) -> dict[str, np.ndarray]:
@@ -38,14 +52,46 @@ def sequence_arrays(settings: SequenceSettings) -> dict[str, np.ndarray]:
     n_variables = trajectory.values.shape[-1]
     targets = np.zeros(trajectory.values.shape, dtype=np.uint8)
     targets[:, 1:] = trajectory.interventions.mask
-    return {LATENTS: trajectory.values.reshape(-1, n_variables),
-            INTERVENTIONS: targets.reshape(-1, n_variables),
-            NOISE: trajectory.noise.reshape(-1, n_variables)}
+    latents = trajectory.values.reshape(-1, n_variables)
+    arrays = {LATENTS: latents, INTERVENTIONS: targets.reshape(-1, n_variables),
+              NOISE: trajectory.noise.reshape(-1, n_variables)}
+    if settings.n_independent:
+        arrays[INDEPENDENT_LATENTS] = settings.independent()
+    if settings.n_triplets:
+        triplets = settings.triplets(latents)
+        arrays |= {TRIPLETS: triplets.sources, SOURCES_MASK: triplets.mask.astype(np.uint8),
+                   TRIPLET_LATENTS: triplets.values}
+    return arrays
+
+
+def item_latents(arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """The latents of every image the render loop draws, in its index order: the frames, the
+    independent frames, the triplets' third frames."""
+    return np.concatenate([arrays[name] for name in (LATENTS, INDEPENDENT_LATENTS,
+                                                     TRIPLET_LATENTS) if name in arrays])
 
 
 def image_path(root: Path, frame: int, extension: str) -> Path:
     """samples/000000.png ...: one image per frame."""
     return root / IMAGES / f"{frame:06d}{extension}"
+
+
+def item_path(root: Path, settings: SequenceSettings, index: int) -> Path:
+    """The image of the render loop's index: a frame (samples/), an independent frame
+    (independent/) or a triplet's third frame (triplets/), each part numbered from 0."""
+    extension = settings.render.extension
+    if index < settings.frames:
+        return image_path(root, index, extension)
+    index -= settings.frames
+    if index < settings.n_independent:
+        return root / INDEPENDENT_IMAGES / f"{index:06d}{extension}"
+    return root / TRIPLET_IMAGES / f"{index - settings.n_independent:06d}{extension}"
+
+
+def image_folders(settings: SequenceSettings) -> list[str]:
+    """The image folders a dataset of these settings has."""
+    return [IMAGES, *([INDEPENDENT_IMAGES] if settings.n_independent else []),
+            *([TRIPLET_IMAGES] if settings.n_triplets else [])]
 
 
 def sequence_manifest(settings: SequenceSettings, checksums: dict[str, str]) -> dict[str, Any]:
@@ -58,6 +104,8 @@ def sequence_manifest(settings: SequenceSettings, checksums: dict[str, str]) -> 
         "settings": settings.to_dict(),
         "frames": settings.frames,
         "episodes": settings.n_episodes,
+        "independent_frames": settings.n_independent,
+        "triplets": settings.n_triplets,
         "frames_per_episode": settings.n_frames,
         "columns": list(model.names),
         "model": model.describe(),
@@ -72,6 +120,16 @@ def sequence_manifest(settings: SequenceSettings, checksums: dict[str, str]) -> 
                            "(an episode's first frame has none)",
             NOISE: "(frames, variables) float64: the exogenous noise u in [0, 1) of each value",
             f"{IMAGES}/000000{settings.render.extension}": "one image per frame",
+            **({INDEPENDENT_LATENTS: "(n_independent, variables) float64: frames whose every "
+                                     "variable is drawn independently, uniform over its range",
+                f"{INDEPENDENT_IMAGES}/000000{settings.render.extension}":
+                    "one image per independent frame"} if settings.n_independent else {}),
+            **({TRIPLETS: "(n_triplets, 2) int64: the source frames i and j of each triplet",
+                SOURCES_MASK: "(n_triplets, variables) uint8: 1 where the third frame takes the "
+                              "variable from frame j, 0 from frame i (groups together)",
+                TRIPLET_LATENTS: "(n_triplets, variables) float64: the third frames",
+                f"{TRIPLET_IMAGES}/000000{settings.render.extension}":
+                    "one image per triplet: its third frame"} if settings.n_triplets else {}),
         },
         "sha256": checksums,
     }
@@ -84,3 +142,16 @@ def write_sequence(settings: SequenceSettings, root: Path | str) -> tuple[Path, 
         root, settings, SEQUENCE_FORMAT, "sequence", IMAGES, lambda: sequence_arrays(settings),
         lambda checksums, _frames: sequence_manifest(settings, checksums),
         lambda _arrays: settings.frames)
+
+
+def latent_files(settings: SequenceSettings) -> list[str]:
+    """The files whose rows are images, in the render loop's order."""
+    return [LATENTS, *([INDEPENDENT_LATENTS] if settings.n_independent else []),
+            *([TRIPLET_LATENTS] if settings.n_triplets else [])]
+
+
+def sequence_files(settings: SequenceSettings) -> list[str]:
+    """Every factor file of a dataset of these settings (what sequence_arrays writes)."""
+    return [LATENTS, INTERVENTIONS, NOISE,
+            *([INDEPENDENT_LATENTS] if settings.n_independent else []),
+            *([TRIPLETS, SOURCES_MASK, TRIPLET_LATENTS] if settings.n_triplets else [])]

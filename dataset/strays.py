@@ -70,7 +70,8 @@ ANYTHING = "anything"  # a folder whose content is free, but for temporary files
 def _folder(root: Path, relative: str, allowed: dict[str, object], strays: Strays,
             n_pairs: int) -> None:
     """Walk `relative` against `allowed`: name -> None (a file), a dict (a folder of those),
-    ANYTHING, or an extension (a folder of numbered images)."""
+    ANYTHING, an extension (a folder of numbered images, n_pairs of them) or (extension,
+    count) for a folder of another count."""
     for entry in _entries(root / relative):
         name = f"{relative}/{entry.name}" if relative else entry.name
         want = allowed.get(entry.name, "")
@@ -83,6 +84,8 @@ def _folder(root: Path, relative: str, allowed: dict[str, object], strays: Stray
             _walk_temporary(Path(entry.path), name, strays)
         elif isinstance(want, str) and want.startswith(".") and is_dir:
             _images(Path(entry.path), name, want, n_pairs, strays)
+        elif isinstance(want, tuple) and is_dir:
+            _images(Path(entry.path), name, want[0], want[1], strays)
         else:
             _sort(entry, relative, strays)
 

@@ -1,5 +1,6 @@
-"""The sequence render loop: the whole sequence's latents first, then each frame of the shard
-(a shard is a range of frames), resumable and shared between processes like pairs."""
+"""The sequence render loop: the whole sequence's latents first, then each image of the shard
+(a shard is a range of the frames, then the independent frames, then the triplets' third
+frames), resumable and shared between processes like pairs."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from typing import Protocol
 
 import numpy as np
 
-from ..dataset.sequence_writer import IMAGES, LATENTS, image_path, write_sequence
+from ..dataset.sequence_writer import (
+    image_folders,
+    item_latents,
+    item_path,
+    latent_files,
+    write_sequence,
+)
 from ..dataset.temporaries import removal_line, remove_abandoned
 from ..settings.render import RunOptions
 from ..settings.sequence import SequenceSettings
@@ -28,18 +35,20 @@ class SequenceJob(ImageJob):
                  options: RunOptions | None = None) -> None:
         self.settings = settings
         self.options = options or RunOptions()
-        root, frames, _ = write_sequence(settings, root)
-        indices = shard_indices(frames, self.options.batch_index, self.options.n_batches)
+        root, _, _ = write_sequence(settings, root)
+        indices = shard_indices(settings.items, self.options.batch_index,
+                                self.options.n_batches)
         self.first = indices.start
-        self.latents = np.array(np.load(root / LATENTS, mmap_mode="r")[indices.start:indices.stop])
-        super().__init__(root, indices, [root / IMAGES])
+        stored = {name: np.load(root / name, mmap_mode="r") for name in latent_files(settings)}
+        self.latents = np.array(item_latents(stored)[indices.start:indices.stop])
+        super().__init__(root, indices, [root / name for name in image_folders(settings)])
         self.removed = [*remove_abandoned([root, root / "factors"]), *self.removed]
         removal = removal_line(self.removed, root)
         self.notes = [removal] if removal else []
 
     def paths(self, index: int) -> list[Path]:
-        """One image per frame."""
-        return [image_path(self.root, index, self.settings.render.extension)]
+        """One image per frame (independent frames and third frames of triplets included)."""
+        return [item_path(self.root, self.settings, index)]
 
     def draw(self, renderer: SequenceRenderer, index: int, which: int, path: Path) -> None:
         """The frame."""

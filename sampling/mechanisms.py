@@ -322,6 +322,8 @@ TARGETS = 1
 VALUES = 2
 SINGLE_TARGET = 3
 SEQUENCE_NOISE = 4
+INDEPENDENT = 5
+TRIPLETS = 6
 
 
 def stream(seed: int, key: int, purpose: int) -> np.random.Generator:

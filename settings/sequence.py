@@ -14,12 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from ..errors import SettingsError
 from ..limits import Limit
 from ..sampling.citris import SHAPES, citris_model
 from ..sampling.mechanisms import CausalModel
 from ..sampling.multi import OBJECT_TYPES, check_object_types
 from ..sampling.sequences import Trajectory, default_probability, sample_trajectory
+from ..sampling.triplets import Triplets, draw_triplets, independent_frames
 from .objects import check_shape_sha256
 from .pairs import SEED, kind_values
 from .render import RenderSettings, SceneSettings
@@ -34,6 +37,12 @@ N_FRAMES = Limit("n_frames", "Frames", "Frames per episode (the reference: one e
                  "10,000)", 100, 1, MAX_FRAMES)
 N_EPISODES = Limit("n_episodes", "Episodes", "Independent sequences, each starting afresh",
                    1, 1, MAX_FRAMES)
+N_INDEPENDENT = Limit("n_independent", "Independent Frames", "Frames whose every variable is "
+                      "drawn independently, uniform over its range (the reference's val_indep "
+                      "and test_indep sets)", 0, 0, MAX_FRAMES)
+N_TRIPLETS = Limit("n_triplets", "Triplets", "Triplets: two frames of the sequence and a third "
+                   "that takes each causal group from one of them (the reference's triplet "
+                   "sets)", 0, 0, MAX_FRAMES)
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,8 @@ class SequenceSettings:
     n_shapes: int = 1
     n_frames: int = N_FRAMES.default
     n_episodes: int = N_EPISODES.default
+    n_independent: int = N_INDEPENDENT.default
+    n_triplets: int = N_TRIPLETS.default
     intervention_probability: float | None = None
     single_target: bool = False
     instantaneous: bool = False
@@ -68,11 +79,15 @@ class SequenceSettings:
             raise SettingsError("model", self.model, "one of " + ", ".join(MODELS))
         if self.n_shapes not in SHAPE_COUNTS or isinstance(self.n_shapes, bool):
             raise SettingsError("n_shapes", self.n_shapes, f"one of {SHAPE_COUNTS}")
-        for spec in (N_FRAMES, N_EPISODES, SEED):
+        for spec in (N_FRAMES, N_EPISODES, N_INDEPENDENT, N_TRIPLETS, SEED):
             spec.check(getattr(self, spec.name))
-        if self.n_frames * self.n_episodes > MAX_FRAMES:
-            raise SettingsError("n_frames", self.n_frames, f"at most {MAX_FRAMES:,} frames "
-                                f"in all ({self.n_episodes} episodes)")
+        if self.items > MAX_FRAMES:
+            raise SettingsError("n_frames", self.n_frames, f"at most {MAX_FRAMES:,} images in "
+                                f"all ({self.n_episodes} episodes, independent frames and "
+                                "triplets)")
+        if self.n_triplets and self.frames < 2:
+            raise SettingsError("n_triplets", self.n_triplets,
+                                "0: triplets need a sequence of at least 2 frames")
         p = self.intervention_probability
         if p is not None and (isinstance(p, bool) or not isinstance(p, (int, float))
                               or not 0.0 <= p <= 1.0):
@@ -99,6 +114,12 @@ class SequenceSettings:
         """Frames in all episodes, numbered 0, 1, ... over the whole dataset."""
         return self.n_frames * self.n_episodes
 
+    @property
+    def items(self) -> int:
+        """Images in all: the frames, then the independent frames, then the triplets' third
+        frames (the render loop's indices run over them in that order)."""
+        return self.frames + self.n_independent + self.n_triplets
+
     def causal_model(self) -> CausalModel:
         """The causal model the settings name."""
         return citris_model(self.n_shapes)
@@ -116,6 +137,14 @@ class SequenceSettings:
         return sample_trajectory(self.causal_model(), self.n_frames, self.seed, self.n_episodes,
                                  self.probability(), self.single_target, self.instantaneous)
 
+    def independent(self) -> np.ndarray:
+        """The independent frames (n_independent x variables)."""
+        return independent_frames(self.causal_model(), self.n_independent, self.seed)
+
+    def triplets(self, frames: np.ndarray) -> Triplets:
+        """The triplets over the sequence's frames (frames x variables, every episode)."""
+        return draw_triplets(self.causal_model(), frames, self.n_triplets, self.seed)
+
     def stand_ins(self) -> dict[str, str]:
         """The reference's shapes drawn as another built-in type: {"armadillo": "sphere"}."""
         return {shape: drawn for shape, drawn in zip(SHAPES, self.object_types, strict=False)
@@ -130,14 +159,17 @@ class SequenceSettings:
         swapped = self.stand_ins()
         shapes = ("; " + ", ".join(f"{shape} drawn as {drawn}" for shape, drawn in swapped.items())
                   + " (built-in stand-ins for the reference's scanned shapes)") if swapped else ""
-        return (f"{self.n_episodes} x {self.n_frames} frames, {self.render.resolution} px, "
+        extra = "".join(f", {n} {what}" for n, what in ((self.n_independent, "independent frames"),
+                                                        (self.n_triplets, "triplets")) if n)
+        return (f"{self.n_episodes} x {self.n_frames} frames{extra}, {self.render.resolution} px, "
                 f"{self.render.samples} samples{shapes}")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready), every setting written out."""
         return {"kind": KIND, "name": self.name, "description": self.description,
                 "model": self.model, "n_shapes": self.n_shapes, "n_frames": self.n_frames,
-                "n_episodes": self.n_episodes,
+                "n_episodes": self.n_episodes, "n_independent": self.n_independent,
+                "n_triplets": self.n_triplets,
                 "intervention_probability": self.intervention_probability,
                 "single_target": self.single_target, "instantaneous": self.instantaneous,
                 "seed": self.seed, "object_types": list(self.object_types),

@@ -39,6 +39,10 @@ def split_seed(seed: int, index: int) -> int:
 def split_jobs(settings: AnySettings, root: Path,
                splits: list[tuple[str, int]]) -> list[tuple[AnySettings, Path, dict[str, Any]]]:
     """(settings, folder, manifest entry) of every split."""
+    if not hasattr(settings, "n_pairs"):
+        raise SettingsError("splits", ",".join(f"{n}={k}" for n, k in splits),
+                            "no --splits for a dataset of frames: render each split with its "
+                            "own --seed and --out (README: Temporal Causal3DIdent)")
     record = {name: size for name, size in splits}
     return [(settings.replace(n_pairs=size, seed=split_seed(settings.seed, k)), root / name,
              {"split": {"name": name, "index": k, "parent_seed": settings.seed,

@@ -51,7 +51,8 @@ def _digests(root: Path, folders: tuple[str, ...]) -> dict[str, str]:
 
 
 TWO_VIEW_PRESETS = tuple(name for name in preset_names()  # every bundled one before k views
-                         if load_preset(name).n_views == 2 and not load_preset(name).views)
+                         if getattr(load_preset(name), "n_views", 0) == 2
+                         and not load_preset(name).views)
 
 
 def latent_file_digests(folder: Path) -> dict[str, dict[str, str]]:

@@ -9,18 +9,31 @@ import numpy as np
 import pytest
 from conftest import REPO
 
+from identbox.dataset.sequence_writer import sequence_arrays
 from identbox.presets import load_preset, preset_names
 from identbox.sampling import sample_latents
 from identbox.settings.objects import AnySettings, sample_pairs
 from identbox.settings.pairs import BlockSettings, DatasetSettings
+from identbox.settings.sequence import SequenceSettings
 
 GOLDEN = REPO / "tests" / "data" / "golden_digests.json"
 
 
 def digest(settings: AnySettings) -> str:
-    """Every view's raw latents (views 1 and 2 alone for two views, as ever)."""
+    """Every view's raw latents (views 1 and 2 alone for two views, as ever); a sequence's
+    latents, interventions and noise."""
+    if isinstance(settings, SequenceSettings):
+        arrays = sequence_arrays(settings).values()
+        return hashlib.sha256(b"".join(a.tobytes() for a in arrays)).hexdigest()
     views = sample_pairs(settings)
     return hashlib.sha256(b"".join(raw.tobytes() for raw in views.raws)).hexdigest()
+
+
+def golden_settings(name: str) -> AnySettings:
+    """A bundled preset at 1,000 pairs (or frames), seed 0."""
+    settings = load_preset(name)
+    count = "n_frames" if isinstance(settings, SequenceSettings) else "n_pairs"
+    return settings.replace(**{count: 1000, "seed": 0})
 
 
 def test_same_seed_same_bits_other_seed_other_values() -> None:
@@ -44,4 +57,4 @@ def test_golden_digests(name: str) -> None:
     """Published seeds must keep giving the same latents. A change here changes every dataset
     ever sampled: only regenerate the golden file (tests/data/make_golden.py) on purpose."""
     golden = json.loads(GOLDEN.read_text())
-    assert digest(load_preset(name).replace(n_pairs=1000, seed=0)) == golden[name]
+    assert digest(golden_settings(name)) == golden[name]

@@ -111,19 +111,29 @@ def test_validate_catches_a_tampered_latent_row(tmp_path: Path) -> None:
 def test_render_validate_and_strays(tmp_path: Path) -> None:
     preset = tmp_path / "tiny.json"
     preset.write_text(json.dumps({"kind": "sequence", "n_frames": 6, "n_episodes": 2,
-                                  "n_shapes": 7, "seed": 3,
+                                  "n_shapes": 7, "seed": 3, "n_independent": 2,
                                   "render": {"resolution": 32, "samples": 2}}))
-    out = identbox("render", "--preset", str(preset), "--out", "d", cwd=tmp_path)
+    out = identbox("render", "--preset", str(preset), "--n-triplets", "3", "--out", "d",
+                   cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert "12/12 frames" in out.stderr and "armadillo drawn as sphere" in out.stderr
+    assert "17/17 frames" in out.stderr and "armadillo drawn as sphere" in out.stderr
     root = tmp_path / "d"
     assert files(root / "samples") == [f"{i:06d}.png" for i in range(12)]
+    assert files(root / "independent") == [f"{i:06d}.png" for i in range(2)]
+    assert files(root / "triplets") == [f"{i:06d}.png" for i in range(3)]
     checked = identbox("validate", "d", "--json", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout
+    assert "each triplet's third frame" in checked.stdout
     (root / "samples" / "000012.png").write_bytes((root / "samples" / "000000.png").read_bytes())
+    (root / "triplets" / "000003.png").write_bytes((root / "samples" / "000000.png").read_bytes())
     (root / "samples" / "000003.png").unlink()
+    (root / "independent" / "000001.png").unlink()
     found = failed(root)
-    assert "12 complete images" in found and "no numbered images beyond the 12 frames" in found
+    beyond = "no numbered images beyond the 12 frames, 2 independent frames and 3 triplets"
+    assert "17 complete images" in found and beyond in found
+    report = json.loads(identbox("validate", "d", "--json", cwd=tmp_path).stdout)
+    detail = next(c for c in report["checks"] if c["name"] == "17 complete images")["detail"]
+    assert "2 missing" in detail and "samples/000003.png" in detail
 
 
 @pytest.mark.blender
