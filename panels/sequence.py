@@ -14,7 +14,8 @@ from .base import SequenceModePanel, draw_error, draw_problem
 
 
 class IDENTBOX_PT_sequence(SequenceModePanel, bpy.types.Panel):
-    """Model, shapes, length, episodes, interventions, variant, seed and hues."""
+    """Model, shapes, length, episodes, independent frames and triplets, interventions,
+    variant, seed and hues."""
 
     bl_label = "Sequence"
     bl_idname = "IDENTBOX_PT_sequence"
@@ -32,6 +33,9 @@ class IDENTBOX_PT_sequence(SequenceModePanel, bpy.types.Panel):
         column = layout.column(align=True)
         column.prop(sequence, "n_frames")
         column.prop(sequence, "n_episodes")
+        column = layout.column(align=True, heading="Also")  # the reference's evaluation sets
+        column.prop(sequence, "n_independent", text="Independent")
+        column.prop(sequence, "n_triplets")
         layout.prop(sequence, "seed")
         box = layout.box()
         box.label(text="Interventions", icon="MODIFIER")

@@ -78,6 +78,8 @@ from ..settings.sequence import (
     MODELS,
     N_EPISODES,
     N_FRAMES,
+    N_INDEPENDENT,
+    N_TRIPLETS,
     SHAPE_COUNTS,
     STAND_INS,
     SequenceSettings,
@@ -303,6 +305,8 @@ class IDENTBOX_PG_sequence(bpy.types.PropertyGroup):
             description="Shapes the object switches between (the reference's 1 or 7)"),
         "n_frames": limit_property(N_FRAMES),
         "n_episodes": limit_property(N_EPISODES),
+        "n_independent": limit_property(N_INDEPENDENT),
+        "n_triplets": limit_property(N_TRIPLETS),
         "reference_probability": BoolProperty(  # type: ignore[func-returns-value]
             name="Reference p", default=True,
             description="Each causal group is a target with the reference's p = 1 / (groups "

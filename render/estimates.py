@@ -61,8 +61,8 @@ def estimate(settings: AnySettings | CubeSettings | SequenceSettings,
         return JobEstimate(len(indices), len(indices) * len(settings.sizes),
                            int(len(indices) * pixels * BYTES_PER_PIXEL["cube"]), "frames",
                            seconds)
-    if isinstance(settings, SequenceSettings):  # one image per frame
-        indices = shard_indices(settings.frames, options.batch_index, options.n_batches)
+    if isinstance(settings, SequenceSettings):  # an image per frame, independent frame, triplet
+        indices = shard_indices(settings.items, options.batch_index, options.n_batches)
         render = settings.render
         per_image = render.resolution ** 2 * BYTES_PER_PIXEL[render.file_format]
         return JobEstimate(len(indices), len(indices), int(len(indices) * per_image), "frames",

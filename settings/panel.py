@@ -295,7 +295,8 @@ def sequence_settings_from_props(props: Any) -> SequenceSettings:
     return SequenceSettings(
         name=props.name or SEQUENCE_KIND, description=props.description, model=sequence.model,
         n_shapes=int(sequence.n_shapes), n_frames=sequence.n_frames,
-        n_episodes=sequence.n_episodes, intervention_probability=probability,
+        n_episodes=sequence.n_episodes, n_independent=sequence.n_independent,
+        n_triplets=sequence.n_triplets, intervention_probability=probability,
         single_target=sequence.single_target, instantaneous=sequence.instantaneous,
         seed=sequence.seed, object_types=sequence_types_from_props(sequence), scene=scene,
         render=render)
@@ -308,6 +309,7 @@ def sequence_settings_to_props(settings: SequenceSettings, props: Any) -> None:
     sequence = props.sequence
     sequence.model, sequence.n_shapes = settings.model, str(settings.n_shapes)
     sequence.n_frames, sequence.n_episodes = settings.n_frames, settings.n_episodes
+    sequence.n_independent, sequence.n_triplets = settings.n_independent, settings.n_triplets
     sequence.reference_probability = settings.intervention_probability is None
     if settings.intervention_probability is not None:
         sequence.intervention_probability = settings.intervention_probability
@@ -318,7 +320,6 @@ def sequence_settings_to_props(settings: SequenceSettings, props: Any) -> None:
         built_in = kind in OBJECT_TYPES
         setattr(sequence, f"shape_{k}", kind if built_in else MESH_FILE)
         setattr(sequence, f"file_{k}", "" if built_in else kind)
-    sequence.frame = min(sequence.frame, settings.frames - 1)
     scene_and_render_to_props(settings.scene, settings.render, props)
 
 
@@ -433,6 +434,7 @@ PANEL_WORDS = {"blocks": "", "directory": "Output Folder", "n_pairs": "Pairs", "
                "n_objects": "Objects", "min_gap": "Min Gap", "min_pixels": "Min Pixels",
                "render": "", "scene": "", "cube": "Cube", "n_frames": "Frames",
                "n_episodes": "Episodes", "n_shapes": "Shapes",
+               "n_independent": "Independent", "n_triplets": "Triplets",
                "intervention_probability": "P(intervene)"}
 
 

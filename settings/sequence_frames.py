@@ -12,15 +12,17 @@ from ..errors import SettingsError
 from ..sampling.sequences import Trajectory
 from .sequence import SequenceSettings
 
-# Settings that do not change the latents: what the frames look like, and their names.
-LOOK_ONLY = ("name", "description", "object_types", "shape_sha256", "scene", "render")
+# Settings the sequence's frames do not depend on: their look, names, and the images drawn
+# after the frames (independent frames, triplets).
+NOT_IN_FRAMES = ("name", "description", "object_types", "shape_sha256", "scene", "render",
+                 "n_independent", "n_triplets")
 NO_TARGETS = "none"
 
 _cache: dict[str, object] = {"key": None, "value": None}
 
 
 def _sampling_key(settings: SequenceSettings) -> str:
-    return json.dumps({k: v for k, v in settings.to_dict().items() if k not in LOOK_ONLY},
+    return json.dumps({k: v for k, v in settings.to_dict().items() if k not in NOT_IN_FRAMES},
                       sort_keys=True)
 
 

@@ -865,7 +865,8 @@ out["pairs_fixed"] = round_trip(fixed)
 out["pairs_off"] = round_trip(settings_from_dict({"name": "plain"}))
 sequence = settings_from_dict({
     "kind": "sequence", "name": "seq", "description": "d", "n_shapes": 7, "n_frames": 40,
-    "n_episodes": 2, "intervention_probability": 0.2, "instantaneous": True, "seed": 5,
+    "n_episodes": 2, "n_independent": 4, "n_triplets": 3, "intervention_probability": 0.2,
+    "instantaneous": True, "seed": 5,
     "object_types": ["teapot", "cube", "sphere", "meshes/bunny.obj", "cone", "monkey",
                      "cylinder"], "scene": {"hue_mapping": "legacy"},
     "render": {"resolution": 16, "samples": 1}})
@@ -893,6 +894,7 @@ out["intervention_error_drawn"] = " ".join(texts(draw(panels.IDENTBOX_PT_interve
 
 # Preview stepping: each frame's latents row on the object, and its targets said.
 tiny = settings_from_dict({"kind": "sequence", "name": "tiny", "n_frames": 3,
+                           "n_independent": 1, "n_triplets": 1,
                            "intervention_probability": 0.6, "seed": 3,
                            "render": {"resolution": 16, "samples": 1}})
 show_in_props(tiny, props)
@@ -929,7 +931,7 @@ out["cli_status"] = cli(["render", "--preset", str(preset), "--out", sys.argv[1]
 cli_root = pathlib.Path(sys.argv[1]) / "cli"
 out["manifests_equal"] = (json.loads((panel_root / "manifest.json").read_text())
                           == json.loads((cli_root / "manifest.json").read_text()))
-out["images"] = sorted(p.name for p in (panel_root / "samples").iterdir())
+out["images"] = sorted(str(p.relative_to(panel_root)) for p in panel_root.rglob("*.png"))
 targets = np.load(panel_root / "factors" / "interventions.npy")
 out["written_targets"] = [[columns[k] for k in np.flatnonzero(row)] for row in targets]
 out["estimate"] = [t for t in texts(draw(panels.IDENTBOX_PT_progress)) if "images" in t]
@@ -952,11 +954,12 @@ def test_interventions_and_sequences_in_the_panel(tmp_path: Path) -> None:
     assert r["shown"] == ["IDENTBOX_PT_dataset", "IDENTBOX_PT_preview", "IDENTBOX_PT_progress",
                           "IDENTBOX_PT_render", "IDENTBOX_PT_sequence"]
     assert r["sequence_fields"] == [
-        "model", "n_shapes", "n_frames", "n_episodes", "seed", "single_target",
+        "model", "n_shapes", "n_frames", "n_episodes", "n_independent", "n_triplets", "seed",
+        "single_target",
         "instantaneous", "shape_0", "hue_mapping"]  # single target: no probability
     where, message, drawn = r["frames_problem"]
     assert where == "sequence"
-    assert message == "Frames 5000000: needs at most 10,000,000 frames in all (3 episodes)"
+    assert message.startswith("Frames 5000000: needs at most 10,000,000 "), message
     assert "Frames 5000000: needs at most 10,000,000" in drawn
     where, message = r["groups_problem"]
     assert where == "intervention"
@@ -978,5 +981,6 @@ def test_interventions_and_sequences_in_the_panel(tmp_path: Path) -> None:
     assert [op for op, _ in r["preview_ops"]] == ["identbox.step_frame", "identbox.step_frame",
                                                   "identbox.preview_sample"]
     assert r["cli_status"] == 0 and r["manifests_equal"]
-    assert r["images"] == ["000000.png", "000001.png", "000002.png"]
-    assert r["estimate"] == ["3 images, about 1 KB"]
+    assert r["images"] == ["independent/000000.png", "samples/000000.png",
+                           "samples/000001.png", "samples/000002.png", "triplets/000000.png"]
+    assert r["estimate"] == ["5 images, about 2 KB"]
