@@ -33,11 +33,12 @@ class IDENTBOX_PT_sequence(SequenceModePanel, bpy.types.Panel):
         column = layout.column(align=True)
         column.prop(sequence, "n_frames")
         column.prop(sequence, "n_episodes")
-        column = layout.column(align=True, heading="Also")  # the reference's evaluation sets
-        column.prop(sequence, "n_independent", text="Independent")
+        column = layout.column(align=True)  # the reference's evaluation sets
+        column.prop(sequence, "n_independent", text="Indep.")
         column.prop(sequence, "n_triplets")
         layout.prop(sequence, "seed")
         box = layout.box()
+        box.use_property_split = False  # checkboxes the width of the box: labels in full
         box.label(text="Interventions", icon="MODIFIER")
         box.prop(sequence, "single_target")
         if not sequence.single_target:  # one group per step: no probability

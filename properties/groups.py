@@ -361,6 +361,7 @@ def _playback_update(cube: Any, context: Any) -> None:
 
 
 def _preview_update(props: Any, context: Any) -> None:
+
     if not _running(props):
         _once("preview", lambda: preview_from_ui(context, props))
 
