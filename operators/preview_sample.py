@@ -8,7 +8,7 @@ from bpy.props import IntProperty
 
 from ..errors import USER_ERRORS, SettingsError, describe
 from ..scene.preview import show_any_sample, show_sequence_frame
-from ..settings.panel import job_settings_from_props, sequence_settings_from_props
+from ..settings.panel import pair_settings_from_props, sequence_settings_from_props
 from ..settings.views import N_VIEWS
 from .job_properties import scene_props
 
@@ -39,7 +39,7 @@ class IDENTBOX_OT_preview_sample(bpy.types.Operator):
         index = props.sample_index if self.index < 0 else self.index
         view = props.preview_view if self.view == 0 else self.view
         try:
-            settings = job_settings_from_props(props)
+            settings = pair_settings_from_props(props)
             if view > settings.n_views:  # a number above the views is refused, not clamped
                 raise SettingsError("view", view, f"a view from 1 to {settings.n_views} (the "
                                     f"settings have {settings.n_views} views)")

@@ -7,7 +7,8 @@ import bpy
 from ..dataset.temporaries import removal_line
 from ..dataset.writer import write_latents
 from ..errors import USER_ERRORS, SettingsError, describe
-from ..settings.kinds import PAIRS, kind_of
+from ..settings.kinds import kind_of
+from ..settings.sequence import SequenceSettings
 from .job_properties import DatasetJobProperties
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ class IDENTBOX_OT_sample_latents(DatasetJobProperties, bpy.types.Operator):
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         try:
             settings = self.job_settings(context)
-            if kind_of(settings).unit != PAIRS.unit:  # a sequence's are written by its render
+            if isinstance(settings, SequenceSettings):  # its latents come with its frames
                 raise SettingsError("mode", kind_of(settings).label, "a mode of pairs (Render "
                                     "Dataset writes a sequence's latents with its frames)")
             result = write_latents(settings, self.job_directory(context))

@@ -22,6 +22,7 @@ from ..settings.pairs import DatasetSettings
 from ..settings.panel import (
     cube_settings_from_props,
     job_settings_from_props,
+    pair_settings_from_props,
     panel_message,
     run_options_from_props,
 )
@@ -57,7 +58,7 @@ def has_published_look_in_props(props: Any) -> bool:
     """Whether the properties' scene and render settings, and every view's material, are the
     published ones."""
     try:
-        return has_published_look(job_settings_from_props(props))
+        return has_published_look(pair_settings_from_props(props))
     except SettingsError:
         return False
 
@@ -381,7 +382,7 @@ def _draw_sentence(layout: Any, props: Any, width: int) -> None:
     """The previewed sample's sentence in the previewed text view (the viewport shows the
     scene of that view's latents)."""
     try:
-        settings = job_settings_from_props(props)
+        settings = pair_settings_from_props(props)
     except SettingsError:
         return  # said in the sub-panel of the field that is wrong
     sentence = preview_sentence(settings, props.sample_index, props.preview_view)

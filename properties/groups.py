@@ -62,7 +62,8 @@ from ..settings.panel import (
     MESH_FILES_TEXT,
     SEQUENCE_PROBABILITY,
     default_views_of,
-    job_settings_from_props,
+    pair_settings_from_props,
+    sequence_settings_from_props,
     text_to_view,
     views_to_props,
 )
@@ -475,11 +476,12 @@ def preview_from_ui(context: Any, props: Any) -> str | None:
     """Preview the sample (or the sequence's frame) the panel's slider names; an error text
     instead of raising."""
     try:
-        settings = job_settings_from_props(props)
         if props.mode == "SEQUENCE":
-            show_sequence_frame(context, settings, min(props.sequence.frame,
-                                                       settings.frames - 1), props)
+            sequence = sequence_settings_from_props(props)
+            show_sequence_frame(context, sequence, min(props.sequence.frame,
+                                                       sequence.frames - 1), props)
             return None
+        settings = pair_settings_from_props(props)
         show_any_sample(context, settings, min(props.sample_index, settings.n_pairs - 1),
                         min(props.preview_view, settings.n_views), props)
     except SettingsError as error:

@@ -383,12 +383,6 @@ TO_PROPS: dict[str, Callable[[Any, Any], None]] = {
     "multi": lambda settings, props: multi_settings_to_props(settings, props),
     SEQUENCE_KIND: lambda settings, props: sequence_settings_to_props(settings, props),
 }
-# How the settings of each mode that renders a dataset's images come out of the properties.
-FROM_PROPS: dict[str, Callable[[Any], Any]] = {
-    "PAIRS": lambda props: settings_from_props(props),
-    "OBJECTS": lambda props: multi_settings_from_props(props),
-    "SEQUENCE": lambda props: sequence_settings_from_props(props),
-}
 
 
 def show_in_props(settings: Any, props: Any) -> None:
@@ -408,9 +402,17 @@ def panel_settings(props: Any) -> Any:
 
 
 def job_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings | SequenceSettings:
-    """The pair, multi-object or sequence dataset, as the panel's mode says (Cube mode: the
-    pairs, as Add Preset saves them there)."""
-    return FROM_PROPS.get(props.mode, FROM_PROPS["PAIRS"])(props)
+    """The pair, multi-object or sequence dataset, as the panel's mode says."""
+    if props.mode == PANEL_MODES[SEQUENCE_KIND]:
+        return sequence_settings_from_props(props)
+    return pair_settings_from_props(props)
+
+
+def pair_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings:
+    """The pair or multi-object dataset: Objects mode's, else (Pairs, or the pairs that Add
+    Preset saves in Cube mode) the one-object pairs."""
+    return multi_settings_from_props(props) if props.mode == "OBJECTS" \
+        else settings_from_props(props)
 
 
 def proposed_edge(settings: DatasetSettings) -> CausalEdge | None:
