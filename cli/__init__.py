@@ -296,7 +296,10 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("root", metavar="DIR", help="dataset folder, or a folder of splits")
     export.add_argument("--format", required=True, metavar="NAME",
                         help="; ".join(f"{f.name}: {f.description}" for f in FORMATS.values()))
-    export.add_argument("--out", required=True, metavar="OUT", help="new or empty folder")
+    export.add_argument("--out", required=True, metavar="OUT", help="new or empty folder (or "
+                        "an unfinished webdataset or hf export, to resume it)")
+    export.add_argument("--shard-pairs", type=int, metavar="N", help="webdataset and hf: pairs "
+                        "per tar or Parquet file (default 1000)")
 
     validate = commands.add_parser(
         "validate", help="check a dataset's files, labels and images; exit 1 on a failure",
@@ -592,7 +595,8 @@ def _validate(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from ..dataset.export import export_dataset
 
-    for folder in export_dataset(Path(args.root), args.format, Path(args.out)):
+    for folder in export_dataset(Path(args.root), args.format, Path(args.out),
+                                 args.shard_pairs):
         print(f"wrote {folder} ({args.format})")
     return 0
 

@@ -9,11 +9,16 @@ from ..settings.kinds import kind_of_manifest, load
 from .cube_validate import Check
 from .layout import MANIFEST, held_format
 from .manifest import read_manifest
+from .share_export import INDEX
 
 
 def validate_dataset(root: Path | str, sample: int = 32) -> list[Check]:
     """Every check of the dataset in `root` (`sample` pairs or frames decoded)."""
     root = Path(root)
+    if (root / INDEX).is_file():  # an export: webdataset shards or Parquet files
+        from .export_validate import validate_export  # imports the loader (and torch)
+
+        return validate_export(root, sample)
     found = held_format(root)
     if found is None:
         raise DatasetError(f"{root} has no readable manifest.json: not an IdentBox dataset")

@@ -20,6 +20,7 @@ val_triplets.npz, which the loader's training script reads.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,9 @@ def check_splits(prepared: list[tuple[CitrisExport, str]]) -> None:
     original's default seed did that): refuse them."""
     seen: dict[str, str] = {}
     for export, name in prepared:
-        key = repr(sorted(export.settings.replace(name="").to_dict().items()))
+        described = export.settings.to_dict()
+        key = json.dumps({k: v for k, v in described.items() if k not in ("name", "description")},
+                         sort_keys=True)
         if key in seen:
             raise DatasetError(f"splits {seen[key]!r} and {name!r} have the same settings and "
                                f"seed ({export.settings.seed}), so the same frames: render each "

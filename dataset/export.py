@@ -18,9 +18,12 @@ from typing import Any
 
 from ..errors import DatasetError, SettingsError
 from .citris_export import check_splits, prepare_citris, write_citris
+from .hf_export import write_hf, write_hf_split
 from .layout import MANIFEST
 from .multimodal_export import prepare_multimodal, write_multimodal
+from .share_export import prepare_shared
 from .temporaries import temporary_path
+from .webdataset_export import write_webdataset, write_webdataset_split
 from .writer import missing_folders, remove_partial
 
 
@@ -32,6 +35,10 @@ class ExportFormat:
     description: str
     prepare: Callable[[Path], Any]  # one dataset folder -> what write needs (or DatasetError)
     write: Callable[..., None]  # (prepared, empty folder) -> its files; flat: (.., split name)
+    # A format people share and train from (dataset/share_export.py) writes the whole export
+    # itself, in place and resumable: (every split's (prepared, name), out, pairs per shard
+    # or None) -> what it wrote. The staging folder and the empty-OUT rule are then its own.
+    write_all: Callable[[list[tuple[Any, str]], Path, int | None], list[Path]] | None = None
     flat: bool = False  # every split's files in the one output folder, named by the split
     check_splits: Callable[[list[tuple[Any, str]]], None] | None = None  # all prepared splits
 
@@ -54,6 +61,12 @@ register_format(ExportFormat(
     "temporal_causal3dident", "CITRIS's .npz files ({split}.npz, {split}_indep.npz, "
     "{split}_triplets.npz) of a sequence dataset or each split, for its published loader",
     prepare_citris, write_citris, flat=True, check_splits=check_splits))
+register_format(ExportFormat(
+    "webdataset", "WebDataset tar shards (one sample per pair), resumable, with a dataset card "
+    "and Croissant metadata", prepare_shared, write_webdataset_split, write_webdataset))
+register_format(ExportFormat(
+    "hf", "a Hugging Face datasets dataset (Parquet, images as Image), resumable, with a "
+    "dataset card and Croissant metadata", prepare_shared, write_hf_split, write_hf))
 
 
 def format_named(name: str) -> ExportFormat:
@@ -76,25 +89,31 @@ def dataset_folders(root: Path) -> list[tuple[Path, str]]:
     return [(split, split.name) for split in splits]
 
 
-def _check_out(root: Path, out: Path) -> None:
-    """DatasetError unless `out` is a new or empty folder outside the dataset."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+def _check_out(root: Path, out: Path, empty: bool = True) -> None:
+    """DatasetError unless `out` is a new or empty folder (if `empty`) outside the dataset."""
+    if empty and out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise DatasetError(f"{out} is not empty: choose a new or empty folder for the export")
     resolved, dataset = out.resolve(), root.resolve()
     if resolved == dataset or dataset in resolved.parents:
         raise DatasetError(f"{out} is inside the dataset {root}: choose a folder outside it")
 
 
-def export_dataset(root: Path | str, format_name: str, out: Path | str) -> list[Path]:
+def export_dataset(root: Path | str, format_name: str, out: Path | str,
+                   shard_pairs: int | None = None) -> list[Path]:
     """Write the dataset (or each of its splits) in `root` in a format's layout into `out`;
     returns the folders written. Bad input raises before anything is written."""
     root, out = Path(root), Path(out)
     export_format = format_named(format_name)
+    if shard_pairs is not None and export_format.write_all is None:
+        raise SettingsError("shard_pairs", shard_pairs, f"not for the {format_name} format; "
+                            "only " + ", ".join(f.name for f in FORMATS.values() if f.write_all))
     folders = dataset_folders(root)
-    _check_out(root, out)
+    _check_out(root, out, empty=export_format.write_all is None)
     prepared = [(export_format.prepare(folder), name) for folder, name in folders]
     if export_format.check_splits:
         export_format.check_splits(prepared)
+    if export_format.write_all is not None:
+        return export_format.write_all(prepared, out, shard_pairs)
     created = missing_folders([out.parent])
     staging = temporary_path(out)
     try:

@@ -28,6 +28,7 @@ from .layout import (
     SENTENCES,
     SHARED,
     TWO_VIEWS,
+    held_format,
     image_path,
     manifest_latent_files,
     manifest_views,
@@ -35,6 +36,7 @@ from .layout import (
     view_numbers,
 )
 from .manifest import load_latent_file, read_manifest
+from .sequence_writer import SEQUENCE_FORMAT
 from .tokens import Vocabulary, sequence_length
 
 # The 3DIdent family's loaders normalise images with these (reference section 6).
@@ -56,6 +58,21 @@ def _latent_file(units: str) -> str:
 
 def _published_columns() -> list[dict[str, Any]]:
     return [{"name": f.name, "block": f.block, "blender_scale": f.scale} for f in FACTORS]
+
+
+def select_columns(columns: list[dict[str, Any]], wanted: Sequence[str] | None) -> list[int]:
+    """The indices of the columns named (a factor's name or a block's: all its factors)."""
+    if wanted is None:
+        return list(range(len(columns)))
+    chosen: list[int] = []
+    for name in wanted:
+        hits = [k for k, c in enumerate(columns) if name in (c["name"], c["block"])]
+        if not hits:
+            known = sorted({c["name"] for c in columns} | {c["block"] for c in columns
+                                                           if c["block"]})
+            raise KeyError(f"no factor or block {name!r}; known: {', '.join(known)}")
+        chosen += [k for k in hits if k not in chosen]
+    return chosen
 
 
 class IdentBoxPairs(_Base):
@@ -103,6 +120,8 @@ class IdentBoxPairs(_Base):
         self.moving_camera = False
         self.text_views: tuple[int, ...] = ()  # views whose x is a sentence
         self.has_targets = False  # factors/interventions.npy: each pair's targets
+        if held_format(self.root) == SEQUENCE_FORMAT:
+            raise ValueError(f"{self.root} holds a sequence: load it with IdentBoxSequence")
         if manifest_path.exists():
             manifest = read_manifest(manifest_path)
             self.n_views = manifest_views(manifest)
@@ -154,17 +173,7 @@ class IdentBoxPairs(_Base):
                              f"not {self.sequence_length}")
 
     def _select(self, wanted: Sequence[str] | None) -> list[int]:
-        if wanted is None:
-            return list(range(len(self.columns)))
-        chosen = []
-        for name in wanted:
-            hits = [k for k, c in enumerate(self.columns) if name in (c["name"], c["block"])]
-            if not hits:
-                known = sorted({c["name"] for c in self.columns} | {c["block"] for c in
-                                                                     self.columns if c["block"]})
-                raise KeyError(f"no factor or block {name!r}; known: {', '.join(known)}")
-            chosen += [k for k in hits if k not in chosen]
-        return chosen
+        return select_columns(self.columns, wanted)
 
     def _latents(self) -> dict[int, np.ndarray]:
         """Memory maps, opened once per process (DataLoader workers open their own)."""

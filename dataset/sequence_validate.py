@@ -8,10 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ..model.constants import GROUND_SATURATION
 from ..sampling.mechanisms import Interventions
 from ..sampling.sequences import first_frame, step
 from ..settings.sequence import SequenceSettings
 from .cube_validate import Check
+from .images import dominant_hue_of, hue_distance, load_rgba
 from .layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST, is_complete_image
 from .manifest import file_sha256, read_manifest
 from .sequence_writer import (
@@ -30,6 +32,7 @@ from .sequence_writer import (
     sequence_files,
 )
 from .strays import ANYTHING, SLURM, find_layout_strays
+from .view_look import GROUND_HUE_TOLERANCE, expected_hue
 
 MECHANISM_TOLERANCE = 1e-9  # the same arithmetic; room only for a machine's last bits
 SHOWN = 3
@@ -90,6 +93,37 @@ def check_triplets(settings: SequenceSettings, stored: dict[str, np.ndarray]) ->
                  _listed(bad, f"{len(sources)} triplets"))
 
 
+def check_ground_hues(root: Path, settings: SequenceSettings, latents: np.ndarray,
+                      sample: int) -> list[Check]:
+    """Decode a sample of frames: each must be whole, of the resolution, and show the ground
+    hue its own hue_back says (the pairs' tolerance, view_look.py)."""
+    chosen = np.sort(np.random.default_rng(0).choice(
+        settings.frames, size=min(sample, settings.frames), replace=False))
+    column = settings.causal_model().index("hue_back")
+    size, mapping = settings.render.resolution, settings.scene.hue_mapping
+    undecodable, off = [], []
+    for frame in chosen:
+        path = item_path(root, settings, int(frame))
+        if not path.exists():
+            continue
+        try:
+            image = load_rgba(path)
+        except (OSError, ValueError, SyntaxError):
+            undecodable.append(path.name)
+            continue
+        if image.shape[:2] != (size, size):
+            undecodable.append(f"{path.name} is {image.shape[1]} x {image.shape[0]}")
+            continue
+        seen = dominant_hue_of(image)
+        want = expected_hue(float(latents[frame, column]), GROUND_SATURATION, mapping)
+        if not hue_distance(seen, want) <= GROUND_HUE_TOLERANCE:
+            off.append(f"frame {frame}: ground hue {seen:.3f} vs {want:.3f}")
+    return [Check(f"{len(chosen)} sampled frames decode at {size} x {size}", not undecodable,
+                  _listed(undecodable, "all do")),
+            Check("sampled frames show the ground hue their own hue_back says", not off,
+                  _listed(off, f"within {GROUND_HUE_TOLERANCE}"))]
+
+
 def _parts(settings: SequenceSettings) -> str:
     """'12 frames', or '12 frames, 2 independent frames and 3 triplets'."""
     parts = [f"{n} {what}" for n, what in ((settings.frames, "frames"),
@@ -118,7 +152,8 @@ def _strays(root: Path, settings: SequenceSettings) -> list[Check]:
 
 
 def validate_sequence(root: Path | str, sample: int = 32) -> list[Check]:
-    """All checks of a sequence dataset (`sample` is unused: every image is looked at whole)."""
+    """All checks of a sequence dataset; `sample` frames are decoded and their ground hue
+    compared with their latents (every image is looked at whole)."""
     root = Path(root)
     manifest = read_manifest(root / MANIFEST, SEQUENCE_FORMAT)
     settings = SequenceSettings.from_dict(manifest["settings"])
@@ -153,4 +188,6 @@ def validate_sequence(root: Path | str, sample: int = 32) -> list[Check]:
     checks.append(Check(f"{settings.items} complete images", not missing,
                         f"{len(missing)} missing or incomplete" + (
                             f", first {missing[0]}" if missing else "")))
+    if LATENTS in stored and sample > 0:
+        checks += check_ground_hues(root, settings, stored[LATENTS], sample)
     return checks + _strays(root, settings)

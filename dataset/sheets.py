@@ -20,24 +20,40 @@ from .images import load_rgba
 ROLE_COLOURS = {"content": (46, 160, 67), "style": (230, 126, 34), "m1": (52, 101, 164),
                 "m3": (52, 101, 164), "view_specific": (52, 101, 164)}
 OTHER = (150, 150, 150)
+TARGET = (200, 30, 30)  # an intervention's targets
 SENTENCE = (30, 30, 110)  # a text view's sentence: dark blue, apart from the factors' colours
 LINE = 14  # pixels per line of text
 GAP = 4  # pixels after a sentence
 
 
-def _manifest(root: Path) -> dict[str, Any]:
-    """A pair dataset's manifest; DatasetError for anything else (a cube dataset has no pairs)."""
+def _manifest(root: Path, sequences: bool = False) -> dict[str, Any]:
+    """A pair dataset's manifest (or a sequence's, when the caller draws those); DatasetError
+    for anything else (a cube dataset has no pairs)."""
     from .layout import held_format
     from .manifest import FORMAT, read_manifest
+    from .sequence_writer import SEQUENCE_FORMAT
 
     path = root / "manifest.json"
     if not path.exists():
         raise DatasetError(f"{root} has no manifest.json: not an IdentBox dataset")
     found = held_format(root)
+    if sequences and found == SEQUENCE_FORMAT:
+        return read_manifest(path, SEQUENCE_FORMAT)
     if found not in (None, FORMAT):
         raise DatasetError(f"{root} holds a {found!r} dataset: contact sheets and latent plots "
-                           "show image pairs")
+                           "show image pairs" + (" and sequences" if sequences else ""))
     return read_manifest(path)
+
+
+def _pair_targets(root: Path, manifest: dict[str, Any], count: int) -> list[list[str]]:
+    """Each pair's intervention targets by name (none without interventions)."""
+    from .layout import INTERVENTIONS, SHARED, manifest_latent_files
+
+    if INTERVENTIONS not in manifest_latent_files(manifest).get(SHARED, ()):
+        return [[] for _ in range(count)]
+    targets = np.asarray(np.load(root / "factors" / INTERVENTIONS, mmap_mode="r")[:count])
+    names = [column["name"] for column in manifest["columns"]]
+    return [[names[k] for k in np.flatnonzero(row)] for row in targets]
 
 
 def _raw_latents(root: Path, manifest: dict[str, Any]) -> dict[int, np.ndarray]:
@@ -85,9 +101,15 @@ def _height(paragraphs: list[list[str]]) -> int:
 def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int = 128,
                   per_row: int = 4) -> Path:
     """Every image view of a pair side by side (view 1 | view 2 | ...), each text view's
-    sentence under them (wrapped to their width), then their first factors per block."""
+    sentence under them (wrapped to their width), then their first factors per block; an
+    intervened pair's targets in red (do: ...). A sequence: its first frames in order, targets
+    marked (dataset/sequence_sheet.py)."""
     root, out = Path(root), Path(out)
-    manifest = _manifest(root)
+    manifest = _manifest(root, sequences=True)
+    if "model" in manifest and "frames" in manifest:
+        from .sequence_sheet import sequence_sheet
+
+        return sequence_sheet(root, manifest, out, pairs, cell)
     columns = manifest["columns"]
     extension = ".jpg" if manifest["settings"]["render"]["file_format"] == "JPEG" else ".png"
     latents = _raw_latents(root, manifest)
@@ -106,7 +128,9 @@ def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int 
     sentences_height = max((_height(c) for c in captions), default=0)
     picture = cell if images else 0
     shown = [k for k, c in enumerate(columns) if c.get("role") not in ("constant", "m2")][:4]
-    caption = sentences_height + LINE * (len(shown) + 1) + 2
+    targets = _pair_targets(root, manifest, count)
+    marked = 1 if any(targets) else 0  # a line for the targets
+    caption = sentences_height + LINE * (len(shown) + 1 + marked) + 2
     rows = (count + per_row - 1) // per_row
     sheet = raster.canvas(rows * (picture + caption), per_row * width)
     chars = (width - 6) // raster.CHAR_WIDTH  # a line of the caption: within the pair
@@ -128,6 +152,9 @@ def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int 
             name = columns[k]["name"][:max(3, min(14, chars - len(values) - 1))]
             raster.text(sheet, x + 3, y + LINE * line, f"{name} {values}"[:chars],
                         ROLE_COLOURS.get(columns[k].get("role"), OTHER))
+        if marked:
+            said = "do: " + ", ".join(targets[i]) if targets[i] else "do: -"
+            raster.text(sheet, x + 3, y + LINE * (len(shown) + 1), said[:chars], TARGET)
     raster.write_png(out, sheet)
     return out
 

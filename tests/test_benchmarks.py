@@ -83,6 +83,18 @@ def test_the_validate_benchmark_checks_a_dataset(tmp_path: Path) -> None:
 
 
 @pytest.mark.blender
+def test_the_share_benchmark_exports_in_both_formats(tmp_path: Path) -> None:
+    """Rows for the folder layout and both export formats, each with its files and bytes per
+    pair, and the extrapolation to a published-size dataset."""
+    lines = run_benchmark(tmp_path, "share.py", "--quick")
+    rows = rows_below(lines, "pairs/s")
+    assert [row[0] for row in rows] == ["folder", "webdataset", "hf"]
+    for row in rows[1:]:
+        assert float(row[2].replace(",", "")) > 0 and float(row[3].replace(",", "")) > 0, row
+    assert any(line.startswith("published size (270,000 pairs)") for line in lines), lines
+
+
+@pytest.mark.blender
 def test_the_window_benchmark_measures_both_loops(tmp_path: Path, debian_blender: str) -> None:
     """Render Dataset pressed in a real window (Debian's Blender under Xvfb) and the same job
     headless both finish and are measured (the ratio is for the README, not asserted)."""

@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import assert_close
+from PIL import Image
 
 from identbox.dataset.loader import IdentBoxPairs
+from identbox.dataset.sheets import TARGET
 from identbox.sampling.factors import FACTOR_NAMES, factor_index
 from identbox.sampling.intervened_pairs import pair_model, sample_intervened
 from identbox.sampling.mechanisms import Interventions, compute, sample
@@ -226,3 +228,9 @@ def test_a_tiny_render_validates_and_loads_with_targets(tmp_path: Path) -> None:
     assert x1.shape == x2.shape == (32, 32, 3) and z1.shape == z2.shape == targets.shape == (10,)
     stored = np.load(tmp_path / "d" / "factors" / "interventions.npy")
     assert np.array_equal(targets, stored[1])
+    # The contact sheet names each pair's targets in red under its factors.
+    sheet = cli("contact-sheet", "d", "--out", "sheet.png", cwd=tmp_path)
+    assert sheet.returncode == 0, sheet.stderr
+    pixels = np.asarray(Image.open(tmp_path / "sheet.png").convert("RGB"))
+    red = (pixels == TARGET).all(axis=-1)
+    assert red.any() and not red[:128].any()  # text under the images, none on them

@@ -1,0 +1,79 @@
+"""A contact sheet of a sequence: its first frames in order, each framed in red when an
+intervention set it, with the names of the targets (do: pos, hue_back) under it.
+
+Targets are named by causal group: a group of several variables by their common prefix (pos
+for pos_x, pos_y, pos_z). Drawn with numpy (dataset/raster.py), like the pair sheets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import DatasetError
+from . import raster
+from .images import load_rgba
+
+TARGET = (200, 30, 30)  # an intervened frame's border and its targets' names
+BORDER = 2  # pixels of the red frame
+LINE = 14
+
+
+def group_label(group: list[str]) -> str:
+    """A causal group's short name: the variable's, or the common prefix of several."""
+    if len(group) == 1:
+        return group[0]
+    prefix = group[0].split("_")[0]
+    return prefix if all(n.split("_")[0] == prefix for n in group) else "+".join(group)
+
+
+def frame_targets(targets: np.ndarray, groups: list[list[str]],
+                  columns: list[str]) -> list[list[str]]:
+    """Per frame (rows of 0/1 over the columns), the groups intervened on, by short name."""
+    index = {name: k for k, name in enumerate(columns)}
+    return [[group_label(group) for group in groups if row[index[group[0]]]]
+            for row in targets]
+
+
+def sequence_sheet(root: Path, manifest: dict[str, Any], out: Path, frames: int = 16,
+                   cell: int = 128, per_row: int = 8) -> Path:
+    """The first `frames` frames of the sequence, targets marked."""
+    from .sequence_writer import INTERVENTIONS, image_path
+
+    extension = ".jpg" if manifest["settings"]["render"]["file_format"] == "JPEG" else ".png"
+    targets = np.load(root / INTERVENTIONS, mmap_mode="r")
+    count = min(frames, len(targets))
+    named = frame_targets(np.asarray(targets[:count]), manifest["model"]["groups"],
+                          manifest["columns"])
+    chars = max(1, (cell - 6) // raster.CHAR_WIDTH)
+    captions = [[f"frame {t}", *(_wrapped("do: " + ", ".join(n), chars) if n else ["-"])]
+                for t, n in enumerate(named)]
+    caption = LINE * max(len(c) for c in captions) + 4
+    rows = (count + per_row - 1) // per_row
+    sheet = raster.canvas(rows * (cell + caption), min(per_row, count) * cell)
+    for t in range(count):
+        path = image_path(root, t, extension)
+        try:
+            image = raster.resized(load_rgba(path), cell)
+        except FileNotFoundError:
+            raise DatasetError(f"{path} is missing: render the dataset first") from None
+        x, y = (t % per_row) * cell, (t // per_row) * (cell + caption)
+        raster.paste(sheet, image, x, y)
+        if named[t]:
+            right, bottom = x + cell - 1, y + cell - 1
+            for box in ((x, y, right, y + BORDER - 1), (x, bottom - BORDER + 1, right, bottom),
+                        (x, y, x + BORDER - 1, bottom), (right - BORDER + 1, y, right, bottom)):
+                raster.fill(sheet, box, TARGET)
+        for line, words in enumerate(captions[t]):
+            raster.text(sheet, x + 3, y + cell + 2 + LINE * line, words,
+                        TARGET if line and named[t] else (0, 0, 0))
+    raster.write_png(out, sheet)
+    return out
+
+
+def _wrapped(words: str, chars: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(words, chars) or [""]
