@@ -25,7 +25,7 @@ from .presets import (
     IDENTBOX_OT_remove_preset,
     IDENTBOX_OT_use_published_look,
 )
-from .preview_sample import IDENTBOX_OT_preview_sample
+from .preview_sample import IDENTBOX_OT_preview_sample, IDENTBOX_OT_step_frame
 from .render_cube import IDENTBOX_OT_play_cube_labels, IDENTBOX_OT_render_cube
 from .render_dataset import IDENTBOX_OT_cancel_render, IDENTBOX_OT_render_dataset
 from .sample_latents import IDENTBOX_OT_sample_latents
@@ -37,6 +37,7 @@ classes = (
     IDENTBOX_OT_render_cube,
     IDENTBOX_OT_play_cube_labels,
     IDENTBOX_OT_preview_sample,
+    IDENTBOX_OT_step_frame,
     IDENTBOX_OT_load_preset,
     IDENTBOX_OT_load_render_preset,
     IDENTBOX_OT_use_published_look,

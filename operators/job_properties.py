@@ -40,6 +40,7 @@ from ..settings.render import (
     WORKERS,
     RunOptions,
 )
+from ..settings.sequence import SequenceSettings
 from ..settings.shape_files import with_shape_files
 
 
@@ -78,9 +79,10 @@ class DatasetJobProperties:
         """Whether the caller set this property (else the scene's settings decide)."""
         return bool(self.properties.is_property_set(name))  # type: ignore[attr-defined]
 
-    def job_settings(self, context: bpy.types.Context) -> AnySettings:
+    def job_settings(self, context: bpy.types.Context) -> AnySettings | SequenceSettings:
         """The dataset: a preset or settings file if given, else the panel's settings; then
         the pairs and seed if given."""
+        settings: AnySettings | SequenceSettings
         if self.given("settings_file") and self.settings_file:
             settings = load_preset(bpy.path.abspath(self.settings_file))
         elif self.given("preset"):
@@ -116,7 +118,7 @@ class RenderJobProperties(DatasetJobProperties):
     n_batches: argument_property(N_BATCHES)  # type: ignore[valid-type]
     workers: argument_property(WORKERS)  # type: ignore[valid-type]
 
-    def job_settings(self, context: bpy.types.Context) -> AnySettings:
+    def job_settings(self, context: bpy.types.Context) -> AnySettings | SequenceSettings:
         """The dataset, with the published look, the render preset and single render settings
         if given."""
         settings = super().job_settings(context)

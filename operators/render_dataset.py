@@ -1,4 +1,5 @@
-"""Render Dataset: the pair render loop, modal from the panel, synchronous from scripts."""
+"""Render Dataset: the render loop of the panel's kind (pairs, or a sequence's frames), modal
+from the panel, synchronous from scripts."""
 
 import os
 from pathlib import Path
@@ -8,8 +9,9 @@ import bpy
 
 from ..dataset.layout import MANIFEST
 from ..render.headless import identbox_command, make_renderer, render_in_process
-from ..render.loop import Progress, RenderJob
+from ..render.loop import ImageJob, Progress
 from ..render.workers import WORKER_OF
+from ..settings.kinds import kind_of, load
 from ..settings.render import auto_workers
 from .job_properties import RenderJobProperties, scene_props
 from .modal_job import ModalJob
@@ -19,18 +21,20 @@ if TYPE_CHECKING:
 
 
 class IDENTBOX_OT_render_dataset(ModalJob, RenderJobProperties, bpy.types.Operator):
-    """Sample the latents (once) and render the dataset's image pairs; re-running resumes"""
+    """Sample the latents (once) and render the dataset's images; re-running resumes"""
 
     bl_idname = "identbox.render_dataset"
     bl_label = "Render Dataset"
     bl_options = {"REGISTER"}
     unit = "pairs"
 
-    def prepare(self, context: Any) -> tuple[RenderJob, Any, Any]:
+    def prepare(self, context: Any) -> tuple[ImageJob, Any, Any]:
         settings = self.job_settings(context)
         options = self.run_options(context)
+        kind = kind_of(settings)
+        self.unit = kind.unit  # pairs, or a sequence's frames
         renderer = make_renderer(settings, options.device, print)
-        job = RenderJob(settings, self.job_directory(context), options)
+        job: ImageJob = load(kind.job)(settings, self.job_directory(context), options)
         for note in job.notes:
             print(f"IdentBox: {note}")
         scene = renderer.scene
@@ -53,8 +57,9 @@ class IDENTBOX_OT_render_dataset(ModalJob, RenderJobProperties, bpy.types.Operat
         """The whole job in this process (scripts, background mode): Workers is for the
         window's Render Dataset and the command line."""
         out = self.job_directory(context)
-        return render_in_process(self.job_settings(context), out, self.run_options(context),
-                                 log=print), out
+        settings = self.job_settings(context)
+        self.unit = kind_of(settings).unit
+        return render_in_process(settings, out, self.run_options(context), log=print), out
 
 
 class IDENTBOX_OT_cancel_render(bpy.types.Operator):

@@ -6,7 +6,9 @@ import bpy
 
 from ..dataset.temporaries import removal_line
 from ..dataset.writer import write_latents
-from ..errors import USER_ERRORS, describe
+from ..errors import USER_ERRORS, SettingsError, describe
+from ..settings.kinds import kind_of
+from ..settings.sequence import SequenceSettings
 from .job_properties import DatasetJobProperties
 
 if TYPE_CHECKING:
@@ -23,6 +25,9 @@ class IDENTBOX_OT_sample_latents(DatasetJobProperties, bpy.types.Operator):
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         try:
             settings = self.job_settings(context)
+            if isinstance(settings, SequenceSettings):  # its latents come with its frames
+                raise SettingsError("mode", kind_of(settings).label, "a mode of pairs (Render "
+                                    "Dataset writes a sequence's latents with its frames)")
             result = write_latents(settings, self.job_directory(context))
         except USER_ERRORS as error:
             self.report({"ERROR"}, describe(error))

@@ -4,15 +4,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..dataset.cube_writer import CUBE_FORMAT
 from ..dataset.layout import held_format
-from ..dataset.manifest import FORMAT
 from ..dataset.writer import check_output_folder
 from ..errors import DatasetError, SettingsError
 from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of
+from ..settings.kinds import CUBE_FORMAT, PAIR_FORMAT, SEQUENCE_FORMAT, kind_named
 from ..settings.objects import MultiObjectSettings
 from ..settings.panel import (
+    MODE_KINDS,
     cube_settings_from_props,
     job_settings_from_props,
     panel_message,
@@ -45,6 +45,10 @@ def _placement_error(settings: Any) -> str | None:
     return _placements[key]
 
 
+HELD = {PAIR_FORMAT: "an image-pair dataset", CUBE_FORMAT: "a cube dataset",
+        SEQUENCE_FORMAT: "a sequence dataset"}  # what a folder holds, by its manifest's format
+
+
 def _folder_error(props: Any) -> str | None:
     """Why the output folder cannot take this run: relative in an unsaved file, or holding
     another kind of dataset (a cube run into a pairs folder, or the other way round)."""
@@ -53,9 +57,8 @@ def _folder_error(props: Any) -> str | None:
     except SettingsError as error:
         return panel_message(error)
     found = held_format(folder)
-    wanted = CUBE_FORMAT if props.mode == "CUBE" else FORMAT
-    if found is not None and found != wanted:
-        kind = "a cube dataset" if found == CUBE_FORMAT else "an image-pair dataset"
+    if found is not None and found != kind_named(MODE_KINDS[props.mode]).format:
+        kind = HELD.get(found, "another kind of dataset")
         return (f"Output Folder {props.directory!r} holds {kind} ({found}): choose another "
                 "folder for this mode")
     try:
@@ -68,11 +71,15 @@ def _folder_error(props: Any) -> str | None:
 @dataclass(frozen=True)
 class Problem:
     """What stops a run, and the sub-panel whose field it is about ('dataset', 'blocks.hues',
-    'causal', 'objects', 'views', 'render', 'cube'): the message is drawn there, under the
-    field, so the field being edited never moves."""
+    'causal', 'intervention', 'objects', 'views', 'render', 'cube', 'sequence'): the message
+    is drawn there, under the field, so the field being edited never moves."""
 
     where: str
     message: str
+
+
+# The settings of a mode with a sub-panel of its own that are said there, not under Dataset.
+OWN_PANELS = {"CUBE": "cube", "SEQUENCE": "sequence"}
 
 
 def _where(setting: str) -> str:
@@ -80,7 +87,8 @@ def _where(setting: str) -> str:
     head = head.split("[")[0]
     if head == "blocks":
         return f"blocks.{rest.split('.')[0]}"
-    return {"causal_edges": "causal", "scene": "views", "render": "render", "cube": "cube",
+    return {"causal_edges": "causal", "intervention": "intervention", "scene": "views",
+            "render": "render", "cube": "cube",
             "n_objects": "objects", "min_gap": "objects", "min_pixels": "objects",
             "object_types": "objects", "n_views": "views", "views": "views"}.get(head, "dataset")
 
@@ -97,8 +105,10 @@ def settings_problem(props: Any) -> Problem | None:
             settings = job_settings_from_props(props)
         run_options_from_props(props)
     except SettingsError as error:
-        where = "cube" if props.mode == "CUBE" and _where(error.setting) == "dataset" \
-            and error.setting not in ("batch_index", "n_batches") else _where(error.setting)
+        where = _where(error.setting)
+        if props.mode in OWN_PANELS and where in ("dataset", "objects") \
+                and error.setting not in ("batch_index", "n_batches"):
+            where = OWN_PANELS[props.mode]
         return Problem(where, panel_message(error))
     placement = _placement_error(settings)
     if placement:
@@ -129,11 +139,28 @@ class PairsModePanel(IdentBoxPanel):
 
 
 class ImageModePanel(IdentBoxPanel):
-    """Mixin: shown in the two image-pair modes (Pairs, Objects), not for the cube."""
+    """Mixin: shown in the modes whose images the render settings draw (Pairs, Objects,
+    Sequence), not for the cube."""
 
     @classmethod
     def poll(cls, context: Any) -> bool:
         return bool(settings_of(context).mode != "CUBE")
+
+
+class PairModesPanel(IdentBoxPanel):
+    """Mixin: shown in the two image-pair modes (Pairs, Objects)."""
+
+    @classmethod
+    def poll(cls, context: Any) -> bool:
+        return bool(settings_of(context).mode in ("PAIRS", "OBJECTS"))
+
+
+class SequenceModePanel(IdentBoxPanel):
+    """Mixin: shown in Sequence mode only."""
+
+    @classmethod
+    def poll(cls, context: Any) -> bool:
+        return bool(settings_of(context).mode == "SEQUENCE")
 
 
 def wrapped(text: str, width: int = 0) -> list[str]:

@@ -22,6 +22,7 @@ from ..settings.pairs import DatasetSettings
 from ..settings.panel import (
     cube_settings_from_props,
     job_settings_from_props,
+    pair_settings_from_props,
     panel_message,
     run_options_from_props,
 )
@@ -29,6 +30,7 @@ from ..settings.views import TEXT
 from .base import (
     IdentBoxPanel,
     ImageModePanel,
+    PairModesPanel,
     PairsModePanel,
     draw_error,
     draw_problem,
@@ -36,6 +38,7 @@ from .base import (
     settings_error,
     settings_problem,
 )
+from .sequence import draw_frame_preview
 
 LAST_DRAW = 0.0  # when the Dataset panel was last drawn (a GUI test checks the tab is open)
 WORD_LABELS = {"ground_colour": "Ground", "spot_colour": "Spotlight"}  # the rest: title case
@@ -55,7 +58,7 @@ def has_published_look_in_props(props: Any) -> bool:
     """Whether the properties' scene and render settings, and every view's material, are the
     published ones."""
     try:
-        return has_published_look(job_settings_from_props(props))
+        return has_published_look(pair_settings_from_props(props))
     except SettingsError:
         return False
 
@@ -89,7 +92,7 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
         layout.use_property_split = True
         layout.use_property_decorate = False
         layout.prop(props, "directory", text="Folder")
-        if props.mode != "CUBE":
+        if props.mode in ("PAIRS", "OBJECTS"):  # a sequence's length and seed: under Sequence
             layout.prop(props, "n_pairs")
             layout.prop(props, "seed")
         layout.prop(props, "batch_index", text="Shard")
@@ -108,10 +111,11 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
         if props.mode != "CUBE":
             column = layout.column(align=True)
             column.operator("identbox.validate_settings", icon="CHECKMARK")
-            column.operator("identbox.sample_latents", icon="FILE_NEW")
+            if props.mode != "SEQUENCE":  # a sequence's latents are written by its render
+                column.operator("identbox.sample_latents", icon="FILE_NEW")
 
 
-class IDENTBOX_PT_blocks(ImageModePanel, bpy.types.Panel):
+class IDENTBOX_PT_blocks(PairModesPanel, bpy.types.Panel):
     """Each block's type, distributions and change probability."""
 
     bl_label = "Blocks"
@@ -200,7 +204,7 @@ class IDENTBOX_PT_causal(PairsModePanel, bpy.types.Panel):
         draw_problem(layout, context, "causal")
 
 
-class IDENTBOX_PT_objects(ImageModePanel, bpy.types.Panel):
+class IDENTBOX_PT_objects(PairModesPanel, bpy.types.Panel):
     """The scene's objects."""
 
     bl_label = "Objects"
@@ -282,7 +286,7 @@ def _draw_text_view(layout: Any, view: Any, width: int, objects: bool = False) -
         draw_wrapped(box, view.templates[view.active_template].text, width)
 
 
-class IDENTBOX_PT_views(ImageModePanel, bpy.types.Panel):
+class IDENTBOX_PT_views(PairModesPanel, bpy.types.Panel):
     """The views of each sample (name, modality; an image view's material, a text view's words
     and templates), and how hues become colours."""
 
@@ -352,7 +356,8 @@ class IDENTBOX_PT_render(ImageModePanel, bpy.types.Panel):
 
 
 class IDENTBOX_PT_preview(ImageModePanel, bpy.types.Panel):
-    """Scrub through samples in the viewport, exactly as they will render."""
+    """Scrub through samples (or step through a sequence's frames) in the viewport, exactly
+    as they will render."""
 
     bl_label = "Preview"
     bl_idname = "IDENTBOX_PT_preview"
@@ -362,6 +367,9 @@ class IDENTBOX_PT_preview(ImageModePanel, bpy.types.Panel):
         layout = self.layout
         assert layout is not None
         props = _props(context)
+        if props.mode == "SEQUENCE":
+            draw_frame_preview(layout, props)
+            return
         layout.prop(props, "sample_index")
         view = props.views[props.preview_view - 1] if props.views else None
         layout.prop(props, "preview_view", text=f"View ({view.name})" if view else "View")
@@ -374,7 +382,7 @@ def _draw_sentence(layout: Any, props: Any, width: int) -> None:
     """The previewed sample's sentence in the previewed text view (the viewport shows the
     scene of that view's latents)."""
     try:
-        settings = job_settings_from_props(props)
+        settings = pair_settings_from_props(props)
     except SettingsError:
         return  # said in the sub-panel of the field that is wrong
     sentence = preview_sentence(settings, props.sample_index, props.preview_view)
@@ -420,7 +428,7 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
         props = _props(context)
         progress = props.progress
         if progress.running:
-            unit = "frames" if props.mode == "CUBE" else "pairs"
+            unit = "frames" if props.mode in ("CUBE", "SEQUENCE") else "pairs"
             text = f"{progress.done}/{progress.total} {unit}"
             if hasattr(layout, "progress"):  # Blender 4.0+
                 layout.progress(factor=progress.fraction / 100.0, type="BAR", text=text)

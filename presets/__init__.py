@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import overload
 
 from ..errors import SettingsError
 from ..jsonfile import UnreadableJSONError, read_json
@@ -11,6 +12,7 @@ from ..settings.kinds import settings_from_dict
 from ..settings.objects import AnySettings
 from ..settings.pairs import dataclass_from_dict
 from ..settings.render import RenderSettings, SceneSettings
+from ..settings.sequence import SequenceSettings
 
 PRESET_DIR = Path(__file__).resolve().parent
 RENDER_PRESET_DIR = PRESET_DIR / "render"
@@ -106,7 +108,12 @@ def load_scene_preset(name: str) -> SceneSettings:
     return dataclass_from_dict(SceneSettings, data, "scene")
 
 
-def with_published_look(settings: AnySettings) -> AnySettings:
+@overload
+def with_published_look(settings: SequenceSettings) -> SequenceSettings: ...
+@overload
+def with_published_look(settings: AnySettings) -> AnySettings: ...
+def with_published_look(settings: AnySettings | SequenceSettings
+                        ) -> AnySettings | SequenceSettings:
     """The same dataset drawn as the published 3DIdentBox data was: the originals' legacy hue
     colours, MyMetal and Rubber, and the published render settings (224 px, 512 samples,
     denoised). Latents are untouched."""

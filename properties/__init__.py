@@ -16,10 +16,12 @@ from .groups import (
     BLOCK_GROUPS,
     IDENTBOX_PG_cube,
     IDENTBOX_PG_edge,
+    IDENTBOX_PG_intervention,
     IDENTBOX_PG_objects,
     IDENTBOX_PG_progress,
     IDENTBOX_PG_render,
     IDENTBOX_PG_scene_options,
+    IDENTBOX_PG_sequence,
     IDENTBOX_PG_settings,
     IDENTBOX_PG_template,
     IDENTBOX_PG_view,
@@ -27,7 +29,8 @@ from .groups import (
 
 classes = (*BLOCK_GROUPS.values(), IDENTBOX_PG_edge, IDENTBOX_PG_template, IDENTBOX_PG_view,
            IDENTBOX_PG_render, IDENTBOX_PG_scene_options, IDENTBOX_PG_progress, IDENTBOX_PG_cube,
-           IDENTBOX_PG_objects, IDENTBOX_PG_settings)
+           IDENTBOX_PG_objects, IDENTBOX_PG_intervention, IDENTBOX_PG_sequence,
+           IDENTBOX_PG_settings)
 
 
 def register() -> None:

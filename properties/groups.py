@@ -19,6 +19,7 @@ from bpy.props import (
 
 from ..errors import SettingsError
 from ..sampling.blocks import BLOCK_TYPE
+from ..sampling.citris import SHAPES
 from ..sampling.distributions import (
     CONDITIONAL_HALF_WIDTH,
     CONDITIONAL_KIND,
@@ -32,7 +33,7 @@ from ..sampling.factors import FACTOR_NAMES
 from ..sampling.multi import MIN_GAP, MIN_PIXELS, N_OBJECTS, OBJECT_TYPES
 from ..sampling.rig import RIG_BLOCKS
 from ..sampling.text import TEXT_WORDS
-from ..scene.preview import show_any_sample
+from ..scene.preview import show_any_sample, show_sequence_frame
 from ..settings.cube import (
     CUBE_FORMAT,
     CUBE_JPEG_QUALITY,
@@ -42,6 +43,9 @@ from ..settings.cube import (
     RANDOM_FRAMES,
     STEP,
 )
+from ..settings.interventions import MODE as INTERVENTION_MODE
+from ..settings.interventions import PROBABILITY as INTERVENTION_PROBABILITY
+from ..settings.interventions import TARGETS as INTERVENTION_TARGETS
 from ..settings.objects import MultiObjectSettings
 from ..settings.pairs import (
     CHANGE_PROBABILITY,
@@ -53,9 +57,13 @@ from ..settings.pairs import (
     DatasetSettings,
 )
 from ..settings.panel import (
+    GROUPS_TEXT,
+    MESH_FILE,
     MESH_FILES_TEXT,
+    SEQUENCE_PROBABILITY,
     default_views_of,
-    job_settings_from_props,
+    pair_settings_from_props,
+    sequence_settings_from_props,
     text_to_view,
     views_to_props,
 )
@@ -66,6 +74,16 @@ from ..settings.render import (
     RENDER_SPECS,
     SCENE_SPECS,
     WORKERS,
+)
+from ..settings.sequence import (
+    MODELS,
+    N_EPISODES,
+    N_FRAMES,
+    N_INDEPENDENT,
+    N_TRIPLETS,
+    SHAPE_COUNTS,
+    STAND_INS,
+    SequenceSettings,
 )
 from ..settings.text import DEFAULT_WORDS, TextSettings
 from ..settings.text import OBJECTS as TEXT_OBJECTS
@@ -254,6 +272,67 @@ class IDENTBOX_PG_objects(bpy.types.PropertyGroup):
     }
 
 
+class IDENTBOX_PG_intervention(bpy.types.PropertyGroup):
+    """Pairs whose view 2 is view 1 after do(targets := values): off by default."""
+
+    enabled: BoolProperty(  # type: ignore[valid-type]
+        name="Intervention", default=False,
+        description="Make view 2 view 1 after an intervention on targets drawn per pair "
+                    "(every block content; off: the block rules make view 2)")
+    mode: choice_property(INTERVENTION_MODE)  # type: ignore[valid-type]
+    targets: choice_property(INTERVENTION_TARGETS)  # type: ignore[valid-type]
+    probability: limit_property(  # type: ignore[valid-type]
+        INTERVENTION_PROBABILITY, subtype="FACTOR")
+    groups: StringProperty(name="Groups", description=GROUPS_TEXT)  # type: ignore[valid-type]
+
+
+def _shape_items(shape: str) -> list[tuple[str, str, str]]:
+    return [*((kind, kind.title(), f"Draw the {shape} as a {kind}") for kind in OBJECT_TYPES),
+            (MESH_FILE, "Mesh File", f"Draw the {shape} from a mesh file ({MESH_FILES_TEXT})")]
+
+
+class IDENTBOX_PG_sequence(bpy.types.PropertyGroup):
+    """Temporal sequences of a causal model: length, episodes, interventions, shapes, and the
+    frame the preview shows."""
+
+    __annotations__ = {
+        "model": EnumProperty(  # type: ignore[func-returns-value]
+            name="Model", items=[(m, m.upper() if m == "citris" else m, f"The {m} causal model")
+                                 for m in MODELS],
+            description="The causal model whose variables the frames follow"),
+        "n_shapes": EnumProperty(  # type: ignore[func-returns-value]
+            name="Shapes", items=[(str(n), str(n), f"The reference's {n}-shape variant")
+                                  for n in SHAPE_COUNTS],
+            description="Shapes the object switches between (the reference's 1 or 7)"),
+        "n_frames": limit_property(N_FRAMES),
+        "n_episodes": limit_property(N_EPISODES),
+        "n_independent": limit_property(N_INDEPENDENT),
+        "n_triplets": limit_property(N_TRIPLETS),
+        "reference_probability": BoolProperty(  # type: ignore[func-returns-value]
+            name="Reference p", default=True,
+            description="Each causal group is a target with the reference's p = 1 / (groups "
+                        "+ 1) per step (off: P(intervene))"),
+        "intervention_probability": limit_property(SEQUENCE_PROBABILITY, subtype="FACTOR"),
+        "single_target": BoolProperty(  # type: ignore[func-returns-value]
+            name="Single Target", description="One causal group is the target of every step"),
+        "instantaneous": BoolProperty(  # type: ignore[func-returns-value]
+            name="Instantaneous", description="Goals from the parents at the same step (the "
+            "instantaneous variant) instead of the previous one"),
+        "seed": limit_property(SEED),
+        **{f"shape_{k}": EnumProperty(  # type: ignore[func-returns-value]
+            name=shape.title(), items=_shape_items(shape), default=STAND_INS[k],
+            description=f"What draws the reference's {shape}")
+           for k, shape in enumerate(SHAPES)},
+        **{f"file_{k}": StringProperty(  # type: ignore[func-returns-value]
+            name="File", description=f"The {shape}'s mesh file: {MESH_FILES_TEXT}")
+           for k, shape in enumerate(SHAPES)},
+        "frame": IntProperty(  # type: ignore[func-returns-value]
+            name="Frame", min=0, update=lambda self, context: _frame_update(self, context),
+            description="Frame of the sequence shown in the viewport (from 0, over all "
+                        "episodes)"),
+    }
+
+
 _updating: set[str] = set()
 
 
@@ -286,6 +365,22 @@ def _preview_update(props: Any, context: Any) -> None:
 
     if not _running(props):
         _once("preview", lambda: preview_from_ui(context, props))
+
+
+def _frame_update(sequence: Any, context: Any) -> None:
+    _preview_update(sequence.id_data.identbox, context)
+
+
+# Each mode's dataset name while the user has not named it (a preset names it).
+DEFAULT_NAMES = {"PAIRS": DEFAULTS.name, "OBJECTS": MULTI_DEFAULTS.name,
+                 "SEQUENCE": SequenceSettings().name}
+
+
+def _mode_update(props: Any, context: Any) -> None:
+    """A default name follows the mode, so a sequence made from a new scene is not named
+    after the pairs preset of the defaults."""
+    if props.name in DEFAULT_NAMES.values() and props.mode in DEFAULT_NAMES:
+        props.name = DEFAULT_NAMES[props.mode]
 
 
 class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
@@ -329,11 +424,15 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
     mode: EnumProperty(  # type: ignore[valid-type]
         name="Mode", items=[("PAIRS", "Pairs", "Image pairs of one teapot (3DIdent)"),
                             ("OBJECTS", "Objects", "Image pairs of 1 to 8 objects (CLEVR-like)"),
+                            ("SEQUENCE", "Sequence", "Temporal sequences of a causal model "
+                             "with recorded interventions (Temporal Causal3DIdent)"),
                             ("CUBE", "Cube", "cLPR cube poses with node labels")],
-        description="What to render")
+        description="What to render", update=_mode_update)
     objects: PointerProperty(type=IDENTBOX_PG_block_objects)  # type: ignore[valid-type]
     multi: PointerProperty(type=IDENTBOX_PG_objects)  # type: ignore[valid-type]
     cube: PointerProperty(type=IDENTBOX_PG_cube)  # type: ignore[valid-type]
+    intervention: PointerProperty(type=IDENTBOX_PG_intervention)  # type: ignore[valid-type]
+    sequence: PointerProperty(type=IDENTBOX_PG_sequence)  # type: ignore[valid-type]
 
 
 def _n_views(props: Any) -> int:
@@ -374,9 +473,15 @@ def fill_default_views_later(props: Any) -> None:
 
 
 def preview_from_ui(context: Any, props: Any) -> str | None:
-    """Preview the sample the panel's slider names; an error text instead of raising."""
+    """Preview the sample (or the sequence's frame) the panel's slider names; an error text
+    instead of raising."""
     try:
-        settings = job_settings_from_props(props)
+        if props.mode == "SEQUENCE":
+            sequence = sequence_settings_from_props(props)
+            show_sequence_frame(context, sequence, min(props.sequence.frame,
+                                                       sequence.frames - 1), props)
+            return None
+        settings = pair_settings_from_props(props)
         show_any_sample(context, settings, min(props.sample_index, settings.n_pairs - 1),
                         min(props.preview_view, settings.n_views), props)
     except SettingsError as error:

@@ -11,7 +11,8 @@ from ..dataset.layout import pair_passes
 from ..sampling.cube import grid_frames
 from ..settings.cube import CubeSettings
 from ..settings.objects import AnySettings
-from ..settings.render import RunOptions
+from ..settings.render import RenderSettings, RunOptions
+from ..settings.sequence import SequenceSettings
 from ..settings.views import image_views
 from .loop import shard_indices
 
@@ -41,7 +42,15 @@ class JobEstimate:
         return self.items / rate if rate > 0 else None
 
 
-def estimate(settings: AnySettings | CubeSettings, options: RunOptions) -> JobEstimate:
+def _seconds_per_image(render: RenderSettings) -> float:
+    """Rough Cycles time of one image at these render settings, denoising included."""
+    pixels = render.resolution ** 2
+    denoise = DENOISE_SECONDS_PER_PIXEL * pixels if render.denoiser != "none" else 0.0
+    return SECONDS_PER_FRAME + pixels * render.samples * SECONDS_PER_PIXEL_SAMPLE + denoise
+
+
+def estimate(settings: AnySettings | CubeSettings | SequenceSettings,
+             options: RunOptions) -> JobEstimate:
     """The images one run of this shard writes, and about how many bytes they take."""
     if isinstance(settings, CubeSettings):
         frames = settings.random_frames or grid_frames(settings.step)
@@ -52,14 +61,18 @@ def estimate(settings: AnySettings | CubeSettings, options: RunOptions) -> JobEs
         return JobEstimate(len(indices), len(indices) * len(settings.sizes),
                            int(len(indices) * pixels * BYTES_PER_PIXEL["cube"]), "frames",
                            seconds)
+    if isinstance(settings, SequenceSettings):  # an image per frame, independent frame, triplet
+        indices = shard_indices(settings.items, options.batch_index, options.n_batches)
+        render = settings.render
+        per_image = render.resolution ** 2 * BYTES_PER_PIXEL[render.file_format]
+        return JobEstimate(len(indices), len(indices), int(len(indices) * per_image), "frames",
+                           len(indices) * _seconds_per_image(render))
     indices = shard_indices(settings.n_pairs, options.batch_index, options.n_batches)
     views = len(image_views(settings))  # text views are written with the latents
     per_pair = views * len(pair_passes(settings))
     pixels = settings.render.resolution ** 2
     per_image = pixels * BYTES_PER_PIXEL[settings.render.file_format]
-    denoise = DENOISE_SECONDS_PER_PIXEL * pixels if settings.render.denoiser != "none" else 0.0
-    per_view = (SECONDS_PER_FRAME + pixels * settings.render.samples * SECONDS_PER_PIXEL_SAMPLE
-                + denoise)
+    per_view = _seconds_per_image(settings.render)
     flat_passes = per_pair - views  # masks and depth: one sample each
     seconds = len(indices) * (views * per_view + flat_passes * (SECONDS_PER_FRAME
                                                            + pixels * SECONDS_PER_PIXEL_SAMPLE))

@@ -17,17 +17,21 @@ from ..sampling.pose import scene_state
 from ..sampling.sampler import LatentPairs
 from ..settings.objects import AnySettings, MultiObjectSettings
 from ..settings.pairs import DatasetSettings
+from ..settings.sequence import SequenceSettings
+from ..settings.sequence_frames import frame_row
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
 from .multi import BlenderMultiRenderer
 from .render_setup import configure_render
 from .rig import apply_rig
+from .sequence import BlenderSequenceRenderer
 
 # Each preview cache: what was made, and the settings key it was made from.
 _latents: dict[str, Any] = {"key": None, "value": None}
 _scene: dict[str, Any] = {"key": None, "value": None}
 _objects: dict[str, Any] = {"key": None, "value": None}
 _objects_latents: dict[str, Any] = {"key": None, "value": None}
+_sequence: dict[str, Any] = {"key": None, "value": None}
 # How each viewport looked before it was turned to an IdentBox camera, by area; restored by
 # leave_identbox_scene.
 _views: dict[int, dict[str, Any]] = {}
@@ -169,6 +173,24 @@ def show_objects_sample(context: Any, settings: MultiObjectSettings, index: int,
     renderer.settings = settings  # same objects and look; blocks and views may differ
     renderer.show(pairs.latents(view)[index], view)
     show_scene(context, renderer.scene, source_props, rendered=True)
+
+
+def show_sequence_frame(context: Any, settings: SequenceSettings, frame: int,
+                        source_props: Any) -> BlenderSequenceRenderer:
+    """Put a sequence's frame into the IdentBox Sequence scene, through the renderer that
+    draws the dataset, and show it rendered; the latents are sampled once per settings and
+    the scene is rebuilt only when its shapes or look change."""
+    row = frame_row(settings, frame)  # a frame outside the sequence: before any scene
+    renderer = _cached(
+        _sequence, _settings_key(settings.to_dict(), "n_shapes", "object_types", "scene",
+                                 "render"),
+        lambda: BlenderSequenceRenderer(settings, device="cpu", log=lambda _: None,
+                                        preview=True),
+        lambda built: built.scene.name is not None and built.object.name is not None)
+    renderer.settings = settings  # same shapes and look
+    renderer.show(row)
+    show_scene(context, renderer.scene, source_props, rendered=True)
+    return renderer
 
 
 def show_any_sample(context: Any, settings: AnySettings, index: int, view: int,

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SettingsError
+from ..limits import Limit
 from ..model.shape_files import SYNTAX
 from ..sampling.distributions import Conditional, Marginal
 from ..sampling.factors import BLOCK_NAMES, FACTOR_NAMES
@@ -22,10 +23,13 @@ from ..sampling.multi import OBJECT_TYPES
 from ..sampling.rig import RIG_BLOCKS
 from ..sampling.text import TEXT_WORDS
 from .cube import CubeSettings
+from .interventions import InterventionSettings
 from .kinds import kind_of
 from .objects import MultiObjectSettings
 from .pairs import BlockSettings, CausalEdge, DatasetSettings
 from .render import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
+from .sequence import KIND as SEQUENCE_KIND
+from .sequence import SequenceSettings
 from .text import TextSettings
 from .views import N_VIEWS, TEXT, ViewSettings, default_name, default_view, views_of
 
@@ -34,6 +38,15 @@ MESH_FILES_SEPARATOR = ";"  # the Mesh Files field holds object types that name 
 MESH_FILES_TEXT = (f"More object types, from mesh files, separated by '{MESH_FILES_SEPARATOR}': "
                    f"{SYNTAX}; an absolute path, or one relative to the current folder")
 CONDITIONAL_FIELDS = ("kind", "std", "half_width")
+GROUP_SEPARATOR, NAME_SEPARATOR = ";", ","  # the Groups field: "pos_x, pos_y; hue_object"
+GROUPS_TEXT = (f"Factors targeted together: names separated by '{NAME_SEPARATOR}', groups by "
+               f"'{GROUP_SEPARATOR}' (e.g. pos_x, pos_y; hue_object); empty: each factor alone")
+MESH_FILE = "file"  # a sequence shape's choice that draws it from the mesh file typed under it
+# The Sequence panel's P(intervene) when the reference's default is not used (the default is
+# the reference's p of one shape, 1 / 7, so unticking it starts from the same number).
+SEQUENCE_PROBABILITY = Limit("intervention_probability", "P(intervene)",
+                             "The probability that each causal group is a target per step",
+                             1.0 / 7.0, 0.0, 1.0)
 
 
 def _value(props: Any, name: str) -> Any:
@@ -196,7 +209,37 @@ def settings_from_props(props: Any) -> DatasetSettings:
     return DatasetSettings(name=props.name or "custom", description=props.description,
                            n_pairs=props.n_pairs, seed=props.seed, n_views=len(views),
                            views=views, blocks=blocks, causal_edges=edges, scene=scene,
-                           render=render)
+                           render=render, intervention=intervention_from_props(props.intervention))
+
+
+def groups_from_text(text: str) -> tuple[tuple[str, ...], ...]:
+    """The Groups field's groups ("pos_x, pos_y; hue_object"); blank groups are skipped."""
+    return tuple(tuple(name.strip() for name in part.split(NAME_SEPARATOR) if name.strip())
+                 for part in text.split(GROUP_SEPARATOR) if part.strip())
+
+
+def groups_to_text(groups: Sequence[Sequence[str]]) -> str:
+    """Groups as the Groups field shows them."""
+    return f"{GROUP_SEPARATOR} ".join(f"{NAME_SEPARATOR} ".join(group) for group in groups)
+
+
+def intervention_from_props(intervention: Any) -> InterventionSettings | None:
+    """The Intervention box's settings, None while it is off."""
+    if not intervention.enabled:
+        return None
+    return _within("intervention", lambda: InterventionSettings(
+        mode=intervention.mode, targets=intervention.targets,
+        probability=_value(intervention, "probability"),
+        groups=groups_from_text(intervention.groups)))
+
+
+def intervention_to_props(settings: InterventionSettings | None, intervention: Any) -> None:
+    """Show intervention settings in the Intervention box (None: turned off, fields kept)."""
+    intervention.enabled = settings is not None
+    if settings is not None:
+        intervention.mode, intervention.targets = settings.mode, settings.targets
+        intervention.probability = settings.probability
+        intervention.groups = groups_to_text(settings.groups)
 
 
 def run_options_from_props(props: Any) -> RunOptions:
@@ -229,8 +272,55 @@ def settings_to_props(settings: DatasetSettings, props: Any) -> None:
     for edge in settings.causal_edges:
         item = props.edges.add()
         item.parent, item.child, item.strength = edge.parent, edge.child, edge.strength
+    intervention_to_props(settings.intervention, props.intervention)
     views_to_props(views_of(settings), props)  # before the scene: its materials stay the preset's
     _scene_and_render_to(settings, props)
+
+
+def sequence_types_from_props(sequence: Any) -> tuple[str, ...]:
+    """The type drawn for each of the sequence's shapes: a built-in one, or a mesh file."""
+    types = []
+    for k in range(int(sequence.n_shapes)):
+        chosen = getattr(sequence, f"shape_{k}")
+        types.append(getattr(sequence, f"file_{k}").strip() if chosen == MESH_FILE else chosen)
+    return tuple(types)
+
+
+def sequence_settings_from_props(props: Any) -> SequenceSettings:
+    """The sequence dataset the properties describe (Sequence mode)."""
+    sequence = props.sequence
+    reference = sequence.single_target or sequence.reference_probability
+    probability = None if reference else _value(sequence, "intervention_probability")
+    scene, render = scene_and_render_from_props(props)
+    return SequenceSettings(
+        name=props.name or SEQUENCE_KIND, description=props.description, model=sequence.model,
+        n_shapes=int(sequence.n_shapes), n_frames=sequence.n_frames,
+        n_episodes=sequence.n_episodes, n_independent=sequence.n_independent,
+        n_triplets=sequence.n_triplets, intervention_probability=probability,
+        single_target=sequence.single_target, instantaneous=sequence.instantaneous,
+        seed=sequence.seed, object_types=sequence_types_from_props(sequence), scene=scene,
+        render=render)
+
+
+def sequence_settings_to_props(settings: SequenceSettings, props: Any) -> None:
+    """Show sequence settings (a preset, a manifest) in the properties, in Sequence mode."""
+    props.mode = PANEL_MODES[SEQUENCE_KIND]
+    props.name, props.description = settings.name, settings.description
+    sequence = props.sequence
+    sequence.model, sequence.n_shapes = settings.model, str(settings.n_shapes)
+    sequence.n_frames, sequence.n_episodes = settings.n_frames, settings.n_episodes
+    sequence.n_independent, sequence.n_triplets = settings.n_independent, settings.n_triplets
+    sequence.reference_probability = settings.intervention_probability is None
+    if settings.intervention_probability is not None:
+        sequence.intervention_probability = settings.intervention_probability
+    sequence.single_target, sequence.instantaneous = (settings.single_target,
+                                                      settings.instantaneous)
+    sequence.seed = settings.seed
+    for k, kind in enumerate(settings.object_types):
+        built_in = kind in OBJECT_TYPES
+        setattr(sequence, f"shape_{k}", kind if built_in else MESH_FILE)
+        setattr(sequence, f"file_{k}", "" if built_in else kind)
+    scene_and_render_to_props(settings.scene, settings.render, props)
 
 
 def cube_settings_from_props(cube: Any) -> CubeSettings:
@@ -286,10 +376,12 @@ def multi_settings_to_props(settings: MultiObjectSettings, props: Any) -> None:
 
 
 # The panel's side of each kind: its mode, and how its settings go into the properties.
-PANEL_MODES = {"pairs": "PAIRS", "multi": "OBJECTS", "cube": "CUBE"}
+PANEL_MODES = {"pairs": "PAIRS", "multi": "OBJECTS", "cube": "CUBE", SEQUENCE_KIND: "SEQUENCE"}
+MODE_KINDS = {mode: kind for kind, mode in PANEL_MODES.items()}
 TO_PROPS: dict[str, Callable[[Any, Any], None]] = {
     "pairs": lambda settings, props: settings_to_props(settings, props),
     "multi": lambda settings, props: multi_settings_to_props(settings, props),
+    SEQUENCE_KIND: lambda settings, props: sequence_settings_to_props(settings, props),
 }
 
 
@@ -303,14 +395,22 @@ def show_in_props(settings: Any, props: Any) -> None:
 
 
 def panel_settings(props: Any) -> Any:
-    """The settings of the panel's mode, whichever it is (Pairs, Objects or Cube)."""
+    """The settings of the panel's mode, whichever it is (Pairs, Objects, Sequence or Cube)."""
     if props.mode == PANEL_MODES["cube"]:
         return cube_settings_from_props(props.cube)
     return job_settings_from_props(props)
 
 
-def job_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings:
-    """The pair or multi-object dataset, as the panel's mode says."""
+def job_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings | SequenceSettings:
+    """The pair, multi-object or sequence dataset, as the panel's mode says."""
+    if props.mode == PANEL_MODES[SEQUENCE_KIND]:
+        return sequence_settings_from_props(props)
+    return pair_settings_from_props(props)
+
+
+def pair_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings:
+    """The pair or multi-object dataset: Objects mode's, else (Pairs, or the pairs that Add
+    Preset saves in Cube mode) the one-object pairs."""
     return multi_settings_from_props(props) if props.mode == "OBJECTS" \
         else settings_from_props(props)
 
@@ -334,7 +434,10 @@ PANEL_WORDS = {"blocks": "", "directory": "Output Folder", "n_pairs": "Pairs", "
                "batch_index": "Shard", "n_batches": "Shards", "marginal": "View 1",
                "conditional": "View 2", "change_probability": "P(change)",
                "n_objects": "Objects", "min_gap": "Min Gap", "min_pixels": "Min Pixels",
-               "render": "", "scene": "", "cube": "Cube"}
+               "render": "", "scene": "", "cube": "Cube", "n_frames": "Frames",
+               "n_episodes": "Episodes", "n_shapes": "Shapes",
+               "n_independent": "Independent", "n_triplets": "Triplets",
+               "intervention_probability": "P(intervene)"}
 
 
 def panel_message(error: SettingsError) -> str:

@@ -119,6 +119,21 @@ def test_objects_and_cube_runs_then_back_to_the_users_scene(gui_run: tuple[dict,
     assert (out / "cube" / "manifest.json").exists()
 
 
+def test_sequence_mode_steps_the_preview_and_renders(gui_run: tuple[dict, Path]) -> None:
+    """Sequence mode: the temporal preset in the panel, its preview stepped to frame 2 in the
+    IdentBox Sequence scene, Render Dataset (modal) writing every frame, then back."""
+    result, out = gui_run
+    assert result["sequence_preview"] == ["FINISHED"] and result["sequence_frame"] == 2
+    assert result["sequence_preview_scene"] == "IdentBox Sequence"
+    assert result["sequence"]["done"] == 3 and result["sequence"]["message"].startswith("Done")
+    assert "3 frames" in result["sequence"]["message"]
+    root = out / "sequence"
+    assert sorted(os.listdir(root / "samples")) == [f"00000{i}.png" for i in range(3)]
+    manifest = json.loads((root / "manifest.json").read_text())
+    assert manifest["format"] == "identbox-sequence/1" and manifest["frames"] == 3
+    assert result["sequence_back"]["scene"] == result["user_scene"]
+
+
 def test_a_third_view_added_in_the_views_list_is_rendered(gui_run: tuple[dict, Path]) -> None:
     """The Views list's + adds view 3, its material is chosen in the list, the preview shows
     view 3 and Render Dataset writes samples/m3 with the manifest listing the three views."""
@@ -206,7 +221,7 @@ def test_cancel_stops_early_and_render_resumes(gui_run: tuple[dict, Path]) -> No
 def test_screenshots_show_the_window(gui_run: tuple[dict, Path]) -> None:
     _, out = gui_run
     for name in ("panel.png", "preview.png", "rendering.png", "finished.png", "views.png",
-                 "text_view.png", "text_preview.png"):
+                 "text_view.png", "text_preview.png", "sequence.png"):
         image = load_rgba(out / name)
         assert image.shape[:2] == (1000, 1600), name
         assert np.unique(image[..., :3].reshape(-1, 3), axis=0).shape[0] > 100, name

@@ -101,7 +101,7 @@ for name in preset_names():
     bpy.ops.identbox.load_preset(name=name)
     result["presets"][name] = job_settings_from_props(props) == load_preset(name)
     result.setdefault("modes", {})[name] = props.mode
-    for mode in ("PAIRS", "OBJECTS", "CUBE"):
+    for mode in ("PAIRS", "OBJECTS", "SEQUENCE", "CUBE"):
         props.mode = mode
         for running in (False, True):
             props.progress.running = running
@@ -803,3 +803,184 @@ def test_a_text_view_in_the_panel(tmp_path: Path) -> None:
     assert r["files"] == ["m1", "m1/000000.png", "m1/000001.png", "m1/000002.png", "m2",
                           "m2/sentences.txt", "m3", "m3/sentences.txt"]
     assert len(r["sentences"]) == 3 and all("light" in s for s in r["sentences"])
+
+
+SEQUENCE_CHECKS = """
+import json, pathlib, sys, types
+import bpy, numpy as np, identbox
+from identbox import panels
+from identbox.cli import main as cli
+from identbox.panels.base import settings_problem
+from identbox.presets import load_preset, preset_names
+from identbox.settings.kinds import kind_of, settings_from_dict
+from identbox.settings.panel import job_settings_from_props, show_in_props
+identbox.register()
+props = bpy.context.scene.identbox
+out = {}
+calls = []
+
+
+class Layout:  # records what a panel draws
+    def __getattr__(self, name):
+        def call(*args, **kwargs):
+            calls.append((name, args, kwargs))
+            made = name in ("row", "column", "box", "split")
+            return Layout() if made else types.SimpleNamespace()
+        return call
+    def __setattr__(self, key, value):
+        pass
+
+
+def draw(panel):
+    calls.clear()
+    panel.draw(types.SimpleNamespace(layout=Layout()),
+               types.SimpleNamespace(scene=bpy.context.scene))
+    return list(calls)
+
+
+def texts(drawn):
+    return [c[2].get("text") or "" for c in drawn if c[0] == "label"]
+
+
+def round_trip(settings):
+    show_in_props(settings, props)
+    return [props.mode, job_settings_from_props(props) == settings]
+
+
+# Every bundled preset with an intervention or of the sequence kind, and two written here.
+out["bundled"] = {}
+for name in preset_names():
+    preset = load_preset(name)
+    if kind_of(preset).name == "sequence" or getattr(preset, "intervention", None):
+        bpy.ops.identbox.load_preset(name=name)
+        out["bundled"][name] = job_settings_from_props(props) == preset
+content = {b: {"type": "content"} for b in ("positions", "rotations", "hues")}
+pairs = settings_from_dict({"name": "do_pairs", "blocks": content, "intervention": {
+    "mode": "interventional", "targets": "random", "probability": 0.3,
+    "groups": [["pos_x", "pos_y"], ["hue_object"]]}})
+out["pairs"] = round_trip(pairs) + [props.intervention.groups]
+fixed = pairs.replace(intervention=pairs.intervention.__class__(targets="fixed",
+                                                                groups=(("rot_alpha",),)))
+out["pairs_fixed"] = round_trip(fixed)
+out["pairs_off"] = round_trip(settings_from_dict({"name": "plain"}))
+sequence = settings_from_dict({
+    "kind": "sequence", "name": "seq", "description": "d", "n_shapes": 7, "n_frames": 40,
+    "n_episodes": 2, "n_independent": 4, "n_triplets": 3, "intervention_probability": 0.2,
+    "instantaneous": True, "seed": 5,
+    "object_types": ["teapot", "cube", "sphere", "meshes/bunny.obj", "cone", "monkey",
+                     "cylinder"], "scene": {"hue_mapping": "legacy"},
+    "render": {"resolution": 16, "samples": 1}})
+out["sequence"] = round_trip(sequence) + [props.sequence.shape_3, props.sequence.file_3]
+single = settings_from_dict({"kind": "sequence", "single_target": True, "n_frames": 9})
+out["single"] = round_trip(single)
+
+# Every sub-panel in Sequence mode draws only what exists (the Objects-mode panels hide).
+out["shown"] = sorted(cls.__name__ for cls in panels.classes if cls.__name__.startswith(
+    "IDENTBOX_PT") and (not hasattr(cls, "poll") or cls.poll(bpy.context)))
+out["sequence_fields"] = [c[1][1] for c in draw(panels.IDENTBOX_PT_sequence) if c[0] == "prop"]
+
+# A problem: one line naming the setting and what is allowed, in the Sequence sub-panel,
+# Render Dataset disabled; an intervention's group with a wrong name, in its sub-panel.
+props.directory = sys.argv[1] + "/panel"
+props.sequence.n_frames, props.sequence.n_episodes = 5000000, 3
+problem = settings_problem(props)
+out["frames_problem"] = [problem.where, problem.message,
+                         " ".join(texts(draw(panels.IDENTBOX_PT_sequence)))]
+show_in_props(pairs, props)
+props.intervention.groups = "pos_x, bogus; hue_object"
+problem = settings_problem(props)
+out["groups_problem"] = [problem.where, problem.message]
+out["intervention_error_drawn"] = " ".join(texts(draw(panels.IDENTBOX_PT_intervention)))
+
+# Preview stepping: each frame's latents row on the object, and its targets said.
+tiny = settings_from_dict({"kind": "sequence", "name": "tiny", "n_frames": 3,
+                           "n_independent": 1, "n_triplets": 1,
+                           "intervention_probability": 0.6, "seed": 3,
+                           "render": {"resolution": 16, "samples": 1}})
+show_in_props(tiny, props)
+props.directory = sys.argv[1] + "/panel"
+trajectory = tiny.trajectory().values[0]
+columns = list(tiny.causal_model().names)
+seen = []
+for frame in range(3):
+    if frame == 0:
+        bpy.ops.identbox.preview_sample()
+    else:
+        bpy.ops.identbox.step_frame(step=1)
+    scene = bpy.data.scenes["IdentBox Sequence"]
+    obj = scene.objects["IdentBox Object"]
+    seen.append({"frame": props.sequence.frame, "location": list(obj.location),
+                 "rotation": list(obj.rotation_euler)[:2],
+                 "targets": [t for t in texts(draw(panels.IDENTBOX_PT_preview))
+                             if t.startswith("Targets")]})
+out["stepped"] = seen
+out["expected"] = [[float(row[columns.index(n)]) for n in ("pos_x", "pos_y", "pos_z",
+                                                           "rot_alpha", "rot_beta")]
+                   for row in trajectory]
+bpy.ops.identbox.step_frame(step=1)  # past the last frame: it stays there
+out["after_last"] = props.sequence.frame
+out["preview_ops"] = [[c[1][0], c[1][0] == "identbox.step_frame"]
+                      for c in draw(panels.IDENTBOX_PT_preview) if c[0] == "operator"]
+
+# Render Dataset from the panel, and the command line with the same settings.
+bpy.ops.identbox.render_dataset()
+panel_root = pathlib.Path(props.directory)
+preset = pathlib.Path(sys.argv[1]) / "tiny.json"
+preset.write_text(json.dumps(tiny.to_dict()))
+out["cli_status"] = cli(["render", "--preset", str(preset), "--out", sys.argv[1] + "/cli"])
+cli_root = pathlib.Path(sys.argv[1]) / "cli"
+out["manifests_equal"] = (json.loads((panel_root / "manifest.json").read_text())
+                          == json.loads((cli_root / "manifest.json").read_text()))
+out["images"] = sorted(str(p.relative_to(panel_root)) for p in panel_root.rglob("*.png"))
+targets = np.load(panel_root / "factors" / "interventions.npy")
+out["written_targets"] = [[columns[k] for k in np.flatnonzero(row)] for row in targets]
+out["estimate"] = [t for t in texts(draw(panels.IDENTBOX_PT_progress)) if "images" in t]
+identbox.unregister()
+report(out)
+"""
+
+
+def test_interventions_and_sequences_in_the_panel(tmp_path: Path) -> None:
+    """Pairs with an intervention and Sequence mode in the panel: presets and settings come
+    back unchanged, problems are one line in their sub-panel, the preview steps through the
+    frames showing each frame's latents and targets, and Render Dataset writes the manifest
+    the command line writes for the same settings."""
+    r = run_blender(SEQUENCE_CHECKS, tmp_path, str(tmp_path))
+    assert all(r["bundled"].values()), r["bundled"]
+    assert r["pairs"] == ["PAIRS", True, "pos_x, pos_y; hue_object"]
+    assert r["pairs_fixed"] == ["PAIRS", True] and r["pairs_off"] == ["PAIRS", True]
+    assert r["sequence"] == ["SEQUENCE", True, "file", "meshes/bunny.obj"]
+    assert r["single"] == ["SEQUENCE", True]
+    assert r["shown"] == ["IDENTBOX_PT_dataset", "IDENTBOX_PT_preview", "IDENTBOX_PT_progress",
+                          "IDENTBOX_PT_render", "IDENTBOX_PT_sequence"]
+    assert r["sequence_fields"] == [
+        "model", "n_shapes", "n_frames", "n_episodes", "n_independent", "n_triplets", "seed",
+        "single_target",
+        "instantaneous", "shape_0", "hue_mapping"]  # single target: no probability
+    where, message, drawn = r["frames_problem"]
+    assert where == "sequence"
+    assert message.startswith("Frames 5000000: needs at most 10,000,000 "), message
+    assert "Frames 5000000: needs at most 10,000,000" in drawn
+    where, message = r["groups_problem"]
+    assert where == "intervention"
+    assert message.startswith("Intervention, Group 1 ['pos_x', 'bogus']: needs names of "
+                              "factors: pos_x"), message
+    assert "Group 1" in r["intervention_error_drawn"]
+    stepped, expected = r["stepped"], r["expected"]
+    assert [s["frame"] for s in stepped] == [0, 1, 2] and r["after_last"] == 2
+    lifts = {round(s["location"][2] - e[2], 4) for s, e in zip(stepped, expected, strict=True)}
+    assert len(lifts) == 1  # z: pos_z lifted by half the one shape's size, in every frame
+    for shown, values in zip(stepped, expected, strict=True):
+        assert shown["location"][:2] == pytest.approx(values[:2], abs=1e-5)
+        assert shown["rotation"] == pytest.approx(values[3:5], abs=1e-5)
+    assert expected[0] != expected[1] != expected[2]
+    written = r["written_targets"]
+    assert written[0] == [] and any(written[1:]), written  # p = 0.6: some targets
+    assert [s["targets"] for s in stepped] == [
+        [f"Targets: {', '.join(names) or 'none'}"] for names in written]
+    assert [op for op, _ in r["preview_ops"]] == ["identbox.step_frame", "identbox.step_frame",
+                                                  "identbox.preview_sample"]
+    assert r["cli_status"] == 0 and r["manifests_equal"]
+    assert r["images"] == ["independent/000000.png", "samples/000000.png",
+                           "samples/000001.png", "samples/000002.png", "triplets/000000.png"]
+    assert r["estimate"] == ["5 images, about 2 KB"]

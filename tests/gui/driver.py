@@ -207,6 +207,29 @@ def steps():
     props().mode = "PAIRS"
     log(f"objects {RESULT['objects']}, cube {RESULT['cube']}")
 
+    # Sequence mode: the Temporal Causal3DIdent preset, cut to 3 frames; the preview stepped to
+    # frame 2 with the step buttons' operator, shot with the frame's targets; then rendered.
+    p = job("temporal_causal3dident", resolution=32, samples=2, folder="sequence")
+    p.sequence.n_frames = 3
+    p.render.denoiser = "none"
+    with override():
+        RESULT["sequence_preview"] = sorted(bpy.ops.identbox.preview_sample())
+    yield 0.5
+    window, area = window_and_area()
+    sidebar = next(r for r in area.regions if r.type == "UI")
+    for _ in range(2):
+        with bpy.context.temp_override(window=window, area=area, region=sidebar):
+            bpy.ops.identbox.step_frame(step=1)
+        yield 0.5
+    RESULT["sequence_frame"] = props().sequence.frame
+    RESULT["sequence_preview_scene"] = shown_scene().name
+    screenshot("sequence.png")
+    yield from run_modal()
+    RESULT["sequence"] = progress()
+    RESULT["sequence_back"] = back_to_scene()
+    props().mode = "PAIRS"
+    log(f"sequence {RESULT['sequence']}")
+
     # A third view: the Views list's + (its operator, in the sidebar's context), its material
     # set, view 3 previewed, then rendered. The Views sub-panel is shot on the way.
     job("hues_positions_rotations", n_pairs=2, resolution=32, samples=2, folder="views")
