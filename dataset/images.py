@@ -45,6 +45,18 @@ def load_rgba(path: Path) -> np.ndarray:
         return np.asarray(image.convert("RGBA"))
 
 
+def decoded(path: Path, size: int) -> tuple[np.ndarray | None, bool, str]:
+    """(the image, True, '') if `path` decodes at size x size; else (None, whether it
+    decoded at all, what is wrong)."""
+    try:
+        image = load_rgba(path)
+    except (OSError, ValueError, SyntaxError):
+        return None, False, path.name
+    if image.shape[:2] != (size, size):
+        return None, True, f"{path.name} {image.shape[:2]}"
+    return image, True, ""
+
+
 def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
     """Undo the sRGB display encoding: lit colours are then albedo x light, hue preserved."""
     c = rgb.astype(np.float64) / 255.0

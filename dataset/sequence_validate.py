@@ -13,7 +13,7 @@ from ..sampling.mechanisms import Interventions
 from ..sampling.sequences import first_frame, step
 from ..settings.sequence import SequenceSettings
 from .cube_validate import Check
-from .images import dominant_hue_of, hue_distance, load_rgba
+from .images import decoded, dominant_hue_of, hue_distance
 from .layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST, is_complete_image
 from .manifest import file_sha256, read_manifest
 from .sequence_writer import (
@@ -106,13 +106,9 @@ def check_ground_hues(root: Path, settings: SequenceSettings, latents: np.ndarra
         path = item_path(root, settings, int(frame))
         if not path.exists():
             continue
-        try:
-            image = load_rgba(path)
-        except (OSError, ValueError, SyntaxError):
-            undecodable.append(path.name)
-            continue
-        if image.shape[:2] != (size, size):
-            undecodable.append(f"{path.name} is {image.shape[1]} x {image.shape[0]}")
+        image, _, problem = decoded(path, size)
+        if image is None:
+            undecodable.append(problem)
             continue
         seen = dominant_hue_of(image)
         want = expected_hue(float(latents[frame, column]), GROUND_SATURATION, mapping)

@@ -15,7 +15,7 @@ from ..settings.objects import sample_pairs
 from ..settings.rig import moves_camera
 from ..settings.views import image_views, text_views
 from .cube_validate import Check
-from .images import load_rgba
+from .images import decoded
 from .intervention_checks import intervention_checks
 from .layout import (
     MANIFEST,
@@ -160,13 +160,9 @@ def _decoded(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -
             path = samples_dir(root, view) / f"{index:06d}{extension}"
             if not path.exists():
                 continue
-            try:
-                image = load_rgba(path)
-            except (OSError, ValueError, SyntaxError):
-                undecodable.append(path.name)
-                continue
-            if image.shape[:2] != (size, size):
-                wrong_size.append(f"{path.name} {image.shape[:2]}")
+            image, decodes, problem = decoded(path, size)
+            if image is None:
+                (wrong_size if decodes else undecodable).append(problem)
                 continue
             found = disagreements(image, np.asarray(latents[view][index]),
                                   np.asarray(pixels[view][index, 0]), view, spec)

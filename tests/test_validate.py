@@ -66,6 +66,20 @@ def test_a_corrupted_png_is_caught(rendered: Path, tmp_path: Path) -> None:
     assert any("samples/m1" in line and "incomplete" in line for line in failures(report))
 
 
+def test_a_resized_image_and_one_that_does_not_decode_are_caught(rendered: Path,
+                                                                 tmp_path: Path) -> None:
+    from PIL import Image
+
+    root = copy_of(rendered, tmp_path)
+    resized = root / "samples" / "m1" / "000002.png"
+    Image.open(resized).resize((20, 20)).save(resized)
+    broken = root / "samples" / "m2" / "000004.png"  # whole to the layout check, not a PNG
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64) + b"IEND\xaeB`\x82")
+    lines = failures(cli("validate", str(root), "--sample", "5", cwd=tmp_path))
+    assert any("sampled images are" in line and "000002.png (20, 20)" in line for line in lines)
+    assert any("sampled pairs decode" in line and "000004.png" in line for line in lines), lines
+
+
 def test_an_edited_latents_file_is_caught(rendered: Path, tmp_path: Path) -> None:
     root = copy_of(rendered, tmp_path)
     path = root / "factors" / "m2" / "raw_latents.npy"
