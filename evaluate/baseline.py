@@ -6,6 +6,7 @@ style and view-specific ones are not. torch is imported only here and in encoder
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -94,7 +95,7 @@ def train_baseline(root: Path | str, options: BaselineOptions | None = None,
                                 f"views of the dataset, 1 to {pairs.n_views}")
     train, held_out = split_rows(len(pairs), options.test_fraction, options.seed)
     if len(train) < options.batch_size:
-        options = BaselineOptions(**{**options.__dict__, "batch_size": max(2, len(train))})
+        options = dataclasses.replace(options, batch_size=max(2, len(train)))
     first, second = _load(pairs, options.views, train, log)
     torch.manual_seed(options.seed)
     code_size = _code_size(root, options.views[0], options.code_size)
@@ -110,7 +111,7 @@ def train_baseline(root: Path | str, options: BaselineOptions | None = None,
     losses: list[float] = []
     for model in models:
         model.train()
-    for epoch in progress(range(options.epochs), "baseline: train", "epochs", log,
+    for _ in progress(range(options.epochs), "baseline: train", "epochs", log,
                           lambda: f"loss {losses[-1]:.3f}" if losses else ""):
         order, total = rng.permutation(len(train)), 0.0
         for step in range(steps):
@@ -124,7 +125,6 @@ def train_baseline(root: Path | str, options: BaselineOptions | None = None,
                 log_scale.clamp_(0.0, math.log(100.0))
             total += loss.item()
         losses.append(total / steps)
-        del epoch
     codes = encode(models[0], _load(pairs, options.views, held_out, log)[0], options.batch_size)
     seconds = time.perf_counter() - started
     report = evaluate(root, codes, view=options.views[0], rows=held_out,

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DatasetError, SettingsError
+from .report import Report, evaluate, table
 
 EXIT_MISSING = 1
 
@@ -32,16 +33,15 @@ def _representations(path: str) -> np.ndarray:
         raise DatasetError(f"{path} is not a readable .npy file ({error})") from None
 
 
-def _show(report: object, as_json: bool, plot: str | None, extra: dict[str, object]) -> None:
+def _show(report: Report, as_json: bool, plot: str | None, extra: dict[str, object]) -> None:
     from .plots import plot_scores
-    from .report import table
 
     if plot:
         plot_scores(report, plot)
     if as_json:
-        print(json.dumps({**report.to_dict(), **extra}, indent=2))  # type: ignore[attr-defined]
+        print(json.dumps({**report.to_dict(), **extra}, indent=2))
     else:
-        print(table(report))  # type: ignore[arg-type]
+        print(table(report))
         if plot:
             print(f"wrote {plot}")
 
@@ -49,7 +49,6 @@ def _show(report: object, as_json: bool, plot: str | None, extra: dict[str, obje
 def evaluate_command(args: argparse.Namespace) -> int:
     """identbox evaluate DATASET --representations FILE.npy [--view V] [--json] [--plot F]."""
     from .plots import check_format
-    from .report import evaluate
 
     try:
         if args.plot:

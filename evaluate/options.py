@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..errors import SettingsError
 from ..limits import Limit
 
-EPOCHS = Limit("epochs", "Epochs", "passes over the training pairs", 20, 1, 10_000)
+EPOCHS = Limit("epochs", "Epochs", "passes over the training pairs", 10, 1, 10_000)
 BATCH_SIZE = Limit("batch_size", "Batch Size", "pairs per step (the negatives of InfoNCE)",
                    256, 2, 65_536)
 CODE_SIZE = Limit("code_size", "Code Size", "size of each encoder's output (0: the number of "
