@@ -264,6 +264,8 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--plot", metavar="FILE", help="also draw R² per factor, grouped by "
                           "block type (PNG, PDF or SVG by the name)")
 
+    from ..evaluate.options import BATCH_SIZE, CODE_SIZE, EPOCHS, LEARNING_RATE, TEMPERATURE
+
     baseline = commands.add_parser(
         "baseline", help="train the ICLR 2023 contrastive baseline on a dataset and evaluate it",
         description="Train one encoder per view with a symmetric InfoNCE loss on the training "
@@ -271,8 +273,6 @@ def _build_parser() -> argparse.ArgumentParser:
                     "held-out pairs and score the first view's codes as `evaluate` does. "
                     "Needs identbox[baseline,evaluate] (torch).")
     baseline.add_argument("root", metavar="DATASET", help="dataset folder")
-    from ..evaluate.options import BATCH_SIZE, CODE_SIZE, EPOCHS, LEARNING_RATE, TEMPERATURE
-
     baseline.add_argument("--views", type=int, nargs=2, default=[1, 2], metavar="V",
                           help="the two views to pair (default 1 2)")
     for spec in (EPOCHS, BATCH_SIZE, CODE_SIZE, LEARNING_RATE, TEMPERATURE):
@@ -568,7 +568,11 @@ def _look(args: argparse.Namespace) -> int:
         from ..evaluate.plots import check_format
         from ..evaluate.plots import plot_latents as plot_with_matplotlib
 
-        written = plot_with_matplotlib(root, check_format(args.out))
+        try:
+            written = plot_with_matplotlib(root, check_format(args.out))
+        except ImportError as error:  # no matplotlib: say which extra brings it
+            print(f"identbox: error: {error}", file=sys.stderr)
+            return EXIT_FAILURE
     print(f"wrote {written}")
     return 0
 

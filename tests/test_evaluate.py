@@ -165,6 +165,22 @@ def test_plot_latents_draws_with_matplotlib_in_png_and_svg(rendered: Path) -> No
 
 
 @pytest.mark.blender
+@pytest.mark.parametrize(("hidden", "command"), [
+    ("matplotlib", ["plot-latents", "d", "--out", "hidden.png"]),
+    ("sklearn", ["evaluate", "d", "--representations", "zeros.npy"])])
+def test_a_missing_extra_is_one_line_naming_it(rendered: Path, hidden: str,
+                                                command: list[str]) -> None:
+    np.save(rendered / "zeros.npy", np.zeros((128, 2)))
+    code = (f"import sys; sys.modules[{hidden!r}] = None\n"  # as if it were not installed
+            f"from identbox.cli import main; sys.exit(main({command!r}))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=rendered, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert "pip install 'identbox[evaluate]'" in done.stderr
+    assert not (rendered / "hidden.png").exists()
+
+
+@pytest.mark.blender
 def test_the_baseline_trains_one_epoch_and_scores_held_out_pairs(rendered: Path) -> None:
     done = identbox("baseline", "d", "--epochs", "1", "--batch-size", "32", "--json",
                     "--codes", "codes_b.npy", cwd=rendered)
