@@ -91,6 +91,29 @@ def test_bad_settings_are_refused_in_one_line() -> None:
         BaselineOptions(views=(2, 2))
 
 
+def test_an_object_s_type_is_a_categorical_factor(tmp_path: Path) -> None:
+    """Multi-object latents (no images needed): the manifest's type columns are categorical
+    factors, scored by accuracy; every factor takes its block's type from the manifest."""
+    from identbox.dataset.manifest import read_manifest
+    from identbox.dataset.writer import write_latents
+    from identbox.evaluate.report import view_factors
+    from identbox.presets import load_preset
+
+    write_latents(load_preset("objects_content_2").replace(n_pairs=100), tmp_path / "d")
+    found, skipped = view_factors(tmp_path / "d", read_manifest(tmp_path / "d/manifest.json"), 1)
+    by_name = {f.name: f for f in found}
+    assert [f.name for f in found if f.categorical] == ["object0_type", "object1_type"]
+    assert by_name["object0_type"].block_type == "content" and not skipped
+    assert by_name["object0_x"].block_type == "style" and by_name["spot_hue"].block_type == \
+        "view_specific"
+    kind = by_name["object0_type"].values.astype(int)
+    codes = np.eye(kind.max() + 1)[kind] + 0.01 * np.random.default_rng(0).normal(size=(100, 1))
+    train, test = metrics.split_rows(100)
+    assert metrics.accuracy_linear(codes[train], kind[train], codes[test], kind[test]) == 1.0
+    other = by_name["object1_type"].values.astype(int)
+    assert metrics.accuracy_linear(codes[train], other[train], codes[test], other[test]) < 0.9
+
+
 PRESET = {"name": "evaluate_tiny", "n_pairs": 128, "seed": 3,
           "views": [{}, {}, {"modality": "text"}],
           "blocks": {"hues": {"type": "content"}, "positions": {"type": "style"},
