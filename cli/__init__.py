@@ -249,7 +249,48 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Per factor: view-1 against view-2 raw values (content lies on the "
                     "diagonal, style around it) and a histogram, coloured by block type.")
     plot.add_argument("root", metavar="DIR", help="dataset folder")
-    plot.add_argument("--out", required=True, metavar="PNG", help="image to write")
+    plot.add_argument("--out", required=True, metavar="PNG", help="image to write (matplotlib: "
+                      "PNG, PDF or SVG by the name)")
+
+    evaluate = commands.add_parser(
+        "evaluate", help="score a representation of a dataset: R², accuracy, MCC, DCI",
+        description="Per factor of the dataset's view: held-out R² of a linear and of a kernel "
+                    "ridge regression from the representation (accuracy for a categorical "
+                    "factor), the mean per block type, MCC and DCI. Needs identbox[evaluate].")
+    evaluate.add_argument("root", metavar="DATASET", help="dataset folder")
+    evaluate.add_argument("--representations", required=True, metavar="FILE.npy",
+                          help="(pairs, d) codes of the view, one row per pair in pair order, "
+                               "or (views, pairs, d)")
+    evaluate.add_argument("--view", type=int, default=1, metavar="V",
+                          help="the view the representation is of (from 1; default 1)")
+    evaluate.add_argument("--seed", type=int, default=0, metavar="S",
+                          help="seed of the held-out split of the pairs (default 0)")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.add_argument("--plot", metavar="FILE", help="also draw R² per factor, grouped by "
+                          "block type (PNG, PDF or SVG by the name)")
+
+    from ..evaluate.options import BATCH_SIZE, CODE_SIZE, EPOCHS, LEARNING_RATE, TEMPERATURE
+
+    baseline = commands.add_parser(
+        "baseline", help="train the ICLR 2023 contrastive baseline on a dataset and evaluate it",
+        description="Train one encoder per view with a symmetric InfoNCE loss on the training "
+                    "pairs (image/image, or image/text where a view is text), encode the "
+                    "held-out pairs and score the first view's codes as `evaluate` does. "
+                    "Needs identbox[baseline,evaluate] (torch).")
+    baseline.add_argument("root", metavar="DATASET", help="dataset folder")
+    baseline.add_argument("--views", type=int, nargs=2, default=[1, 2], metavar="V",
+                          help="the two views to pair (default 1 2)")
+    for spec in (EPOCHS, BATCH_SIZE, CODE_SIZE, LEARNING_RATE, TEMPERATURE):
+        baseline.add_argument(f"--{spec.name.replace('_', '-')}", default=spec.default,
+                              type=int if spec.is_integer else float,
+                              help=f"{spec.description} (default {spec.default})")
+    baseline.add_argument("--seed", type=int, default=0, metavar="S",
+                          help="seed of the split, the weights and the batches (default 0)")
+    baseline.add_argument("--codes", metavar="FILE.npy",
+                          help="also save the held-out pairs' codes (and FILE.rows.npy: their "
+                               "pair indices)")
+    baseline.add_argument("--json", action="store_true", help="print the report as JSON")
+    baseline.add_argument("--plot", metavar="FILE", help="also draw R² per factor")
 
     slurm = commands.add_parser(
         "slurm", help="render a dataset as a SLURM job array (submit, status, resubmit)",
@@ -524,10 +565,10 @@ def _slurm(args: argparse.Namespace) -> int:
 
 
 def _look(args: argparse.Namespace) -> int:
-    from ..dataset.sheets import contact_sheet, plot_latents
+    from ..dataset.sheets import contact_sheet
 
     root = Path(args.root)
-    if Path(args.out).suffix.lower() != ".png":
+    if args.command == "contact-sheet" and Path(args.out).suffix.lower() != ".png":
         raise SettingsError("out", args.out, "a .png file name (the picture is a PNG)")
     if not (root / "manifest.json").exists():
         raise DatasetError(f"{root} has no manifest.json: not an IdentBox dataset")
@@ -535,9 +576,30 @@ def _look(args: argparse.Namespace) -> int:
         SHEET_PAIRS.check(args.pairs)
         written = contact_sheet(root, args.out, pairs=args.pairs)
     else:
-        written = plot_latents(root, args.out)
+        from ..evaluate.plots import check_format
+        from ..evaluate.plots import plot_latents as plot_with_matplotlib
+
+        try:
+            written = plot_with_matplotlib(root, check_format(args.out))
+        except ImportError as error:  # no matplotlib: say which extra brings it
+            print(f"identbox: error: {error}", file=sys.stderr)
+            return EXIT_FAILURE
     print(f"wrote {written}")
     return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    """Score a representation file against a dataset's factors."""
+    from ..evaluate.cli import evaluate_command
+
+    return evaluate_command(args)
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    """Train and score the contrastive baseline."""
+    from ..evaluate.cli import baseline_command
+
+    return baseline_command(args, _log)
 
 
 def _reproduce(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -625,6 +687,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _slurm(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "evaluate":
+            return _evaluate(args)
+        if args.command == "baseline":
+            return _baseline(args)
         return _validate(args)
     except USER_ERRORS as error:
         print(f"identbox: error: {describe(error)}", file=sys.stderr)

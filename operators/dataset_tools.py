@@ -105,6 +105,14 @@ class IDENTBOX_OT_plot_latents(_DrawAndShow, bpy.types.Operator):
     filename = LATENT_PLOT
 
     def draw_into(self, root: Path, out: Path) -> Path:
-        from ..dataset.sheets import plot_latents
+        import sys
 
-        return plot_latents(root, out)
+        from ..dataset.sheets import plot_latents
+        from ..evaluate.plots import plot_latents as plot_with_matplotlib
+
+        try:
+            return plot_with_matplotlib(root, out)
+        except ImportError:  # Blender's own Python has no matplotlib: the plain plot instead
+            self.report({"WARNING"}, f"matplotlib draws the full plot: {sys.executable} -m pip "
+                                     "install matplotlib; drew the plain one")
+            return plot_latents(root, out)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..console import quiet_stdout
+from ..console import Bar, quiet_stdout, stderr_is_terminal
 from ..errors import SettingsError
 from ..settings.kinds import kind_of, load
 from ..settings.render import RunOptions
@@ -134,17 +134,25 @@ def run_in_blender(blender: str, argv: Sequence[str]) -> int:
 
 
 class ThrottledPrinter:
-    """Prints progress lines at most every `interval` seconds, and the last one once."""
+    """Prints progress lines at most every `interval` seconds, and the last one once; or, with
+    `bar` (stderr is a terminal), moves a progress bar instead."""
 
     def __init__(self, write: Callable[[str], None], interval: float = 2.0,
-                 unit: str = "pairs") -> None:
+                 unit: str = "pairs", bar: bool = False) -> None:
         self.write = write
         self.interval = interval
         self.unit = unit
         self.last = 0.0
         self.finished = False
+        self.use_bar = bar
+        self.bar: Bar | None = None
 
     def __call__(self, progress: Progress) -> None:
+        if self.use_bar:
+            if self.bar is None:
+                self.bar = Bar(progress.total, "render", self.unit, progress.done)
+            self.bar.show(progress.done, progress.total)
+            return
         now = time.monotonic()
         if progress.done == progress.total:
             if self.finished:
@@ -160,7 +168,8 @@ def run_quietly(job: ImageJob, renderer: Any, log: Callable[[str], None], unit: 
                 should_stop: Callable[[], bool] | None = None) -> Progress:
     """Run a job with throttled progress lines and Blender's own prints silenced."""
     with quiet_stdout():
-        progress = job.run(renderer, on_progress=ThrottledPrinter(log, unit=unit),
+        progress = job.run(renderer, on_progress=ThrottledPrinter(log, unit=unit,
+                                                                  bar=stderr_is_terminal()),
                            should_stop=should_stop)
     if job.rendered:
         seconds = renderer.render_seconds

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
+from ..console import stderr_is_terminal
 from .headless import ThrottledPrinter
 from .loop import ImageJob, Progress
 
@@ -145,7 +146,7 @@ def run_workers(jobs: Sequence[ImageJob], commands: Sequence[Sequence[str]],
     """Run one worker per command over `jobs` (already started: latents written), with one
     progress line for all; 0 when every item of every job is complete at the end, else the
     first failed worker's exit status. Ctrl-C or `kill` here stops the workers."""
-    printer = ThrottledPrinter(log, unit=unit)
+    printer = ThrottledPrinter(log, unit=unit, bar=stderr_is_terminal())
     first_pending = sum(len(job.pending) for job in jobs)
     look_ahead = 2 * len(commands) + 8  # workers draw front to back: at most one each open
     with sigterm_interrupts():

@@ -182,7 +182,7 @@ def test_sheets_show_every_view(three_views: Path, tmp_path: Path) -> None:
     done = identbox("plot-latents", str(three_views), "--out", "plot.png", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     plot = load_rgba(tmp_path / "plot.png")
-    assert plot.shape[:2] == (10 * 240, 2 * 180)  # a row per factor: view 1 vs views 2, 3
+    assert plot.shape[:2] == (10 * 384, 2 * 288)  # a row per factor: view 1 vs views 2, 3
 
 
 @pytest.mark.blender

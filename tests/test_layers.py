@@ -16,6 +16,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("settings",),  # one settings module per kind, the kinds table, render settings
     ("presets",),  # bundled settings files
     ("dataset",),  # files on disk: layout, manifest, writer, validate, loader
+    ("evaluate",),  # scores of a representation, plots, the contrastive baseline (no bpy)
     ("registration", "scene"),  # bpy from here up: turning plain data into scene state
     ("render",),  # the job loop, in-process and `blender -b` runs
     ("cluster",),  # SLURM arrays of render runs
@@ -25,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("panels",),
     ("__init__", "__main__"),  # registration of everything, `python -m identbox`
 ]
-FIRST_WITH_BPY = 6
+FIRST_WITH_BPY = 7
 BLENDER_MODULES = ("bpy", "bmesh", "mathutils", "bpy_extras", "gpu", "addon_utils")
 NOT_PACKAGE = {"tests", "benchmarks", "docs", "build", "dist", "out", "test-artifacts"}
 

@@ -39,9 +39,9 @@ def test_contact_sheet_and_latent_plot(tmp_path: Path) -> None:
     assert cli("sample", "--n-pairs", "2000", "--out", "many", cwd=tmp_path).returncode == 0
     assert cli("plot-latents", "many", "--out", "plot.png", cwd=tmp_path).returncode == 0
     plot = load_rgba(tmp_path / "plot.png")[..., :3]
-    assert plot.shape[:2] == (2 * 240, 5 * 180)  # ten factors, five per row
+    assert plot.shape[:2] == (768, 1440)  # matplotlib: ten factors, five per row, 120 dpi
     for role in ("content", "style", "m1"):  # each block type's colour is drawn
-        assert (np.abs(plot.astype(int) - ROLE_COLOURS[role]).max(axis=2) == 0).any(), role
+        assert (np.abs(plot.astype(int) - ROLE_COLOURS[role]).max(axis=2) <= 1).sum() > 100, role
     bad = cli("plot-latents", "nothing_here", "--out", "x.png", cwd=tmp_path)
     assert bad.returncode == 2 and not (tmp_path / "x.png").exists()
 

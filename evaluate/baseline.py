@@ -1,0 +1,141 @@
+"""The ICLR 2023 paper's baseline (Daunhawer et al., "Identifiability results for multimodal
+contrastive learning"): one encoder per view, trained with a symmetric InfoNCE loss on a
+dataset's pairs (image/image, or image/text where a view is text), then the held-out pairs'
+codes of the first view scored by `evaluate`. Its claim: the content blocks are recovered,
+style and view-specific ones are not. torch is imported only here and in encoders.py."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..console import progress
+from ..dataset.loader import MEAN, STD, IdentBoxPairs
+from ..dataset.manifest import read_manifest
+from ..errors import SettingsError
+from ..sampling.blocks import CONTENT
+from . import encoders
+from .metrics import split_rows
+from .options import BaselineOptions
+from .report import Report, evaluate, view_factors
+
+
+@dataclass
+class BaselineResult:
+    """The held-out report, the codes it scored, and what training took."""
+
+    report: Report
+    codes: np.ndarray  # (held-out pairs, code size): the first view's codes
+    held_out: np.ndarray  # their pair indices
+    losses: list[float]  # the mean loss of each epoch
+    seconds: float  # training and encoding, without loading the images
+
+
+def _load(pairs: IdentBoxPairs, views: tuple[int, int], rows: np.ndarray,
+          log: Callable[[str], None]) -> list[np.ndarray]:
+    """Every chosen pair's x of both views, stacked: uint8 images or int64 token ids."""
+    found: list[list[Any]] = [[], []]
+    for index in progress(rows, "baseline: load", "pairs", log):
+        xs, _ = pairs.views(int(index))
+        for k, view in enumerate(views):
+            found[k].append(xs[view - 1])
+    return [np.stack(x) for x in found]
+
+
+def _as_input(torch: Any, batch: np.ndarray) -> Any:
+    """A batch of images as normalised float CHW tensors; token ids as they are."""
+    if batch.dtype != np.uint8:
+        return torch.from_numpy(batch)
+    images = (batch.astype(np.float32) / 255.0 - MEAN) / STD
+    return torch.from_numpy(np.ascontiguousarray(images.transpose(0, 3, 1, 2)))
+
+
+def _encoder(pairs: IdentBoxPairs, view: int, code_size: int) -> Any:
+    if view in pairs.text_views:
+        assert pairs.vocabulary is not None
+        return encoders.text_encoder(code_size, len(pairs.vocabulary))
+    return encoders.image_encoder(code_size)
+
+
+def _code_size(root: Path, view: int, asked: int) -> int:
+    """The code size asked, or the number of content factors that vary in the view, plus 2."""
+    if asked:
+        return asked
+    factors, _ = view_factors(root, read_manifest(root / "manifest.json"), view)
+    return sum(f.block_type == CONTENT for f in factors) + 2
+
+
+def info_nce(torch: Any, first: Any, second: Any, log_scale: Any) -> Any:
+    """Symmetric InfoNCE over a batch: cosine similarities scaled by 1 / temperature, each
+    view's code to pick its own pair's code of the other view among the batch's."""
+    nn = torch.nn.functional
+    logits = nn.normalize(first, dim=1) @ nn.normalize(second, dim=1).T * log_scale.exp()
+    labels = torch.arange(len(first))
+    return (nn.cross_entropy(logits, labels) + nn.cross_entropy(logits.T, labels)) / 2
+
+
+def train_baseline(root: Path | str, options: BaselineOptions | None = None,
+                   log: Callable[[str], None] = print) -> BaselineResult:
+    """Train the two encoders on the training pairs, encode the held-out ones and score the
+    first view's codes against its factors."""
+    torch = encoders.torch_module()
+    options = options or BaselineOptions()
+    root = Path(root)
+    pairs = IdentBoxPairs(root, tensors=False, text="ids")
+    for view in options.views:
+        if not 1 <= view <= pairs.n_views:
+            raise SettingsError("views", list(options.views),
+                                f"views of the dataset, 1 to {pairs.n_views}")
+    train, held_out = split_rows(len(pairs), options.test_fraction, options.seed)
+    if len(train) < options.batch_size:
+        options = dataclasses.replace(options, batch_size=max(2, len(train)))
+    first, second = _load(pairs, options.views, train, log)
+    torch.manual_seed(options.seed)
+    code_size = _code_size(root, options.views[0], options.code_size)
+    models = [_encoder(pairs, view, code_size) for view in options.views]
+    fixed = options.temperature > 0
+    log_scale = torch.tensor(math.log(1 / (options.temperature if fixed else 0.1)),
+                             requires_grad=not fixed)
+    parameters = [p for m in models for p in m.parameters()] + ([] if fixed else [log_scale])
+    optimiser = torch.optim.Adam(parameters, lr=options.learning_rate)
+    rng = np.random.default_rng(options.seed)
+    steps = len(train) // options.batch_size
+    started = time.perf_counter()
+    losses: list[float] = []
+    for model in models:
+        model.train()
+    for _ in progress(range(options.epochs), "baseline: train", "epochs", log,
+                          lambda: f"loss {losses[-1]:.3f}" if losses else ""):
+        order, total = rng.permutation(len(train)), 0.0
+        for step in range(steps):
+            batch = order[step * options.batch_size:(step + 1) * options.batch_size]
+            loss = info_nce(torch, models[0](_as_input(torch, first[batch])),
+                            models[1](_as_input(torch, second[batch])), log_scale)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            with torch.no_grad():
+                log_scale.clamp_(0.0, math.log(100.0))
+            total += loss.item()
+        losses.append(total / steps)
+    codes = encode(models[0], _load(pairs, options.views, held_out, log)[0], options.batch_size)
+    seconds = time.perf_counter() - started
+    report = evaluate(root, codes, view=options.views[0], rows=held_out,
+                      test_fraction=options.test_fraction, seed=options.seed)
+    return BaselineResult(report, codes, held_out, losses, seconds)
+
+
+def encode(model: Any, inputs: np.ndarray, batch_size: int = 256) -> np.ndarray:
+    """A trained encoder's codes of `inputs` (images or token ids), in evaluation mode."""
+    torch = encoders.torch_module()
+    model.eval()
+    with torch.no_grad():
+        return np.concatenate([model(_as_input(torch, inputs[k:k + batch_size])).numpy()
+                               for k in range(0, len(inputs), batch_size)]).astype(np.float64)

@@ -1,0 +1,99 @@
+"""`evaluate` and `baseline` on the command line: read the arguments' files, run, print the
+table (or JSON) and draw the plot if asked. A missing extra (scikit-learn, matplotlib, torch)
+is one line naming it, exit status 1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DatasetError, SettingsError
+from .report import Report, evaluate, table
+
+EXIT_MISSING = 1
+
+
+def _missing(error: ImportError) -> int:
+    print(f"identbox: error: {error}", file=sys.stderr)
+    return EXIT_MISSING
+
+
+def _representations(path: str) -> np.ndarray:
+    """The array in a .npy file; DatasetError naming the file when it cannot be read."""
+    try:
+        return np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise DatasetError(f"{path} is missing") from None
+    except (OSError, ValueError, EOFError) as error:
+        raise DatasetError(f"{path} is not a readable .npy file ({error})") from None
+
+
+def _show(report: Report, as_json: bool, plot: str | None, extra: dict[str, object]) -> None:
+    from .plots import plot_scores
+
+    if plot:
+        plot_scores(report, plot)
+    if as_json:
+        print(json.dumps({**report.to_dict(), **extra}, indent=2))
+    else:
+        print(table(report))
+        if plot:
+            print(f"wrote {plot}")
+
+
+def evaluate_command(args: argparse.Namespace) -> int:
+    """identbox evaluate DATASET --representations FILE.npy [--view V] [--json] [--plot F]."""
+    from .plots import check_format
+
+    try:
+        if args.plot:
+            check_format(args.plot, "plot")
+        codes = _representations(args.representations)
+        try:
+            report = evaluate(Path(args.root), codes, view=args.view, seed=args.seed)
+        except SettingsError as error:
+            if error.setting != "representations":
+                raise
+            raise SettingsError(f"--representations {args.representations}", error.value,
+                                error.allowed) from None
+        _show(report, args.json, args.plot, {"root": args.root})
+    except ImportError as error:
+        return _missing(error)
+    return 0
+
+
+def baseline_command(args: argparse.Namespace, log: Callable[[str], None]) -> int:
+    """identbox baseline DATASET [--epochs N] ...: train, encode the held-out pairs, score."""
+    from .options import BaselineOptions
+    from .plots import check_format
+
+    try:
+        if args.plot:
+            check_format(args.plot, "plot")
+        options = BaselineOptions(
+            views=tuple(args.views), epochs=args.epochs, batch_size=args.batch_size,
+            code_size=args.code_size, learning_rate=args.learning_rate,
+            temperature=args.temperature, seed=args.seed)
+        if not (Path(args.root) / "manifest.json").exists():
+            raise DatasetError(f"{args.root} has no manifest.json: not an IdentBox dataset")
+        from .baseline import train_baseline
+
+        result = train_baseline(Path(args.root), options, log)
+    except ImportError as error:
+        return _missing(error)
+    if args.codes:
+        np.save(args.codes, result.codes)
+        np.save(Path(args.codes).with_suffix(".rows.npy"), result.held_out)
+    log(f"baseline: trained and encoded in {result.seconds:.1f} s; final loss "
+        f"{result.losses[-1]:.3f}")
+    try:
+        _show(result.report, args.json, args.plot,
+              {"root": args.root, "seconds": result.seconds, "losses": result.losses})
+    except ImportError as error:
+        return _missing(error)
+    return 0

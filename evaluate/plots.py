@@ -1,0 +1,119 @@
+"""Figures with matplotlib (the field's standard): every factor's view 1 against the other
+views, and a report's R² per factor grouped by block type. PNG, PDF or SVG by the file name.
+matplotlib is imported only here, inside the functions; where it is missing (Blender's own
+Python) ImportError says which extra brings it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import SettingsError
+from .metrics import needs
+
+FORMATS = (".png", ".pdf", ".svg")
+# The block types' colours, as the contact sheet draws them (dataset/sheets.py).
+ROLE_COLOURS = {"content": (46, 160, 67), "style": (230, 126, 34), "m1": (52, 101, 164),
+                "m3": (52, 101, 164), "view_specific": (52, 101, 164)}
+OTHER = (150, 150, 150)
+FLOOR = -0.5  # R² below this (worse than guessing the mean) is drawn at it
+
+
+def check_format(out: Path | str, setting: str = "out") -> Path:
+    """`out`, or SettingsError when its name does not end in .png, .pdf or .svg."""
+    path = Path(out)
+    if path.suffix.lower() not in FORMATS:
+        raise SettingsError(setting, str(out), "a file name ending in " + ", ".join(FORMATS))
+    return path
+
+
+def _pyplot() -> Any:
+    """matplotlib's pyplot on the Agg backend (no window: files only)."""
+    matplotlib = needs("matplotlib")
+    matplotlib.use("Agg")
+    return needs("matplotlib.pyplot")
+
+
+def colour(role: str | None) -> tuple[float, float, float]:
+    """A block type's (or column role's) colour, as matplotlib takes it."""
+    red, green, blue = ROLE_COLOURS.get(role or "", OTHER)
+    return red / 255, green / 255, blue / 255
+
+
+def plot_latents(root: Path | str, out: Path | str, points: int = 2000) -> Path:
+    """Per factor: view-1 (x) against view-2 raw values, with a histogram of view 1 under it,
+    coloured by block type; with k > 2 views, view 1 against each further view."""
+    from ..dataset.sheets import _manifest, _raw_latents
+
+    out = check_format(out)
+    root = Path(root)
+    manifest = _manifest(root)
+    columns = manifest["columns"]
+    raw = {view: np.asarray(values) for view, values in _raw_latents(root, manifest).items()}
+    pyplot = _pyplot()
+    chosen = np.random.default_rng(0).choice(len(raw[1]), size=min(points, len(raw[1])),
+                                             replace=False)
+    others = list(raw)[1:]
+    panels = [(k, view) for k in range(len(columns)) for view in others]
+    per_row = 5 if len(others) == 1 else len(others)
+    rows = (len(panels) + per_row - 1) // per_row
+    figure, axes = pyplot.subplots(2 * rows, per_row, figsize=(2.4 * per_row, 3.2 * rows),
+                                   gridspec_kw={"height_ratios": [3, 1] * rows}, squeeze=False)
+    for axis in axes.flat:
+        axis.set_visible(False)
+    for p, (k, view) in enumerate(panels):
+        column, row, place = columns[k], 2 * (p // per_row), p % per_row
+        tint = colour(column.get("role"))
+        scatter, histogram = axes[row, place], axes[row + 1, place]
+        scatter.set_visible(True)
+        histogram.set_visible(True)
+        scatter.plot([-1, 1], [-1, 1], color="0.85", linewidth=0.8, zorder=0)
+        scatter.scatter(raw[1][chosen, k], raw[view][chosen, k], s=3, color=tint,
+                        linewidths=0)
+        scatter.set_title(f"{column['name']} ({column.get('role')})", fontsize=8)
+        scatter.set_xlabel("view 1", fontsize=7)
+        scatter.set_ylabel(f"view {view}", fontsize=7)
+        histogram.hist(raw[1][:, k], bins=40, color=tint)
+        histogram.set_yticks([])
+        for axis in (scatter, histogram):
+            axis.tick_params(labelsize=6)
+    figure.tight_layout()
+    figure.savefig(out, dpi=120)
+    pyplot.close(figure)
+    return out
+
+
+def plot_scores(report: Any, out: Path | str) -> Path:
+    """A report's held-out R² per factor (kernel ridge as bars, linear as dots; a categorical
+    factor's accuracy), the factors grouped by block type, each type in its colour."""
+    out = check_format(out, "plot")
+    pyplot = _pyplot()
+    order = {"content": 0, "style": 1, "view_specific": 2}
+    scores = sorted(report.factors, key=lambda s: order.get(s.block_type, 3))
+    nonlinear = [s.r2_nonlinear if s.kind == "continuous" else s.accuracy_nonlinear
+                 for s in scores]
+    linear = [s.r2_linear if s.kind == "continuous" else s.accuracy_linear for s in scores]
+    places = np.arange(len(scores))
+
+    def shown(values: list[float | None]) -> np.ndarray:  # below FLOOR: drawn at FLOOR
+        return np.clip([np.nan if v is None else v for v in values], FLOOR, 1.0)
+
+    figure, axis = pyplot.subplots(figsize=(max(4.0, 0.6 * len(scores) + 1.5), 3.6))
+    axis.bar(places, shown(nonlinear), color=[colour(s.block_type) for s in scores])
+    axis.scatter(places, shown(linear), color="black", s=12, zorder=3)
+    axis.set_xticks(places, [s.name + (" (acc)" if s.kind == "categorical" else "")
+                             for s in scores], rotation=45, ha="right", fontsize=7)
+    axis.set_ylim(FLOOR - 0.02, 1.05)
+    axis.axhline(0, color="0.6", linewidth=0.8)
+    axis.set_ylabel("held-out R²")
+    axis.set_title(f"view {report.view}, {report.test} held-out pairs: bars kernel ridge, "
+                   "dots linear", fontsize=8)
+    for kind in dict.fromkeys(s.block_type for s in scores):  # a legend entry per block type
+        axis.bar([0], [0], color=colour(kind), label=kind.replace("_", "-"))
+    axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    figure.tight_layout()
+    figure.savefig(out, dpi=120)
+    pyplot.close(figure)
+    return out

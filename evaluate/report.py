@@ -1,0 +1,220 @@
+"""Score a representation of a dataset's views: which factors it holds, read from the dataset's
+manifest (each column's block and that block's type), and a table per factor and per block
+type. The held-out split is by pair index and seeded, so every run scores the same pairs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..dataset.layout import manifest_latent_files, manifest_views, view_numbers
+from ..dataset.manifest import load_latent_file, read_manifest
+from ..errors import DatasetError, SettingsError
+from ..sampling.blocks import BLOCK_TYPES, CONTENT, VIEW_SPECIFIC
+from . import metrics
+
+# The block whose columns name a category (an object's type in multi-object and
+# Multimodal3DIdent datasets); a text view's words add its phrasing (the template's index).
+CATEGORICAL_BLOCKS = ("objects",)
+PHRASING = "phrasing"
+MIN_HELD_OUT = 5  # pairs to score on, fewest; a 3-fold grid search fits on twice as many
+# A column's role where its block has no type in the settings (Multimodal3DIdent's columns).
+ROLE_TYPES = {"content": CONTENT, "style": "style", "m1": VIEW_SPECIFIC, "m3": VIEW_SPECIFIC,
+              "view_specific": VIEW_SPECIFIC}
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One ground-truth factor to score: its values in the view, and what kind it is."""
+
+    name: str
+    block: str
+    block_type: str
+    values: np.ndarray
+    categorical: bool = False
+
+
+@dataclass
+class FactorScore:
+    """The scores of one factor: R² for a continuous one, accuracy for a categorical one."""
+
+    name: str
+    block: str
+    block_type: str
+    kind: str  # "continuous" or "categorical"
+    r2_linear: float | None = None
+    r2_nonlinear: float | None = None
+    accuracy_linear: float | None = None
+    accuracy_nonlinear: float | None = None
+
+
+@dataclass
+class Report:
+    """Every factor's scores, their means per block type, MCC and DCI."""
+
+    view: int
+    pairs: int
+    train: int
+    test: int
+    factors: list[FactorScore]
+    skipped: list[str]  # factors constant in this view: nothing to predict
+    mcc_pearson: float
+    mcc_spearman: float
+    dci: dict[str, Any]
+    means: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for --json."""
+        return asdict(self)
+
+
+def block_types(manifest: dict[str, Any]) -> dict[str, str]:
+    """Each block's type from the manifest's settings (content, style or view_specific)."""
+    blocks = manifest["settings"].get("blocks")
+    return {name: block["type"] for name, block in (blocks or {}).items()
+            if isinstance(block, dict) and block.get("type") in BLOCK_TYPES}
+
+
+def view_factors(root: Path, manifest: dict[str, Any], view: int) -> tuple[list[Factor],
+                                                                           list[str]]:
+    """The factors of `view` that vary (raw latents; a text view's phrasing too), and the
+    names of those constant in it (rot_beta, a view-specific column that lives in the other
+    view)."""
+    types = block_types(manifest)
+    raw = np.asarray(load_latent_file(root, f"m{view}/raw_latents.npy", manifest))
+    found, skipped = [], []
+    for k, column in enumerate(manifest["columns"]):
+        block = column.get("block")
+        kind = types.get(block) if block else None
+        kind = kind or ROLE_TYPES.get(column.get("role", ""))
+        if kind is None or np.ptp(raw[:, k]) == 0:
+            skipped.append(column["name"])
+            continue
+        found.append(Factor(column["name"], block, kind, raw[:, k],
+                            block in CATEGORICAL_BLOCKS))
+    if "words.npy" in manifest_latent_files(manifest)[f"m{view}"]:
+        found += _phrasing(root, manifest, view)
+    return found, skipped
+
+
+def _phrasing(root: Path, manifest: dict[str, Any], view: int) -> list[Factor]:
+    """A text view's phrasing (which template said it): a categorical, view-specific factor."""
+    listed = (manifest.get("views") or {}).get("list") or []
+    columns = listed[view - 1].get("word_columns") or [] if len(listed) >= view else []
+    if PHRASING not in columns:
+        return []
+    words = np.load(root / "factors" / f"m{view}" / "words.npy", allow_pickle=False)
+    values = words[:, columns.index(PHRASING)]
+    return [Factor(PHRASING, "text", VIEW_SPECIFIC, values, True)] if np.ptp(values) else []
+
+
+def _factor_score(factor: Factor, x_train: np.ndarray, x_test: np.ndarray, train: np.ndarray,
+                  test: np.ndarray, seed: int) -> FactorScore:
+    y_train, y_test = factor.values[train], factor.values[test]
+    score = FactorScore(factor.name, factor.block, factor.block_type,
+                        "categorical" if factor.categorical else "continuous")
+    if factor.categorical:
+        if len(np.unique(y_train)) > 1:  # one category seen: nothing to tell apart
+            score.accuracy_linear = metrics.accuracy_linear(x_train, y_train, x_test, y_test)
+            score.accuracy_nonlinear = metrics.accuracy_nonlinear(x_train, y_train, x_test,
+                                                                  y_test, seed)
+        return score
+    score.r2_linear = metrics.r2_linear(x_train, y_train, x_test, y_test)
+    score.r2_nonlinear = metrics.r2_nonlinear(x_train, y_train, x_test, y_test, seed)
+    return score
+
+
+def _means(scores: list[FactorScore]) -> dict[str, dict[str, float]]:
+    """Per block type, the mean of each score its factors have."""
+    means: dict[str, dict[str, float]] = {}
+    for kind in dict.fromkeys(s.block_type for s in scores):
+        mine = [s for s in scores if s.block_type == kind]
+        for name in ("r2_linear", "r2_nonlinear", "accuracy_linear", "accuracy_nonlinear"):
+            values = [getattr(s, name) for s in mine if getattr(s, name) is not None]
+            if values:
+                means.setdefault(kind, {})[name] = float(np.mean(values))
+    return means
+
+
+def representation_rows(representations: Any, pairs: int, view: int, n_views: int,
+                        name: str = "representations") -> np.ndarray:
+    """The (pairs, d) float array of one view: an (N, d) array, or (k, N, d) with one slice
+    per view; SettingsError in one line when its shape does not fit the dataset."""
+    array = np.asarray(representations)
+    if array.ndim == 3 and array.shape[0] == n_views:
+        array = array[view - 1]
+    if array.ndim != 2 or array.shape[0] != pairs or array.shape[1] < 1:
+        raise SettingsError(name, f"an array of shape {tuple(array.shape)}",
+                            f"one row per pair: ({pairs}, d), or ({n_views}, {pairs}, d) "
+                            "with one slice per view")
+    if not np.issubdtype(array.dtype, np.number) or not np.isfinite(array).all():
+        raise SettingsError(name, f"a {array.dtype} array", "finite numbers")
+    return array.astype(np.float64)
+
+
+def evaluate(root: Path | str, representations: Any, view: int = 1,
+             rows: np.ndarray | None = None, test_fraction: float = 0.2,
+             seed: int = 0) -> Report:
+    """Score `representations` of `view` (from 1) of the dataset in `root`: one row per pair,
+    or per pair of `rows` (pair indices, e.g. the held-out pairs a model never saw)."""
+    root = Path(root)
+    manifest = read_manifest(root / "manifest.json")
+    n_views = manifest_views(manifest)
+    if view not in view_numbers(n_views):
+        raise SettingsError("view", view, f"a view of the dataset, 1 to {n_views}")
+    factors, skipped = view_factors(root, manifest, view)
+    if not factors:
+        raise DatasetError(f"{root}: no factor varies in view {view}: nothing to score")
+    chosen = np.arange(len(factors[0].values)) if rows is None else np.asarray(rows)
+    x = representation_rows(representations, len(chosen), view, n_views)
+    factors = [Factor(f.name, f.block, f.block_type, f.values[chosen], f.categorical)
+               for f in factors]
+    train, test = metrics.split_rows(len(chosen), test_fraction, seed)
+    if len(test) < MIN_HELD_OUT or len(train) < 2 * MIN_HELD_OUT:
+        raise DatasetError(f"{root}: {len(chosen)} pairs are too few to fit on some and score "
+                           f"on the others: {MIN_HELD_OUT} held out and twice that to fit, "
+                           f"at least")
+    scores = [_factor_score(f, x[train], x[test], train, test, seed) for f in factors]
+    truth = np.stack([f.values for f in factors], axis=1)
+    kinds = tuple(f.categorical for f in factors)
+    return Report(view=view, pairs=len(chosen), train=len(train), test=len(test),
+                  factors=scores, skipped=skipped,
+                  mcc_pearson=metrics.mcc(truth[test], x[test], "pearson"),
+                  mcc_spearman=metrics.mcc(truth[test], x[test], "spearman"),
+                  dci=metrics.dci(x[train], truth[train], x[test], truth[test], kinds, seed),
+                  means=_means(scores))
+
+
+def _number(value: float | None, prefix: str = "") -> str:
+    return "-" if value is None else f"{prefix}{value:.3f}"
+
+
+def table(report: Report) -> str:
+    """The report as text: one line per factor, then the mean per block type, MCC and DCI."""
+    header = ("factor", "block", "block type", "R² linear", "R² nonlinear / accuracy")
+    lines = [header] + [
+        (s.name, s.block, s.block_type,
+         _number(s.r2_linear) if s.kind == "continuous" else _number(s.accuracy_linear, "acc "),
+         _number(s.r2_nonlinear) if s.kind == "continuous"
+         else _number(s.accuracy_nonlinear, "acc ")) for s in report.factors]
+    for kind, means in report.means.items():
+        linear = means.get("r2_linear", means.get("accuracy_linear"))
+        nonlinear = means.get("r2_nonlinear", means.get("accuracy_nonlinear"))
+        lines.append((f"mean {kind}", "", "", _number(linear), _number(nonlinear)))
+    widths = [max(len(line[k]) for line in lines) for k in range(len(header))]
+    text = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+            for line in lines]
+    text.insert(1, "  ".join("-" * w for w in widths))
+    text.insert(len(report.factors) + 2, "")
+    dci_ = report.dci
+    text += [f"MCC pearson {report.mcc_pearson:.3f}, spearman {report.mcc_spearman:.3f}; DCI "
+             f"disentanglement {dci_['disentanglement']:.3f}, completeness "
+             f"{dci_['completeness']:.3f}, informativeness {dci_['informativeness']:.3f}",
+             f"view {report.view}: {report.pairs} pairs, fitted on {report.train}, scored on "
+             f"{report.test} held out" + (f"; constant here, not scored: "
+                                          f"{', '.join(report.skipped)}" if report.skipped
+                                          else "")]
+    return "\n".join(text)

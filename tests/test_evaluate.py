@@ -1,0 +1,258 @@
+"""Evaluate: metrics whose answers are known (an invertible function of the content columns,
+a permuted rescaled copy of the factors, random noise), `evaluate` and `baseline` on a rendered
+dataset (two image views and a text view), the plots opened as images, and the progress
+lines of long work: a bar on a terminal, plain lines in a log."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from identbox.evaluate import metrics
+from identbox.evaluate.options import BaselineOptions
+
+N = 400  # synthetic rows: enough for a held-out R² to be near its true value
+
+
+def identbox(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "identbox", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _invertible(content: np.ndarray, seed: int = 1) -> np.ndarray:
+    """A smooth invertible map of the content columns (a rotation, then a monotone warp)."""
+    rotation, _ = np.linalg.qr(np.random.default_rng(seed).normal(size=(3, 3)))
+    mixed = content @ rotation
+    return mixed + 0.4 * mixed ** 3
+
+
+@pytest.fixture(scope="module")
+def factors() -> np.ndarray:
+    """N rows of six independent uniform factors: three content, three style."""
+    return np.random.default_rng(0).uniform(-1, 1, (N, 6))
+
+
+def test_an_invertible_function_of_content_recovers_content_and_not_style(
+        factors: np.ndarray) -> None:
+    codes = _invertible(factors[:, :3])
+    train, test = metrics.split_rows(N, seed=0)
+    nonlinear = [metrics.r2_nonlinear(codes[train], factors[train, k], codes[test],
+                                      factors[test, k]) for k in (0, 2, 3, 5)]  # time: 4 of 6
+    linear = [metrics.r2_linear(codes[train], factors[train, k], codes[test], factors[test, k])
+              for k in range(6)]
+    assert min(nonlinear[:2]) > 0.95, nonlinear
+    assert max(abs(r) for r in nonlinear[2:]) < 0.1, nonlinear
+    assert min(linear[:3]) > 0.8 and max(linear[3:]) < 0.1, linear
+    # A categorical factor: the quadrant of two content columns, read from the codes.
+    quadrant = (factors[:, 0] > 0) * 2 + (factors[:, 1] > 0)
+    assert metrics.accuracy_nonlinear(codes[train], quadrant[train], codes[test],
+                                      quadrant[test]) > 0.85
+    noise = np.random.default_rng(5).normal(size=(N, 3))
+    chance = metrics.accuracy_linear(noise[train], quadrant[train], noise[test], quadrant[test])
+    assert chance < 0.45  # four categories: about 0.25
+
+
+def test_mcc_and_dci_of_a_permuted_rescaled_copy_and_of_noise(factors: np.ndarray) -> None:
+    order = [4, 0, 5, 2, 1, 3]
+    copy = factors[:, order] * np.array([3.0, -0.5, 2.0, 10.0, -1.0, 0.2]) + 7.0
+    assert metrics.mcc(factors, copy, "pearson") == pytest.approx(1.0, abs=1e-9)
+    # Spearman sees through a monotone warp of each dimension; Pearson does not.
+    warped = np.exp(3 * copy / np.abs(copy).max(axis=0))
+    assert metrics.mcc(factors, warped, "spearman") == pytest.approx(1.0, abs=1e-9)
+    assert metrics.mcc(factors, warped, "pearson") < 0.99
+    noise = np.random.default_rng(7).normal(size=(N, 6))
+    assert metrics.mcc(factors, noise) < 0.15
+    train, test = metrics.split_rows(N, seed=0)
+    exact = metrics.dci(copy[train], factors[train], copy[test], factors[test])
+    assert exact["disentanglement"] > 0.9 and exact["completeness"] > 0.9
+    assert exact["informativeness"] > 0.95
+    assert np.argmax(np.array(exact["importance"]), axis=0).tolist() == [1, 4, 3, 5, 0, 2]
+    none = metrics.dci(noise[train], factors[train], noise[test], factors[test])
+    assert none["disentanglement"] < 0.3 and none["informativeness"] < 0.1
+
+
+def test_bad_settings_are_refused_in_one_line() -> None:
+    with pytest.raises(ValueError, match="test_fraction"):
+        metrics.split_rows(10, test_fraction=1.5)
+    with pytest.raises(ValueError, match="epochs = 0 is not allowed"):
+        BaselineOptions(epochs=0)
+    with pytest.raises(ValueError, match="two different views"):
+        BaselineOptions(views=(2, 2))
+
+
+def test_an_object_s_type_is_a_categorical_factor(tmp_path: Path) -> None:
+    """Multi-object latents (no images needed): the manifest's type columns are categorical
+    factors, scored by accuracy; every factor takes its block's type from the manifest."""
+    from identbox.dataset.manifest import read_manifest
+    from identbox.dataset.writer import write_latents
+    from identbox.evaluate.report import view_factors
+    from identbox.presets import load_preset
+
+    write_latents(load_preset("objects_content_2").replace(n_pairs=100), tmp_path / "d")
+    found, skipped = view_factors(tmp_path / "d", read_manifest(tmp_path / "d/manifest.json"), 1)
+    by_name = {f.name: f for f in found}
+    assert [f.name for f in found if f.categorical] == ["object0_type", "object1_type"]
+    assert by_name["object0_type"].block_type == "content" and not skipped
+    assert by_name["object0_x"].block_type == "style" and by_name["spot_hue"].block_type == \
+        "view_specific"
+    kind = by_name["object0_type"].values.astype(int)
+    codes = np.eye(kind.max() + 1)[kind] + 0.01 * np.random.default_rng(0).normal(size=(100, 1))
+    train, test = metrics.split_rows(100)
+    assert metrics.accuracy_linear(codes[train], kind[train], codes[test], kind[test]) == 1.0
+    other = by_name["object1_type"].values.astype(int)
+    assert metrics.accuracy_linear(codes[train], other[train], codes[test], other[test]) < 0.9
+
+
+PRESET = {"name": "evaluate_tiny", "n_pairs": 128, "seed": 3,
+          "views": [{}, {}, {"modality": "text"}],
+          "blocks": {"hues": {"type": "content"}, "positions": {"type": "style"},
+                     "rotations": {"type": "view_specific"}},
+          "render": {"resolution": 16, "samples": 2}}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """128 scenes at 16 px: views 1 and 2 images (hues content, positions style, rotations
+    view-specific), view 3 text."""
+    place = tmp_path_factory.mktemp("evaluate")
+    (place / "preset.json").write_text(json.dumps(PRESET))
+    done = identbox("render", "--preset", "preset.json", "--out", "d", cwd=place)
+    assert done.returncode == 0, done.stderr
+    return place
+
+
+@pytest.mark.blender
+def test_evaluate_prints_the_table_json_and_plot_of_a_rendered_dataset(rendered: Path) -> None:
+    raw = np.load(rendered / "d" / "factors" / "m1" / "raw_latents.npy")
+    np.save(rendered / "codes.npy", _invertible(raw[:, 7:10]))  # hue_object ... background
+    table = identbox("evaluate", "d", "--representations", "codes.npy", "--plot", "r2.png",
+                     cwd=rendered)
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines[0].split() == ["factor", "block", "block", "type", "R²", "linear", "R²",
+                                "nonlinear", "/", "accuracy"]
+    hue = next(line.split() for line in lines if line.startswith("hue_object "))
+    assert hue[1:3] == ["hues", "content"] and float(hue[4]) > 0.8
+    assert "mean content" in table.stdout and "MCC pearson" in table.stdout
+    assert "not scored: rot_beta" in table.stdout  # constant: nothing to predict
+    with Image.open(rendered / "r2.png") as image:
+        assert image.format == "PNG" and image.width > 300 and image.height > 200
+
+    # View 3 is text: the same content (hues), its own style and view-specific values, and
+    # the phrasing of its sentence, a categorical factor.
+    done = identbox("evaluate", "d", "--representations", "codes.npy", "--view", "3", "--json",
+                    cwd=rendered)
+    report = json.loads(done.stdout)
+    means = report["means"]
+    assert means["content"]["r2_nonlinear"] > 0.8
+    assert means["style"]["r2_nonlinear"] < 0.3 and means["view_specific"]["r2_nonlinear"] < 0.3
+    assert {f["name"] for f in report["factors"]} == {
+        "pos_x", "pos_y", "pos_z", "rot_alpha", "rot_gamma", "spot_theta", "hue_object",
+        "hue_spot", "hue_background", "phrasing"}
+    assert report["train"] + report["test"] == 128 and report["view"] == 3
+    phrasing = next(f for f in report["factors"] if f["name"] == "phrasing")
+    assert phrasing["kind"] == "categorical" and phrasing["r2_linear"] is None
+    assert 0 <= phrasing["accuracy_nonlinear"] <= 0.6  # the hues do not say the phrasing
+
+
+@pytest.mark.blender
+def test_evaluate_refuses_a_representation_of_the_wrong_shape(rendered: Path) -> None:
+    np.save(rendered / "short.npy", np.zeros((100, 3)))
+    bad = identbox("evaluate", "d", "--representations", "short.npy", "--plot", "bad.png",
+                   cwd=rendered)
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.count("\n") == 1, bad.stderr
+    assert "short.npy" in bad.stderr and "(100, 3)" in bad.stderr and "(128, d)" in bad.stderr
+    assert not (rendered / "bad.png").exists()
+    missing = identbox("evaluate", "d", "--representations", "none.npy", cwd=rendered)
+    assert missing.returncode == 2 and "none.npy is missing" in missing.stderr
+
+
+@pytest.mark.blender
+def test_plot_latents_draws_with_matplotlib_in_png_and_svg(rendered: Path) -> None:
+    assert identbox("plot-latents", "d", "--out", "l.svg", cwd=rendered).returncode == 0
+    assert "<svg" in (rendered / "l.svg").read_text()[:2000]
+    bad = identbox("plot-latents", "d", "--out", "l.gif", cwd=rendered)
+    assert bad.returncode == 2 and ".png, .pdf, .svg" in bad.stderr
+
+
+@pytest.mark.blender
+@pytest.mark.parametrize(("hidden", "command"), [
+    ("matplotlib", ["plot-latents", "d", "--out", "hidden.png"]),
+    ("sklearn", ["evaluate", "d", "--representations", "zeros.npy"])])
+def test_a_missing_extra_is_one_line_naming_it(rendered: Path, hidden: str,
+                                                command: list[str]) -> None:
+    np.save(rendered / "zeros.npy", np.zeros((128, 2)))
+    code = (f"import sys; sys.modules[{hidden!r}] = None\n"  # as if it were not installed
+            f"from identbox.cli import main; sys.exit(main({command!r}))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=rendered, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert "pip install 'identbox[evaluate]'" in done.stderr
+    assert not (rendered / "hidden.png").exists()
+
+
+@pytest.mark.blender
+def test_the_baseline_trains_one_epoch_and_scores_held_out_pairs(rendered: Path) -> None:
+    done = identbox("baseline", "d", "--epochs", "1", "--batch-size", "32", "--json",
+                    "--codes", "codes_b.npy", cwd=rendered)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert len(report["losses"]) == 1 and np.isfinite(report["losses"][0])
+    assert report["train"] + report["test"] == 26  # 20% of 128 pairs held out
+    codes, rows = np.load(rendered / "codes_b.npy"), np.load(rendered / "codes_b.rows.npy")
+    assert codes.shape == (26, 5) and np.isfinite(codes).all()  # 3 content factors + 2
+    assert len(set(rows)) == 26 and rows.max() < 128
+    assert "baseline: train: 1/1 epochs (100.0%)" in done.stderr  # plain lines: not a terminal
+
+    from identbox.evaluate.baseline import train_baseline
+
+    text = train_baseline(rendered / "d", BaselineOptions(views=(1, 3), epochs=1, code_size=4),
+                          log=lambda line: None)
+    assert text.codes.shape == (26, 4) and text.report.view == 1
+
+
+def _stderr_of(code: str, terminal: bool) -> str:
+    """What `code` writes to stderr when stderr is a terminal (a pty) or a pipe."""
+    if not terminal:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60).stderr
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 wide
+    process = subprocess.Popen([sys.executable, "-c", code], stderr=follower)
+    os.close(follower)
+    said = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        said += chunk
+    process.wait(timeout=60)
+    os.close(leader)
+    return said.decode(errors="replace")
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_in_a_log() -> None:
+    code = ("import sys\nfrom identbox.console import progress\n"
+            "for _ in progress(range(3), 'work', 'items', lambda s: print(s, file=sys.stderr)):"
+            "\n    pass\n")
+    plain = _stderr_of(code, terminal=False)
+    assert plain.splitlines()[-1].startswith("work: 3/3 items (100.0%), ")
+    assert "ETA" in plain and "\r" not in plain
+    bar = _stderr_of(code, terminal=True)
+    assert "work: 100%" in bar and "3/3" in bar and "\r" in bar
+    assert "(100.0%)" not in bar  # the bar, not the lines
