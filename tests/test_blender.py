@@ -59,7 +59,7 @@ OPERATORS = sorted(["add_preset", "cancel_render", "edge_add", "edge_remove", "l
                     "render_dataset", "sample_latents", "validate_settings", "render_cube",
                     "play_cube_labels", "validate_dataset", "contact_sheet", "plot_latents",
                     "use_published_look", "back_to_scene", "view_add", "view_remove",
-                    "template_add", "template_remove"])
+                    "template_add", "template_remove", "step_frame"])
 
 INSTALL_AND_USE = """
 import os, sys
@@ -146,7 +146,7 @@ def test_install_enable_operate_and_reregister(extension_zip: Path, tmp_path: Pa
     for off, on in zip(r["cycles"][::2], r["cycles"][1::2], strict=True):
         assert off == {"off_types": [], "off_ops": [], "off_scene_property": False}
         assert on["on_ops"] == OPERATORS and on["on_scene_property"]
-        assert len(on["on_types"]) == len(OPERATORS) + 1 + 9 + 3  # + menu, panels, three lists
+        assert len(on["on_types"]) == len(OPERATORS) + 1 + 11 + 3  # + menu, panels, three lists
         assert "IDENTBOX_PT_progress" in on["on_types"]
     assert r["rendered"] == [["000000.png", "000001.png"]] * 2
     assert r["user_scene_objects_before"] == r["user_scene_objects_after"]
