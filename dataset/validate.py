@@ -153,7 +153,8 @@ def _decoded(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -
                for view in views}
     pixels = {view: np.load(factors_dir(root, view) / "object_pixels.npy", mmap_mode="r")
               for view in views}
-    undecodable, wrong_size = [], []
+    undecodable: list[str] = []
+    wrong_size: list[str] = []
     off: dict[str, list[str]] = {"ground": [], "object": [], "metal": []}
     for index in chosen:
         for view in views:
