@@ -330,10 +330,12 @@ def _build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export", help="write a dataset in another project's file layout",
-        description="Write the dataset in DIR (or each split of a folder made with --splits, "
-                    "into OUT/NAME) in another project's file layout, so that its own loader "
-                    "reads it. Nothing is written when DIR cannot be exported or OUT is not "
-                    "empty.")
+        description="Write the dataset in DIR, or each split of a folder of splits (train/, "
+                    "val/, ...), in another project's file layout or a form people share, so "
+                    "that its own loader reads it: multimodal3dident into OUT/NAME per split; "
+                    "the others name their files by split in OUT. Nothing is written when DIR "
+                    "cannot be exported or OUT is not empty (webdataset and hf resume an "
+                    "unfinished export of theirs).")
     export.add_argument("root", metavar="DIR", help="dataset folder, or a folder of splits")
     export.add_argument("--format", required=True, metavar="NAME",
                         help="; ".join(f"{f.name}: {f.description}" for f in FORMATS.values()))
