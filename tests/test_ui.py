@@ -623,6 +623,31 @@ def test_the_views_list_reaches_the_settings_the_preview_and_the_files(tmp_path:
                                    {"name": "top", "modality": "image", "material": "Crystal"}]
 
 
+# What a panel draws, recorded: draw(panel) -> [(function, args, kwargs), ...] (a script's
+# own `types` and `bpy` are in scope).
+PANEL_RECORDER = """
+calls = []
+
+
+class Layout:  # records what a panel draws
+    def __getattr__(self, name):
+        def call(*args, **kwargs):
+            calls.append((name, args, kwargs))
+            made = name in ("row", "column", "box", "split")
+            return Layout() if made else types.SimpleNamespace()
+        return call
+    def __setattr__(self, key, value):
+        pass
+
+
+def draw(panel):
+    calls.clear()
+    panel.draw(types.SimpleNamespace(layout=Layout()),
+               types.SimpleNamespace(scene=bpy.context.scene))
+    return list(calls)
+"""
+
+
 TEXT_CHECKS = """
 import json, os, pathlib, sys, types
 import bpy, identbox
@@ -637,25 +662,7 @@ from identbox.dataset.writer import text_of
 identbox.register()
 props = bpy.context.scene.identbox
 out = {}
-calls = []
-
-
-class Layout:  # records what a panel draws
-    def __getattr__(self, name):
-        def call(*args, **kwargs):
-            calls.append((name, args, kwargs))
-            return Layout() if name in ("row", "column", "box", "split") else None
-        return call
-    def __setattr__(self, key, value):
-        pass
-
-
-def draw(panel):
-    calls.clear()
-    panel.draw(types.SimpleNamespace(layout=Layout()),
-               types.SimpleNamespace(scene=bpy.context.scene))
-    return calls
-
+""" + PANEL_RECORDER + """
 
 def labels(drawn):
     return [c[2].get("text") for c in drawn if c[0] == "label"]
@@ -817,26 +824,7 @@ from identbox.settings.panel import job_settings_from_props, show_in_props
 identbox.register()
 props = bpy.context.scene.identbox
 out = {}
-calls = []
-
-
-class Layout:  # records what a panel draws
-    def __getattr__(self, name):
-        def call(*args, **kwargs):
-            calls.append((name, args, kwargs))
-            made = name in ("row", "column", "box", "split")
-            return Layout() if made else types.SimpleNamespace()
-        return call
-    def __setattr__(self, key, value):
-        pass
-
-
-def draw(panel):
-    calls.clear()
-    panel.draw(types.SimpleNamespace(layout=Layout()),
-               types.SimpleNamespace(scene=bpy.context.scene))
-    return list(calls)
-
+""" + PANEL_RECORDER + """
 
 def texts(drawn):
     return [c[2].get("text") or "" for c in drawn if c[0] == "label"]
