@@ -348,8 +348,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "validate", help="check a dataset's files, labels and images; exit 1 on a failure",
         description="Check a dataset. Pairs: manifest, latent checksums, shapes, ranges, block "
                     "rules, re-sampled latents, every image present and whole, a sample "
-                    "decoded and compared with its ground hue. Cube: label geometry, files, "
-                    "and a sample of node pixel colours.")
+                    "decoded and compared with its ground hue. Sequence: the same, and every "
+                    "step against its mechanism, and each triplet's mix. Cube: label geometry, "
+                    "files, and a sample of node pixel colours. A webdataset or hf export: "
+                    "every shard's checksum, every pair once, factors equal to the manifest's "
+                    "latents.")
     validate.add_argument("root", metavar="DIR", help="dataset folder")
     validate.add_argument("--sample", type=int, default=VALIDATE_SAMPLE.default, metavar="N",
                           help=f"{VALIDATE_SAMPLE.description} ({VALIDATE_SAMPLE.range_text()}; "
