@@ -558,13 +558,14 @@ def _slurm(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"{root}: {report['done']}/{report['pairs']} pairs ({report['percent']:.1f}%)")
+    unit = report["unit"]
+    print(f"{root}: {report['done']}/{report['pairs']} {unit} ({report['percent']:.1f}%)")
     for row in report["shards"]:
         seconds = f", {row['seconds']:.0f} s" if row["seconds"] is not None else ""
         print(f"  shard {row['shard']}: {row['done']}/{row['pairs']} {row['state']}{seconds}")
     if report["pairs_per_second_per_task"]:
         eta = report["eta_seconds_one_task"]
-        print(f"  {report['pairs_per_second_per_task']:.2f} pairs/s per task; "
+        print(f"  {report['pairs_per_second_per_task']:.2f} {unit}/s per task; "
               f"{eta:.0f} s of one task's time left")
     return 0
 

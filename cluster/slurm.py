@@ -16,13 +16,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..dataset.layout import MANIFEST, pair_complete
+from ..dataset.layout import MANIFEST
 from ..dataset.manifest import read_manifest, settings_from_manifest
-from ..dataset.writer import write_latents
 from ..errors import DatasetError, SettingsError
 from ..jsonfile import UnreadableJSONError, read_json
 from ..limits import Limit
 from ..render.loop import shard_indices
+from ..settings.kinds import kind_of, kind_of_manifest, load
 from ..settings.objects import AnySettings
 from ..settings.render import WORKERS
 
@@ -213,13 +213,17 @@ def submit(settings: AnySettings, root: Path, options: SlurmOptions,
            dry_run: bool = False) -> dict[str, Any]:
     """Sample the latents once, write the scripts, submit the array and its finalize job."""
     text = render_script(root, options)  # first: it refuses a folder SLURM cannot log to
-    write_latents(settings, root)
+    kind = kind_of(settings)
+    if not hasattr(settings, kind.count):  # the cube has a command of its own
+        raise SettingsError("preset", kind.name, "a dataset `render` draws (pairs, objects, "
+                            "multimodal3dident, sequence)")
+    load(kind.write)(settings, root)
     folder = root / SLURM_DIR
     for sub in ("logs", "times"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     script = folder / "render.sbatch"
     script.write_text(text)
-    record: dict[str, Any] = {"options": asdict(options), "n_pairs": settings.n_pairs,
+    record: dict[str, Any] = {"options": asdict(options), "n_pairs": _count(settings),
                               "script": str(script), "array_jobs": [], "finalize_jobs": []}
     if not dry_run:
         array_job = _run(["sbatch", "--parsable", str(script)]).split(";")[0]
@@ -231,10 +235,27 @@ def submit(settings: AnySettings, root: Path, options: SlurmOptions,
     return record
 
 
+def _count(settings: AnySettings) -> int:
+    """Items a render of these settings draws: pairs, or a sequence's images."""
+    return int(getattr(settings, kind_of(settings).count))
+
+
+def _complete(root: Path, settings: AnySettings, index: int) -> bool:
+    """Item `index` is drawn whole."""
+    return bool(load(kind_of(settings).complete)(root, settings, index))
+
+
+def _settings(root: Path) -> AnySettings:
+    """The settings of the dataset in `root`, of whichever kind."""
+    data = read_json(root / MANIFEST)
+    kind = kind_of_manifest(data if isinstance(data, dict) else {})
+    return settings_from_manifest(read_manifest(root / MANIFEST, kind.format))
+
+
 def _shard_done(root: Path, settings: AnySettings, shards: int, shard: int) -> tuple[int, int]:
-    """(pairs complete, pairs) of one shard, from the files."""
-    indices = shard_indices(settings.n_pairs, shard, shards)
-    return sum(pair_complete(root, settings, i) for i in indices), len(indices)
+    """(items complete, items) of one shard, from the files."""
+    indices = shard_indices(_count(settings), shard, shards)
+    return sum(_complete(root, settings, i) for i in indices), len(indices)
 
 
 def _queue_states(record: dict[str, Any]) -> dict[int, str]:
@@ -254,9 +275,11 @@ def _queue_states(record: dict[str, Any]) -> dict[int, str]:
 
 
 def status(root: Path) -> dict[str, Any]:
-    """Pairs rendered, per-shard state, throughput and ETA."""
+    """Pairs (or a sequence's images) rendered, per-shard state, throughput and ETA; the
+    counts are called pairs whatever the kind, `unit` says what they are."""
     record = _record(root)
-    settings = settings_from_manifest(read_manifest(root / MANIFEST))
+    settings = _settings(root)
+    total = _count(settings)
     shards = record["options"]["shards"]
     queued = _queue_states(record)
     rows, total_done, seconds, shard_pairs = [], 0, 0.0, 0
@@ -271,9 +294,9 @@ def status(root: Path) -> dict[str, Any]:
         rows.append({"shard": shard, "pairs": size, "done": done, "state": state,
                      "seconds": times[1] - times[0] if times else None})
     rate = shard_pairs / seconds if seconds else None
-    left = settings.n_pairs - total_done
-    return {"root": str(root), "pairs": settings.n_pairs, "done": total_done,
-            "percent": 100.0 * total_done / settings.n_pairs, "shards": rows,
+    left = total - total_done
+    return {"root": str(root), "pairs": total, "unit": kind_of(settings).unit,
+            "done": total_done, "percent": 100.0 * total_done / total, "shards": rows,
             "pairs_per_second_per_task": rate,
             "eta_seconds_one_task": left / rate if rate else None}
 
@@ -308,15 +331,13 @@ def resubmit(root: Path) -> list[int]:
 
 def finalize(root: Path) -> dict[str, Any]:
     """Validate the dataset and write slurm/summary.json: done, missing, failed shards, times."""
-    from ..dataset.validate import validate_pairs
-
     report = status(root)
-    checks = validate_pairs(root)
-    settings = settings_from_manifest(read_manifest(root / MANIFEST))
+    settings = _settings(root)
+    checks = load(kind_of(settings).validate)(root)
     shards = report["shards"]
     missing = [i for row in shards if row["done"] < row["pairs"]
-               for i in shard_indices(settings.n_pairs, row["shard"], len(shards))
-               if not pair_complete(root, settings, i)]
+               for i in shard_indices(_count(settings), row["shard"], len(shards))
+               if not _complete(root, settings, i)]
     summary = {"pairs": report["pairs"], "done": report["done"], "missing_pairs": missing,
                "failed_shards": [r["shard"] for r in shards if r["state"] != "complete"],
                "seconds_per_shard": {r["shard"]: r["seconds"] for r in shards},

@@ -29,6 +29,7 @@ import numpy as np
 
 from ..settings.sequence import SequenceSettings
 from ..version import __version__
+from .layout import is_complete_image
 from .writer import (
     write_frames_dataset,
 )
@@ -86,6 +87,11 @@ def item_path(root: Path, settings: SequenceSettings, index: int) -> Path:
     if index < settings.n_independent:
         return root / INDEPENDENT_IMAGES / f"{index:06d}{extension}"
     return root / TRIPLET_IMAGES / f"{index - settings.n_independent:06d}{extension}"
+
+
+def item_complete(root: Path, settings: SequenceSettings, index: int) -> bool:
+    """The render loop's image `index` exists and is whole."""
+    return is_complete_image(item_path(root, settings, index))
 
 
 def image_folders(settings: SequenceSettings) -> list[str]:

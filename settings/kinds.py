@@ -45,6 +45,8 @@ class Kind:
     job: Part  # (settings, root, options, **extra) -> the render loop's ImageJob
     renderer: Part  # (settings, device, log=...) -> the object that draws the job's images
     validate: Part  # (root, sample) -> list of Checks
+    count: str = "n_pairs"  # the settings' attribute: how many items a render draws
+    complete: Part = "dataset.layout:pair_complete"  # (root, settings, index) -> all drawn?
 
 
 def load(part: Part) -> Callable[..., Any]:
@@ -133,4 +135,5 @@ SEQUENCE = register(Kind(
     name=SEQUENCE_KIND, label="Sequence", settings=SequenceSettings, format=SEQUENCE_FORMAT,
     unit="frames", write="dataset.sequence_writer:write_sequence",
     job="render.sequence_loop:SequenceJob", renderer="scene.sequence:BlenderSequenceRenderer",
-    validate="dataset.sequence_validate:validate_sequence"))
+    validate="dataset.sequence_validate:validate_sequence", count="items",
+    complete="dataset.sequence_writer:item_complete"))

@@ -63,6 +63,24 @@ def test_a_three_shard_array_matches_a_single_run(slurm_cluster, tmp_path: Path)
     assert cli("validate", "array", cwd=tmp_path, env=env).returncode == 0
 
 
+def test_a_sequence_renders_as_an_array_of_frame_ranges(slurm_cluster, tmp_path: Path) -> None:
+    """A shard is a range of a sequence's images (frames, then independent frames and
+    triplets); status counts frames and finalize validates it as a sequence."""
+    env = slurm_cluster
+    args = ("--preset", "temporal_causal3dident", "--n-frames", "6", "--n-independent", "1",
+            "--n-triplets", "2", "--resolution", "16", "--samples", "1", "--denoiser", "none")
+    out = cli("slurm", "submit", *args, "--shards", "2", "--out", "seq", cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    wait_for_queue(env)
+    report = status(tmp_path / "seq", env)
+    assert (report["done"], report["pairs"], report["unit"]) == (9, 9, "frames")
+    assert [row["pairs"] for row in report["shards"]] == [5, 4]
+    summary = json.loads((tmp_path / "seq" / "slurm" / "summary.json").read_text())
+    assert summary["valid"] and summary["missing_pairs"] == [], summary
+    said = cli("slurm", "status", "seq", cwd=tmp_path, env=env).stdout
+    assert "seq: 9/9 frames (100.0%)" in said and "frames/s per task" in said, said
+
+
 def test_a_cancelled_shard_is_resubmitted_alone(slurm_cluster, tmp_path: Path) -> None:
     env = slurm_cluster
     out = cli("slurm", "submit", "--n-pairs", "36", "--resolution", "64", "--samples", "64",
