@@ -32,7 +32,7 @@ from ..settings.cube import (
     STEP,
     CubeSettings,
 )
-from ..settings.kinds import kind_of
+from ..settings.kinds import kind_of, kind_of_manifest
 from ..settings.objects import AnySettings
 from ..settings.pairs import N_PAIRS, SEED
 from ..settings.render import (
@@ -612,14 +612,26 @@ def _reproduce(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Render a dataset again from its manifest alone (all pairs, or a range)."""
     import numpy as np
 
-    from ..dataset.manifest import read_manifest, settings_from_manifest
+    from ..dataset.manifest import FORMAT, read_manifest, settings_from_manifest
+    from ..jsonfile import UnreadableJSONError, read_json
 
-    manifest = read_manifest(Path(args.manifest))
+    path = Path(args.manifest)
+    try:  # the kind first, so a sequence's manifest is read as one
+        held = read_json(path)
+        manifest_format = kind_of_manifest(held).format if isinstance(held, dict) else FORMAT
+    except (UnreadableJSONError, SettingsError):
+        manifest_format = FORMAT  # read_manifest says what is wrong
+    manifest = read_manifest(path, manifest_format)
     settings = with_shape_files(settings_from_manifest(manifest), _blend_reader())
     for name, ours in (("identbox_version", __version__), ("numpy_version", np.__version__)):
         if manifest.get(name) != ours:
             _log(f"reproduce: note: the manifest was written with {name} "
                  f"{manifest.get(name)}; this is {ours}")
+    if manifest_format != FORMAT:  # a sequence: rendered whole (the same command resumes)
+        if args.pairs:
+            raise SettingsError("pairs", args.pairs, f"no --pairs for a "
+                                f"{kind_of(settings).name} dataset: it is reproduced whole")
+        return _run(args, argv, settings)
     only = _pair_range(args.pairs, settings.n_pairs) if args.pairs else None
     return _run(args, argv, settings, only=only, restore=True)  # damaged latents too
 

@@ -127,6 +127,15 @@ def test_render_validate_export_and_read_as_the_published_loader_does(tmp_path: 
         assert done.returncode == 0, done.stderr
         checked = identbox("validate", str(data / split), cwd=tmp_path)
         assert checked.returncode == 0, checked.stdout
+    # reproduce renders the sequence again from its manifest alone: the same bytes.
+    again = identbox("reproduce", str(data / "train" / "manifest.json"), "--out", "again",
+                     cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    ours = sorted(p.relative_to(data / "train") for p in (data / "train").rglob("*.*"))
+    assert ours == sorted(p.relative_to(tmp_path / "again")
+                          for p in (tmp_path / "again").rglob("*.*"))
+    assert all((data / "train" / p).read_bytes() == (tmp_path / "again" / p).read_bytes()
+               for p in ours)
     npz = tmp_path / "npz"
     assert main(["export", str(data), "--format", "temporal_causal3dident", "--out",
                  str(npz)]) == 0
