@@ -47,7 +47,7 @@ from ..settings.render import (
     RunOptions,
     auto_workers,
 )
-from ..settings.sequence import N_FRAMES, N_INDEPENDENT, N_TRIPLETS
+from ..settings.sequence import N_FRAMES, N_INDEPENDENT, N_TRIPLETS, SequenceSettings
 from ..settings.shape_files import with_shape_files
 from ..settings.splits import parse_splits, split_jobs
 from ..settings.views import VIEWS_TEXT, views_from_text
@@ -427,6 +427,15 @@ def _sample(args: argparse.Namespace) -> int:
 
     job = _settings(args)
     kind = kind_of(job)
+    if isinstance(job, SequenceSettings):  # the sequence's files; `render` then draws them
+        from ..dataset.sequence_writer import write_sequence
+
+        root, frames, written = write_sequence(job, Path(args.out))
+        print(f"{root}: " + (f"wrote the latents, interventions and noise of {frames} frames "
+                             f"({job.name}, seed {job.seed}) and manifest.json" if written else
+                             f"already holds this sequence ({frames} frames, seed {job.seed}); "
+                             "nothing written"))
+        return 0
     if kind.write != "dataset.writer:write_latents":  # frames of their own: written by render
         raise SettingsError("preset", args.preset, f"a preset of latents `sample` writes; "
                             f"a {kind.name} dataset is written by `render` (or `cube`)")

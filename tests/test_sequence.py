@@ -166,13 +166,19 @@ def test_a_killed_render_resumes_to_identical_files(tmp_path: Path) -> None:
     assert not failed(k)
 
 
-def test_a_pair_count_for_a_sequence_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
+def test_a_pair_count_is_one_line_and_sample_writes_the_files(tmp_path: Path) -> None:
     (tmp_path / "s.json").write_text(json.dumps({"kind": "sequence", "n_frames": 10}))
     done = identbox("sample", "--preset", "s.json", "--n-pairs", "5", "--out", "d",
                     cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
     assert "no --n-pairs for a sequence dataset" in done.stderr
     assert not (tmp_path / "d").exists()
+    # `sample` writes the sequence's files, the very ones `render` writes before its images.
     sampled = identbox("sample", "--preset", "s.json", "--out", "e", cwd=tmp_path)
-    assert sampled.returncode == 2 and sampled.stderr.count("\n") == 1, sampled.stderr
-    assert "written by `render`" in sampled.stderr and not (tmp_path / "e").exists()
+    assert sampled.returncode == 0, sampled.stderr
+    assert "wrote the latents, interventions and noise of 10 frames" in sampled.stdout
+    written = {p.name: p.read_bytes() for p in (tmp_path / "e").rglob("*") if p.is_file()}
+    root, _, _ = write_sequence(SequenceSettings(n_frames=10), tmp_path / "f")
+    assert written == {p.name: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    again = identbox("sample", "--preset", "s.json", "--out", "e", cwd=tmp_path)
+    assert "already holds this sequence" in again.stdout
