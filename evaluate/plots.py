@@ -49,7 +49,9 @@ def plot_latents(root: Path | str, out: Path | str, points: int = 2000) -> Path:
 
     out = check_format(out)
     root = Path(root)
-    manifest = _manifest(root)
+    manifest = _manifest(root, sequences=True)
+    if "model" in manifest and "frames" in manifest:
+        return plot_sequence(root, manifest, out)
     columns = manifest["columns"]
     raw = {view: np.asarray(values) for view, values in _raw_latents(root, manifest).items()}
     pyplot = _pyplot()
@@ -79,6 +81,45 @@ def plot_latents(root: Path | str, out: Path | str, points: int = 2000) -> Path:
         histogram.set_yticks([])
         for axis in (scatter, histogram):
             axis.tick_params(labelsize=6)
+    figure.tight_layout()
+    figure.savefig(out, dpi=120)
+    pyplot.close(figure)
+    return out
+
+
+SEQUENCE_FRAMES = 300  # frames a sequence plot shows: enough to see the steps and targets
+TARGET = (0.78, 0.12, 0.12)  # an intervention, as the contact sheet marks it
+
+
+def plot_sequence(root: Path, manifest: dict[str, Any], out: Path) -> Path:
+    """A sequence's variables over its first frames, one panel each; a frame where the
+    variable was a target of an intervention is a red dot (a constant variable is left out,
+    an angle's line breaks where it wraps)."""
+    from ..dataset.sequence_writer import INTERVENTIONS, LATENTS
+
+    values = np.load(root / LATENTS, mmap_mode="r")
+    targets = np.load(root / INTERVENTIONS, mmap_mode="r")
+    shown = min(SEQUENCE_FRAMES, int(manifest["frames_per_episode"]))
+    names = manifest["columns"]
+    kinds = {v["name"]: v.get("kind") for v in manifest["model"]["variables"]}
+    kept = [k for k in range(len(names)) if np.ptp(values[:shown, k]) > 0]
+    pyplot = _pyplot()
+    figure, axes = pyplot.subplots(len(kept), 1, figsize=(9, 1.1 * len(kept) + 0.6),
+                                   sharex=True, squeeze=False)
+    frames = np.arange(shown)
+    for axis, k in zip(axes[:, 0], kept, strict=True):
+        series = np.asarray(values[:shown, k])
+        hit = np.asarray(targets[:shown, k]) == 1
+        xs, ys = frames.astype(float), series.astype(float)
+        if kinds.get(names[k]) == "angle":  # no line across the wrap from 2 pi to 0
+            wraps = np.flatnonzero(np.abs(np.diff(series)) > np.pi) + 1
+            xs, ys = np.insert(xs, wraps, np.nan), np.insert(ys, wraps, np.nan)
+        axis.plot(xs, ys, color="0.3", linewidth=0.8)
+        axis.scatter(frames[hit], series[hit], s=9, color=TARGET, zorder=3, linewidths=0)
+        axis.set_ylabel(names[k], fontsize=7, rotation=0, ha="right", va="center")
+        axis.tick_params(labelsize=6)
+    axes[-1, 0].set_xlabel(f"frame (the first {shown} of episode 0; red: a target of an "
+                           "intervention)", fontsize=7)
     figure.tight_layout()
     figure.savefig(out, dpi=120)
     pyplot.close(figure)

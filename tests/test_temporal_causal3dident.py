@@ -178,6 +178,12 @@ def test_render_validate_export_and_read_as_the_published_loader_does(tmp_path: 
         framed = (sheet[0, f * 128 + 64] == TARGET).all()
         assert framed == bool(targets[f].any()), f
 
+    # plot-latents draws each variable over the frames, its targets as red dots.
+    assert main(["plot-latents", str(data / "train"), "--out", str(tmp_path / "p.png")]) == 0
+    plot = np.asarray(Image.open(tmp_path / "p.png").convert("RGB")).astype(int)
+    red = (plot[..., 0] > 150) & (plot[..., 1] < 80) & (plot[..., 2] < 80)
+    assert red.sum() > 20
+
     causal = [n for n in LOADER_NAMES if n not in ("rot-gamma", "obj-shape", "obj-material")]
     indep = load_published(npz, "val_indep", causal_vars=causal)
     independent = np.load(data / "val" / "factors" / "independent_latents.npy")
