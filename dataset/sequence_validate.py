@@ -31,16 +31,10 @@ from .sequence_writer import (
     sequence_arrays,
     sequence_files,
 )
-from .strays import ANYTHING, SLURM, find_layout_strays
+from .strays import ANYTHING, SLURM, find_layout_strays, listed
 from .view_look import GROUND_HUE_TOLERANCE, expected_hue
 
 MECHANISM_TOLERANCE = 1e-9  # the same arithmetic; room only for a machine's last bits
-SHOWN = 3
-
-
-def _listed(items: list[str], fine: str) -> str:
-    more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
-    return ", ".join(items[:SHOWN]) + more if items else fine
 
 
 def check_mechanisms(settings: SequenceSettings, latents: np.ndarray, targets: np.ndarray,
@@ -65,7 +59,7 @@ def check_mechanisms(settings: SequenceSettings, latents: np.ndarray, targets: n
     frames = [f"frame {(k // steps) * settings.n_frames + k % steps + 1}" for k in bad]
     checks.append(Check("variables that are not targets follow their mechanisms given the "
                         "stored noise", not frames,
-                        _listed(frames, f"largest deviation {error.max():.2e}")))
+                        listed(frames, f"largest deviation {error.max():.2e}")))
     return checks
 
 
@@ -90,7 +84,7 @@ def check_triplets(settings: SequenceSettings, stored: dict[str, np.ndarray]) ->
             bad.append(f"triplet {k}")
     return Check("each triplet's third frame takes each group from frame i or j as its mask "
                  "says (something from each)", not bad,
-                 _listed(bad, f"{len(sources)} triplets"))
+                 listed(bad, f"{len(sources)} triplets"))
 
 
 def check_ground_hues(root: Path, settings: SequenceSettings, latents: np.ndarray,
@@ -115,9 +109,9 @@ def check_ground_hues(root: Path, settings: SequenceSettings, latents: np.ndarra
         if not hue_distance(seen, want) <= GROUND_HUE_TOLERANCE:
             off.append(f"frame {frame}: ground hue {seen:.3f} vs {want:.3f}")
     return [Check(f"{len(chosen)} sampled frames decode at {size} x {size}", not undecodable,
-                  _listed(undecodable, "all do")),
+                  listed(undecodable, "all do")),
             Check("sampled frames show the ground hue their own hue_back says", not off,
-                  _listed(off, f"within {GROUND_HUE_TOLERANCE}"))]
+                  listed(off, f"within {GROUND_HUE_TOLERANCE}"))]
 
 
 def _parts(settings: SequenceSettings) -> str:
@@ -139,12 +133,7 @@ def _strays(root: Path, settings: SequenceSettings) -> list[Check]:
     if settings.n_triplets:
         allowed[TRIPLET_IMAGES] = (extension, settings.n_triplets)
     found = find_layout_strays(root, allowed, settings.frames)
-    return [Check("no leftover temporary files (.tmp)", not found.temporary,
-                  _listed(found.temporary, "none")),
-            Check(f"no numbered images beyond the {_parts(settings)}",
-                  not found.extra_images, _listed(found.extra_images, "none")),
-            Check("no unknown files or folders in the layout", not found.unknown,
-                  _listed(found.unknown, "only what IdentBox writes"))]
+    return found.checks(_parts(settings))
 
 
 def validate_sequence(root: Path | str, sample: int = 32) -> list[Check]:

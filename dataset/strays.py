@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cube_validate import Check
 from .layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST, SENTENCES, SHARED, view_entries
 
 SLURM = "slurm"  # cluster/slurm.py's folder: scripts, logs, times, summary; anything goes there
@@ -24,6 +25,22 @@ class Strays:
     temporary: list[str] = field(default_factory=list)
     extra_images: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+
+    def checks(self, items: str) -> list[Check]:
+        """validate's three checks of them; `items` says what the numbered images are
+        ('12 pairs', '12 frames and 3 triplets')."""
+        return [Check("no leftover temporary files (.tmp)", not self.temporary,
+                      listed(self.temporary, "none")),
+                Check(f"no numbered images beyond the {items}", not self.extra_images,
+                      listed(self.extra_images, "none")),
+                Check("no unknown files or folders in the layout", not self.unknown,
+                      listed(self.unknown, "only what IdentBox writes"))]
+
+
+def listed(items: list[str], fine: str, shown: int = 3) -> str:
+    """The first few of `items` ('a, b, c and 4 more'), or `fine` when there are none."""
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more if items else fine
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:

@@ -196,16 +196,7 @@ def _strays(root: Path, settings: Any) -> list[Check]:
                         settings_latent_files(settings),
                         tuple(f"m{view}" for view in image_views(settings)))
 
-    def listed(names: list[str], fine: str) -> str:
-        more = f" and {len(names) - 3} more" if len(names) > 3 else ""
-        return ", ".join(names[:3]) + more if names else fine
-
-    return [Check("no leftover temporary files (.tmp)", not found.temporary,
-                  listed(found.temporary, "none")),
-            Check(f"no numbered images beyond the {settings.n_pairs} pairs",
-                  not found.extra_images, listed(found.extra_images, "none")),
-            Check("no unknown files or folders in the layout", not found.unknown,
-                  listed(found.unknown, "only what IdentBox writes"))]
+    return found.checks(f"{settings.n_pairs} pairs")
 
 
 def validate_pairs(root: Path | str, sample: int = 32) -> list[Check]:
