@@ -210,10 +210,10 @@ def test_render_validate_export_and_read_as_the_published_loader_does(tmp_path: 
 
 def test_bad_exports_are_one_line_and_write_nothing(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    def sequence(name: str, seed: int = 0, episodes: int = 1) -> Path:
+    def sequence(name: str, seed: int = 0, episodes: int = 1, frames: int = 3) -> Path:
         """A sequence dataset's files with stand-in images (the export reads no pixels
         before it refuses)."""
-        settings = SequenceSettings(n_frames=3, seed=seed, n_episodes=episodes)
+        settings = SequenceSettings(n_frames=frames, seed=seed, n_episodes=episodes)
         root, frames, _ = write_sequence(settings, tmp_path / name)
         (root / "samples").mkdir()
         for frame in range(frames):
@@ -222,15 +222,17 @@ def test_bad_exports_are_one_line_and_write_nothing(tmp_path: Path,
 
     same = tmp_path / "same"
     same.mkdir()
-    for split in ("train", "val"):
-        sequence(f"same/{split}")
+    for split, frames in (("train", 5), ("val", 3)):
+        sequence(f"same/{split}", frames=frames)
+    latents = [np.load(same / split / "factors" / "latents.npy") for split in ("train", "val")]
+    assert np.array_equal(latents[0][:3], latents[1])  # why: val would be train's start
     missing = sequence("missing", seed=3)
     (missing / "samples" / "000001.png").unlink()
     episodes = sequence("episodes", seed=4, episodes=2)
     assert main(["sample", "--n-pairs", "2", "--out", str(tmp_path / "pairs")]) == 0
     capsys.readouterr()
     cases = {
-        "have the same settings and seed": same,
+        "have the same seed (0), so the same frames": same,
         "has 1 of its 3 images still to render (first: samples/000001.png)": missing,
         "holds a Pairs dataset": tmp_path / "pairs",
         "holds 2 episodes": episodes,
