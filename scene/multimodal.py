@@ -55,6 +55,26 @@ def _largest_dimension(mesh: object, scale: float) -> float:
     return float((vertices.max(axis=0) - vertices.min(axis=0)).max() * scale)
 
 
+def shape_switching_object(scene: bpy.types.Scene, object_types: tuple[str, ...],
+                           material: bpy.types.Material, owner: str
+                           ) -> tuple[bpy.types.Object, list[bpy.types.Mesh], list[float]]:
+    """One object whose mesh switches between the types (one mesh per distinct type, each
+    with `material`), at the published teapot's radius: (object, the mesh of each type in
+    order, each one's largest dimension)."""
+    scale = shape_radius() / OBJECT_RADIUS  # the meshes have the multi-object radius
+    made = {}
+    for kind in dict.fromkeys(object_types):
+        made[kind] = tagged(shape_mesh(kind), owner)
+        made[kind].materials.append(material)
+    meshes = [made[kind] for kind in object_types]
+    obj = add_object(scene, "Object", meshes[0], owner)
+    obj.scale = (scale,) * 3
+    obj.rotation_mode = "XYZ"
+    obj.pass_index = 1
+    obj.material_slots[0].link = "OBJECT"
+    return obj, meshes, [_largest_dimension(mesh, scale) for mesh in meshes]
+
+
 class BlenderMultimodalRenderer:
     """Builds the scene once; per image it switches the mesh, moves the object and the
     spotlight, and sets the colours and the view's material."""
@@ -65,18 +85,8 @@ class BlenderMultimodalRenderer:
         self.scene, self.camera, self.sun, self.area, self.materials = fixed_scene(SCENE_NAME,
                                                                                   OWNER)
         scene = self.scene
-        self.scale = shape_radius() / OBJECT_RADIUS  # the meshes have the multi-object radius
-        meshes = {}
-        for kind in dict.fromkeys(settings.object_types):
-            meshes[kind] = tagged(shape_mesh(kind), OWNER)
-            meshes[kind].materials.append(self.materials[settings.view_material(1)])
-        self.meshes = [meshes[kind] for kind in settings.object_types]
-        self.sizes = [_largest_dimension(mesh, self.scale) for mesh in self.meshes]
-        self.object = add_object(scene, "Object", self.meshes[0], OWNER)
-        self.object.scale = (self.scale,) * 3
-        self.object.rotation_mode = "XYZ"
-        self.object.pass_index = 1
-        self.object.material_slots[0].link = "OBJECT"
+        self.object, self.meshes, self.sizes = shape_switching_object(
+            scene, settings.object_types, self.materials[settings.view_material(1)], OWNER)
         self.spot = add_spot(scene, self.object, OWNER)
         self.ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE, OWNER), OWNER)
         self.ground.data.materials.append(self.materials["Rubber"])

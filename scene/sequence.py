@@ -22,7 +22,6 @@ import numpy as np
 from ..model import constants as c
 from ..model.colors import hue_to_rgb
 from ..sampling.citris import POSITION_LIMIT
-from ..sampling.multi import OBJECT_RADIUS
 from ..settings.sequence import SequenceSettings
 from ..settings.shape_files import with_shape_files
 from .blend_shapes import read_blend_object
@@ -34,20 +33,12 @@ from .builder import (
 )
 from .denoising import start_denoiser
 from .device import DeviceChoice, select_device
-from .multi import shape_mesh
-from .multimodal import shape_radius
+from .multimodal import shape_switching_object
 from .render_setup import configure_render
-from .tags import tagged
 
 OWNER = "sequence"
 SCENE_NAME = "IdentBox Sequence"
 MATERIAL = "Rubber"  # the reference's only material
-
-
-def largest_dimension(mesh: object, scale: float) -> float:
-    """What Blender's max(object.dimensions) gives for this mesh at this scale."""
-    vertices = np.array([v.co[:] for v in mesh.vertices])  # type: ignore[attr-defined]
-    return float((vertices.max(axis=0) - vertices.min(axis=0)).max() * scale)
 
 
 class BlenderSequenceRenderer:
@@ -62,18 +53,8 @@ class BlenderSequenceRenderer:
         self.scene, self.camera, self.sun, self.area, self.materials = fixed_scene(SCENE_NAME,
                                                                                   OWNER)
         scene = self.scene
-        self.scale = shape_radius() / OBJECT_RADIUS
-        meshes = {}
-        for kind in dict.fromkeys(settings.object_types):
-            meshes[kind] = tagged(shape_mesh(kind), OWNER)
-            meshes[kind].materials.append(self.materials[MATERIAL])
-        self.meshes = [meshes[kind] for kind in settings.object_types]
-        self.sizes = [largest_dimension(mesh, self.scale) for mesh in self.meshes]
-        self.object = add_object(scene, "Object", self.meshes[0], OWNER)
-        self.object.scale = (self.scale,) * 3
-        self.object.rotation_mode = "XYZ"
-        self.object.pass_index = 1
-        self.object.material_slots[0].link = "OBJECT"
+        self.object, self.meshes, self.sizes = shape_switching_object(
+            scene, settings.object_types, self.materials[MATERIAL], OWNER)
         self.object.material_slots[0].material = self.materials[MATERIAL]
         self.spot = add_spot(scene, self.object, OWNER)
         self.ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE, OWNER), OWNER)
