@@ -121,12 +121,12 @@ def loader_targets(mask: np.ndarray) -> np.ndarray:
                           axis=-1).astype(np.uint8)
 
 
-def _images(export: CitrisExport, indices: range | np.ndarray) -> np.ndarray:
+def _images(export: CitrisExport, indices: range) -> np.ndarray:
     """The RGB images of these render-loop indices, (n, H, W, 3) uint8."""
     size = export.settings.render.resolution
     out = np.zeros((len(indices), size, size, 3), dtype=np.uint8)
     for row, index in enumerate(indices):
-        out[row] = load_rgba(item_path(export.root, export.settings, int(index)))[..., :3]
+        out[row] = load_rgba(item_path(export.root, export.settings, index))[..., :3]
     return out
 
 
@@ -141,7 +141,8 @@ def write_citris(export: CitrisExport, out: Path, split: str) -> None:
     name = split or DEFAULT_SPLIT
     frames = settings.frames
     raw, shapes = loader_columns(arrays[LATENTS])
-    _save(out / f"{name}.npz", imgs=_images(export, range(frames)),
+    sequence = _images(export, range(frames))  # the triplets' frames i and j are among them
+    _save(out / f"{name}.npz", imgs=sequence,
           interventions=loader_targets(arrays[INTERVENTIONS][1:]), raw_latents=raw,
           shape_latents=shapes)
     if settings.n_independent:
@@ -155,7 +156,7 @@ def write_citris(export: CitrisExport, out: Path, split: str) -> None:
     if settings.n_triplets:
         sources = arrays[TRIPLETS]
         third = range(frames + settings.n_independent, settings.items)
-        images = np.stack([_images(export, sources[:, 0]), _images(export, sources[:, 1]),
+        images = np.stack([sequence[sources[:, 0]], sequence[sources[:, 1]],
                            _images(export, third)], axis=1)
         latents = np.stack([arrays[LATENTS][sources[:, 0]], arrays[LATENTS][sources[:, 1]],
                             arrays[TRIPLET_LATENTS]], axis=1)
