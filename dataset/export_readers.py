@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DatasetError
-from .loader import MEAN, STD, _Base, select_columns, torch
+from .loader import _Base, loader_image, select_columns, torch
 from .share_export import INDEX, INDEX_FORMAT, member_name, share_library
 
 Record = dict[str, Any]  # member name ('m1.png', 'm2.txt', 'm1.latents.npy') -> its content
@@ -192,12 +192,8 @@ class ExportedPairs(_Base):
     def _x(self, record: Record, view: int) -> Any:
         if view in self.text_views:
             return record[f"m{view}.txt"]
-        out: Any = decode_rgb(record[f"m{view}{self.extension}"])
-        if self.normalize:
-            out = ((out.astype(np.float32) / 255.0 - MEAN) / STD).transpose(2, 0, 1).copy()
-        if self.tensors:
-            out = torch.from_numpy(np.ascontiguousarray(out))
-        return self.transform(out) if self.transform else out
+        return loader_image(decode_rgb(record[f"m{view}{self.extension}"]), self.normalize,
+                            self.tensors, self.transform)
 
     def _z(self, record: Record, view: int) -> Any:
         raw = record[f"m{view}.latents.npy"]

@@ -52,6 +52,20 @@ except ImportError:  # pragma: no cover - depends on the environment
     torch = None
 
 
+def loader_image(rgb: np.ndarray, normalize: bool, tensors: bool,
+                 transform: Callable[[Any], Any] | None) -> Any:
+    """An RGB uint8 H x W x 3 image as every loader gives it: standardised to float32
+    C x H x W with the family's mean and std (normalize), a torch tensor (tensors), then
+    `transform`."""
+    out: Any = rgb
+    if normalize:
+        out = np.ascontiguousarray(((out.astype(np.float32) / 255.0 - MEAN) / STD)
+                                   .transpose(2, 0, 1))
+    if tensors:
+        out = torch.from_numpy(np.ascontiguousarray(out))
+    return transform(out) if transform else out
+
+
 def _latent_file(units: str) -> str:
     return "raw_latents.npy" if units == "raw" else "latents.npy"
 
@@ -211,12 +225,7 @@ class IdentBoxPairs(_Base):
         if view in self.text_views:
             return self._text(view, index)
         image = load_rgba(image_path(self.root, view, index, self.extension))
-        out: Any = image[..., :3]
-        if self.normalize:
-            out = ((out.astype(np.float32) / 255.0 - MEAN) / STD).transpose(2, 0, 1).copy()
-        if self.tensors:
-            out = torch.from_numpy(np.ascontiguousarray(out))
-        return self.transform(out) if self.transform else out
+        return loader_image(image[..., :3], self.normalize, self.tensors, self.transform)
 
     def _z(self, view: int, index: int) -> Any:
         z = np.asarray(self._latents()[view][index, self.column_index], dtype=np.float32)

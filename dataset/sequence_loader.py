@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .images import load_rgba
-from .loader import MEAN, STD, _Base, torch
+from .loader import _Base, loader_image, torch
 from .manifest import read_manifest
 from .sequence_writer import (
     INDEPENDENT_LATENTS,
@@ -88,11 +88,8 @@ class IdentBoxSequence(_Base):
     def image(self, index: int) -> Any:
         """Image number `index` of the render loop (frames, then independent, then third
         frames), as the loader gives images."""
-        out: Any = load_rgba(item_path(self.root, self.settings, index))[..., :3]
-        if self.normalize:
-            out = ((out.astype(np.float32) / 255.0 - MEAN) / STD).transpose(2, 0, 1)
-        out = self._out(out)
-        return self.transform(out) if self.transform else out
+        rgb = load_rgba(item_path(self.root, self.settings, index))[..., :3]
+        return loader_image(rgb, self.normalize, self.tensors, self.transform)
 
     def _z(self, rows: np.ndarray, index: int) -> Any:
         return self._out(np.asarray(rows[index], dtype=np.float32))
