@@ -45,6 +45,13 @@ def _manifest(root: Path, sequences: bool = False) -> dict[str, Any]:
     return read_manifest(path)
 
 
+def is_sequence(manifest: dict[str, Any]) -> bool:
+    """Whether a manifest _manifest(root, sequences=True) read is a sequence's."""
+    from .sequence_writer import SEQUENCE_FORMAT
+
+    return bool(manifest.get("format") == SEQUENCE_FORMAT)
+
+
 def _pair_targets(root: Path, manifest: dict[str, Any], count: int) -> list[list[str]]:
     """Each pair's intervention targets by name (none without interventions)."""
     from .layout import INTERVENTIONS, SHARED, manifest_latent_files
@@ -106,7 +113,7 @@ def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int 
     marked (dataset/sequence_sheet.py)."""
     root, out = Path(root), Path(out)
     manifest = _manifest(root, sequences=True)
-    if "model" in manifest and "frames" in manifest:
+    if is_sequence(manifest):
         from .sequence_sheet import sequence_sheet
 
         return sequence_sheet(root, manifest, out, pairs, cell)

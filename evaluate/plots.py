@@ -45,12 +45,12 @@ def colour(role: str | None) -> tuple[float, float, float]:
 def plot_latents(root: Path | str, out: Path | str, points: int = 2000) -> Path:
     """Per factor: view-1 (x) against view-2 raw values, with a histogram of view 1 under it,
     coloured by block type; with k > 2 views, view 1 against each further view."""
-    from ..dataset.sheets import _manifest, _raw_latents
+    from ..dataset.sheets import _manifest, _raw_latents, is_sequence
 
     out = check_format(out)
     root = Path(root)
     manifest = _manifest(root, sequences=True)
-    if "model" in manifest and "frames" in manifest:
+    if is_sequence(manifest):
         return plot_sequence(root, manifest, out)
     columns = manifest["columns"]
     raw = {view: np.asarray(values) for view, values in _raw_latents(root, manifest).items()}
