@@ -32,7 +32,7 @@ from ..settings.cube import (
     STEP,
     CubeSettings,
 )
-from ..settings.kinds import kind_of, kind_of_manifest
+from ..settings.kinds import kind_of
 from ..settings.objects import AnySettings
 from ..settings.pairs import N_PAIRS, SEED
 from ..settings.render import (
@@ -621,16 +621,10 @@ def _reproduce(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Render a dataset again from its manifest alone (all pairs, or a range)."""
     import numpy as np
 
-    from ..dataset.manifest import FORMAT, read_manifest, settings_from_manifest
-    from ..jsonfile import UnreadableJSONError, read_json
+    from ..dataset.manifest import FORMAT, read_any_manifest, settings_from_manifest
 
-    path = Path(args.manifest)
-    try:  # the kind first, so a sequence's manifest is read as one
-        held = read_json(path)
-        manifest_format = kind_of_manifest(held).format if isinstance(held, dict) else FORMAT
-    except (UnreadableJSONError, SettingsError):
-        manifest_format = FORMAT  # read_manifest says what is wrong
-    manifest = read_manifest(path, manifest_format)
+    manifest = read_any_manifest(Path(args.manifest))
+    manifest_format = manifest["format"]
     settings = with_shape_files(settings_from_manifest(manifest), _blend_reader())
     for name, ours in (("identbox_version", __version__), ("numpy_version", np.__version__)):
         if manifest.get(name) != ours:

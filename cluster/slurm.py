@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from ..dataset.layout import MANIFEST
-from ..dataset.manifest import read_manifest, settings_from_manifest
+from ..dataset.manifest import read_any_manifest, settings_from_manifest
 from ..errors import DatasetError, SettingsError
 from ..jsonfile import UnreadableJSONError, read_json
 from ..limits import Limit
 from ..render.loop import shard_indices
-from ..settings.kinds import kind_of, kind_of_manifest, load
+from ..settings.kinds import kind_of, load
 from ..settings.objects import AnySettings
 from ..settings.render import WORKERS
 
@@ -247,9 +247,7 @@ def _complete(root: Path, settings: AnySettings, index: int) -> bool:
 
 def _settings(root: Path) -> AnySettings:
     """The settings of the dataset in `root`, of whichever kind."""
-    data = read_json(root / MANIFEST)
-    kind = kind_of_manifest(data if isinstance(data, dict) else {})
-    return settings_from_manifest(read_manifest(root / MANIFEST, kind.format))
+    return settings_from_manifest(read_any_manifest(root / MANIFEST))
 
 
 def _shard_done(root: Path, settings: AnySettings, shards: int, shard: int) -> tuple[int, int]:

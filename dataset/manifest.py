@@ -9,7 +9,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..errors import DatasetError
+from ..errors import DatasetError, SettingsError
 from ..jsonfile import UnreadableJSONError, read_json
 from ..model.constants import DEPTH_RANGE
 from ..presets import has_published_look
@@ -161,6 +161,17 @@ def _structure_problem(data: dict[str, Any], expected_format: str) -> str | None
     if unlisted:
         return f"has no latents.sha256 entry for {unlisted[0]} (it has {views} views)"
     return None
+
+
+def read_any_manifest(path: Path) -> dict[str, Any]:
+    """A manifest of any registered kind (a pair dataset's, a sequence's, a cube's), read and
+    checked as its own format; DatasetError as read_manifest's when it is none."""
+    try:
+        data = read_json(path)
+        expected = kind_of_manifest(data).format if isinstance(data, dict) else FORMAT
+    except (UnreadableJSONError, SettingsError):
+        expected = FORMAT  # read_manifest says what is wrong
+    return read_manifest(path, expected)
 
 
 def settings_from_manifest(manifest: dict[str, Any]) -> AnySettings:
