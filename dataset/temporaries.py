@@ -53,9 +53,18 @@ def process_start_time(pid: int) -> float | None:
         return None
 
 
+def is_zombie(pid: int) -> bool:
+    """True if `pid` has exited and waits to be reaped: a container's PID 1 often never reaps
+    the orphans of a killed run, so a dead writer can stay in the process table."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
 def writer_alive(pid: int, written: float) -> bool:
     """True if a process of this host with `pid` may have written a file last modified at
-    `written`: it exists and did not start after that."""
+    `written`: it exists, has not exited, and did not start after that."""
     if pid == os.getpid():
         return True
     try:
@@ -65,6 +74,8 @@ def writer_alive(pid: int, written: float) -> bool:
     except PermissionError:  # another user's process: alive
         pass
     except OverflowError:
+        return False
+    if is_zombie(pid):
         return False
     started = process_start_time(pid)
     return started is None or started <= written + START_SLACK_SECONDS

@@ -9,7 +9,13 @@ import sys
 import time
 from pathlib import Path
 
-from identbox.dataset.temporaries import HOST, STALE_SECONDS, is_abandoned, temporary_path
+from identbox.dataset.temporaries import (
+    HOST,
+    STALE_SECONDS,
+    is_abandoned,
+    is_zombie,
+    temporary_path,
+)
 from identbox.dataset.writer import write_latents
 from identbox.render.loop import ImageJob
 from identbox.settings.pairs import DatasetSettings
@@ -51,6 +57,21 @@ def test_only_temporaries_of_gone_writers_are_abandoned(tmp_path: Path) -> None:
     finally:
         live.kill()
         live.wait()
+
+
+def test_a_writer_killed_and_never_reaped_is_gone(tmp_path: Path) -> None:
+    """A container's PID 1 may never reap the worker a killed run orphaned: the worker stays in
+    the process table as a zombie, and its temporary image must still count as abandoned."""
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])  # not waited for: a zombie
+    try:
+        deadline = time.time() + 20
+        while not is_zombie(zombie.pid):
+            assert time.time() < deadline, "the child never exited"
+            time.sleep(0.05)
+        left = touch(tmp_path / f".000003.png.{HOST}.{zombie.pid}.tmp")
+        assert is_abandoned(left)
+    finally:
+        zombie.wait()
 
 
 class CopyJob(ImageJob):

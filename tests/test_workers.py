@@ -15,7 +15,7 @@ import pytest
 
 from identbox.dataset.claims import claim, claim_path
 from identbox.dataset.layout import is_complete_image
-from identbox.dataset.temporaries import remove_abandoned
+from identbox.dataset.temporaries import is_zombie, remove_abandoned
 
 ARGS = ["--n-pairs", "40", "--resolution", "32", "--samples", "2", "--seed", "7"]
 HOLD = """
@@ -114,7 +114,7 @@ def gone(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    return is_zombie(pid)
 
 
 @pytest.mark.blender
