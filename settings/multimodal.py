@@ -77,10 +77,6 @@ class MultimodalSettings:
 
     def __post_init__(self) -> None:
         check_parts(self)
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise SettingsError("name", self.name, "a non-empty name")
-        N_PAIRS.check(self.n_pairs)
-        SEED.check(self.seed)
         if not isinstance(self.position_dependent_colour, bool):
             raise SettingsError("position_dependent_colour", self.position_dependent_colour,
                                 "true or false")

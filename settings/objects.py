@@ -102,10 +102,6 @@ class MultiObjectSettings:
 
     def __post_init__(self) -> None:
         check_parts(self)
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise SettingsError("name", self.name, "a non-empty name")
-        N_PAIRS.check(self.n_pairs)
-        SEED.check(self.seed)
         N_OBJECTS.check(self.n_objects)
         MIN_GAP.check(self.min_gap)
         MIN_PIXELS.check(self.min_pixels)

@@ -167,8 +167,9 @@ class CausalEdge:
 
 
 def check_parts(settings: Any) -> None:
-    """Scene and render settings of their own types, and the views list normalised (which
-    may set n_views): the part of validation both image kinds share, done first."""
+    """Scene and render settings of their own types, the views list normalised (which may set
+    n_views), a name, n_pairs and seed: the part of validation every pair kind shares, done
+    first."""
     if not isinstance(settings.scene, SceneSettings):
         raise SettingsError("scene", settings.scene, "scene settings")
     if not isinstance(settings.render, RenderSettings):
@@ -177,6 +178,10 @@ def check_parts(settings: Any) -> None:
     views, n_views = normalised_views(settings.views, settings.n_views, settings.scene)
     object.__setattr__(settings, "views", views)
     object.__setattr__(settings, "n_views", n_views)
+    if not isinstance(settings.name, str) or not settings.name.strip():
+        raise SettingsError("name", settings.name, "a non-empty name")
+    N_PAIRS.check(settings.n_pairs)
+    SEED.check(settings.seed)
 
 
 def view_entries(settings: Any) -> dict[str, Any]:
@@ -240,10 +245,6 @@ class DatasetSettings:
         for flag in ("masks", "depth"):
             if not isinstance(getattr(self, flag), bool):
                 raise SettingsError(flag, getattr(self, flag), "true or false")
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise SettingsError("name", self.name, "a non-empty name")
-        N_PAIRS.check(self.n_pairs)
-        SEED.check(self.seed)
         object.__setattr__(self, "blocks", ordered_blocks(self.blocks, tuple(BLOCKS)))
         for block, settings in self.blocks.items():
             if not isinstance(settings, BlockSettings):
