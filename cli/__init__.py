@@ -256,11 +256,16 @@ def _build_parser() -> argparse.ArgumentParser:
         "evaluate", help="score a representation of a dataset: R², accuracy, MCC, DCI",
         description="Per factor of the dataset's view: held-out R² of a linear and of a kernel "
                     "ridge regression from the representation (accuracy for a categorical "
-                    "factor), the mean per block type, MCC and DCI. Needs identbox[evaluate].")
-    evaluate.add_argument("root", metavar="DATASET", help="dataset folder")
+                    "factor), the mean per block type, MCC and DCI. A sequence's causal "
+                    "variables are scored per frame, angles as (cos, sin). Needs "
+                    "identbox[evaluate].")
+    evaluate.add_argument("root", metavar="DATASET", help="dataset folder (pairs or sequence)")
     evaluate.add_argument("--representations", required=True, metavar="FILE.npy",
                           help="(pairs, d) codes of the view, one row per pair in pair order, "
-                               "or (views, pairs, d)")
+                               "or (views, pairs, d); for a sequence (frames, d)")
+    evaluate.add_argument("--part", choices=("frames", "independent"), default="frames",
+                          help="a sequence's frames the representation is of: its frames in "
+                               "order (default) or its independent frames, as CITRIS scores")
     evaluate.add_argument("--view", type=int, default=1, metavar="V",
                           help="the view the representation is of (from 1; default 1)")
     evaluate.add_argument("--seed", type=int, default=0, metavar="S",

@@ -55,7 +55,8 @@ def evaluate_command(args: argparse.Namespace) -> int:
             check_format(args.plot, "plot")
         codes = _representations(args.representations)
         try:
-            report = evaluate(Path(args.root), codes, view=args.view, seed=args.seed)
+            report = evaluate(Path(args.root), codes, view=args.view, seed=args.seed,
+                              part=args.part)
         except SettingsError as error:
             if error.setting != "representations":
                 raise

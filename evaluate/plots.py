@@ -128,11 +128,21 @@ def plot_sequence(root: Path, manifest: dict[str, Any], out: Path) -> Path:
 
 def plot_scores(report: Any, out: Path | str) -> Path:
     """A report's held-out R² per factor (kernel ridge as bars, linear as dots; a categorical
-    factor's accuracy), the factors grouped by block type, each type in its colour."""
+    factor's accuracy), the factors grouped by block type, each type in its colour (a
+    sequence's: by causal group)."""
     out = check_format(out, "plot")
     pyplot = _pyplot()
     order = {"content": 0, "style": 1, "view_specific": 2}
     scores = sorted(report.factors, key=lambda s: order.get(s.block_type, 3))
+    pairs = report.unit == "pairs"
+    groups = list(dict.fromkeys(s.block for s in scores))
+    palette = pyplot.get_cmap("tab10")
+
+    def key(score: Any) -> str:
+        return str(score.block_type if pairs else score.block)
+
+    def fill(name: str) -> Any:
+        return colour(name) if pairs else palette(groups.index(name) % 10)
     nonlinear = [s.r2_nonlinear if s.kind == "continuous" else s.accuracy_nonlinear
                  for s in scores]
     linear = [s.r2_linear if s.kind == "continuous" else s.accuracy_linear for s in scores]
@@ -142,17 +152,18 @@ def plot_scores(report: Any, out: Path | str) -> Path:
         return np.clip([np.nan if v is None else v for v in values], FLOOR, 1.0)
 
     figure, axis = pyplot.subplots(figsize=(max(4.0, 0.6 * len(scores) + 1.5), 3.6))
-    axis.bar(places, shown(nonlinear), color=[colour(s.block_type) for s in scores])
+    axis.bar(places, shown(nonlinear), color=[fill(key(s)) for s in scores])
     axis.scatter(places, shown(linear), color="black", s=12, zorder=3)
     axis.set_xticks(places, [s.name + (" (acc)" if s.kind == "categorical" else "")
                              for s in scores], rotation=45, ha="right", fontsize=7)
     axis.set_ylim(FLOOR - 0.02, 1.05)
     axis.axhline(0, color="0.6", linewidth=0.8)
     axis.set_ylabel("held-out R²")
-    axis.set_title(f"view {report.view}, {report.test} held-out pairs: bars kernel ridge, "
-                   "dots linear", fontsize=8)
-    for kind in dict.fromkeys(s.block_type for s in scores):  # a legend entry per block type
-        axis.bar([0], [0], color=colour(kind), label=kind.replace("_", "-"))
+    axis.set_title((f"view {report.view}, " if pairs else "") + f"{report.test} held-out "
+                   f"{report.unit}: bars kernel ridge, dots linear",
+                   fontsize=8)
+    for kind in dict.fromkeys(map(key, scores)):  # a legend entry per block type or group
+        axis.bar([0], [0], color=fill(kind), label=kind.replace("_", "-") if pairs else kind)
     axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     figure.tight_layout()
     figure.savefig(out, dpi=120)

@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from ..dataset.layout import manifest_latent_files, manifest_views, view_numbers
-from ..dataset.manifest import load_latent_file, read_manifest
+from ..dataset.manifest import load_latent_file, read_any_manifest, read_manifest
+from ..dataset.sheets import is_sequence
 from ..errors import DatasetError, SettingsError
 from ..sampling.blocks import BLOCK_TYPES, CONTENT, VIEW_SPECIFIC
 from . import metrics
@@ -28,7 +29,8 @@ ROLE_TYPES = {"content": CONTENT, "style": "style", "m1": VIEW_SPECIFIC, "m3": V
 
 @dataclass(frozen=True)
 class Factor:
-    """One ground-truth factor to score: its values in the view, and what kind it is."""
+    """One ground-truth factor to score: its values in the view (one column, or two: an
+    angle's cos and sin), and what kind it is."""
 
     name: str
     block: str
@@ -65,6 +67,7 @@ class Report:
     mcc_spearman: float
     dci: dict[str, Any]
     means: dict[str, dict[str, float]] = field(default_factory=dict)
+    unit: str = "pairs"  # what a row is: a pair, a sequence's frame or independent frame
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for --json."""
@@ -140,52 +143,70 @@ def _means(scores: list[FactorScore]) -> dict[str, dict[str, float]]:
 
 
 def representation_rows(representations: Any, pairs: int, view: int, n_views: int,
-                        name: str = "representations") -> np.ndarray:
+                        name: str = "representations", unit: str = "pairs") -> np.ndarray:
     """The (pairs, d) float array of one view: an (N, d) array, or (k, N, d) with one slice
     per view; SettingsError in one line when its shape does not fit the dataset."""
     array = np.asarray(representations)
     if array.ndim == 3 and array.shape[0] == n_views:
         array = array[view - 1]
     if array.ndim != 2 or array.shape[0] != pairs or array.shape[1] < 1:
+        per_view = (f", or ({n_views}, {pairs}, d) with one slice per view" if n_views > 1
+                    else "")
         raise SettingsError(name, f"an array of shape {tuple(array.shape)}",
-                            f"one row per pair: ({pairs}, d), or ({n_views}, {pairs}, d) "
-                            "with one slice per view")
+                            f"one row per {unit.split()[-1].rstrip('s')}: ({pairs}, d)"
+                            + per_view)
     if not np.issubdtype(array.dtype, np.number) or not np.isfinite(array).all():
         raise SettingsError(name, f"a {array.dtype} array", "finite numbers")
     return array.astype(np.float64)
 
 
-def evaluate(root: Path | str, representations: Any, view: int = 1,
-             rows: np.ndarray | None = None, test_fraction: float = 0.2,
-             seed: int = 0) -> Report:
-    """Score `representations` of `view` (from 1) of the dataset in `root`: one row per pair,
-    or per pair of `rows` (pair indices, e.g. the held-out pairs a model never saw)."""
-    root = Path(root)
-    manifest = read_manifest(root / "manifest.json")
+def _factors(root: Path, view: int, part: str) -> tuple[list[Factor], list[str], int, str]:
+    """The factors to score, those constant, the dataset's number of views and what a row is:
+    a pair dataset's view, or a sequence's frames or independent frames (one view)."""
+    manifest = read_any_manifest(root / "manifest.json")
+    if is_sequence(manifest):
+        from .sequence_factors import sequence_factors
+
+        if view != 1:
+            raise SettingsError("view", view, "1: a sequence has one view")
+        factors, skipped = sequence_factors(root, manifest, part)
+        return factors, skipped, 1, "frames" if part == "frames" else "independent frames"
+    manifest = read_manifest(root / "manifest.json")  # a pair dataset's, or says what it is
     n_views = manifest_views(manifest)
     if view not in view_numbers(n_views):
         raise SettingsError("view", view, f"a view of the dataset, 1 to {n_views}")
-    factors, skipped = view_factors(root, manifest, view)
+    return (*view_factors(root, manifest, view), n_views, "pairs")
+
+
+def evaluate(root: Path | str, representations: Any, view: int = 1,
+             rows: np.ndarray | None = None, test_fraction: float = 0.2,
+             seed: int = 0, part: str = "frames") -> Report:
+    """Score `representations` of `view` (from 1) of the dataset in `root`: one row per pair,
+    or per pair of `rows` (pair indices, e.g. the held-out pairs a model never saw). For a
+    sequence, one row per frame of `part`: "frames" or "independent"."""
+    root = Path(root)
+    factors, skipped, n_views, unit = _factors(root, view, part)
     if not factors:
         raise DatasetError(f"{root}: no factor varies in view {view}: nothing to score")
     chosen = np.arange(len(factors[0].values)) if rows is None else np.asarray(rows)
-    x = representation_rows(representations, len(chosen), view, n_views)
+    x = representation_rows(representations, len(chosen), view, n_views, unit=unit)
     factors = [Factor(f.name, f.block, f.block_type, f.values[chosen], f.categorical)
                for f in factors]
     train, test = metrics.split_rows(len(chosen), test_fraction, seed)
     if len(test) < MIN_HELD_OUT or len(train) < 2 * MIN_HELD_OUT:
-        raise DatasetError(f"{root}: {len(chosen)} pairs are too few to fit on some and score "
+        raise DatasetError(f"{root}: {len(chosen)} {unit} are too few to fit on some and score "
                            f"on the others: {MIN_HELD_OUT} held out and twice that to fit, "
                            f"at least")
     scores = [_factor_score(f, x[train], x[test], train, test, seed) for f in factors]
-    truth = np.stack([f.values for f in factors], axis=1)
-    kinds = tuple(f.categorical for f in factors)
+    truth = np.column_stack([f.values for f in factors])  # an angle gives two columns
+    kinds = tuple(f.categorical for f in factors
+                  for _ in range(f.values.shape[1] if f.values.ndim == 2 else 1))
     return Report(view=view, pairs=len(chosen), train=len(train), test=len(test),
                   factors=scores, skipped=skipped,
                   mcc_pearson=metrics.mcc(truth[test], x[test], "pearson"),
                   mcc_spearman=metrics.mcc(truth[test], x[test], "spearman"),
                   dci=metrics.dci(x[train], truth[train], x[test], truth[test], kinds, seed),
-                  means=_means(scores))
+                  means=_means(scores), unit=unit)
 
 
 def _number(value: float | None, prefix: str = "") -> str:
@@ -213,8 +234,9 @@ def table(report: Report) -> str:
     text += [f"MCC pearson {report.mcc_pearson:.3f}, spearman {report.mcc_spearman:.3f}; DCI "
              f"disentanglement {dci_['disentanglement']:.3f}, completeness "
              f"{dci_['completeness']:.3f}, informativeness {dci_['informativeness']:.3f}",
-             f"view {report.view}: {report.pairs} pairs, fitted on {report.train}, scored on "
-             f"{report.test} held out" + (f"; constant here, not scored: "
+             (f"view {report.view}: " if report.unit == "pairs" else "")
+             + f"{report.pairs} {report.unit}, fitted on {report.train}, "
+             f"scored on {report.test} held out" + (f"; constant here, not scored: "
                                           f"{', '.join(report.skipped)}" if report.skipped
                                           else "")]
     return "\n".join(text)

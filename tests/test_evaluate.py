@@ -256,3 +256,73 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_in_a_log() -> None:
     bar = _stderr_of(code, terminal=True)
     assert "work: 100%" in bar and "3/3" in bar and "\r" in bar
     assert "(100.0%)" not in bar  # the bar, not the lines
+
+
+def _sequence(root: Path, *extra: str) -> dict[str, np.ndarray]:
+    """A Temporal Causal3DIdent sequence's factor files (no images: evaluate needs none)."""
+    sampled = identbox("sample", "--preset", "temporal_causal3dident", "--n-frames", "500",
+                       "--n-triplets", "0", *extra, "--out", str(root), cwd=root.parent)
+    assert sampled.returncode == 0, sampled.stderr
+    return {path.stem: np.load(path) for path in root.glob("factors/*latents.npy")}
+
+
+def _held(latents: np.ndarray, seed: int = 2) -> np.ndarray:
+    """A code that holds every causal variable: angles as a point on the circle (so a wrap of
+    2 pi is no jump), positions warped, the whole mixed by a rotation."""
+    angles = latents[:, 3:10]
+    circle = np.concatenate([np.cos(angles), np.sin(angles)], axis=1)
+    positions = latents[:, :3] + 0.2 * latents[:, :3] ** 3
+    codes = np.concatenate([positions, circle], axis=1)
+    rotation, _ = np.linalg.qr(np.random.default_rng(seed).normal(size=(codes.shape[1],) * 2))
+    return codes @ rotation
+
+
+def test_evaluate_scores_a_sequence_s_causal_variables_per_frame(tmp_path: Path) -> None:
+    """A sequence is scored per frame (or per independent frame), each causal variable in its
+    group; angles as (cos, sin): a code holding the angles on the circle is scored near 1 where
+    the raw angle (which jumps from 2 pi to 0) would not be; noise near 0."""
+    from identbox.evaluate.report import evaluate
+
+    root = tmp_path / "seq"
+    arrays = _sequence(root, "--n-independent", "300")
+    report = evaluate(root, _held(arrays["latents"]))
+    scores = {s.name: s for s in report.factors}
+    assert report.unit == "frames" and report.pairs == 500 and report.test == 100
+    assert set(report.skipped) == {"rot_gamma", "shape"}  # constant: one shape, gamma 0
+    assert scores["pos_y"].block == "pos" and scores["rot_beta"].block == "rot"
+    assert {s.block_type for s in report.factors} == {"causal"}
+    assert min(s.r2_linear for s in report.factors if s.name.startswith(("rot", "hue"))) > 0.99
+    assert min(s.r2_nonlinear for s in report.factors) > 0.9  # type: ignore[type-var]
+    raw = np.asarray(arrays["latents"][:, 9])  # hue_back's raw angle, wrapping at 2 pi
+    wrapped = np.stack([np.cos(raw), np.sin(raw)], axis=1)
+    from identbox.evaluate.metrics import r2_linear, split_rows
+
+    train, test = split_rows(500)
+    assert r2_linear(raw[train, None], wrapped[train], raw[test, None], wrapped[test]) < 0.9
+    noise = evaluate(root, np.random.default_rng(4).normal(size=(300, 6)), part="independent")
+    assert noise.unit == "independent frames" and noise.pairs == 300
+    chance = 3 * np.sqrt(2 / noise.test)  # three standard errors of a held-out R² of 0
+    assert max(s.r2_nonlinear for s in noise.factors) < chance  # type: ignore[type-var]
+    independent = evaluate(root, _held(arrays["independent_latents"]), part="independent")
+    assert min(s.r2_nonlinear for s in independent.factors) > 0.9  # type: ignore[type-var]
+
+
+def test_evaluate_of_a_sequence_refuses_bad_settings_in_one_line(tmp_path: Path) -> None:
+    root = tmp_path / "seq"
+    arrays = _sequence(root)
+    np.save(tmp_path / "codes.npy", _held(arrays["latents"]))
+    np.save(tmp_path / "short.npy", np.zeros((499, 4)))
+    cases = {("--representations", "short.npy"): ("(499, 4)", "one row per frame: (500, d)"),
+             ("--representations", "codes.npy", "--part", "independent"):
+                 ("part", "--n-independent"),
+             ("--representations", "codes.npy", "--view", "2"): ("view", "one view")}
+    for extra, named in cases.items():
+        bad = identbox("evaluate", "seq", *extra, cwd=tmp_path)
+        assert bad.returncode == 2 and bad.stdout == "", bad.stderr
+        assert bad.stderr.count("\n") == 1 and all(n in bad.stderr for n in named), bad.stderr
+    good = identbox("evaluate", "seq", "--representations", "codes.npy", "--plot", "r2.png",
+                    cwd=tmp_path)
+    assert good.returncode == 0, good.stderr
+    assert "mean causal" in good.stdout and "500 frames, fitted on 400" in good.stdout
+    assert "not scored: rot_gamma, shape" in good.stdout
+    assert Image.open(tmp_path / "r2.png").size[0] > 100
