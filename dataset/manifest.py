@@ -181,16 +181,21 @@ def settings_from_manifest(manifest: dict[str, Any]) -> AnySettings:
     return kind.settings.from_dict(values)
 
 
-def load_latent_file(root: Path, key: str, manifest: dict[str, Any]) -> np.ndarray:
-    """factors/KEY (e.g. 'm1/raw_latents.npy'), memory-mapped, checked against the manifest's
-    shape and dtype; DatasetError naming the file if it is missing, unreadable or different."""
-    path = root / "factors" / key
+def read_npy(path: Path | str) -> np.ndarray:
+    """A .npy file, memory-mapped; DatasetError naming it when it is missing or unreadable."""
     try:
-        array = np.load(path, mmap_mode="r", allow_pickle=False)
+        return np.load(path, mmap_mode="r", allow_pickle=False)
     except FileNotFoundError:
         raise DatasetError(f"{path} is missing") from None
     except (OSError, ValueError, EOFError) as error:
         raise DatasetError(f"{path} is not a readable .npy file ({error})") from None
+
+
+def load_latent_file(root: Path, key: str, manifest: dict[str, Any]) -> np.ndarray:
+    """factors/KEY (e.g. 'm1/raw_latents.npy'), memory-mapped, checked against the manifest's
+    shape and dtype; DatasetError naming the file if it is missing, unreadable or different."""
+    path = root / "factors" / key
+    array = read_npy(path)
     n_pairs, width = manifest["latents"]["shape"]
     expected = (n_pairs, width) if "latents" in key else (n_pairs,)
     if array.dtype != np.float64 or array.shape[:len(expected)] != expected:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..dataset.manifest import read_npy
 from ..errors import DatasetError, SettingsError
 from .report import Report, evaluate, table
 
@@ -21,16 +22,6 @@ EXIT_MISSING = 1
 def _missing(error: ImportError) -> int:
     print(f"identbox: error: {error}", file=sys.stderr)
     return EXIT_MISSING
-
-
-def _representations(path: str) -> np.ndarray:
-    """The array in a .npy file; DatasetError naming the file when it cannot be read."""
-    try:
-        return np.load(path, allow_pickle=False)
-    except FileNotFoundError:
-        raise DatasetError(f"{path} is missing") from None
-    except (OSError, ValueError, EOFError) as error:
-        raise DatasetError(f"{path} is not a readable .npy file ({error})") from None
 
 
 def _show(report: Report, as_json: bool, plot: str | None, extra: dict[str, object]) -> None:
@@ -53,7 +44,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
     try:
         if args.plot:
             check_format(args.plot, "plot")
-        codes = _representations(args.representations)
+        codes = read_npy(args.representations)
         try:
             report = evaluate(Path(args.root), codes, view=args.view, seed=args.seed,
                               part=args.part)

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dataset.manifest import read_npy
 from ..dataset.sequence_sheet import group_label
 from ..dataset.sequence_writer import INDEPENDENT_LATENTS, LATENTS
 from ..errors import DatasetError, SettingsError
@@ -35,12 +36,7 @@ def sequence_factors(root: Path, manifest: dict[str, Any],
     cos and sin), and the names of those that do not (rot_gamma; a one-shape sequence's
     shape)."""
     path = part_file(root, manifest, part)
-    try:
-        latents = np.load(path, mmap_mode="r", allow_pickle=False)
-    except FileNotFoundError:
-        raise DatasetError(f"{path} is missing") from None
-    except (OSError, ValueError, EOFError) as error:
-        raise DatasetError(f"{path} is not a readable .npy file ({error})") from None
+    latents = read_npy(path)
     columns = list(manifest["columns"])
     if latents.ndim != 2 or latents.shape[1] != len(columns):
         raise DatasetError(f"{path} holds {latents.shape}; its manifest names {len(columns)} "
