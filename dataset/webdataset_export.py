@@ -33,12 +33,13 @@ def pair_key(index: int) -> str:
 
 
 def pair_sample(split: SharedSplit, index: int) -> dict[str, Any]:
-    """One pair's sample: member name (without the key) -> bytes or text."""
+    """One pair's sample: member name (without the key) -> its bytes (a sentence in UTF-8:
+    the shards are written with webdataset's encoders off)."""
     sample: dict[str, Any] = {"__key__": pair_key(index)}
     for name, path in split.files(index).items():
         sample[name] = path.read_bytes()
     for view, lines in split.sentences.items():
-        sample[f"m{view}.txt"] = lines[index]
+        sample[f"m{view}.txt"] = lines[index].encode("utf-8")
     for view, raw in split.raw.items():
         sample[f"m{view}.latents.npy"] = npy_bytes(raw[index])
     if split.targets is not None:

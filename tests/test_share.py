@@ -130,6 +130,39 @@ def test_exported_pairs_give_the_folder_datasets_items(rendered: Path, exports: 
                     assert a.dtype == b.dtype and np.array_equal(a, b)
 
 
+def test_a_text_view_is_shared_as_its_sentences(tmp_path: Path) -> None:
+    """A dataset with a text view exports in both formats (the WebDataset export was a
+    traceback: a sentence is not bytes), and every reader gives the folder's sentences: the
+    webdataset library, the datasets library and ExportedPairs."""
+    import datasets
+    import webdataset as wds
+
+    preset = json.loads((Path(__file__).resolve().parents[1] / "presets" /
+                         "hues_positions_rotations.json").read_text())
+    preset["views"] = [{}, {}, {"modality": "text"}]
+    (tmp_path / "text.json").write_text(json.dumps(preset))
+    out = subprocess.run([sys.executable, "-m", "identbox", "render", "--preset", "text.json",
+                          "--n-pairs", "3", "--resolution", "16", "--samples", "1", "--out", "d"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    folder = IdentBoxPairs(tmp_path / "d", tensors=False)
+    sentences = folder.sentences(3)
+    assert len(sentences) == 3 and all(sentences)
+    for form in ("webdataset", "hf"):
+        assert main(["export", str(tmp_path / "d"), "--format", form, "--out",
+                     str(tmp_path / form)]) == 0
+        assert [check.ok for check in validate_dataset(tmp_path / form)].count(False) == 0
+        assert [ExportedPairs(tmp_path / form, tensors=False)[i][0][2] for i in range(3)] == \
+            sentences
+    shards = sorted(str(p) for p in (tmp_path / "webdataset").glob("*.tar"))
+    samples = list(wds.WebDataset(shards, shardshuffle=False).decode())
+    assert [s["m3.txt"] for s in samples] == sentences
+    rows = datasets.load_dataset("parquet", data_files=sorted(
+        str(p) for p in (tmp_path / "hf" / "data").glob("*.parquet")),
+        cache_dir=str(tmp_path / "cache"))["train"]
+    assert rows["m3_text"] == sentences
+
+
 @pytest.mark.parametrize("form", ["webdataset", "hf"])
 def test_the_croissant_file_validates_and_lists_the_factors(rendered: Path,
                                                             exports: dict[str, Path],
