@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..dataset.manifest import read_npy
+from ..dataset.manifest import read_any_manifest, read_npy
+from ..dataset.sheets import is_sequence
 from ..errors import DatasetError, SettingsError
 from .report import Report, evaluate, table
 
@@ -73,6 +74,9 @@ def baseline_command(args: argparse.Namespace, log: Callable[[str], None]) -> in
             temperature=args.temperature, seed=args.seed)
         if not (Path(args.root) / "manifest.json").exists():
             raise DatasetError(f"{args.root} has no manifest.json: not an IdentBox dataset")
+        if is_sequence(read_any_manifest(Path(args.root) / "manifest.json")):
+            raise DatasetError(f"{args.root} holds a sequence: the baseline trains on pairs "
+                               "(score a sequence's codes with evaluate)")
         from .baseline import train_baseline
 
         result = train_baseline(Path(args.root), options, log)

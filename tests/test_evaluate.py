@@ -320,6 +320,9 @@ def test_evaluate_of_a_sequence_refuses_bad_settings_in_one_line(tmp_path: Path)
         bad = identbox("evaluate", "seq", *extra, cwd=tmp_path)
         assert bad.returncode == 2 and bad.stdout == "", bad.stderr
         assert bad.stderr.count("\n") == 1 and all(n in bad.stderr for n in named), bad.stderr
+    baseline = identbox("baseline", "seq", cwd=tmp_path)  # a traceback before
+    assert baseline.returncode == 2 and baseline.stderr.count("\n") == 1, baseline.stderr
+    assert "holds a sequence" in baseline.stderr and "evaluate" in baseline.stderr
     good = identbox("evaluate", "seq", "--representations", "codes.npy", "--plot", "r2.png",
                     cwd=tmp_path)
     assert good.returncode == 0, good.stderr
