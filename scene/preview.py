@@ -36,10 +36,12 @@ _sequence: dict[str, Any] = {"key": None, "value": None}
 # leave_identbox_scene.
 _views: dict[int, dict[str, Any]] = {}
 # (owner path, attribute) of each viewport setting IdentBox changes while it shows a scene.
-VIEW_SETTINGS = (("region_3d", "view_perspective"), ("shading", "type"),
-                 ("shading", "color_type"), ("overlay", "show_extras"), ("overlay", "show_floor"),
-                 ("overlay", "show_axis_x"), ("overlay", "show_axis_y"),
-                 ("overlay", "show_cursor"))
+# The perspective first: leaving camera view sets the rotation, which is restored after it.
+VIEW_SETTINGS = (("region_3d", "view_perspective"), ("region_3d", "view_rotation"),
+                 ("region_3d", "view_location"), ("region_3d", "view_distance"),
+                 ("shading", "type"), ("shading", "color_type"), ("overlay", "show_extras"),
+                 ("overlay", "show_floor"), ("overlay", "show_axis_x"),
+                 ("overlay", "show_axis_y"), ("overlay", "show_cursor"))
 PREVIEW_SAMPLES = 32  # the rendered viewport's samples (fewer if the dataset has fewer)
 
 
@@ -82,8 +84,13 @@ def home_scene(scene: Any) -> Any:
 
 
 def _view_state(space: Any) -> dict[str, Any]:
-    return {f"{owner}.{name}": getattr(getattr(space, owner), name)
-            for owner, name in VIEW_SETTINGS}
+    """The viewport's settings that a preview changes, copied (a rotation or location read
+    from Blender is a live view of the viewport's, which the preview would move too)."""
+    state = {}
+    for owner, name in VIEW_SETTINGS:
+        value = getattr(getattr(space, owner), name)
+        state[f"{owner}.{name}"] = value.copy() if hasattr(value, "copy") else value
+    return state
 
 
 def _set_view_state(space: Any, state: dict[str, Any]) -> None:

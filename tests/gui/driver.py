@@ -15,6 +15,7 @@ import traceback
 
 import addon_utils
 import bpy
+import mathutils
 
 OUT, ADDON_ZIP = sys.argv[sys.argv.index("--") + 1:][:2]
 RESULT = {"steps": [], "errors": []}
@@ -62,8 +63,11 @@ def props():
 def viewport():
     _, area = window_and_area()
     space = area.spaces.active
-    return {"perspective": space.region_3d.view_perspective,
-            "color_type": space.shading.color_type}
+    view = space.region_3d
+    return {"perspective": view.view_perspective, "color_type": space.shading.color_type,
+            "rotation": [round(v, 4) for v in view.view_rotation],
+            "location": [round(v, 4) for v in view.view_location],
+            "distance": round(view.view_distance, 4)}
 
 
 def run_modal(operator="render_dataset"):
@@ -148,6 +152,10 @@ def steps():
 
     # A new user's first click: Render Dataset from their own scene, no preview before it.
     RESULT["user_scene"] = shown_scene().name
+    _, area = window_and_area()
+    user_view = area.spaces.active.region_3d  # the user has orbited and zoomed their view
+    user_view.view_rotation = mathutils.Quaternion((0.716, 0.439, 0.291, 0.459)).normalized()
+    user_view.view_distance = 12.5
     RESULT["user_viewport"] = viewport()
     job(n_pairs=3, resolution=32, samples=2, folder="first")
     yield from run_modal()
