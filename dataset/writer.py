@@ -58,13 +58,35 @@ OWN_ENTRIES = frozenset({"factors", "samples", "masks", "depth", "images", "node
                          "labels.npy", "visible.npy", MANIFEST})
 
 
+def unwritable_base(root: Path) -> Path | None:
+    """The nearest existing path at or above `root` when the dataset cannot be made in it: a
+    file, a folder this process may not write, or a file system with no storage (/proc, /sys);
+    None when it can. Nothing is created to find out."""
+    base = root.absolute()
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    try:
+        if base.is_dir() and os.access(base, os.W_OK | os.X_OK) \
+                and os.statvfs(base).f_blocks > 0:
+            return None
+    except OSError:
+        pass
+    return base
+
+
 def check_output_folder(root: Path) -> None:
     """DatasetError for a folder no dataset should be written into: the file system's root,
-    the home folder, or a folder that holds other things and no IdentBox manifest."""
+    the home folder, one that cannot be written, or a folder that holds other things and no
+    IdentBox manifest."""
     resolved = root.resolve()
     if resolved == resolved.parent or resolved == Path.home().resolve():
         what = "the file system root" if resolved == resolved.parent else "your home folder"
         raise DatasetError(f"{root} is {what}: choose a folder of its own for the dataset")
+    base = unwritable_base(root)
+    if base is not None:
+        what = "a file" if base.is_file() else "not a folder you can write"
+        raise DatasetError(f"{root} cannot be written ({base} is {what}): choose a folder you "
+                           "can write")
     if not root.is_dir() or (root / MANIFEST).exists():
         return
     strangers = sorted(p.name for p in root.iterdir()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import bpy
 
 from ..dataset.layout import MANIFEST
+from ..dataset.writer import check_output_folder
 from ..render.headless import identbox_command, make_renderer, render_in_process
 from ..render.loop import ImageJob, Progress
 from ..render.workers import WORKER_OF
@@ -33,8 +34,10 @@ class IDENTBOX_OT_render_dataset(ModalJob, RenderJobProperties, bpy.types.Operat
         options = self.run_options(context)
         kind = kind_of(settings)
         self.unit = kind.unit  # pairs, or a sequence's frames
+        out = self.job_directory(context)
+        check_output_folder(out)  # before the device is chosen and said
         renderer = make_renderer(settings, options.device, print)
-        job: ImageJob = load(kind.job)(settings, self.job_directory(context), options)
+        job: ImageJob = load(kind.job)(settings, out, options)
         for note in job.notes:
             print(f"IdentBox: {note}")
         scene = renderer.scene

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..console import Bar, quiet_stdout, stderr_is_terminal
+from ..dataset.writer import check_output_folder
 from ..errors import SettingsError
 from ..settings.kinds import kind_of, load
 from ..settings.render import RunOptions
@@ -212,6 +213,7 @@ def render_in_process(settings: Any, out: Path, options: RunOptions,
         job = start_job(settings, out, options, log, **job_options)
         log(f"render: text views only: {settings.n_pairs} sentences per view written in {out}")
         return job.progress()
+    check_output_folder(out)  # before the device's line: a bad folder is the only line
     renderer = make_renderer(settings, options.device, log)
     job = start_job(settings, out, options, log, **job_options)
     return run_quietly(job, renderer, log, kind_of(settings).unit, should_stop)

@@ -81,12 +81,13 @@ def identbox(place: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 # (arguments, exit status, words the one line must hold). {p} is the fixture's folder.
 CASES: list[tuple[str, list[str], int, str]] = [
-    ("read-only disk", ["sample", "--out", "{p}/readonly/x"], 1, "Read-only file system"),
+    ("read-only disk", ["sample", "--out", "{p}/readonly/x"], 2,
+     "readonly is not a folder you can write"),
     ("full disk", ["sample", "--n-pairs", "100000", "--out", "{p}/tiny/x"], 1,
      "No space left on device"),
-    ("path through a file", ["sample", "--out", "{p}/a_file/x"], 2, "Not a directory"),
+    ("path through a file", ["sample", "--out", "{p}/a_file/x"], 2, "a_file is a file"),
     ("name too long", ["sample", "--out", "{p}/" + "a" * 300], 2, "File name too long"),
-    ("/proc", ["sample", "--out", "/proc/identbox"], 2, "/proc/identbox"),
+    ("/proc", ["sample", "--out", "/proc/identbox"], 2, "/proc is not a folder you can write"),
     ("validate --sample -1", ["validate", "{p}/ds", "--sample", "-1"], 2, "sample = -1"),
     ("contact-sheet --pairs 0", ["contact-sheet", "{p}/ds", "--pairs", "0", "--out",
                                  "{p}/s.png"], 2, "pairs = 0"),
@@ -118,6 +119,8 @@ CASES: list[tuple[str, list[str], int, str]] = [
                                                  "{p}/bad_shape/manifest.json", "--out",
                                                  "{p}/bad_shape"], 2, "raw_latents.npy"),
     ("not a dataset", ["validate", "{p}/a_file"], 2, "not an IdentBox dataset"),
+    ("render into /proc", ["render", "--n-pairs", "1", "--out", "/proc/identbox"], 2,
+     "/proc is not a folder you can write"),
     ("--blender /bin/false", ["render", "--n-pairs", "1", "--out", "{p}/o", "--blender",
                               "/bin/false"], 2, "/bin/false"),
 ]

@@ -153,6 +153,13 @@ calls.clear()
 draw_everything()
 result["busy_folder_error"] = " ".join(c[2].get("text") or "" for c in calls
                                        if c[0] == "label" and c[3].get("alert"))
+props.directory = "/proc/identbox"  # a folder that cannot be written: not "Ready"
+calls.clear()
+draw_everything()
+result["unwritable_folder_error"] = " ".join(c[2].get("text") or "" for c in calls
+                                             if c[0] == "label" and c[3].get("alert"))
+result["render_enabled_unwritable"] = [c[3]["enabled"] for c in calls if c[0] == "operator"
+                                       and c[1][0] == "identbox.render_dataset"]
 props.directory = sys.argv[1] + "_valid"
 calls.clear()
 draw_everything()
@@ -366,6 +373,8 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert any("save the .blend" in (t or "") or "save" in (t or "")
                for t in r["folder_error"]), r["folder_error"]
     assert "not empty and holds no IdentBox dataset" in r["busy_folder_error"]
+    assert "/proc is not a folder you can write" in r["unwritable_folder_error"]
+    assert r["render_enabled_unwritable"] == [False]
     assert r["render_enabled_when_valid"] == [True]
     assert r["estimate_labels"] == ["2,000 images, about 49.2 MB"]
     assert len(r["time_labels"]) == 1 and r["time_labels"][0].endswith("(rough)")
