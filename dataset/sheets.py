@@ -40,8 +40,9 @@ def _manifest(root: Path, sequences: bool = False) -> dict[str, Any]:
     if sequences and found == SEQUENCE_FORMAT:
         return read_manifest(path, SEQUENCE_FORMAT)
     if found not in (None, FORMAT):
-        raise DatasetError(f"{root} holds a {found!r} dataset: contact sheets and latent plots "
-                           "show image pairs" + (" and sequences" if sequences else ""))
+        raise DatasetError(f"{root} holds a {found!r} dataset: " + (
+            "contact sheets show image pairs and sequences" if sequences
+            else "the plain latent plot shows image pairs (matplotlib's shows sequences too)"))
     return read_manifest(path)
 
 

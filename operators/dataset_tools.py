@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Any
 
 import bpy
 
-from ..dataset.layout import CONTACT_SHEET, LATENT_PLOT
-from ..errors import USER_ERRORS, describe
+from ..dataset.layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST
+from ..errors import USER_ERRORS, DatasetError, describe
 from .job_properties import resolve_output_folder, scene_props
 
 if TYPE_CHECKING:
@@ -105,14 +105,26 @@ class IDENTBOX_OT_plot_latents(_DrawAndShow, bpy.types.Operator):
     filename = LATENT_PLOT
 
     def draw_into(self, root: Path, out: Path) -> Path:
-        import sys
-
-        from ..dataset.sheets import plot_latents
+        from ..dataset.manifest import read_any_manifest
+        from ..dataset.sheets import is_sequence, plot_latents
         from ..evaluate.plots import plot_latents as plot_with_matplotlib
 
         try:
             return plot_with_matplotlib(root, out)
         except ImportError:  # Blender's own Python has no matplotlib: the plain plot instead
-            self.report({"WARNING"}, f"matplotlib draws the full plot: {sys.executable} -m pip "
-                                     "install matplotlib; drew the plain one")
+            install = f"{blender_python()} -m pip install matplotlib"
+            if is_sequence(read_any_manifest(root / MANIFEST)):
+                raise DatasetError(f"a sequence's latents are drawn with matplotlib: "
+                                   f"{install}") from None
+            self.report({"WARNING"}, f"matplotlib draws the full plot: {install}; drew the "
+                                     "plain one")
             return plot_latents(root, out)
+
+
+def blender_python() -> str:
+    """The Python this Blender runs, to install into: sys.executable can name another one
+    when Blender uses the system's Python (Debian's blender)."""
+    import sys
+
+    own = Path(sys.prefix) / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+    return str(own) if own.exists() else sys.executable

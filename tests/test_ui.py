@@ -932,6 +932,18 @@ out["images"] = sorted(str(p.relative_to(panel_root)) for p in panel_root.rglob(
 targets = np.load(panel_root / "factors" / "interventions.npy")
 out["written_targets"] = [[columns[k] for k in np.flatnonzero(row)] for row in targets]
 out["estimate"] = [t for t in texts(draw(panels.IDENTBOX_PT_progress)) if "images" in t]
+# The picture buttons on a sequence: its contact sheet; its latents with matplotlib, and
+# without it (Blender's own Python) a message saying how to get it.
+out["sequence_sheet"] = sorted(bpy.ops.identbox.contact_sheet())
+out["sequence_plot"] = sorted(bpy.ops.identbox.plot_latents())
+sys.modules["matplotlib"] = None
+(panel_root / "latents.png").unlink()
+try:
+    bpy.ops.identbox.plot_latents()
+    out["plot_without_matplotlib"] = "drawn"
+except RuntimeError as error:
+    out["plot_without_matplotlib"] = str(error)
+out["plot_left"] = (panel_root / "latents.png").exists()
 identbox.unregister()
 report(out)
 """
@@ -981,3 +993,7 @@ def test_interventions_and_sequences_in_the_panel(tmp_path: Path) -> None:
     assert r["images"] == ["independent/000000.png", "samples/000000.png",
                            "samples/000001.png", "samples/000002.png", "triplets/000000.png"]
     assert r["estimate"] == ["5 images, about 2 KB"]
+    assert r["sequence_sheet"] == r["sequence_plot"] == ["FINISHED"]
+    assert "a sequence's latents are drawn with matplotlib" in r["plot_without_matplotlib"]
+    assert "-m pip install matplotlib" in r["plot_without_matplotlib"]
+    assert not r["plot_left"]
