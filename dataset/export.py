@@ -101,7 +101,8 @@ def _check_out(root: Path, out: Path, empty: bool = True) -> None:
 def export_dataset(root: Path | str, format_name: str, out: Path | str,
                    shard_pairs: int | None = None) -> list[Path]:
     """Write the dataset (or each of its splits) in `root` in a format's layout into `out`;
-    returns the folders written. Bad input raises before anything is written."""
+    returns the folders written (`out` alone for a format that names files by split). Bad
+    input raises before anything is written."""
     root, out = Path(root), Path(out)
     export_format = format_named(format_name)
     if shard_pairs is not None and export_format.write_all is None:
@@ -130,4 +131,6 @@ def export_dataset(root: Path | str, format_name: str, out: Path | str,
         shutil.rmtree(staging, ignore_errors=True)
         remove_partial([], created)
         raise
+    if export_format.flat:  # every split's files in `out` itself
+        return [out]
     return [out / name for _, name in prepared]

@@ -278,8 +278,10 @@ def sample_scenes(n_pairs: int, seed: int, n_objects: int, object_types: tuple[s
             if alive.mean() < MIN_ACCEPTANCE:
                 raise SettingsError(
                     "n_objects", n_objects,
-                    f"fewer objects, a smaller min_gap ({min_gap}) or min_pixels "
-                    f"({min_pixels}): only {alive.mean():.2%} of scenes could be placed")
+                    f"fewer objects, a smaller min_gap ({min_gap}), a smaller min_pixels "
+                    f"({min_pixels}) or a larger resolution ({resolution} px: an object must "
+                    f"cover min_pixels at it): only {alive.mean():.2%} of scenes could be "
+                    "placed")
         if poses is None:
             good = np.flatnonzero(alive)[:len(todo)]
             done, todo = todo[:len(good)], todo[len(good):]

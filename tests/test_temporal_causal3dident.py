@@ -141,6 +141,10 @@ def test_render_validate_export_and_read_as_the_published_loader_does(tmp_path: 
                  str(npz)]) == 0
     assert sorted(p.name for p in npz.iterdir()) == [
         "train.npz", "val.npz", "val_indep.npz", "val_triplets.npz", "val_triplets_coarse.npz"]
+    from identbox.dataset.export import export_dataset
+
+    # It says the one folder it wrote (it said npz/train and npz/val, which do not exist).
+    assert export_dataset(data, "temporal_causal3dident", tmp_path / "npz2") == [tmp_path / "npz2"]
 
     train = load_published(npz, "train")
     ours = data / "train" / "factors"
