@@ -173,7 +173,8 @@ def _workers(text: str) -> int:
 def _add_workers_argument(group: Any) -> None:
     group.add_argument("--workers", type=_workers, default=WORKERS.default, metavar="N|auto",
                        help=f"{WORKERS.description.replace('0: auto', 'auto')} "
-                            f"(1 to {WORKERS.maximum}, or auto; default {WORKERS.default}). The "
+                            f"(1 to {WORKERS.maximum}, or auto, also written 0; default "
+                            f"{WORKERS.default}). The "
                             "files are those of a one-process run")
 
 

@@ -64,7 +64,9 @@ def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[
     checks.append(Check("raw latents lie in [-1, 1]", in_box, "type columns aside"))
     scales = np.array([c["blender_scale"] for c in manifest["columns"]])
     units = all(np.allclose(blender[v], raw[v] * scales) for v in views)
-    checks.append(Check("latents.npy = blender_scale x raw_latents.npy", units, ""))
+    checks.append(Check("latents.npy = blender_scale x raw_latents.npy", units,
+                        f"every view's {n} x {width} values" if units
+                        else "they differ: the two files do not belong together"))
     checks.append(_block_rules(manifest, raw))
     if getattr(settings, "intervention", None) is not None:
         checks += intervention_checks(root, settings, raw)

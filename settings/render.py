@@ -33,7 +33,7 @@ BLUR_GLOSSY = Limit("blur_glossy", "Filter Glossy",
                     "Cycles glossy filter that reduces fireflies (2 as published)", 2.0, 0.0, 10.0)
 FILE_FORMAT = Choice("file_format", "File Format", "Image files: PNG (RGBA, 8 bit) or JPEG",
                      ("PNG", "JPEG"))
-JPEG_QUALITY = Limit("jpeg_quality", "JPEG Quality", "JPEG quality, 1 to 100", 95, 1, 100)
+JPEG_QUALITY = Limit("jpeg_quality", "JPEG Quality", "JPEG quality", 95, 1, 100)
 
 HUE_MAPPING = Choice("hue_mapping", "Hue Mapping",
                      "wrapped: hue = value / 2pi mod 1; legacy: the originals' unwrapped, clamped "
@@ -108,7 +108,7 @@ BATCH_INDEX = Limit("batch_index", "Shard", "Which shard this run renders (from 
 WORKERS = Limit("workers", "Workers",
                 "Blender processes that render this shard together on this machine, each "
                 "taking the next pair left; 0: auto (1 on a CPU, which Cycles already fills; "
-                "on a GPU the count the workers benchmark found best)", 1, 0, 64)
+                "2 per GPU, a guess until a GPU benchmark replaces it)", 1, 0, 64)
 # Workers per GPU that `auto` starts. Not measured yet (no GPU in issue 14's sessions): 2 is a
 # cautious guess until benchmarks/workers.py's best on a GPU replaces it.
 GPU_WORKERS = 2
