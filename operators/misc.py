@@ -1,6 +1,8 @@
 """Small panel operators: causal edges, views, a text view's templates, Validate Settings,
 Back to Scene, Open Output Folder."""
 
+import shutil
+import sys
 from typing import TYPE_CHECKING, Any
 
 import bpy
@@ -221,9 +223,15 @@ class IDENTBOX_OT_open_output(bpy.types.Operator):
         if not folder.is_dir():
             self.report({"ERROR"}, f"{folder} does not exist yet")
             return {"CANCELLED"}
-        try:
-            bpy.ops.wm.path_open(filepath=str(folder))
-        except RuntimeError:  # no file browser to open it with (e.g. no xdg-open)
+        # Blender opens folders with xdg-open on Linux, and only prints a traceback when it is
+        # missing (a server, a container): say where the folder is instead.
+        opened = not (sys.platform.startswith("linux") and shutil.which("xdg-open") is None)
+        if opened:
+            try:
+                bpy.ops.wm.path_open(filepath=str(folder))
+            except RuntimeError:  # no file browser to open it with
+                opened = False
+        if not opened:
             self.report({"WARNING"}, f"No file browser to open it with; the folder is {folder}")
             return {"CANCELLED"}
         return {"FINISHED"}

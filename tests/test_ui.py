@@ -254,6 +254,11 @@ result["validate_dataset"] = sorted(bpy.ops.identbox.validate_dataset())
 result["validate_message"] = props.progress.message
 bpy.ops.identbox.contact_sheet()
 bpy.ops.identbox.plot_latents()
+import os
+search_path = os.environ.get("PATH", "")
+os.environ["PATH"] = ""  # no xdg-open: Blender's path_open only printed a traceback
+result["open_without_opener"] = sorted(bpy.ops.identbox.open_output())
+os.environ["PATH"] = search_path
 result["looks"] = [(objects_root / n).exists() for n in ("contact_sheet.png", "latents.png")]
 # Objects mode previews too: the sample's objects where its latents put them.
 bpy.ops.identbox.preview_sample(index=1, view=2)
@@ -373,6 +378,7 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert any("save the .blend" in (t or "") or "save" in (t or "")
                for t in r["folder_error"]), r["folder_error"]
     assert "not empty and holds no IdentBox dataset" in r["busy_folder_error"]
+    assert r["open_without_opener"] == ["CANCELLED"]  # with a warning saying where it is
     assert "/proc is not a folder you can write" in r["unwritable_folder_error"]
     assert r["render_enabled_unwritable"] == [False]
     assert r["render_enabled_when_valid"] == [True]
