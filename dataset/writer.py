@@ -137,7 +137,19 @@ def setting_differences(ours: Any, theirs: Any, prefix: str = "") -> list[str]:
             path = f"{prefix}.{key}" if prefix else str(key)
             found += setting_differences(ours.get(key), theirs.get(key), path)
         return found
-    return [] if ours == theirs else [f"{prefix or 'settings'}: {theirs!r} there, {ours!r} asked"]
+    if ours == theirs:
+        return []
+    return [f"{prefix or 'settings'}: {_brief(theirs)} there, {_brief(ours)} asked"]
+
+
+def _brief(value: Any, most: int = 40) -> str:
+    """A setting's value in a line: itself, or a long list's length."""
+    text = repr(value)
+    if len(text) <= most:
+        return text
+    if isinstance(value, (list, tuple)):
+        return f"{len(value)} entries"
+    return text[:most - 3] + "..."
 
 
 def restore_command(root: Path) -> str:

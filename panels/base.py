@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..dataset.layout import held_format
-from ..dataset.writer import check_output_folder
+from ..dataset.writer import check_output_folder, matching_manifest
 from ..errors import DatasetError, SettingsError
 from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of
@@ -49,9 +49,10 @@ HELD = {PAIR_FORMAT: "an image-pair dataset", CUBE_FORMAT: "a cube dataset",
         SEQUENCE_FORMAT: "a sequence dataset"}  # what a folder holds, by its manifest's format
 
 
-def _folder_error(props: Any) -> str | None:
-    """Why the output folder cannot take this run: relative in an unsaved file, or holding
-    another kind of dataset (a cube run into a pairs folder, or the other way round)."""
+def _folder_error(props: Any, settings: Any = None) -> str | None:
+    """Why the output folder cannot take this run: relative in an unsaved file, holding
+    another kind of dataset (a cube run into a pairs folder, or the other way round), or a
+    pair dataset of other settings (one of the same settings is resumed)."""
     try:
         folder = resolve_output_folder(props.directory)
     except SettingsError as error:
@@ -63,6 +64,8 @@ def _folder_error(props: Any) -> str | None:
                 "folder for this mode")
     try:
         check_output_folder(folder)  # the file system root, home, someone else's files
+        if found == PAIR_FORMAT and settings is not None:
+            matching_manifest(folder, settings)
     except DatasetError as error:
         return f"Output Folder: {error}"
     return None
@@ -113,7 +116,7 @@ def settings_problem(props: Any) -> Problem | None:
     placement = _placement_error(settings)
     if placement:
         return Problem("objects", placement)
-    folder = _folder_error(props)
+    folder = _folder_error(props, settings)
     return Problem("dataset", folder) if folder else None
 
 

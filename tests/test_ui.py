@@ -170,6 +170,19 @@ result["estimate_labels"] = [c[2].get("text") for c in calls
                              if c[0] == "label" and "images, about" in (c[2].get("text") or "")]
 result["time_labels"] = [c[2].get("text") for c in calls
                          if c[0] == "label" and (c[2].get("text") or "").startswith("About ")]
+# A folder holding a dataset of other settings: said before Render (as its refusal was);
+# one of the same settings is resumed.
+from identbox.dataset.writer import write_latents
+from identbox.settings.panel import job_settings_from_props as panel_settings
+for name, seed in (("_other", props.seed + 1), ("_same", props.seed)):
+    write_latents(panel_settings(props).replace(seed=seed), pathlib.Path(sys.argv[1] + name))
+    props.directory = sys.argv[1] + name
+    calls.clear()
+    draw_everything()
+    result["held" + name] = [" ".join(c[2].get("text") or "" for c in calls
+                                      if c[0] == "label" and c[3].get("alert")),
+                             [c[3]["enabled"] for c in calls if c[0] == "operator"
+                              and c[1][0] == "identbox.render_dataset"]]
 # Objects that cannot be placed at this resolution: said in the panel, Render disabled.
 bpy.ops.identbox.load_preset(name="clevr_like")
 props.render.resolution = 48
@@ -379,6 +392,9 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
                for t in r["folder_error"]), r["folder_error"]
     assert "not empty and holds no IdentBox dataset" in r["busy_folder_error"]
     assert r["open_without_opener"] == ["CANCELLED"]  # with a warning saying where it is
+    message, enabled = r["held_other"]
+    assert "holds a different dataset" in message and "seed:" in message and enabled == [False]
+    assert r["held_same"] == ["", [True]]
     assert "/proc is not a folder you can write" in r["unwritable_folder_error"]
     assert r["render_enabled_unwritable"] == [False]
     assert r["render_enabled_when_valid"] == [True]

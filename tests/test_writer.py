@@ -81,6 +81,14 @@ def test_a_different_dataset_names_what_differs(tmp_path: Path) -> None:
         writer.write_latents(changed, tmp_path)
     assert "render.resolution: 128 there, 64 asked" in str(caught.value)
     assert "seed: 0 there, 3 asked" in str(caught.value)
+    # A long value (a list of edges) is its length, so the message stays one readable line.
+    edges = [{"parent": "hue_spot", "child": "hue_object", "strength": 0.4},
+             {"parent": "pos_x", "child": "hue_spot", "strength": 0.2}]
+    with pytest.raises(DatasetError) as caught:
+        writer.write_latents(DatasetSettings.from_dict({**settings.to_dict(),
+                                                        "causal_edges": edges}), tmp_path)
+    assert "causal_edges: [] there, 2 entries asked" in str(caught.value)
+    assert len(str(caught.value)) < 250
 
 
 def test_tampered_latents_are_detected(tmp_path: Path) -> None:
