@@ -50,14 +50,16 @@ class IDENTBOX_OT_validate_dataset(bpy.types.Operator):
         from ..dataset.check import validate_dataset
 
         try:
-            checks = validate_dataset(output_folder(context))
+            folder = output_folder(context)
+            checks = validate_dataset(folder)
         except (*USER_ERRORS, KeyError, ValueError) as error:
             self.report({"ERROR"}, f"Not a valid dataset: {describe(error)}")
             return {"CANCELLED"}
         failed = [c for c in checks if not c.ok]
         message = (f"{len(checks) - len(failed)} checks passed, {len(failed)} failed"
                    + (f": {failed[0].name}: {failed[0].detail}" if failed else ""))
-        scene_props(context).progress.message = message
+        progress = scene_props(context).progress
+        progress.message, progress.output = message, str(folder)
         self.report({"ERROR" if failed else "INFO"}, message)
         return {"CANCELLED"} if failed else {"FINISHED"}
 

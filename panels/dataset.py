@@ -1,6 +1,7 @@
 """The IdentBox sidebar tab: the Dataset panel and its sub-panels, one concern each."""
 
 import time
+from pathlib import Path
 from typing import Any
 
 import bpy
@@ -415,6 +416,17 @@ def _draw_estimate(layout: Any, props: Any) -> None:
     layout.label(text=f"About {clock}{how}", icon="TIME")
 
 
+def _about_this_folder(props: Any) -> bool:
+    """Whether the last run's (or check's) message is about the output folder shown now: a
+    message and buttons of another folder would act on a dataset the panel no longer names."""
+    try:
+        here = resolve_output_folder(props.directory)
+    except SettingsError:
+        return False
+    last = props.progress.output
+    return bool(last) and Path(bpy.path.abspath(last)).resolve() == here.resolve()
+
+
 class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
     """Render Dataset, and its progress while it runs."""
 
@@ -452,7 +464,7 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
             row.operator("identbox.render_dataset", icon="RENDER_ANIMATION")
         if can_run:
             _draw_estimate(layout, props)
-        if progress.message:
+        if progress.message and _about_this_folder(props):
             layout.label(text=progress.message.split(" in /")[0], icon="INFO")  # no path
             column = layout.column(align=True)
             column.operator("identbox.open_output", icon="FILE_FOLDER")

@@ -183,6 +183,17 @@ for name, seed in (("_other", props.seed + 1), ("_same", props.seed)):
                                       if c[0] == "label" and c[3].get("alert")),
                              [c[3]["enabled"] for c in calls if c[0] == "operator"
                               and c[1][0] == "identbox.render_dataset"]]
+# The last run's message and its buttons, only while the panel shows that run's folder.
+props.progress.message, props.progress.output = "Done: 3/3 pairs", sys.argv[1] + "_same"
+result["last_run"] = []
+for name in ("_same", "_other"):
+    props.directory = sys.argv[1] + name
+    calls.clear()
+    draw_everything()
+    result["last_run"].append([any(c[0] == "label" and c[2].get("text") == "Done: 3/3 pairs"
+                                   for c in calls),
+                               any(c[0] == "operator" and c[1][0] == "identbox.validate_dataset"
+                                   for c in calls)])
 # Objects that cannot be placed at this resolution: said in the panel, Render disabled.
 bpy.ops.identbox.load_preset(name="clevr_like")
 props.render.resolution = 48
@@ -395,6 +406,7 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     message, enabled = r["held_other"]
     assert "holds a different dataset" in message and "seed:" in message and enabled == [False]
     assert r["held_same"] == ["", [True]]
+    assert r["last_run"] == [[True, True], [False, False]]
     assert "/proc is not a folder you can write" in r["unwritable_folder_error"]
     assert r["render_enabled_unwritable"] == [False]
     assert r["render_enabled_when_valid"] == [True]
