@@ -100,6 +100,14 @@ def _set_view_state(space: Any, state: dict[str, Any]) -> None:
             setattr(getattr(space, owner), name, state[key])
 
 
+def set_preview_samples(scene: Any, samples: int) -> None:
+    """The rendered viewport's samples. A Cycles setting set from Python does not tag the
+    scene for the depsgraph, so the viewport kept drawing the scene's old copy (1024 samples
+    on a first preview) until something else tagged it: tag it."""
+    scene.cycles.preview_samples = samples
+    scene.update_tag()
+
+
 def show_scene(context: Any, scene: Any, source_props: Any, rendered: bool = False) -> None:
     """Show an IdentBox scene in the window through its camera, framed to fit the viewport,
     without light and camera gizmos: rendered (a preview: exactly what will be drawn) or in
@@ -108,6 +116,8 @@ def show_scene(context: Any, scene: Any, source_props: Any, rendered: bool = Fal
     home = home_scene(source_props.id_data)
     if scene != home and scene.identbox_home != home:
         scene.identbox_home = home
+    if rendered:
+        set_preview_samples(scene, min(PREVIEW_SAMPLES, scene.cycles.samples))
     window = getattr(context, "window", None)
     if window is None:
         return
@@ -118,8 +128,6 @@ def show_scene(context: Any, scene: Any, source_props: Any, rendered: bool = Fal
             _views[area.as_pointer()] = _view_state(area.spaces.active)
     if window.scene != scene:
         window.scene = scene
-    if rendered:
-        scene.cycles.preview_samples = min(PREVIEW_SAMPLES, scene.cycles.samples)
     for area in areas:
         space = area.spaces.active
         was_camera = space.region_3d.view_perspective == "CAMERA"

@@ -183,6 +183,16 @@ for name, seed in (("_other", props.seed + 1), ("_same", props.seed)):
                                       if c[0] == "label" and c[3].get("alert")),
                              [c[3]["enabled"] for c in calls if c[0] == "operator"
                               and c[1][0] == "identbox.render_dataset"]]
+# The preview's sample count reaches the scene the viewport draws (the evaluated copy).
+from identbox.scene.preview import set_preview_samples
+tagged = bpy.data.scenes.new("Tag test")
+tagged.render.engine = "CYCLES"
+graph = tagged.view_layers[0].depsgraph
+graph.update()
+set_preview_samples(tagged, 3)
+graph.update()
+result["preview_samples_evaluated"] = graph.scene_eval.cycles.preview_samples
+bpy.data.scenes.remove(tagged)
 # The last run's message and its buttons, only while the panel shows that run's folder.
 props.progress.message, props.progress.output = "Done: 3/3 pairs", sys.argv[1] + "_same"
 result["last_run"] = []
@@ -407,6 +417,7 @@ def test_properties_and_panels_for_every_preset(tmp_path: Path) -> None:
     assert "holds a different dataset" in message and "seed:" in message and enabled == [False]
     assert r["held_same"] == ["", [True]]
     assert r["last_run"] == [[True, True], [False, False]]
+    assert r["preview_samples_evaluated"] == 3  # not Cycles' default of 1024
     assert "/proc is not a folder you can write" in r["unwritable_folder_error"]
     assert r["render_enabled_unwritable"] == [False]
     assert r["render_enabled_when_valid"] == [True]
