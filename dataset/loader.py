@@ -134,6 +134,8 @@ class IdentBoxPairs(_Base):
         self.moving_camera = False
         self.text_views: tuple[int, ...] = ()  # views whose x is a sentence
         self.has_targets = False  # factors/interventions.npy: each pair's targets
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"{self.root} is not a folder: no dataset to load")
         if held_format(self.root) == SEQUENCE_FORMAT:
             raise ValueError(f"{self.root} holds a sequence: load it with IdentBoxSequence")
         if manifest_path.exists():

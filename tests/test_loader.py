@@ -75,3 +75,9 @@ def test_published_layout_without_a_manifest(rendered: Path, tmp_path: Path) -> 
         data = IdentBoxPairs(published.parent, split="hues_positions_rotations", tensors=False)
     assert data.assumptions and data.column_names[0] == "pos_x" and len(data) == 6
     assert data[1][0].shape == (32, 32, 3)
+
+
+def test_a_folder_that_does_not_exist_is_said_plainly(tmp_path: Path) -> None:
+    """Not the published-layout warning and then a missing latents file three folders down."""
+    with pytest.raises(FileNotFoundError, match="none is not a folder: no dataset to load"):
+        IdentBoxPairs(tmp_path / "none")
