@@ -4,6 +4,7 @@ Dataset is disabled while the settings are invalid."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -980,9 +981,13 @@ out["estimate"] = [t for t in texts(draw(panels.IDENTBOX_PT_progress)) if "image
 # The picture buttons on a sequence: its contact sheet; its latents with matplotlib, and
 # without it (Blender's own Python) a message saying how to get it.
 out["sequence_sheet"] = sorted(bpy.ops.identbox.contact_sheet())
-out["sequence_plot"] = sorted(bpy.ops.identbox.plot_latents())
+import importlib.util
+if importlib.util.find_spec("matplotlib") is not None:  # the every_blender venvs have none
+    out["sequence_plot"] = sorted(bpy.ops.identbox.plot_latents())
+    (panel_root / "latents.png").unlink()
+else:
+    out["sequence_plot"] = "no matplotlib here"
 sys.modules["matplotlib"] = None
-(panel_root / "latents.png").unlink()
 try:
     bpy.ops.identbox.plot_latents()
     out["plot_without_matplotlib"] = "drawn"
@@ -1038,7 +1043,9 @@ def test_interventions_and_sequences_in_the_panel(tmp_path: Path) -> None:
     assert r["images"] == ["independent/000000.png", "samples/000000.png",
                            "samples/000001.png", "samples/000002.png", "triplets/000000.png"]
     assert r["estimate"] == ["5 images, about 2 KB"]
-    assert r["sequence_sheet"] == r["sequence_plot"] == ["FINISHED"]
+    assert r["sequence_sheet"] == ["FINISHED"]
+    with_matplotlib = importlib.util.find_spec("matplotlib") is not None  # this Python's
+    assert r["sequence_plot"] == (["FINISHED"] if with_matplotlib else "no matplotlib here")
     assert "a sequence's latents are drawn with matplotlib" in r["plot_without_matplotlib"]
     assert "-m pip install matplotlib" in r["plot_without_matplotlib"]
     assert not r["plot_left"]
