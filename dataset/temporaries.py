@@ -42,10 +42,16 @@ def temporary_prefix(final: Path) -> str:
     return f".{final.name}.{HOST}.{os.getpid()}-"
 
 
+def _stat_fields(pid: int) -> list[str]:
+    """/proc/PID/stat after the command name (which may hold spaces and parentheses): the
+    state first, the start time at index 19; OSError or IndexError when unreadable."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def process_start_time(pid: int) -> float | None:
     """When process `pid` started (seconds since the epoch), from /proc; None if unknown."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = _stat_fields(pid)
         boot = next(float(line.split()[1]) for line in
                     Path("/proc/stat").read_text().splitlines() if line.startswith("btime "))
         return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
@@ -57,7 +63,7 @@ def is_zombie(pid: int) -> bool:
     """True if `pid` has exited and waits to be reaped: a container's PID 1 often never reaps
     the orphans of a killed run, so a dead writer can stay in the process table."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+        return _stat_fields(pid)[0] in ("Z", "X")
     except (OSError, IndexError):
         return False
 
