@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..dataset.layout import manifest_latent_files, manifest_views, view_numbers
-from ..dataset.manifest import load_latent_file, read_any_manifest, read_manifest
+from ..dataset.manifest import FORMAT, load_latent_file, read_any_manifest, read_manifest
 from ..dataset.sheets import is_sequence
 from ..errors import DatasetError, SettingsError
 from ..sampling.blocks import BLOCK_TYPES, CONTENT, VIEW_SPECIFIC
@@ -171,7 +171,8 @@ def _factors(root: Path, view: int, part: str) -> tuple[list[Factor], list[str],
             raise SettingsError("view", view, "1: a sequence has one view")
         factors, skipped = sequence_factors(root, manifest, part)
         return factors, skipped, 1, "frames" if part == "frames" else "independent frames"
-    manifest = read_manifest(root / "manifest.json")  # a pair dataset's, or says what it is
+    if manifest.get("format") != FORMAT:  # a cube's: read as a pair dataset's, says what it is
+        manifest = read_manifest(root / "manifest.json")
     n_views = manifest_views(manifest)
     if view not in view_numbers(n_views):
         raise SettingsError("view", view, f"a view of the dataset, 1 to {n_views}")
