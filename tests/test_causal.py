@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import assert_close, se_corr
-from stats_theory import truncated_normal_pair
+from stats_theory import gaussian_edges_corr, truncated_normal_pair
 
 from identbox.errors import SettingsError
 from identbox.presets import load_preset
@@ -59,8 +59,24 @@ def test_two_parents_combine_as_a_product_of_gaussians() -> None:
     settings = DatasetSettings(n_pairs=N, causal_edges=(
         CausalEdge("hue_spot", "hue_object", 0.5), CausalEdge("hue_background", "hue_object", 0.5)))
     z1 = sample_latents(settings).raw1
-    for parent in ("hue_spot", "hue_background"):
-        assert corr(z1[:, COL[parent]], z1[:, COL["hue_object"]]) > 0.3
+    rho = gaussian_edges_corr((0.5, 0.5))  # both parents: centre their mean, std 0.5 / sqrt(2)
+    for parent, law in zip(("hue_spot", "hue_background"), rho, strict=True):
+        assert_close(corr(z1[:, COL[parent]], z1[:, COL["hue_object"]]), law, se_corr(law, N),
+                     f"corr({parent}, hue_object)")
+
+
+def test_the_two_parent_check_tells_the_law_from_near_misses() -> None:
+    """The bound above must reject laws that a loose `corr > 0.3` let through: the std left at
+    one edge's 0.5 (0.40), or one parent picked at random per sample (0.35)."""
+    for strength in (0.5, 0.2):  # one parent: two quadratures of the same law agree
+        one = gaussian_edges_corr((strength,))[0]
+        assert abs(one - truncated_normal_pair(strength).corr) < 1e-9
+    law = gaussian_edges_corr((0.5, 0.5))[0]
+    tolerance = 5 * se_corr(law, N)
+    for wrong in (gaussian_edges_corr((0.5, 0.5), std=0.5)[0],
+                  truncated_normal_pair(0.5).corr / 2):
+        # a sample within tolerance of the wrong law is never within tolerance of the right one
+        assert wrong > 0.3 and abs(wrong - law) > 2 * tolerance
 
 
 def test_chains_are_sampled_parents_first() -> None:
