@@ -31,7 +31,6 @@ from identbox.sampling.sequences import (
     draw_targets,
     replay,
     sample_trajectory,
-    step,
 )
 from identbox.sampling.truncnorm import normal_quantile, truncated_normal_quantile
 from identbox.settings.pairs import CausalEdge, DatasetSettings
@@ -86,12 +85,18 @@ def test_counterfactual_keeps_non_descendants_and_follows_the_mechanisms() -> No
     below = CHAIN.descendants(doing.mask)
     assert np.array_equal(after[~below], drawn.values[~below])
     assert np.array_equal(after[doing.mask], doing.values[doing.mask])
-    for column, (variable, mechanism) in enumerate(zip(CHAIN.variables, CHAIN.mechanisms,
-                                                       strict=True)):
-        parents = {name: after[:, CHAIN.index(name)] for name in mechanism.parents}
-        follows = mechanism.apply(variable, parents, None, drawn.noise[:, column])
-        free = ~doing.mask[:, column]
-        assert np.array_equal(after[free, column], follows[free]), variable.name
+    # Every free value is its mechanism's formula at the stored noise, written out here (not
+    # the mechanism run again): roots -1 + 2u; b ~ N_t(a, 0.3); c ~ N_t of the product of
+    # N(b, 0.5) and N(d, 0.2): precisions 4 and 25, centre (4 b + 25 d) / 29, std 1 / sqrt(29).
+    u = drawn.noise
+    a, b, d = after[:, 0], after[:, 1], after[:, 3]
+    formula = np.stack([-1 + 2 * u[:, 0], _truncated(u[:, 1], a, 0.3),
+                        _truncated(u[:, 2], (4 * b + 25 * d) / 29, 1 / math.sqrt(29)),
+                        -1 + 2 * u[:, 3], -1 + 2 * u[:, 4]], axis=1)
+    free = ~doing.mask
+    for column, name in enumerate(CHAIN.names):
+        gap = np.abs(after[free[:, column], column] - formula[free[:, column], column])
+        assert gap.max() < 1e-9, f"{name} is off its formula by up to {gap.max():.3g}"
     # Intervening on a changes b and, through b, c; d and e never move.
     on_a = doing.mask[:, 0] & ~doing.mask[:, 1] & ~doing.mask[:, 2]
     assert np.mean(after[on_a, 1] != drawn.values[on_a, 1]) > 0.99
@@ -124,10 +129,51 @@ def test_counterfactual_sequence_changes_only_what_the_targets_reach(instantaneo
         assert changed[model.index("hue_spot")] and changed[model.index("rot_alpha")]
     else:
         assert np.array_equal(changed, reached)
-    for t in range(at, 60):  # every later frame is its step from the one before
-        doing = Interventions(mask[:, t - 1], values[:, t - 1])
-        again = step(model, after[:, t - 1], trajectory.noise[:, t], doing, instantaneous)
-        assert np.array_equal(again, after[:, t])
+    for t in range(at, 60):  # every later frame is the reference's step from the one before
+        expected = _reference_step(after[:, t - 1], after[:, t], trajectory.noise[:, t],
+                                   instantaneous)
+        doing = mask[:, t - 1]
+        expected[doing] = values[:, t - 1][doing]
+        gap = np.abs(after[:, t] - expected)
+        gap[:, ANGLES] = np.abs(_arc(expected[:, ANGLES], after[:, t, ANGLES]))
+        assert gap.max() < 1e-9, (t, gap)
+
+
+def _truncated(u: np.ndarray, centre: np.ndarray, std: float, limit: float = 1.0) -> np.ndarray:
+    """The u-quantile of N(centre, std) truncated to [-limit, limit] (scipy's)."""
+    return stats.truncnorm.ppf(u, (-limit - centre) / std, (limit - centre) / std, loc=centre,
+                               scale=std)
+
+
+def _arc(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The signed turn from start to end the shorter way round, in [-pi, pi)."""
+    return np.mod(end - start + math.pi, TWO_PI) - math.pi
+
+
+ANGLES = [3, 4, 6, 7, 8, 9]  # citris_model's angle columns: alpha, beta, spot, three hues
+
+
+def _reference_step(previous: np.ndarray, current: np.ndarray, u: np.ndarray,
+                    instantaneous: bool) -> np.ndarray:
+    """One step of temporal-causal3dident.md's dynamics, before any target: positions half way
+    to their goal plus N(0, 0.1) truncated to [-2, 2]; angles half way along the shorter arc
+    plus N(0, 0.15), wrapped; rot_gamma 0; the shape kept unless u < 0.05 (then floor(7 u /
+    0.05)). Goals read the parents at t - 1, or, instantaneous, at t (`current`: a variable's
+    own previous value stays at t - 1)."""
+    goals = _reference_goals(current if instantaneous else previous)
+    goals["hue_back"] = previous[:, 9]  # its goal is itself, always the previous value
+    out = np.zeros(previous.shape)
+    for column, name in enumerate(("pos_x", "pos_y", "pos_z")):
+        centre = previous[:, column] + (goals[name] - previous[:, column]) / 2
+        out[:, column] = _truncated(u[:, column], centre, 0.1, limit=2.0)
+    names = citris_model(7).names
+    for column in ANGLES:
+        turn = _arc(previous[:, column], goals[names[column]]) / 2
+        out[:, column] = np.mod(previous[:, column] + turn + 0.15 * stats.norm.ppf(u[:, column]),
+                                TWO_PI)
+    out[:, 10] = np.where(u[:, 10] < 0.05, np.minimum(np.floor(7 * u[:, 10] / 0.05), 6),
+                          previous[:, 10])
+    return out
 
 
 def test_edge_mechanism_has_todays_law() -> None:
