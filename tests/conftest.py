@@ -223,3 +223,17 @@ def slurm_cluster(tmp_path_factory: pytest.TempPathFactory):
         if pid:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
+
+
+BLENDER_SCRIPTS = Path(__file__).resolve().parent / "blender_scripts"
+
+
+def run_blender_file(name: str, tmp_path: Path, *args: str) -> dict:
+    """Run `main(args)` of the module tests/blender_scripts/<name>.py as run_blender runs a
+    script, and return the dict it returns: Blender-side code kept in files is linted and
+    typed, where code in strings was not. The scripts import each other from that folder."""
+    return run_blender(f"""
+        import importlib
+        sys.path.insert(0, {str(BLENDER_SCRIPTS)!r})
+        report(importlib.import_module({name!r}).main(sys.argv[1:]))
+    """, tmp_path, *args)
