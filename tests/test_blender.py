@@ -8,10 +8,11 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomllib
-from conftest import REPO, extension_cli, run_blender
+from conftest import REPO, extension_cli, run_blender_file
 
 import identbox
 
@@ -61,119 +62,64 @@ OPERATORS = sorted(["add_preset", "cancel_render", "edge_add", "edge_remove", "l
                     "use_published_look", "back_to_scene", "view_add", "view_remove",
                     "template_add", "template_remove", "step_frame"])
 
-INSTALL_AND_USE = """
-import os, sys
-import bpy, addon_utils
-
-zip_path, out_dir = sys.argv[1], sys.argv[2]
-result = {"version": bpy.app.version_string}
-user = os.environ["BLENDER_USER_RESOURCES"]
-commands = {}
-real_register_cli_command = bpy.utils.register_cli_command
-def recording_register_cli_command(name, function):
-    commands[name] = function
-    return real_register_cli_command(name, function)
-bpy.utils.register_cli_command = recording_register_cli_command
-bpy.ops.extensions.package_install_files(filepath=zip_path, repo="user_default",
-                                         enable_on_install=True)
-module = "bl_ext.user_default.identbox"
-result["installed_under_temp_user"] = os.path.isdir(
-    os.path.join(user, "extensions", "user_default", "identbox"))
-result["enabled"] = addon_utils.check(module)[1]
-result["operators"] = sorted(dir(bpy.ops.identbox))
-result["cli_commands"] = sorted(commands)
-result["cli_status"] = commands["identbox"](["sample", "--n-pairs", "3",
-                                             "--out", os.path.join(out_dir, "from_cli")])
-result["cli_wrote"] = os.path.exists(os.path.join(out_dir, "from_cli", "manifest.json"))
-
-bpy.ops.identbox.sample_latents(preset="part2_causal", n_pairs=12, seed=3,
-                                directory=os.path.join(out_dir, "ok"))
-result["written"] = sorted(os.listdir(os.path.join(out_dir, "ok")))
-
-errors = []
-for kwargs in ({"directory": os.path.join(out_dir, "ok"), "n_pairs": 13},
-               {"directory": os.path.join(out_dir, "bad"),
-                "settings_file": os.path.join(out_dir, "missing.json")},
-               {"directory": "//relative_to_unsaved_blend"}):
-    try:
-        bpy.ops.identbox.sample_latents(**kwargs)
-        errors.append(None)
-    except RuntimeError as error:
-        errors.append(str(error))
-result["errors"] = errors
-result["bad_written"] = os.path.exists(os.path.join(out_dir, "bad"))
-
-cycles = []
-for _ in range(3):
-    addon_utils.disable(module, default_set=True)
-    cycles.append({"off_types": [n for n in dir(bpy.types) if n.startswith("IDENTBOX_")],
-                   "off_ops": dir(bpy.ops.identbox),
-                   "off_scene_property": hasattr(bpy.types.Scene, "identbox")})
-    addon_utils.enable(module, default_set=True)
-    cycles.append({"on_types": sorted(n for n in dir(bpy.types) if n.startswith("IDENTBOX_")),
-                   "on_ops": sorted(dir(bpy.ops.identbox)),
-                   "on_scene_property": hasattr(bpy.types.Scene, "identbox")})
-result["cycles"] = cycles
-bpy.ops.identbox.sample_latents(n_pairs=4, directory=os.path.join(out_dir, "after_cycles"))
-result["after_cycles"] = os.path.exists(os.path.join(out_dir, "after_cycles", "manifest.json"))
-
-user_scene = bpy.context.scene
-result["user_scene_objects_before"] = sorted(o.name for o in user_scene.objects)
-render_dir = os.path.join(out_dir, "rendered")
-bpy.ops.identbox.render_dataset(n_pairs=2, resolution=16, samples=2, directory=render_dir)
-result["rendered"] = [sorted(os.listdir(os.path.join(render_dir, "samples", v)))
-                      for v in ("m1", "m2")]
-result["user_scene_objects_after"] = sorted(o.name for o in user_scene.objects)
-result["scenes"] = sorted(s.name for s in bpy.data.scenes)
-report(result)
-"""
+@pytest.fixture(scope="module")
+def installed(extension_zip: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The zip installed, enabled, operated and re-registered in one Blender run
+    (blender_scripts/install_and_use.py), for the checks below."""
+    tmp = tmp_path_factory.mktemp("install")
+    return run_blender_file("install_and_use", tmp, str(extension_zip), str(tmp / "out"))
 
 
-def test_install_enable_operate_and_reregister(extension_zip: Path, tmp_path: Path) -> None:
-    r = run_blender(INSTALL_AND_USE, tmp_path, str(extension_zip), str(tmp_path / "out"))
+def test_the_blender_is_this_environments_wheel(installed: dict[str, Any]) -> None:
     wheel = importlib.metadata.version("bpy").split(".")[:2]
-    assert r["version"].split(".")[:2] == wheel  # the Blender of this environment's wheel
-    assert r["installed_under_temp_user"] and r["enabled"]
-    assert r["operators"] == OPERATORS
-    # `blender -b -c identbox ARGS` runs the same command line
-    assert r["cli_commands"] == ["identbox"] and r["cli_status"] == 0 and r["cli_wrote"]
-    assert r["written"] == ["factors", "manifest.json"]
-    different, missing_file, unsaved = r["errors"]
+    assert installed["version"].split(".")[:2] == wheel
+
+
+def test_the_zip_installs_and_enables_under_the_temporary_user(
+        installed: dict[str, Any]) -> None:
+    assert installed["installed_under_temp_user"] and installed["enabled"]
+    assert installed["operators"] == OPERATORS
+
+
+def test_the_command_line_runs_inside_blender(installed: dict[str, Any]) -> None:
+    """`blender -b -c identbox ARGS` runs the same command line."""
+    assert (installed["cli_commands"] == ["identbox"] and installed["cli_status"] == 0
+            and installed["cli_wrote"])
+
+
+def test_sample_latents_writes_a_dataset(installed: dict[str, Any]) -> None:
+    assert installed["written"] == ["factors", "manifest.json"]
+
+
+def test_bad_operator_arguments_are_refused_with_a_message(installed: dict[str, Any]) -> None:
+    different, missing_file, unsaved = installed["errors"]
     assert different and "different dataset" in different
     assert missing_file and "settings_file" not in missing_file and "cannot be read" in missing_file
     assert unsaved and "save the .blend file" in unsaved
-    assert not r["bad_written"]
-    for off, on in zip(r["cycles"][::2], r["cycles"][1::2], strict=True):
+    assert not installed["bad_written"]
+
+
+def test_disable_leaves_nothing_and_enable_brings_all_back(installed: dict[str, Any]) -> None:
+    for off, on in zip(installed["cycles"][::2], installed["cycles"][1::2], strict=True):
         assert off == {"off_types": [], "off_ops": [], "off_scene_property": False}
         assert on["on_ops"] == OPERATORS and on["on_scene_property"]
         assert len(on["on_types"]) == len(OPERATORS) + 1 + 11 + 3  # + menu, panels, three lists
         assert "IDENTBOX_PT_progress" in on["on_types"]
-    assert r["rendered"] == [["000000.png", "000001.png"]] * 2
-    assert r["user_scene_objects_before"] == r["user_scene_objects_after"]
-    assert r["scenes"] == ["IdentBox", "Scene"]
-    assert r["after_cycles"]
-    assert "Traceback" not in r["_output"]
-    assert "does not support blend relative" not in r["_output"]  # 4.5+: the "//" folder above
+    assert installed["after_cycles"]
 
 
-LEGACY = """
-import os, shutil, sys
-import bpy, addon_utils
+def test_render_dataset_leaves_the_users_scene_alone(installed: dict[str, Any]) -> None:
+    assert installed["rendered"] == [["000000.png", "000001.png"]] * 2
+    assert installed["user_scene_objects_before"] == installed["user_scene_objects_after"]
+    assert installed["scenes"] == ["IdentBox", "Scene"]
 
-source, out_dir = sys.argv[1], sys.argv[2]
-addons = bpy.utils.user_resource("SCRIPTS", path="addons", create=True)
-shutil.copytree(source, os.path.join(addons, "identbox"),
-                ignore=shutil.ignore_patterns(".*", "tests", "__pycache__", "demo_dataset"))
-bpy.utils.refresh_script_paths()  # the addons folder is new: put it on sys.path
-addon_utils.enable("identbox", default_set=True)
-bpy.ops.identbox.sample_latents(n_pairs=5, directory=out_dir)
-report({"enabled": addon_utils.check("identbox")[1],
-        "loaded_from_addons": sys.modules["identbox"].__file__.startswith(addons),
-        "written": os.path.exists(os.path.join(out_dir, "manifest.json"))})
-"""
+
+def test_no_traceback_and_no_relative_folder_warning(installed: dict[str, Any]) -> None:
+    assert "Traceback" not in installed["_output"]
+    assert "does not support blend relative" not in installed["_output"]  # 4.5+: "//" above
 
 
 def test_the_same_folder_installs_as_a_legacy_addon(tmp_path: Path) -> None:
-    r = run_blender(LEGACY, tmp_path, str(REPO), str(tmp_path / "legacy_out"))
+    r = run_blender_file("legacy_addon", tmp_path, str(REPO), str(tmp_path / "legacy_out"))
     assert r == {"enabled": True, "loaded_from_addons": True, "written": True,
                  "_output": r["_output"]}
