@@ -15,98 +15,15 @@ import numpy as np
 
 from identbox.dataset.loader import IdentBoxPairs
 
-# The whole kind: settings, sampling, columns, a renderer (one colour per image, no Blender
-# needed), and the registration. Nothing in the package is edited for it.
-ONE_COLOUR_KIND = '''
-from dataclasses import asdict, dataclass, field, replace
-
-import numpy as np
-
-from identbox.dataset.raster import write_png
-from identbox.errors import SettingsError
-from identbox.model.colors import hue_to_rgb
-from identbox.model.constants import GROUND_SATURATION
-from identbox.sampling.sampler import LatentPairs
-from identbox.settings.kinds import PAIR_FORMAT, Kind, register
-from identbox.settings.render import RenderSettings, SceneSettings
-
-
-@dataclass(frozen=True)
-class OneColourSettings:
-    """Pairs of one colour each; the colour is content (the same in both views)."""
-
-    name: str = "one_colour"
-    description: str = ""
-    n_pairs: int = 4
-    seed: int = 0
-    scene: SceneSettings = field(default_factory=SceneSettings)
-    render: RenderSettings = field(default_factory=RenderSettings)
-
-    def __post_init__(self):
-        if not 1 <= self.n_pairs <= 1000:
-            raise SettingsError("n_pairs", self.n_pairs, "an integer in [1, 1000]")
-
-    @classmethod
-    def from_dict(cls, data):
-        values = dict(data)
-        values["scene"] = SceneSettings(**values.get("scene", {}))
-        values["render"] = RenderSettings(**values.get("render", {}))
-        return cls(**values)
-
-    def to_dict(self):
-        return {"kind": "one_colour", "name": self.name, "description": self.description,
-                "n_pairs": self.n_pairs, "seed": self.seed, "scene": asdict(self.scene),
-                "render": asdict(self.render)}
-
-    def replace(self, **changes):
-        return replace(self, **changes)
-
-    def columns(self):
-        return [{"index": 0, "name": "hue_background", "block": "colour",
-                 "blender_scale": float(np.pi), "role": "content"}]
-
-    def sample(self):
-        raw = np.random.default_rng(self.seed).uniform(-1, 1, (self.n_pairs, 1))
-        return LatentPairs(raw, raw.copy(), np.array([np.pi]))
-
-    def object_centres(self, latents):
-        return np.zeros((len(latents), 1, 3))
-
-    def summary(self):
-        return f"{self.render.resolution} px of one colour"
-
-
-class OneColourRenderer:
-    """Fills the image with the ground colour its latents say."""
-
-    render_seconds = 0.0
-    scene = None
-
-    def __init__(self, settings, device, log=print):
-        self.size = settings.render.resolution
-
-    def render_view(self, row, view, path):
-        rgb = hue_to_rgb(np.array([row[0]]), GROUND_SATURATION)[0]
-        image = np.empty((self.size, self.size, 3), dtype=np.uint8)
-        image[:] = np.round(255 * np.clip(rgb, 0, 1) ** (1 / 2.2)).astype(np.uint8)
-        write_png(path, image)
-
-    render_mask = render_depth = render_view
-
-
-register(Kind(name="one_colour", label="One Colour", settings=OneColourSettings,
-              format=PAIR_FORMAT, unit="pairs", write="dataset.writer:write_latents",
-              job="render.loop:RenderJob", renderer=OneColourRenderer,
-              validate="dataset.validate:validate_pairs"))
-'''
+# The whole kind, in a module of its own: nothing in the package is edited for it.
+KINDS = Path(__file__).resolve().parent / "kinds"
 
 
 def identbox_with_kind(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`python -m identbox ARGS` in a process that imported the new kind's module first."""
-    (tmp_path / "one_colour_kind.py").write_text(ONE_COLOUR_KIND)
     code = ("import sys, one_colour_kind\nfrom identbox.cli import main\n"
             "sys.exit(main(sys.argv[1:]))")
-    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    env = dict(os.environ, PYTHONPATH=str(KINDS))
     return subprocess.run([sys.executable, "-c", code, *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
 
