@@ -1,7 +1,7 @@
 """How close IdentBox's images are to the original 3DIdentBox generator's, on the same latents.
 
-Renders the latent rows of `../shared/reference/published-renders/` (eight pairs drawn by the
-original assets in Blender 3.4, with teapot masks) with IdentBox at the same settings (128 px,
+Renders the latent rows of `tests/data/reference/published-renders/` (eight pairs drawn by
+the original assets in Blender 3.4, with teapot masks) with IdentBox at the same settings (128 px,
 64 samples, no denoising, legacy hues), in the bpy wheel and in Debian's Blender 3.4, and
 prints per Blender the mean absolute error (8-bit levels), PSNR, the error left after a 4 x 4
 box blur (sampling noise alone leaves about 0.3) and the teapot-mask IoU against the reference.
@@ -24,7 +24,7 @@ from identbox.dataset.images import image_difference, load_rgba, mask_iou
 from identbox.render.headless import load_package_code
 
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE = REPO.parent / "shared" / "reference" / "published-renders"
+REFERENCE = REPO / "tests" / "data" / "reference" / "published-renders"
 VIEWS = (1, 2)
 QUICK_PAIRS = 1
 

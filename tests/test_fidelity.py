@@ -1,5 +1,5 @@
 """IdentBox against the original generator: the reference renders in
-../shared/reference/published-renders (eight pairs drawn by the original assets in Blender 3.4)
+tests/data/reference/published-renders (eight pairs drawn by the original assets in Blender 3.4)
 drawn again by IdentBox on the same latent rows and settings, in the bpy wheel and in Debian's
 Blender 3.4. Per image: mean absolute error <= 2 / 255, PSNR >= 35 dB, and the teapot's mask
 IoU >= 0.9 (so a wrong size cannot hide behind a good average)."""

@@ -1,9 +1,8 @@
 """k views (issue 15): every block type and a causal edge for k = 2, 3, 5, the views setting,
-and the bundled two-view presets drawing exactly the latents they drew before there were k."""
+and the bundled two-view presets describing themselves as they did before there were k."""
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import re
@@ -24,7 +23,7 @@ from identbox.presets import load_preset, preset_names
 from identbox.sampling import BLOCKS, FACTOR_NAMES, LatentPairs, LatentViews, sample_latents
 from identbox.sampling.blocks import VIEWS_RULE
 from identbox.sampling.multi import OBJECT_RADIUS, OBJECT_TYPES, MultiBlock, sample_scenes
-from identbox.settings.objects import MultiObjectSettings, sample_pairs
+from identbox.settings.objects import MultiObjectSettings
 from identbox.settings.pairs import BlockSettings, CausalEdge, DatasetSettings
 from identbox.settings.views import views_of as settings_views_of
 
@@ -32,19 +31,6 @@ N = 20_000
 VIEWS = (2, 3, 5)
 COL = {name: i for i, name in enumerate(FACTOR_NAMES)}
 
-# sha256 of raw1, raw2, latents1, latents2 of every bundled preset at 500 pairs, its own seed,
-# computed before k views existed (commit c2ca1f1).
-PRESET_LATENTS = {
-    "clevr_like": "f3eec31ce68709a147238e3a7ff7a68d7fc94007643cc90e595839ee83d1eb71",
-    "hues_positions_rotations": "8310daf53946459c5c31053edf65b2ccea4601184a4a78a1c1fee21009ea0c8f",
-    "hues_rotations_positions": "3584547c7dd722d978126b9d0cc15be2d784d7a69d7f1b2bc9257eba4ed933ce",
-    "objects_content_2": "0ccacedcd8ba4e174104c81278f8cf41f211bb5a5a9444c35add45983040a2b7",
-    "part2_causal": "28795908020506d04b9b727ba8244d0802d09bfba3796937db7e6eab7243e4d1",
-    "positions_hues_rotations": "68879b5d195e362b65f6e2c9e4f6a33d13c98919f48aaa48c07854ce25782c57",
-    "positions_rotations_hues": "8655b68723d83c98f09e42ef8d268b0d1f5d70c98b94a8328bf1b575eba6768e",
-    "rotations_hues_positions": "ae48cf76228490394e09469d615dc33ab06c81a1312026a1134c716186bae670",
-    "rotations_positions_hues": "e6028ecfeede8a9e941f6d7e48384f61fa83b3143cce889c46ab3dc1995350ad",
-}
 
 
 def uniform_ks(x: np.ndarray) -> float:
@@ -63,19 +49,16 @@ def views_of(k: int, seed: int = 3, n: int = N, edges: tuple[CausalEdge, ...] = 
                                           causal_edges=edges))
 
 
-def test_every_preset_draws_the_latents_it_drew_before() -> None:
-    two_views = {name for name in preset_names()  # a preset with a views list is newer
+def test_two_view_presets_say_nothing_of_views() -> None:
+    """A two-view preset's settings and manifest stay as they were before k views (their
+    latents and files are pinned in tests/data/golden_digests.json)."""
+    two_views = [name for name in preset_names()  # a preset with a views list is newer
                  if getattr(load_preset(name), "n_views", 0) == 2
-                 and not load_preset(name).views}
-    assert two_views == set(PRESET_LATENTS)  # a new two-view preset gets its hash here
-    for name, expected in PRESET_LATENTS.items():
-        settings = load_preset(name).replace(n_pairs=500)
-        assert settings.n_views == 2 and "n_views" not in settings.to_dict()
-        pairs = sample_pairs(settings)
-        digest = hashlib.sha256()
-        for array in (pairs.raw1, pairs.raw2, pairs.latents1, pairs.latents2):
-            digest.update(array.tobytes())
-        assert digest.hexdigest() == expected, f"{name}'s latents changed"
+                 and not load_preset(name).views]
+    assert len(two_views) >= 9
+    for name in two_views:
+        settings = load_preset(name).replace(n_pairs=50)
+        assert "n_views" not in settings.to_dict()
         assert "views" not in build_manifest(settings, {})
 
 
