@@ -32,7 +32,7 @@ from identbox.model.camera import (
 )
 from identbox.model.constants import CAMERA_LOCATION, DEPTH_RANGE, OBJECT_SIZE
 from identbox.presets import load_preset
-from identbox.sampling.multi import placement_ok
+from identbox.sampling.multi import OBJECT_RADIUS, placement_ok
 from identbox.sampling.rig import RIG_FACTORS, poses_of, rig_values
 from identbox.settings.objects import MultiObjectSettings
 from identbox.settings.pairs import DatasetSettings
@@ -127,20 +127,38 @@ def test_adding_camera_and_lighting_changes_no_other_column() -> None:
                               rigged.sample().raw(2)[:, 10:13])  # lighting leaves it alone
 
 
-def test_multi_object_placement_holds_in_every_view_s_camera() -> None:
+def test_multi_object_placement_holds_in_every_view_s_camera(tmp_path: Path) -> None:
+    """Every object of every view, seen through the intrinsics and extrinsics the dataset
+    stores, is inside the frame and covers at least min_pixels, and keeps min_gap from the
+    others. The projection is written out here (the sphere's silhouette, radius
+    f R / sqrt(z^2 - R^2) on the optical axis and larger off it), not the sampler's check."""
     settings = MultiObjectSettings.from_dict({
         "n_pairs": 400, "seed": 1, "n_objects": 4, "n_views": 3, "min_pixels": 80,
         "blocks": {"camera": {"type": "view_specific"}}})  # only near cameras give 80 px
-    views = settings.sample()
-    fixed_fails = 0
+    write_latents(settings, tmp_path / "d")
+    smallest = []
     for v in (1, 2, 3):
-        latents = views.latents(v)
-        centres = settings.object_centres(latents)
-        poses = settings.camera_poses(latents)
-        assert placement_ok(centres, settings.min_gap, settings.min_pixels, 128, poses).all()
-        fixed_fails += int((~placement_ok(centres, settings.min_gap, settings.min_pixels,
-                                          128)).sum())
-    assert fixed_fails > 0  # through the published camera some would fail: the check can fail
+        factors = tmp_path / "d" / "factors" / f"m{v}"
+        k, e = np.load(factors / "intrinsics.npy"), np.load(factors / "extrinsics.npy")
+        centres = settings.object_centres(np.load(factors / "latents.npy"))  # (n, 4, 3)
+        camera = np.einsum("nij,nkj->nki", e[:, :3, :3], centres) + e[:, None, :3, 3]
+        z = camera[..., 2]
+        assert (z > OBJECT_RADIUS).all()  # every object wholly in front of its camera
+        pixels = np.einsum("nij,nkj->nki", k, camera)[..., :2] / z[..., None]
+        radius = k[:, None, 0, 0] * OBJECT_RADIUS / np.sqrt(z**2 - OBJECT_RADIUS**2)
+        area = np.pi * radius**2
+        assert (area >= settings.min_pixels).all(), (v, area.min())
+        assert ((pixels - radius[..., None] >= 0) & (pixels + radius[..., None] <= 128)).all()
+        gaps = np.linalg.norm(centres[:, :, None] - centres[:, None], axis=3) - 2 * OBJECT_RADIUS
+        apart = gaps[:, ~np.eye(4, dtype=bool)]
+        assert (apart >= settings.min_gap - 1e-9).all(), (v, apart.min())
+        smallest.append(area.min())
+    # Objects near the limit exist: a check 20% weaker would let smaller ones through.
+    assert min(smallest) < 1.05 * settings.min_pixels, smallest
+    fixed_fails = sum(int((~placement_ok(settings.object_centres(settings.sample().latents(v)),
+                                         settings.min_gap, settings.min_pixels, 128)).sum())
+                      for v in (1, 2, 3))
+    assert fixed_fails > 0  # through the published camera some would fail: cameras matter
 
 
 def test_camera_matrices_project_like_the_stored_object_pixels(tmp_path: Path) -> None:
@@ -197,7 +215,7 @@ def moving_camera(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_each_view_shows_the_object_where_its_own_camera_puts_it(moving_camera: Path) -> None:
     root = moving_camera / "m"
     stored = [np.load(root / f"factors/m{v}/object_pixels.npy")[:, 0] for v in (1, 2, 3)]
-    fixed_camera_misses = 0
+    fixed_camera_misses = ground_centres = 0
     for v in (1, 2, 3):
         latents = np.load(root / f"factors/m{v}/latents.npy")
         e = np.load(root / f"factors/m{v}/extrinsics.npy")
@@ -218,6 +236,8 @@ def test_each_view_shows_the_object_where_its_own_camera_puts_it(moving_camera: 
                 ray = -eye / np.linalg.norm(eye)
                 expected = (eye[2] + OBJECT_SIZE) / -ray[2]
                 assert abs(depth[31:33, 31:33].mean() - expected) < 0.3, (v, pair)
+                ground_centres += 1
+    assert ground_centres >= 1, "no image showed the ground at its centre: depth unchecked"
     assert fixed_camera_misses >= 3  # the published camera would put them elsewhere
     spread = np.ptp(np.stack(stored), axis=0).max(axis=1)
     assert spread.min() > 3  # the same scene, at another place in every view's image

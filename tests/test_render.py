@@ -148,6 +148,7 @@ def test_masks_and_object_pixels_agree(tmp_path: Path) -> None:
                  cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     root = tmp_path / "k"
+    ground_centres = 0
     for view in (1, 2):
         pixels = np.load(root / f"factors/m{view}/object_pixels.npy")
         assert pixels.shape == (3, 1, 2)
@@ -167,6 +168,8 @@ def test_masks_and_object_pixels_agree(tmp_path: Path) -> None:
                 ground_z = -OBJECT_SIZE
                 expected = (CAMERA_LOCATION[2] - ground_z) * np.sqrt(2)  # 45-degree ray
                 assert abs(depth[31:33, 31:33].mean() - expected) < 0.2
+                ground_centres += 1
+    assert ground_centres >= 1, "no image showed the ground at its centre: depth unchecked"
 
 
 def test_resume_after_a_kill_matches_an_uninterrupted_run(tmp_path: Path) -> None:

@@ -11,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
+from image_checks import load_rgba
 from test_slurm_scripts import HOSTILE
 
 from identbox.cluster.slurm import SlurmOptions, render_script
@@ -52,8 +54,12 @@ def test_a_three_shard_array_matches_a_single_run(slurm_cluster, tmp_path: Path)
     for rel in ("manifest.json", "factors/m1/latents.npy", "factors/m2/raw_latents.npy"):
         assert (array / rel).read_bytes() == (single / rel).read_bytes()
     for view in ("m1", "m2"):
-        assert sorted(p.name for p in (array / "samples" / view).iterdir()) == \
-            sorted(p.name for p in (single / "samples" / view).iterdir())
+        names = sorted(p.name for p in (single / "samples" / view).iterdir())
+        assert sorted(p.name for p in (array / "samples" / view).iterdir()) == names
+        assert len(names) == 7
+        for name in names:  # one machine, one seed: the very same pixels
+            assert np.array_equal(load_rgba(array / "samples" / view / name),
+                                  load_rgba(single / "samples" / view / name)), (view, name)
     report = status(array, env)
     assert report["done"] == 7 and report["percent"] == 100.0
     assert [row["state"] for row in report["shards"]] == ["complete"] * 3
