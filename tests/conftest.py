@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.abc
 import json
 import os
+import shlex
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -237,3 +240,81 @@ def run_blender_file(name: str, tmp_path: Path, *args: str) -> dict:
         sys.path.insert(0, {str(BLENDER_SCRIPTS)!r})
         report(importlib.import_module({name!r}).main(sys.argv[1:]))
     """, tmp_path, *args)
+
+
+# Markers that tell the truth: a test not marked `blender` cannot start Blender. While it sets
+# up and runs, `import bpy` fails, in this process and in every subprocess (a stand-in `bpy`
+# first on PYTHONPATH), and so does a `blender` found on the PATH; the message names the marker.
+# `pytest -m "not blender"` therefore runs without Blender, or fails saying which test needs it.
+UNMARKED = ("this test starts Blender (bpy or a blender executable) but is not marked "
+            "@pytest.mark.blender")
+
+
+class _NoBlender(importlib.abc.MetaPathFinder):
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "bpy" or name.startswith("bpy."):
+            raise ImportError(UNMARKED)
+
+
+def _stand_ins() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="identbox-no-blender-"))
+    (folder / "bpy").mkdir()
+    (folder / "bpy" / "__init__.py").write_text(f"raise ImportError({UNMARKED!r})\n")
+    blender = folder / "blender"
+    blender.write_text(f"#!/bin/sh\necho {shlex.quote(UNMARKED)} >&2\nexit 1\n")
+    blender.chmod(0o755)
+    return folder
+
+
+_STAND_INS: list[Path] = []
+
+
+@contextlib.contextmanager
+def _without_blender(item: pytest.Item):
+    if item.get_closest_marker("blender") is not None:
+        yield
+        return
+    if not _STAND_INS:
+        _STAND_INS.append(_stand_ins())
+    folder = str(_STAND_INS[0])
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "PATH", "BLENDER")}
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [folder, saved["PYTHONPATH"]]))
+    os.environ["PATH"] = os.pathsep.join(filter(None, [folder, saved["PATH"]]))
+    os.environ.pop("BLENDER", None)
+    finder = _NoBlender()
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that runs in every Blender runs in Blender: every_blender implies blender."""
+    for item in items:
+        if item.get_closest_marker("every_blender") and not item.get_closest_marker("blender"):
+            item.add_marker(pytest.mark.blender)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    with _without_blender(item):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    with _without_blender(item):
+        yield
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    for folder in _STAND_INS:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -208,6 +208,7 @@ def run_identbox(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=600)
 
 
+@pytest.mark.blender
 def test_render_validate_export_and_read_as_the_published_loader_does(tmp_path: Path) -> None:
     out, export = tmp_path / "mm3d", tmp_path / "export"
     done = run_identbox("render", "--preset", PRESET, "--n-pairs", "100", "--resolution", "32",
@@ -256,6 +257,7 @@ def test_render_validate_export_and_read_as_the_published_loader_does(tmp_path: 
             assert text_row[name] == image_row[name]
 
 
+@pytest.mark.blender
 def test_splits_export_into_folders_of_their_own(tmp_path: Path) -> None:
     out, export = tmp_path / "mm3d", tmp_path / "export"
     done = run_identbox("render", "--preset", PRESET, "--splits", "train=12,val=3",
@@ -272,6 +274,7 @@ def test_splits_export_into_folders_of_their_own(tmp_path: Path) -> None:
             .splitlines()
 
 
+@pytest.mark.blender
 def test_bad_exports_are_one_line_and_write_nothing(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     def sample(name: str, *args: str) -> Path:

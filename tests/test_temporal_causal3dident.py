@@ -222,6 +222,7 @@ def test_render_validate_export_and_read_as_the_published_loader_does(tmp_path: 
                                       png(data / "val" / path))
 
 
+@pytest.mark.blender
 def test_bad_exports_are_one_line_and_write_nothing(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     def sequence(name: str, seed: int = 0, episodes: int = 1, frames: int = 3) -> Path:
