@@ -61,5 +61,20 @@ def unregister() -> None:
 
     panels.unregister()
     operators.unregister()
-    remove_everything()  # scenes, objects, materials: disabling leaves the file as it was
+    if not _blender_is_exiting():  # removing scenes while windows close crashes Blender
+        remove_everything()  # scenes, objects, materials: disabling leaves the file as it was
     properties.unregister()
+
+
+def _blender_is_exiting() -> bool:
+    """Blender disables every add-on as it exits (addon_utils.disable_all, from WM_exit, in
+    3.4 to 5.x); then the file is no longer the user's to tidy, and its windows are closing."""
+    import sys
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "disable_all" and frame.f_code.co_filename.endswith(
+                "addon_utils.py"):
+            return True
+        frame = frame.f_back
+    return False

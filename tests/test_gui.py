@@ -44,17 +44,39 @@ def display() -> Iterator[str]:
     server.wait(timeout=10)
 
 
+def run_blender_in(root: Path, command: list[str], display: str | None,
+                   timeout: int = 600) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Run Blender with its user scripts and temporary folder under root (in a window on the
+    display, or headless for None); return how it ended and the crash reports it wrote there
+    (Blender writes NAME.crash.txt to its temporary folder when it crashes)."""
+    temporary = root / "tmp"
+    temporary.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, BLENDER_USER_SCRIPTS=str(root / "user" / "scripts"),
+               TMPDIR=str(temporary))
+    if display:
+        env["DISPLAY"] = display
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout,
+                          cwd=root)
+    crashes = [f"{p.name}:\n{p.read_text(errors='replace')[:3000]}"
+               for p in sorted(temporary.rglob("*.crash.txt"))]
+    return proc, crashes
+
+
+def assert_ended_cleanly(proc: subprocess.CompletedProcess[str], crashes: list[str]) -> None:
+    """Exit status 0 and no crash report: how Blender ended, not only what it printed."""
+    assert not crashes, "\n".join(crashes)
+    assert proc.returncode == 0, f"exit status {proc.returncode}:\n{proc.stderr[-3000:]}"
+
+
 @pytest.fixture(scope="module")
 def gui_run(tmp_path_factory: pytest.TempPathFactory, extension_zip: Path,
             debian_blender: str, display: str) -> tuple[dict, Path]:
     root = tmp_path_factory.mktemp("gui")
     out = root / "out"
     out.mkdir()
-    env = dict(os.environ, DISPLAY=display, BLENDER_USER_SCRIPTS=str(root / "user" / "scripts"))
-    proc = subprocess.run([debian_blender, "--factory-startup", "--python",
-                           str(REPO / "tests" / "gui" / "driver.py"), "--", str(out),
-                           str(extension_zip)],  # the one zip: a legacy add-on on 3.4
-                          env=env, capture_output=True, text=True, timeout=600, cwd=root)
+    proc, crashes = run_blender_in(root, [
+        debian_blender, "--factory-startup", "--python", str(REPO / "tests" / "gui" / "driver.py"),
+        "--", str(out), str(extension_zip)], display)  # the one zip: a legacy add-on on 3.4
     result_file = out / "result.json"
     assert result_file.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -63,6 +85,7 @@ def gui_run(tmp_path_factory: pytest.TempPathFactory, extension_zip: Path,
     (ARTIFACTS / "console.txt").write_text(proc.stdout + proc.stderr)
     result = json.loads(result_file.read_text())
     result["console"] = proc.stdout + proc.stderr
+    result["ended"] = (proc, crashes)
     return result, out
 
 
@@ -71,6 +94,53 @@ def complete(root: Path, n_pairs: int) -> bool:
     names = [f"{i:06d}.png" for i in range(n_pairs)]
     images_ok = all(sorted(os.listdir(root / "samples" / v)) == names for v in ("m1", "m2"))
     return settings.n_pairs == n_pairs and holds_dataset(root, settings) and images_ok
+
+
+def test_blender_exits_cleanly_after_the_walk(gui_run: tuple[dict, Path]) -> None:
+    result, _ = gui_run
+    assert_ended_cleanly(*result["ended"])
+
+
+@pytest.fixture(scope="module", params=["quit", "disable"])
+def left_blender(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                 extension_zip: Path, debian_blender: str,
+                 display: str) -> tuple[dict, Path, tuple]:
+    """A user previews (the IdentBox scene shown), opens Preferences and the window Contact
+    Sheet opens, saves, then quits with them open, or disables the add-on first."""
+    root = tmp_path_factory.mktemp(f"left_{request.param}")
+    out = root / "out"
+    out.mkdir()
+    ended = run_blender_in(root, [
+        debian_blender, "--factory-startup", "--python",
+        str(REPO / "tests" / "gui" / "quit_driver.py"), "--", str(out), str(extension_zip),
+        request.param], display, timeout=300)
+    result_file = out / "result.json"
+    assert result_file.exists(), ended[0].stdout[-3000:] + ended[0].stderr[-3000:]
+    return json.loads(result_file.read_text()), root, ended
+
+
+def test_quitting_or_disabling_with_several_windows_open_ends_cleanly(
+        left_blender: tuple[dict, Path, tuple]) -> None:
+    result, _, ended = left_blender
+    assert result["errors"] == [] and result["preview"] == ["FINISHED"]
+    assert result["shown_after_preview"] == "IdentBox" and result["windows"] == 3
+    assert_ended_cleanly(*ended)
+    if "scenes_after_disable" in result:  # disabled first: the file is the user's again
+        assert result["scenes_after_disable"] == [result["user_scene"]]
+        assert result["shown_after_disable"] == result["user_scene"]
+        assert result["enabled_after_disable"] is False
+
+
+def test_the_saved_file_opens_and_exits_headless_with_the_addon(
+        left_blender: tuple[dict, Path, tuple], debian_blender: str) -> None:
+    """The file saved with the IdentBox scene in its windows, opened by a Blender that has
+    the add-on enabled, headless: it must end as cleanly as it started."""
+    _, root, _ = left_blender
+    proc, crashes = run_blender_in(root, [
+        debian_blender, "-b", str(root / "out" / "saved.blend"), "--addons", "identbox",
+        "--python-expr", "print('opened')"], None, timeout=120)
+    assert "opened" in proc.stdout
+    assert_ended_cleanly(proc, crashes)
 
 
 def test_the_console_shows_no_traceback(gui_run: tuple[dict, Path]) -> None:
