@@ -70,8 +70,9 @@ def _blender_is_exiting() -> bool:
     """Blender disables every add-on as it exits (addon_utils.disable_all, from WM_exit, in
     3.4 to 5.x); then the file is no longer the user's to tidy, and its windows are closing."""
     import sys
+    from types import FrameType
 
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if frame.f_code.co_name == "disable_all" and frame.f_code.co_filename.endswith(
                 "addon_utils.py"):
