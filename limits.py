@@ -69,11 +69,18 @@ class Choice:
     label: str
     description: str
     options: tuple[str, ...]
+    labels: tuple[str, ...] = ()  # the menu's word for each option, where Title Case is wrong
 
     @property
     def default(self) -> str:
         """The first option."""
         return self.options[0]
+
+    def label_of(self, option: str) -> str:
+        """What a menu shows for an option: its label, else the option in Title Case."""
+        if self.labels:
+            return self.labels[self.options.index(option)]
+        return option if option.isupper() else option.replace("_", " ").title()
 
     def check(self, value: object) -> None:
         """Raise SettingsError naming the setting, the value and the options, if not one."""

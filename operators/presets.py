@@ -1,6 +1,7 @@
 """Dataset presets in the panel: the bundled ones, and the user's own saved as JSON files in
 Blender's user presets folder (scripts/presets/identbox), in the same format as the bundled."""
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,18 +19,28 @@ from ..presets import (
     preset_descriptions,
     preset_names,
 )
+from ..scene.render_setup import denoisers_here
+from ..settings.denoising import denoiser_offered
 from ..settings.panel import (
     job_settings_from_props,
     scene_and_render_to_props,
     show_in_props,
 )
-from ..settings.render import RENDER_SPECS
+from ..settings.render import RENDER_SPECS, RenderSettings
 from .job_properties import scene_props
 
 if TYPE_CHECKING:
     from bpy.stub_internal.rna_enums import OperatorReturnItems
 
 PRESET_SUBDIR = "presets/identbox"
+
+
+def render_here(render: RenderSettings) -> tuple[RenderSettings, str]:
+    """Render settings as this Blender can run them (a denoiser it lacks becomes None), with
+    the note to report when something changed."""
+    denoiser, note = denoiser_offered(render.denoiser, denoisers_here(),
+                                      f"Blender {bpy.app.version_string}")
+    return dataclasses.replace(render, denoiser=denoiser), note
 
 
 def user_preset_dir(create: bool = False) -> Path:
@@ -66,11 +77,17 @@ class IDENTBOX_OT_load_preset(bpy.types.Operator):
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
+        note = ""
+        if hasattr(settings, "render"):
+            render, note = render_here(settings.render)
+            settings = settings.replace(render=render)
         try:
             show_in_props(settings, scene_props(context))
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
+        if note:
+            self.report({"WARNING"}, note)
         return {"FINISHED"}
 
 
@@ -89,8 +106,11 @@ class IDENTBOX_OT_load_render_preset(bpy.types.Operator):
         except SettingsError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
+        render, note = render_here(render)
         for spec in RENDER_SPECS:
             setattr(scene_props(context).render, spec.name, getattr(render, spec.name))
+        if note:
+            self.report({"WARNING"}, note)
         return {"FINISHED"}
 
 
@@ -106,7 +126,10 @@ class IDENTBOX_OT_use_published_look(bpy.types.Operator):
         scene = load_scene_preset(PUBLISHED)
         for number, view in enumerate(props.views, start=1):  # names and modalities stay
             view.material = scene.material(number)
-        scene_and_render_to_props(scene, load_render_preset(PUBLISHED), props)
+        render, note = render_here(load_render_preset(PUBLISHED))
+        scene_and_render_to_props(scene, render, props)
+        if note:
+            self.report({"WARNING"}, note)
         return {"FINISHED"}
 
 

@@ -34,6 +34,7 @@ from ..sampling.multi import MIN_GAP, MIN_PIXELS, N_OBJECTS, OBJECT_TYPES
 from ..sampling.rig import RIG_BLOCKS
 from ..sampling.text import TEXT_WORDS
 from ..scene.preview import show_any_sample, show_sequence_frame
+from ..scene.render_setup import denoisers_here
 from ..settings.cube import (
     CUBE_FORMAT,
     CUBE_JPEG_QUALITY,
@@ -69,6 +70,7 @@ from ..settings.panel import (
 )
 from ..settings.render import (
     BATCH_INDEX,
+    DENOISER,
     DEVICE,
     N_BATCHES,
     RENDER_SPECS,
@@ -205,7 +207,8 @@ class IDENTBOX_PG_view(bpy.types.PropertyGroup):
 class IDENTBOX_PG_render(bpy.types.PropertyGroup):
     """Cycles settings of every image (part of the dataset)."""
 
-    __annotations__ = {spec.name: spec_property(spec) for spec in RENDER_SPECS}
+    __annotations__ = {spec.name: spec_property(
+        spec, offered=denoisers_here() if spec is DENOISER else None) for spec in RENDER_SPECS}
 
 
 class IDENTBOX_PG_scene_options(bpy.types.PropertyGroup):

@@ -33,11 +33,13 @@ def argument_property(limit: Limit) -> Any:
     return limit_property(limit, bounds="soft_")
 
 
-def choice_property(choice: Choice, default: str | None = None, **options: Any) -> Any:
-    """An EnumProperty with the choice's options, label and description (options: more of
-    EnumProperty's arguments, such as update)."""
-    items = [(option, option if option.isupper() else option.replace("_", " ").title(),
-              f"{choice.label}: {option}") for option in choice.options]
+def choice_property(choice: Choice, default: str | None = None,
+                    offered: tuple[str, ...] | None = None, **options: Any) -> Any:
+    """An EnumProperty with the choice's options (those `offered`, where this Blender lacks
+    some), label and description (options: more of EnumProperty's arguments, such as
+    update)."""
+    items = [(option, choice.label_of(option), f"{choice.label}: {choice.label_of(option)}")
+             for option in choice.options if offered is None or option in offered]
     return EnumProperty(name=choice.label, description=choice.description,
                         default=default or choice.default, items=items, **options)
 
@@ -50,6 +52,8 @@ def path_property(subtype: Literal["FILE_PATH", "DIR_PATH"], **options: Any) -> 
     return StringProperty(subtype=subtype, **options)
 
 
-def spec_property(spec: Limit | Choice) -> Any:
-    """The property for a limit or a choice."""
-    return choice_property(spec) if isinstance(spec, Choice) else limit_property(spec)
+def spec_property(spec: Limit | Choice, offered: tuple[str, ...] | None = None) -> Any:
+    """The property for a limit or a choice (of the options `offered` here)."""
+    if isinstance(spec, Choice):
+        return choice_property(spec, offered=offered)
+    return limit_property(spec)

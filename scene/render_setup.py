@@ -71,6 +71,12 @@ def has_openimagedenoise() -> bool:
     return bool(getattr(_cycles, "with_openimagedenoise", True))
 
 
+def denoisers_here() -> tuple[str, ...]:
+    """The denoiser settings a run in this Blender can keep: all where it has
+    OpenImageDenoise (OptiX falls back to it off an OptiX GPU), else 'none' alone."""
+    return ("none", "openimagedenoise", "optix") if has_openimagedenoise() else ("none",)
+
+
 def set_denoiser(scene: Any, way: DenoiserWay | None) -> None:
     """Denoise with `way` (None: not at all), with the guides and quality named, so that a
     change of Blender's defaults cannot change the look."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import SettingsError
+from .render import DENOISER
 
 OPTIX = "optix"
 OIDN = "openimagedenoise"
@@ -102,3 +103,13 @@ def refusal(denoiser: str, failed: DenoiserWay, reason: str) -> str:
     return (f"denoiser '{denoiser}' could not start here ({failed.label}: {reason}); "
             "IdentBox does not fall back to no denoising, which would change the dataset's "
             "look: render where it starts, or choose denoiser 'none' (a dataset of its own)")
+
+
+def denoiser_offered(denoiser: str, offered: tuple[str, ...], blender: str) -> tuple[str, str]:
+    """The denoiser a preset asks for, if this Blender offers it, else 'none', with the note
+    that says so ('' when nothing changed): Blender 3.4 from Debian has no OpenImageDenoise,
+    and the panel must not show a setting its run would then refuse."""
+    if denoiser in offered:
+        return denoiser, ""
+    return "none", (f"Denoiser: {blender} has no {DENOISER.label_of(denoiser)}, so the "
+                    "preset's images are drawn without denoising (set to None)")

@@ -24,7 +24,8 @@ ADAPTIVE_THRESHOLD = Limit(
 DENOISER = Choice("denoiser", "Denoiser",
                   "Denoise each image: none, OpenImageDenoise (on the GPU where Cycles can; "
                   "on a CPU about 0.2 s per 128 px frame) or OptiX (on an OptiX GPU; "
-                  "elsewhere OpenImageDenoise)", ("none", "openimagedenoise", "optix"))
+                  "elsewhere OpenImageDenoise)", ("none", "openimagedenoise", "optix"),
+                  ("None", "OpenImageDenoise", "OptiX"))
 MAX_BOUNCES = Limit("max_bounces", "Max Bounces", "Cycles light bounces (0 as published)",
                     0, 0, 1024)
 TRANSPARENT_BOUNCES = Limit("transparent_bounces", "Transparent Bounces",

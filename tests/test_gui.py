@@ -143,6 +143,31 @@ def test_the_saved_file_opens_and_exits_headless_with_the_addon(
     assert_ended_cleanly(proc, crashes)
 
 
+def test_published_look_in_a_blender_without_openimagedenoise(
+        tmp_path: Path, extension_zip: Path, debian_blender: str) -> None:
+    """Debian's Blender 3.4 has no OpenImageDenoise: its Denoiser menu offers None alone, and
+    Published Look (or a preset asking for the denoiser) sets None and says so, so the panel
+    never shows a setting the run then refuses; the run renders."""
+    out = tmp_path / "out"
+    out.mkdir()
+    proc, crashes = run_blender_in(tmp_path, [
+        debian_blender, "-b", "--factory-startup", "--python",
+        str(REPO / "tests" / "gui" / "denoiser_check.py"), "--", str(out), str(extension_zip)],
+        None, timeout=300)
+    assert_ended_cleanly(proc, crashes)
+    result = json.loads((out / "result.json").read_text())
+    assert result["errors"] == [], result["errors"]
+    assert result["menu"] == [["none", "None"]]
+    assert result["published_look"] == ["FINISHED"] and result["load_preset"] == ["FINISHED"]
+    for after in (result["after_published_look"], result["after_preset"]):
+        assert after["denoiser"] == "none" and after["problem"] is None, after
+    assert result["after_published_look"]["samples"] == 512  # the rest of the look stays
+    assert proc.stdout.count("Blender 3.4.1 has no OpenImageDenoise") == 2, proc.stdout
+    assert result["published_run"] == ["FINISHED"]
+    manifest = read_manifest(out / "published" / "manifest.json")
+    assert manifest["settings"]["render"]["denoiser"] == "none"
+
+
 def test_the_console_shows_no_traceback(gui_run: tuple[dict, Path]) -> None:
     """Every path below, as a user takes it, without a Python traceback in Blender's console."""
     result, _ = gui_run

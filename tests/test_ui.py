@@ -229,6 +229,16 @@ def test_validate_settings_checks_the_settings_of_the_panels_mode(
     assert "object_types" in result["OBJECTS"], result
 
 
+def test_the_denoiser_menu_names_each_denoiser_as_it_is_spelled(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A Blender with OpenImageDenoise offers all three, spelled as their makers do, and
+    Published Look keeps its denoiser there."""
+    result = _run("denoiser_menu", tmp_path_factory)
+    assert result["menu"] == [["none", "None"], ["openimagedenoise", "OpenImageDenoise"],
+                              ["optix", "OptiX"]]
+    assert result["after_published_look"] == "openimagedenoise"
+
+
 @pytest.fixture(scope="module")
 def render_presets(tmp_path_factory: pytest.TempPathFactory) -> Result:
     """The Render panel's preset buttons and Render Dataset's menu (render_preset_buttons.py)."""
