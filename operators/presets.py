@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 import bpy
 from bpy.props import StringProperty
 
-from ..errors import SettingsError, describe
+from ..dataset.manifest import read_manifest
+from ..dataset.writer import setting_differences
+from ..errors import DatasetError, SettingsError, describe
 from ..presets import (
     PRESET_DIR,
     PUBLISHED,
@@ -43,6 +45,19 @@ def render_here(render: RenderSettings) -> tuple[RenderSettings, str]:
     return dataclasses.replace(render, denoiser=denoiser), note
 
 
+def manifest_tooltip(path: Path, props: Any) -> str:
+    """Load Its Settings' tooltip: whose settings, and every one that differs from the
+    panel's (the panel's message only counts them)."""
+    head = f"Load the settings of the dataset in {path.parent} into the panel"
+    try:
+        theirs = read_manifest(path).get("settings") or {}
+        ours = job_settings_from_props(props).to_dict()
+    except (SettingsError, DatasetError, OSError):
+        return head
+    differences = setting_differences(ours, theirs)
+    return head + ("; it differs in: " + "; ".join(differences) if differences else "")
+
+
 def user_preset_dir(create: bool = False) -> Path:
     """Where the user's presets live (in Blender's user scripts folder)."""
     return Path(bpy.utils.user_resource("SCRIPTS", path=PRESET_SUBDIR, create=create))
@@ -68,6 +83,8 @@ class IDENTBOX_OT_load_preset(bpy.types.Operator):
         """The tooltip in the preset menu: what the preset is."""
         if properties.name in user_presets():
             return f"Your preset {properties.name} ({user_presets()[properties.name]})"
+        if properties.name.endswith(".json") and properties.name not in preset_names():
+            return manifest_tooltip(Path(properties.name), scene_props(context))
         return preset_descriptions().get(properties.name, cls.__doc__ or "")
 
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":

@@ -38,16 +38,25 @@ class IDENTBOX_OT_preview_sample(bpy.types.Operator):
             return self._show_frame(context, props)
         index = props.sample_index if self.index < 0 else self.index
         view = props.preview_view if self.view == 0 else self.view
+        note = ""
         try:
             settings = pair_settings_from_props(props)
             if view > settings.n_views:  # a number above the views is refused, not clamped
                 raise SettingsError("view", view, f"a view from 1 to {settings.n_views} (the "
                                     f"settings have {settings.n_views} views)")
+            n_pairs = settings.n_pairs
+            if index >= n_pairs and self.index >= 0:
+                self.report({"ERROR"}, f"Sample {index} is beyond the {n_pairs} pairs "
+                            f"(0 to {n_pairs - 1})")
+                return {"CANCELLED"}
+            if index >= n_pairs:  # the panel's Sample, left past a lowered Pairs: follow it
+                note = f"Sample {index} is beyond the {n_pairs} pairs: "
+                index = props.sample_index = n_pairs - 1
             show_any_sample(context, settings, index, view, props)
         except USER_ERRORS as error:
             self.report({"ERROR"}, describe(error))
             return {"CANCELLED"}
-        self.report({"INFO"}, f"Showing pair {index}, view {view}")
+        self.report({"INFO"}, f"{note}Showing pair {index}, view {view}")
         return {"FINISHED"}
 
     def _show_frame(self, context: bpy.types.Context, props: Any) -> "set[OperatorReturnItems]":

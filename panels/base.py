@@ -2,17 +2,26 @@
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from ..dataset.layout import held_format
-from ..dataset.writer import check_output_folder, matching_manifest
+from ..dataset.layout import MANIFEST, held_format
+from ..dataset.manifest import read_manifest
+from ..dataset.writer import check_output_folder, setting_differences
 from ..errors import DatasetError, SettingsError
 from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of
-from ..settings.kinds import CUBE_FORMAT, PAIR_FORMAT, SEQUENCE_FORMAT, kind_named
+from ..settings.kinds import (
+    CUBE_FORMAT,
+    PAIR_FORMAT,
+    SEQUENCE_FORMAT,
+    kind_named,
+    kind_of_manifest,
+)
 from ..settings.objects import MultiObjectSettings
 from ..settings.panel import (
     MODE_KINDS,
+    TO_PROPS,
     cube_settings_from_props,
     job_settings_from_props,
     panel_message,
@@ -49,36 +58,70 @@ HELD = {PAIR_FORMAT: "an image-pair dataset", CUBE_FORMAT: "a cube dataset",
         SEQUENCE_FORMAT: "a sequence dataset"}  # what a folder holds, by its manifest's format
 
 
-def _folder_error(props: Any, settings: Any = None) -> str | None:
-    """Why the output folder cannot take this run: relative in an unsaved file, holding
-    another kind of dataset (a cube run into a pairs folder, or the other way round), or a
-    pair dataset of other settings (one of the same settings is resumed)."""
-    try:
-        folder = resolve_output_folder(props.directory)
-    except SettingsError as error:
-        return panel_message(error)
-    found = held_format(folder)
-    if found is not None and found != kind_named(MODE_KINDS[props.mode]).format:
-        kind = HELD.get(found, "another kind of dataset")
-        return (f"Output Folder {props.directory!r} holds {kind} ({found}): choose another "
-                "folder for this mode")
-    try:
-        check_output_folder(folder)  # the file system root, home, someone else's files
-        if found == PAIR_FORMAT and settings is not None:
-            matching_manifest(folder, settings)
-    except DatasetError as error:
-        return f"Output Folder: {error}"
-    return None
-
-
 @dataclass(frozen=True)
 class Problem:
     """What stops a run, and the sub-panel whose field it is about ('dataset', 'blocks.hues',
     'causal', 'intervention', 'objects', 'views', 'render', 'cube', 'sequence'): the message
-    is drawn there, under the field, so the field being edited never moves."""
+    is drawn there, under the field, so the field being edited never moves. `load_from`: a
+    manifest whose settings a button under the message offers to load."""
 
     where: str
     message: str
+    load_from: str = ""
+
+
+def _article(label: str) -> str:
+    return f"an {label}" if label[:1] in "AEIOU" else f"a {label}"
+
+
+def _held_dataset(folder: Path, found: str, mode_kind: str, settings: Any) -> Problem | None:
+    """Why a folder holding a dataset cannot take this run, in the panel's words (the whole
+    difference is in the Load Its Settings button's tooltip): a dataset of another kind or of
+    other settings; None when it is this run's own (the run resumes it)."""
+    manifest_path = folder / MANIFEST
+    try:
+        manifest = read_manifest(manifest_path)
+        held_kind = kind_of_manifest(manifest)
+    except (DatasetError, SettingsError, KeyError):
+        return Problem("dataset", f"This folder holds {HELD.get(found, 'a dataset')} that "
+                       "IdentBox cannot read: choose another folder")
+    label = held_kind.label
+    # The panel shows the settings of every kind but the cube's (its labels are not settings).
+    load_from = str(manifest_path) if held_kind.name in TO_PROPS else ""
+    choose = "choose another folder" + (", or load its settings" if load_from else "")
+    if held_kind.name != mode_kind:
+        return Problem("dataset", f"This folder holds {_article(label)} dataset: {choose}",
+                       load_from)
+    if settings is None:
+        return None
+    differences = setting_differences(settings.to_dict(), manifest.get("settings") or {})
+    if not differences:
+        return None
+    count = ("1 setting differs" if len(differences) == 1
+             else f"{len(differences)} settings differ")
+    return Problem("dataset", f"This folder holds {_article(label)} dataset of other settings "
+                   f"({count}): {choose}", load_from)
+
+
+def _folder_problem(props: Any, settings: Any = None) -> Problem | None:
+    """Why the output folder cannot take this run: relative in an unsaved file, not a folder
+    for datasets, or holding another dataset (of another kind, or a pair dataset of other
+    settings; one of the same settings is resumed)."""
+    try:
+        folder = resolve_output_folder(props.directory)
+    except SettingsError as error:
+        return Problem("dataset", panel_message(error))
+    found = held_format(folder)
+    mode_kind = MODE_KINDS[props.mode]
+    if found is not None and found != kind_named(mode_kind).format:
+        return _held_dataset(folder, found, mode_kind, None)
+    try:
+        check_output_folder(folder)  # the file system root, home, someone else's files
+    except DatasetError as error:
+        return Problem("dataset", f"Output Folder: {error}")
+    if found == PAIR_FORMAT:
+        return _held_dataset(folder, found, mode_kind, settings)
+    return None
 
 
 # The settings of a mode with a sub-panel of its own that are said there, not under Dataset.
@@ -116,8 +159,7 @@ def settings_problem(props: Any) -> Problem | None:
     placement = _placement_error(settings)
     if placement:
         return Problem("objects", placement)
-    folder = _folder_error(props, settings)
-    return Problem("dataset", folder) if folder else None
+    return _folder_problem(props, settings)
 
 
 def settings_error(props: Any) -> str | None:
@@ -131,6 +173,7 @@ def draw_problem(layout: Any, context: Any, where: str) -> None:
     problem = settings_problem(settings_of(context))
     if problem is not None and problem.where == where:
         draw_error(layout, problem.message, getattr(getattr(context, "region", None), "width", 0))
+        draw_load_button(layout, problem)
 
 
 class PairsModePanel(IdentBoxPanel):
@@ -192,3 +235,10 @@ def draw_error(layout: Any, text: str, width: int = 0) -> None:
     box.alert = True
     for k, line in enumerate(wrapped(text, width)):
         box.label(text=line, icon="ERROR" if k == 0 else "NONE")
+
+
+def draw_load_button(layout: Any, problem: Problem) -> None:
+    """Load Its Settings, under a message about a folder holding another dataset."""
+    if problem.load_from:
+        layout.operator("identbox.load_preset", text="Load Its Settings",
+                        icon="IMPORT").name = problem.load_from

@@ -34,6 +34,7 @@ from .base import (
     PairModesPanel,
     PairsModePanel,
     draw_error,
+    draw_load_button,
     draw_problem,
     draw_wrapped,
     settings_error,
@@ -104,6 +105,7 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
         elif problem.where == "dataset":
             draw_error(layout, problem.message,
                        getattr(getattr(context, "region", None), "width", 0))
+            draw_load_button(layout, problem)
         else:  # one line, always there: what is wrong is said under its field below
             row = layout.row()
             row.alert = True

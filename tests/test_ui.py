@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 from conftest import run_blender_file
 
+from identbox.dataset.writer import write_latents
+from identbox.settings.pairs import DatasetSettings
+
 pytestmark = [pytest.mark.blender, pytest.mark.every_blender]
 
 Result = dict[str, Any]
@@ -227,6 +230,34 @@ def test_validate_settings_checks_the_settings_of_the_panels_mode(
     result = _run("validate_modes", tmp_path_factory, "out")
     assert result["PAIRS"] == ["FINISHED"] and result["CUBE"] == ["FINISHED"], result
     assert "object_types" in result["OBJECTS"], result
+
+
+def test_a_folder_of_another_dataset_is_said_in_the_panels_words(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Objects mode over a Pairs folder, and Pairs of another seed: a short message each, the
+    whole difference in Load Its Settings' tooltip, and loading them makes the folder the
+    run's own (it resumes)."""
+    folder = tmp_path_factory.mktemp("held") / "pairs"
+    write_latents(DatasetSettings(n_pairs=4, seed=0), folder)
+    result = _run("folder_messages", tmp_path_factory, str(folder))
+    manifest = str(folder / "manifest.json")
+    objects, pairs = result["OBJECTS"], result["PAIRS"]
+    assert objects == {"where": "dataset", "load_from": manifest, "message": (
+        "This folder holds a Pairs dataset: choose another folder, or load its settings")}
+    assert pairs["message"] == ("This folder holds a Pairs dataset of other settings (1 "
+                                "setting differs): choose another folder, or load its settings")
+    assert pairs["load_from"] == manifest
+    assert "differs in: " in result["tooltip"] and "seed: 0 there, 5 asked" in result["tooltip"]
+    assert result["loaded"] == ["FINISHED"]
+    assert result["after_load"] == {"mode": "PAIRS", "seed": 0, "n_pairs": 4, "problem": None}
+
+
+def test_a_sample_beyond_the_pairs_is_followed_or_said_in_those_words(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    result = _run("sample_beyond_pairs", tmp_path_factory)
+    assert result["preview"] == ["FINISHED"] and result["sample_index"] == 1
+    assert "Sample 3 is beyond the 2 pairs (0 to 1)" in result["named"], result["named"]
+    assert "sample_index" not in result["named"]
 
 
 def test_the_denoiser_menu_names_each_denoiser_as_it_is_spelled(
