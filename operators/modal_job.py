@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 import bpy
 
 from ..console import quiet_stdout
-from ..errors import USER_ERRORS, describe
+from ..errors import USER_ERRORS, SettingsError, describe
+from ..render.estimates import estimate
 from ..render.loop import ImageJob, Progress
 from ..render.workers import WorkerGroup
 from ..scene.preview import show_scene
 from ..scene.thumbnail import show_last_item
+from ..settings.panel import panel_settings, run_options_from_props
 from .job_properties import scene_props
 
 if TYPE_CHECKING:
@@ -35,6 +37,16 @@ def show_progress(progress_props: Any, progress: Progress, message: str) -> None
     eta = progress.eta_seconds
     progress_props.eta = "--:--" if eta is None else time.strftime("%H:%M:%S", time.gmtime(eta))
     progress_props.message = message
+
+
+def rough_seconds_per_item(props: Any) -> float:
+    """The rough model's seconds per item at the panel's settings (0 when they are invalid):
+    kept with the run's measured rate, so the next estimate can carry it to other settings."""
+    try:
+        job = estimate(panel_settings(props), run_options_from_props(props))
+    except SettingsError:
+        return 0.0
+    return job.rough_seconds_per_item
 
 
 def redraw_all(context: Any) -> None:
@@ -114,6 +126,7 @@ class ModalJob:
             return {"CANCELLED"}
         show_scene(context, scene, props)  # items as they render
         self._progress = props.progress
+        self._progress.rough_per_item = rough_seconds_per_item(props)
         self._progress.running = True
         self._progress.cancel_requested = False
         self._progress.output = str(self._job.root)

@@ -12,7 +12,7 @@ from ..operators.job_properties import resolve_output_folder
 from ..presets import has_published_look, render_preset_label, render_preset_names
 from ..properties import settings_of
 from ..properties.groups import fill_default_views_later
-from ..render.estimates import estimate, free_bytes, size_text
+from ..render.estimates import JobEstimate, clock_text, estimate, free_bytes, size_text
 from ..sampling.factors import BLOCK_NAMES
 from ..sampling.multi import OBJECT_TYPES
 from ..sampling.rig import RIG_BLOCKS
@@ -408,14 +408,19 @@ def _draw_estimate(layout: Any, props: Any) -> None:
     if job.bytes > free:
         draw_error(layout, f"Not enough disk space: {size_text(free)} free where the "
                            "output folder is")
-    progress = props.progress
-    seconds = job.seconds(progress.rate) if progress.unit == job.unit else None
-    how = ""  # at the last run's rate
+    layout.label(text=time_estimate(props.progress, job), icon="TIME")
+
+
+def time_estimate(progress: Any, job: JobEstimate) -> str:
+    """'About 00:01:10': at the last run's speed, carried to these settings through the rough
+    model; before any run (or after one of another unit), the model's own time on a 2-core
+    CPU, marked rough."""
+    seconds = None
+    if progress.unit == job.unit:
+        seconds = job.calibrated_seconds(progress.rate, progress.rough_per_item)
     if seconds is None:
-        seconds, how = job.rough_seconds, " (rough)"  # a 2-core CPU's, before any run
-    days, rest = divmod(int(seconds), 86400)
-    clock = (f"{days} d " if days else "") + time.strftime("%H:%M:%S", time.gmtime(rest))
-    layout.label(text=f"About {clock}{how}", icon="TIME")
+        return f"About {clock_text(job.rough_seconds)} (rough)"
+    return f"About {clock_text(seconds)}"
 
 
 def _about_this_folder(props: Any) -> bool:

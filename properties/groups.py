@@ -228,6 +228,9 @@ class IDENTBOX_PG_progress(bpy.types.PropertyGroup):
         name="Progress", subtype="PERCENTAGE", min=0.0, max=100.0,
         description="Share of the shard that is rendered")
     rate: FloatProperty(name="Rate", description="Items (pairs or frames) per second")  # type: ignore[valid-type]
+    rough_per_item: FloatProperty(  # type: ignore[valid-type]
+        name="Model Seconds", description="The rough time model's seconds per item at the "
+        "last run's settings: its rate carries to other settings through it")
     unit: StringProperty(name="Unit", default="pairs",  # type: ignore[valid-type]
                          description="What the last run drew: pairs or frames")
     eta: StringProperty(name="ETA", description="Time left at the current rate")  # type: ignore[valid-type]

@@ -41,6 +41,21 @@ class JobEstimate:
         """Time at `rate` items per second (None without a rate)."""
         return self.items / rate if rate > 0 else None
 
+    @property
+    def rough_seconds_per_item(self) -> float:
+        """The rough model's time of one item at this job's settings."""
+        return self.rough_seconds / self.items if self.items else 0.0
+
+    def calibrated_seconds(self, rate: float, rough_per_item: float) -> float | None:
+        """This job's time at the speed a run measured: the rough model's time, scaled by
+        how much faster or slower than the model that run went at its own settings (`rate`
+        items per second where the model said `rough_per_item` seconds). A rate measured at
+        64 px and 8 samples says little of 224 px and 512 samples as it stands; through the
+        model it follows pixels x samples and the denoiser. None without such a run."""
+        if rate <= 0 or rough_per_item <= 0:
+            return None
+        return self.rough_seconds * (1.0 / rate) / rough_per_item
+
 
 def _seconds_per_image(render: RenderSettings) -> float:
     """Rough Cycles time of one image at these render settings, denoising included."""
@@ -95,3 +110,12 @@ def size_text(count: float) -> str:
             return f"{count:.0f} {unit}" if unit in ("B", "KB") else f"{count:.1f} {unit}"
         count /= 1000
     return f"{count:.1f} TB"
+
+
+def clock_text(seconds: float) -> str:
+    """'00:02:05', '3 d 04:00:00'; under a second is said so (not '00:00:00')."""
+    if seconds < 1:
+        return "under a second"
+    days, rest = divmod(round(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    return (f"{days} d " if days else "") + f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from identbox.render.estimates import estimate, free_bytes, size_text
+import pytest
+
+from identbox.render.estimates import clock_text, estimate, free_bytes, size_text
 from identbox.settings.cube import CubeSettings
 from identbox.settings.pairs import DatasetSettings
 from identbox.settings.render import RenderSettings, RunOptions
@@ -50,3 +52,30 @@ def test_a_rough_time_before_any_run() -> None:
         assert estimate(slower, RunOptions()).rough_seconds > seconds
     cube = estimate(CubeSettings(), RunOptions()).rough_seconds
     assert cube > 3600  # the cube defaults: hours, said before the run
+
+
+def test_a_measured_rate_carries_to_other_settings_through_the_model() -> None:
+    """A run at 64 px and 8 samples that drew 10 pairs/s says a 224 px, 512-sample run takes
+    as much longer per pair as pixels x samples say (it once said 'about 5 s' for 50 pairs),
+    and the same settings take items / rate."""
+    small = DatasetSettings(n_pairs=50, render=RenderSettings(resolution=64, samples=8))
+    big = small.replace(render=RenderSettings(resolution=224, samples=512))
+    measured = estimate(small, RunOptions())
+    rate, model = 10.0, measured.rough_seconds_per_item
+    assert measured.calibrated_seconds(rate, model) == pytest.approx(50 / rate)
+    later = estimate(big, RunOptions()).calibrated_seconds(rate, model)
+    assert later is not None
+    # Per pair: 2 images of 224^2 px x 512 samples against 2 of 64^2 x 8 (plus a fixed cost).
+    cost = 224**2 * 512 / (64**2 * 8)
+    assert 0.5 * cost * 50 / rate < later < 1.01 * cost * 50 / rate
+    denoised = big.replace(render=RenderSettings(resolution=224, samples=512,
+                                                 denoiser="openimagedenoise"))
+    assert estimate(denoised, RunOptions()).calibrated_seconds(rate, model) > later
+    assert measured.calibrated_seconds(0.0, model) is None  # no run: no measured speed
+    assert measured.calibrated_seconds(rate, 0.0) is None  # a run from before the model
+
+
+def test_times_read_as_clocks_and_a_short_one_is_not_zero() -> None:
+    assert clock_text(0.3) == "under a second"
+    assert clock_text(125.4) == "00:02:05"
+    assert clock_text(3 * 86400 + 4 * 3600) == "3 d 04:00:00"

@@ -262,6 +262,17 @@ def test_a_sample_beyond_the_pairs_is_followed_or_said_in_those_words(
     assert "sample_index" not in result["named"]
 
 
+def test_the_time_estimate_follows_the_settings_after_a_run(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """After a 64 px, 8-sample run at 10 pairs/s, the same 50 pairs take 5 s and at 224 px
+    and 512 samples about 766 x as long (pixels x samples), not the small run's 5 s."""
+    result = _run("time_after_run", tmp_path_factory, str(tmp_path_factory.mktemp("t") / "o"))
+    assert result["before_any_run"].endswith("(rough)")
+    assert result["same_settings"] == "About 00:00:05"
+    hours, minutes, seconds = (int(x) for x in result["bigger"].split()[1].split(":"))
+    assert 0.5 * 766 * 5 < hours * 3600 + minutes * 60 + seconds < 1.01 * 766 * 5, result
+
+
 def test_the_denoiser_menu_names_each_denoiser_as_it_is_spelled(
         tmp_path_factory: pytest.TempPathFactory) -> None:
     """A Blender with OpenImageDenoise offers all three, spelled as their makers do, and
