@@ -100,7 +100,8 @@ def _held_dataset(folder: Path, found: str, mode_kind: str, settings: Any) -> Pr
     count = ("1 setting differs" if len(differences) == 1
              else f"{len(differences)} settings differ")
     return Problem("dataset", f"This folder holds {_article(label)} dataset of other settings "
-                   f"({count}): {choose}", load_from)
+                   f"({count}): choose another folder" + (" or load them" if load_from else ""),
+                   load_from)
 
 
 def _folder_problem(props: Any, settings: Any = None) -> Problem | None:
@@ -117,8 +118,10 @@ def _folder_problem(props: Any, settings: Any = None) -> Problem | None:
         return _held_dataset(folder, found, mode_kind, None)
     try:
         check_output_folder(folder)  # the file system root, home, someone else's files
-    except DatasetError as error:
-        return Problem("dataset", f"Output Folder: {error}")
+    except DatasetError as error:  # the folder is in the field above: 'This folder ...'
+        said = str(error)
+        return Problem("dataset", "This folder" + said[len(str(folder)):]
+                       if said.startswith(str(folder)) else f"Output Folder: {said}")
     if found == PAIR_FORMAT:
         return _held_dataset(folder, found, mode_kind, settings)
     return None
@@ -242,3 +245,36 @@ def draw_load_button(layout: Any, problem: Problem) -> None:
     if problem.load_from:
         layout.operator("identbox.load_preset", text="Load Its Settings",
                         icon="IMPORT").name = problem.load_from
+
+
+STATUS_LINES = 4  # the Dataset panel's status is always this tall: nothing below it moves
+
+
+def status_lines(text: str, width: int, lines: int) -> list[str]:
+    """`text` wrapped to the region's width in exactly `lines` lines: padded with empty ones,
+    or cut with an ellipsis (the panel's messages are a sentence or two)."""
+    found = wrapped(text, width)
+    if len(found) > lines:
+        found = [*found[:lines - 1], found[lines - 1] + " ..."]
+    return found + [""] * (lines - len(found))
+
+
+def draw_status(layout: Any, problem: Problem | None, width: int = 0) -> None:
+    """The Dataset panel's status in a box of STATUS_LINES rows whatever it says: Ready to
+    render, what stops the run (in red; with Load Its Settings in its last row when the
+    folder holds a dataset whose settings can be loaded), or where to look for it. A message
+    appearing or going never moves the fields below (a click meant for one hit another)."""
+    box = layout.box()
+    column = box.column(align=True)
+    if problem is None:
+        text, icon = "Ready to render", "CHECKMARK"
+    elif problem.where == "dataset":
+        text, icon = problem.message, "ERROR"
+    else:  # what is wrong is said under its field below
+        text, icon = f"Fix in {problem.where.split('.')[0].title()}, in red", "ERROR"
+    column.alert = problem is not None
+    button = problem is not None and bool(problem.load_from)
+    for k, line in enumerate(status_lines(text, width, STATUS_LINES - int(button))):
+        column.label(text=line, icon=icon if k == 0 else "NONE")
+    if button:
+        draw_load_button(column, problem)

@@ -34,8 +34,8 @@ from .base import (
     PairModesPanel,
     PairsModePanel,
     draw_error,
-    draw_load_button,
     draw_problem,
+    draw_status,
     draw_wrapped,
     settings_error,
     settings_problem,
@@ -85,9 +85,12 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
         assert layout is not None
         props = _props(context)
         home = getattr(context.scene, "identbox_home", None)
-        if home is not None:  # an IdentBox scene is shown; the settings are home's
-            layout.operator("identbox.back_to_scene", text=f"Back to {home.name}",
-                            icon="LOOP_BACK")
+        # Always this row (greyed while the user's scene is shown), so that the mode tabs
+        # below never move as an IdentBox scene comes and goes.
+        back = layout.row()
+        back.enabled = home is not None
+        back.operator("identbox.back_to_scene", icon="LOOP_BACK",
+                      text=f"Back to {home.name}" if home is not None else "Back to Scene")
         layout.row().prop(props, "mode", expand=True)
         if props.mode != "CUBE":
             layout.label(text=props.name, icon="PRESET")
@@ -99,18 +102,8 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
             layout.prop(props, "seed")
         layout.prop(props, "batch_index", text="Shard")
         layout.prop(props, "n_batches", text="Shards")
-        problem = settings_problem(props)
-        if problem is None:
-            layout.label(text="Ready to render", icon="CHECKMARK")
-        elif problem.where == "dataset":
-            draw_error(layout, problem.message,
-                       getattr(getattr(context, "region", None), "width", 0))
-            draw_load_button(layout, problem)
-        else:  # one line, always there: what is wrong is said under its field below
-            row = layout.row()
-            row.alert = True
-            row.label(text=f"Fix in {problem.where.split('.')[0].title()}, in red",
-                      icon="ERROR")
+        draw_status(layout, settings_problem(props),
+                    getattr(getattr(context, "region", None), "width", 0))
         if props.mode != "CUBE":
             column = layout.column(align=True)
             column.operator("identbox.validate_settings", icon="CHECKMARK")

@@ -100,7 +100,7 @@ def test_the_size_and_time_estimates(ui: Result) -> None:
 def test_a_folder_holding_another_dataset_disables_render(ui: Result) -> None:
     message, enabled = ui["held_other"]
     assert message == ("This folder holds a Pairs dataset of other settings (1 setting "
-                       "differs): choose another folder, or load its settings")
+                       "differs): choose another folder or load them")
     assert enabled == [False]
 
 
@@ -247,7 +247,7 @@ def test_a_folder_of_another_dataset_is_said_in_the_panels_words(
     assert objects == {"where": "dataset", "load_from": manifest, "message": (
         "This folder holds a Pairs dataset: choose another folder, or load its settings")}
     assert pairs["message"] == ("This folder holds a Pairs dataset of other settings (1 "
-                                "setting differs): choose another folder, or load its settings")
+                                "setting differs): choose another folder or load them")
     assert pairs["load_from"] == manifest
     assert "differs in: " in result["tooltip"] and "seed: 0 there, 5 asked" in result["tooltip"]
     assert result["loaded"] == ["FINISHED"]
@@ -271,6 +271,17 @@ def test_the_time_estimate_follows_the_settings_after_a_run(
     assert result["same_settings"] == "About 00:00:05"
     hours, minutes, seconds = (int(x) for x in result["bigger"].split()[1].split(":"))
     assert 0.5 * 766 * 5 < hours * 3600 + minutes * 60 + seconds < 1.01 * 766 * 5, result
+
+
+def test_nothing_in_the_dataset_panel_moves_under_the_cursor(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The mode tabs and the fields below the status stay on their rows in every state."""
+    result = _run("fixed_rows", tmp_path_factory, str(tmp_path_factory.mktemp("rows")))
+    assert result["home"] is not None  # the preview showed an IdentBox scene
+    states = {name: rows for name, rows in result.items() if isinstance(rows, dict)}
+    assert len(states) == 5
+    assert len({rows["mode"] for rows in states.values()}) == 1, states
+    assert len({rows["validate"] for rows in states.values()}) == 1, states
 
 
 def test_the_denoiser_menu_names_each_denoiser_as_it_is_spelled(
