@@ -273,8 +273,8 @@ def draw_status(layout: Any, problem: Problem | None, width: int = 0) -> None:
     else:  # what is wrong is said under its field below
         text, icon = f"Fix in {problem.where.split('.')[0].title()}, in red", "ERROR"
     column.alert = problem is not None
-    button = problem is not None and bool(problem.load_from)
-    for k, line in enumerate(status_lines(text, width, STATUS_LINES - int(button))):
+    button = problem if problem is not None and problem.load_from else None
+    for k, line in enumerate(status_lines(text, width, STATUS_LINES - int(bool(button)))):
         column.label(text=line, icon=icon if k == 0 else "NONE")
-    if button:
-        draw_load_button(column, problem)
+    if button is not None:
+        draw_load_button(column, button)
