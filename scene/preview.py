@@ -33,8 +33,9 @@ _objects: dict[str, Any] = {"key": None, "value": None}
 _objects_latents: dict[str, Any] = {"key": None, "value": None}
 _sequence: dict[str, Any] = {"key": None, "value": None}
 # How each viewport looked before it was turned to an IdentBox camera, by area; restored by
-# leave_identbox_scene.
-_views: dict[int, dict[str, Any]] = {}
+# leave_identbox_scene. Kept in the user's scene (an ID property, saved with the file), so that
+# Back to Scene after reopening a saved file restores them too.
+VIEWS_KEY = "identbox_user_views"
 # (owner path, attribute) of each viewport setting IdentBox changes while it shows a scene.
 # The perspective first: leaving camera view sets the rotation, which is restored after it.
 VIEW_SETTINGS = (("region_3d", "view_perspective"), ("region_3d", "view_rotation"),
@@ -124,8 +125,8 @@ def show_scene(context: Any, scene: Any, source_props: Any, rendered: bool = Fal
     screen = window.screen
     areas = [area for area in screen.areas if area.type == "VIEW_3D"] if screen else []
     if window.scene == home:  # leaving the user's scene: remember how their viewports looked
-        for area in areas:
-            _views[area.as_pointer()] = _view_state(area.spaces.active)
+        home[VIEWS_KEY] = {_area_key(screen, k): _plain(_view_state(area.spaces.active))
+                           for k, area in enumerate(areas)}
     if window.scene != scene:
         window.scene = scene
     for area in areas:
@@ -143,16 +144,38 @@ def show_scene(context: Any, scene: Any, source_props: Any, rendered: bool = Fal
         area.tag_redraw()
 
 
+def _area_key(screen: Any, index: int) -> str:
+    """A 3D viewport's name that survives saving and reopening: its screen and its place."""
+    return f"{screen.name}:{index}"
+
+
+def _plain(state: dict[str, Any]) -> dict[str, Any]:
+    """A view state as an ID property can hold it (vectors and quaternions as lists)."""
+    return {key: list(value) if hasattr(value, "__len__") and not isinstance(value, str)
+            else value for key, value in state.items()}
+
+
+# What Back to Scene gives a viewport whose state was never saved (a file saved by an older
+# IdentBox): the user's perspective, solid shading and every overlay, not the camera view.
+UNSAVED_VIEW = {"region_3d.view_perspective": "PERSP", "shading.type": "SOLID",
+                "shading.color_type": "MATERIAL", "overlay.show_extras": True,
+                "overlay.show_floor": True, "overlay.show_axis_x": True,
+                "overlay.show_axis_y": True, "overlay.show_cursor": True}
+
+
 def leave_identbox_scene(context: Any) -> Any:
     """Back to the scene that holds the settings, its viewports as they were; returns it."""
     window = context.window
     home = home_scene(window.scene)
     window.scene = home
-    for area in window.screen.areas:
-        saved = _views.pop(area.as_pointer(), None)
-        if area.type == "VIEW_3D" and saved is not None:
-            _set_view_state(area.spaces.active, saved)
-            area.tag_redraw()
+    saved = home.get(VIEWS_KEY)
+    saved = saved.to_dict() if hasattr(saved, "to_dict") else {}
+    areas = [area for area in window.screen.areas if area.type == "VIEW_3D"]
+    for k, area in enumerate(areas):
+        _set_view_state(area.spaces.active, saved.get(_area_key(window.screen, k), UNSAVED_VIEW))
+        area.tag_redraw()
+    if VIEWS_KEY in home:
+        del home[VIEWS_KEY]
     return home
 
 

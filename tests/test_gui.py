@@ -143,6 +143,27 @@ def test_the_saved_file_opens_and_exits_headless_with_the_addon(
     assert_ended_cleanly(proc, crashes)
 
 
+def test_back_to_scene_after_reopening_the_file_restores_the_users_view(
+        tmp_path: Path, extension_zip: Path, debian_blender: str, display: str) -> None:
+    """Preview, save, reopen, Back to Scene: the user's orbited view, floor grid, axes and
+    shading come back (they were kept in memory only, so a reopened file stayed in camera
+    view with the overlays hidden)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    proc, crashes = run_blender_in(tmp_path, [
+        debian_blender, "--factory-startup", "--python",
+        str(REPO / "tests" / "gui" / "reopen_driver.py"), "--", str(out), str(extension_zip)],
+        display, timeout=300)
+    assert_ended_cleanly(proc, crashes)
+    result = json.loads((out / "result.json").read_text())
+    assert result["errors"] == [], result["errors"]
+    assert result["previewing"]["perspective"] == "CAMERA"
+    assert result["previewing"]["floor"] is False
+    assert result["reopened"]["scene"] == "IdentBox"  # the file was saved while previewing
+    assert result["back"] == ["FINISHED"]
+    assert result["after_back"] == result["before"]
+
+
 def test_published_look_in_a_blender_without_openimagedenoise(
         tmp_path: Path, extension_zip: Path, debian_blender: str) -> None:
     """Debian's Blender 3.4 has no OpenImageDenoise: its Denoiser menu offers None alone, and
