@@ -142,6 +142,17 @@ def setting_differences(ours: Any, theirs: Any, prefix: str = "") -> list[str]:
     return [f"{prefix or 'settings'}: {_brief(theirs)} there, {_brief(ours)} asked"]
 
 
+# What names and describes a dataset without changing a file of it: a folder rendered before
+# Add Preset renamed the settings is still theirs.
+LABELS = ("name", "description")
+
+
+def dataset_differences(ours: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
+    """setting_differences of two settings tables, but for their labels (LABELS)."""
+    return setting_differences({k: v for k, v in ours.items() if k not in LABELS},
+                               {k: v for k, v in theirs.items() if k not in LABELS})
+
+
 def _brief(value: Any, most: int = 40) -> str:
     """A setting's value in a line: itself, or a long list's length."""
     text = repr(value)
@@ -165,7 +176,7 @@ def matching_manifest(root: Path, settings: AnySettings) -> dict[str, Any] | Non
     if not manifest_path.exists():
         return None
     manifest = read_manifest(manifest_path)
-    differences = setting_differences(settings.to_dict(), manifest.get("settings") or {})
+    differences = dataset_differences(settings.to_dict(), manifest.get("settings") or {})
     if differences:
         shown = "; ".join(differences[:4]) + ("; ..." if len(differences) > 4 else "")
         raise DatasetError(f"{root} already holds a different dataset ({shown}); choose another "
@@ -375,7 +386,7 @@ def write_frames_dataset(root: Path | str, settings: Any, manifest_format: str, 
     manifest_path = root / MANIFEST
     if manifest_path.exists():
         held = read_manifest(manifest_path, manifest_format)
-        differences = setting_differences(settings.to_dict(), held.get("settings") or {})
+        differences = dataset_differences(settings.to_dict(), held.get("settings") or {})
         if differences:
             raise DatasetError(f"{root} already holds a different {kind} dataset ("
                                + "; ".join(differences[:4]) + "); choose another output folder")

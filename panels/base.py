@@ -7,7 +7,7 @@ from typing import Any
 
 from ..dataset.layout import MANIFEST, held_format
 from ..dataset.manifest import read_manifest
-from ..dataset.writer import check_output_folder, setting_differences
+from ..dataset.writer import check_output_folder, dataset_differences
 from ..errors import DatasetError, SettingsError
 from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of
@@ -94,7 +94,7 @@ def _held_dataset(folder: Path, found: str, mode_kind: str, settings: Any) -> Pr
                        load_from)
     if settings is None:
         return None
-    differences = setting_differences(settings.to_dict(), manifest.get("settings") or {})
+    differences = dataset_differences(settings.to_dict(), manifest.get("settings") or {})
     if not differences:
         return None
     count = ("1 setting differs" if len(differences) == 1

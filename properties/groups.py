@@ -18,6 +18,7 @@ from bpy.props import (
 )
 
 from ..errors import SettingsError
+from ..presets import load_preset, preset_names
 from ..sampling.blocks import BLOCK_TYPE
 from ..sampling.citris import SHAPES
 from ..sampling.distributions import (
@@ -47,6 +48,7 @@ from ..settings.cube import (
 from ..settings.interventions import MODE as INTERVENTION_MODE
 from ..settings.interventions import PROBABILITY as INTERVENTION_PROBABILITY
 from ..settings.interventions import TARGETS as INTERVENTION_TARGETS
+from ..settings.kinds import kind_of
 from ..settings.objects import MultiObjectSettings
 from ..settings.pairs import (
     CHANGE_PROBABILITY,
@@ -61,6 +63,7 @@ from ..settings.panel import (
     GROUPS_TEXT,
     MESH_FILE,
     MESH_FILES_TEXT,
+    PANEL_MODES,
     SEQUENCE_PROBABILITY,
     default_views_of,
     pair_settings_from_props,
@@ -382,10 +385,21 @@ DEFAULT_NAMES = {"PAIRS": DEFAULTS.name, "OBJECTS": MULTI_DEFAULTS.name,
                  "SEQUENCE": SequenceSettings().name}
 
 
+def _preset_mode(name: str) -> str | None:
+    """The panel mode of the bundled preset called `name` (None: no such preset)."""
+    if name not in preset_names():
+        return None
+    return PANEL_MODES.get(kind_of(load_preset(name)).name)
+
+
 def _mode_update(props: Any, context: Any) -> None:
-    """A default name follows the mode, so a sequence made from a new scene is not named
-    after the pairs preset of the defaults."""
-    if props.name in DEFAULT_NAMES.values() and props.mode in DEFAULT_NAMES:
+    """A default name, or the name of a bundled preset of another mode, follows the mode: a
+    sequence made from a new scene is not named after the pairs preset of the defaults, nor
+    an Objects dataset after the Pairs preset loaded before the switch."""
+    if props.mode not in DEFAULT_NAMES:
+        return
+    if props.name in DEFAULT_NAMES.values() or _preset_mode(props.name) not in (None,
+                                                                                 props.mode):
         props.name = DEFAULT_NAMES[props.mode]
 
 

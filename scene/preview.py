@@ -42,7 +42,8 @@ VIEW_SETTINGS = (("region_3d", "view_perspective"), ("region_3d", "view_rotation
                  ("region_3d", "view_location"), ("region_3d", "view_distance"),
                  ("shading", "type"), ("shading", "color_type"), ("overlay", "show_extras"),
                  ("overlay", "show_floor"), ("overlay", "show_axis_x"),
-                 ("overlay", "show_axis_y"), ("overlay", "show_cursor"))
+                 ("overlay", "show_axis_y"), ("overlay", "show_cursor"),
+                 ("overlay", "show_relationship_lines"))
 PREVIEW_SAMPLES = 32  # the rendered viewport's samples (fewer if the dataset has fewer)
 
 
@@ -136,7 +137,9 @@ def show_scene(context: Any, scene: Any, source_props: Any, rendered: bool = Fal
                                 "shading.type": "RENDERED" if rendered else "SOLID",
                                 "shading.color_type": "OBJECT", "overlay.show_extras": False,
                                 "overlay.show_floor": False, "overlay.show_axis_x": False,
-                                "overlay.show_axis_y": False, "overlay.show_cursor": False})
+                                "overlay.show_axis_y": False, "overlay.show_cursor": False,
+                                # the spotlight's dashed line to the object it tracks
+                                "overlay.show_relationship_lines": False})
         region = next((r for r in area.regions if r.type == "WINDOW"), None)
         if region is not None and not was_camera and hasattr(context, "temp_override"):
             with context.temp_override(window=window, area=area, region=region):
@@ -160,7 +163,8 @@ def _plain(state: dict[str, Any]) -> dict[str, Any]:
 UNSAVED_VIEW = {"region_3d.view_perspective": "PERSP", "shading.type": "SOLID",
                 "shading.color_type": "MATERIAL", "overlay.show_extras": True,
                 "overlay.show_floor": True, "overlay.show_axis_x": True,
-                "overlay.show_axis_y": True, "overlay.show_cursor": True}
+                "overlay.show_axis_y": True, "overlay.show_cursor": True,
+                "overlay.show_relationship_lines": True}
 
 
 def leave_identbox_scene(context: Any) -> Any:

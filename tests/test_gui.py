@@ -159,6 +159,8 @@ def test_back_to_scene_after_reopening_the_file_restores_the_users_view(
     assert result["errors"] == [], result["errors"]
     assert result["previewing"]["perspective"] == "CAMERA"
     assert result["previewing"]["floor"] is False
+    assert result["previewing"]["relationship_lines"] is False  # no spotlight-teapot dashes
+    assert result["before"]["relationship_lines"] is True
     assert result["reopened"]["scene"] == "IdentBox"  # the file was saved while previewing
     assert result["back"] == ["FINISHED"]
     assert result["after_back"] == result["before"]

@@ -284,6 +284,23 @@ def test_nothing_in_the_dataset_panel_moves_under_the_cursor(
     assert len({rows["validate"] for rows in states.values()}) == 1, states
 
 
+def test_add_preset_leaves_the_folder_of_the_same_settings_theirs(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    result = _run("add_preset_keeps_folder", tmp_path_factory,
+                  str(tmp_path_factory.mktemp("named") / "d"))
+    assert result["before"] is None and result["added"] == ["FINISHED"]
+    assert result["after"] is None, result["after"]  # the name does not decide sameness
+
+
+def test_switching_mode_after_a_preset_drops_the_presets_name(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    result = _run("mode_switch_name", tmp_path_factory)
+    result.pop("_output")
+    assert result == {"pairs_preset": "part2_causal", "in_objects": "multi_objects",
+                      "objects_preset": "clevr_like", "in_pairs": "hues_positions_rotations",
+                      "own_name_kept": "my_study"}, result
+
+
 def test_the_denoiser_menu_names_each_denoiser_as_it_is_spelled(
         tmp_path_factory: pytest.TempPathFactory) -> None:
     """A Blender with OpenImageDenoise offers all three, spelled as their makers do, and

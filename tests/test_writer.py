@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from identbox.dataset import writer
-from identbox.dataset.writer import write_latents
+from identbox.dataset.writer import matching_manifest, write_latents
 from identbox.errors import DatasetError
 from identbox.settings.pairs import DatasetSettings
 
@@ -131,3 +131,13 @@ def test_dangerous_output_folders_are_refused(tmp_path: Path) -> None:
     leftover = tmp_path / "leftover"
     (leftover / "slurm").mkdir(parents=True)
     assert write_latents(DatasetSettings(n_pairs=2), leftover).status == "written"
+
+
+def test_a_dataset_renamed_or_redescribed_is_still_the_same_dataset(tmp_path: Path) -> None:
+    """Add Preset names the settings; the folder written under the old name stays theirs."""
+    settings = DatasetSettings(n_pairs=5, seed=2)
+    write_latents(settings, tmp_path / "d")
+    renamed = settings.replace(name="my_teapots", description="renamed in the panel")
+    assert matching_manifest(tmp_path / "d", renamed) is not None
+    with pytest.raises(DatasetError, match="seed: 2 there, 3 asked"):
+        matching_manifest(tmp_path / "d", renamed.replace(seed=3))

@@ -33,6 +33,7 @@ def viewport() -> dict:
     view = space.region_3d
     return {"perspective": view.view_perspective, "shading": space.shading.type,
             "floor": space.overlay.show_floor, "axis_x": space.overlay.show_axis_x,
+            "relationship_lines": space.overlay.show_relationship_lines,
             "rotation": [round(v, 4) for v in view.view_rotation],
             "distance": round(view.view_distance, 4),
             "scene": bpy.context.window_manager.windows[0].scene.name}
