@@ -111,6 +111,9 @@ def _folder_problem(props: Any, settings: Any = None) -> Problem | None:
     try:
         folder = resolve_output_folder(props.directory)
     except SettingsError as error:
+        if props.directory.startswith("//"):  # the default folder of a new, unsaved file
+            return Problem("dataset", "Save the .blend file first, or choose an absolute "
+                           "folder: '//' is beside the file")
         return Problem("dataset", panel_message(error))
     found = held_format(folder)
     mode_kind = MODE_KINDS[props.mode]

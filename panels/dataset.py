@@ -91,7 +91,9 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
         back.enabled = home is not None
         back.operator("identbox.back_to_scene", icon="LOOP_BACK",
                       text=f"Back to {home.name}" if home is not None else "Back to Scene")
-        layout.row().prop(props, "mode", expand=True)
+        modes = layout.grid_flow(row_major=True, columns=2, even_columns=True, align=True)
+        for mode in ("PAIRS", "OBJECTS", "SEQUENCE", "CUBE"):  # two by two: never cut
+            modes.prop_enum(props, "mode", mode)
         if props.mode != "CUBE":
             layout.label(text=props.name, icon="PRESET")
         layout.use_property_split = True
@@ -161,7 +163,8 @@ class IDENTBOX_PT_blocks(PairModesPanel, bpy.types.Panel):
                                        "view_roles": block.view_roles.split(",")
                                        if block.view_roles else None}}}).view_roles(name)
                 short = [role.split("_", 1)[-1] for role in roles]  # pos_z -> z
-                box.label(text="m1 {}, m2 {} (0), m3 {}".format(*short), icon="INFO")
+                draw_wrapped(box, "m1 {}, m2 {} (0), m3 {}".format(*short), _width(context),
+                             icon="INFO")
             draw_problem(box, context, f"blocks.{name}")
 
 
@@ -173,11 +176,7 @@ class IDENTBOX_UL_edges(bpy.types.UIList):
     def draw_item(self, context: Any, layout: Any, data: Any, item: Any, icon: Any,
                   active_data: Any, active_property: Any, index: Any = 0,
                   flt_flag: Any = 0) -> None:
-        row = layout.row(align=True)
-        row.prop(item, "parent", text="")
-        row.label(text="", icon="FORWARD")
-        row.prop(item, "child", text="")
-        row.prop(item, "strength", text="")
+        layout.label(text=f"{item.parent} \u2192 {item.child}  {item.strength:.2f}")
 
 
 class IDENTBOX_PT_causal(PairsModePanel, bpy.types.Panel):
@@ -197,6 +196,13 @@ class IDENTBOX_PT_causal(PairsModePanel, bpy.types.Panel):
         column = row.column(align=True)
         column.operator("identbox.edge_add", text="", icon="ADD")
         column.operator("identbox.edge_remove", text="", icon="REMOVE")
+        if 0 <= props.active_edge < len(props.edges):  # the chosen edge, field by field
+            edge = props.edges[props.active_edge]
+            details = layout.column(align=True)
+            details.use_property_split = True
+            details.prop(edge, "parent")
+            details.prop(edge, "child")
+            details.prop(edge, "strength")
         draw_problem(layout, context, "causal")
 
 
@@ -213,7 +219,8 @@ class IDENTBOX_PT_objects(PairModesPanel, bpy.types.Panel):
         assert layout is not None
         props = _props(context)
         if props.mode == "PAIRS":
-            layout.label(text="One object: the Utah teapot", icon="MESH_MONKEY")
+            draw_wrapped(layout, "One object: the Utah teapot", _width(context),
+                         icon="MESH_MONKEY")
             layout.prop(props.scene_options, "teapot_resolution")
             return
         multi = props.multi
@@ -332,10 +339,10 @@ class IDENTBOX_PT_render(ImageModePanel, bpy.types.Panel):
         assert layout is not None
         props = _props(context)
         render = props.render
-        row = layout.row(align=True)
+        presets = layout.column(align=True)  # one under another: their names never cut
         for name in render_preset_names():
-            row.operator("identbox.load_render_preset",
-                         text=render_preset_label(name)).name = name
+            presets.operator("identbox.load_render_preset",
+                             text=render_preset_label(name)).name = name
         layout.use_property_split = True
         layout.use_property_decorate = False
         layout.prop(props, "device")
@@ -364,7 +371,7 @@ class IDENTBOX_PT_preview(ImageModePanel, bpy.types.Panel):
         assert layout is not None
         props = _props(context)
         if props.mode == "SEQUENCE":
-            draw_frame_preview(layout, props)
+            draw_frame_preview(layout, props, _width(context))
             return
         layout.prop(props, "sample_index")
         view = props.views[props.preview_view - 1] if props.views else None
@@ -465,7 +472,8 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
         if can_run:
             _draw_estimate(layout, props)
         if progress.message and _about_this_folder(props):
-            layout.label(text=progress.message.split(" in /")[0], icon="INFO")  # no path
+            draw_wrapped(layout, progress.message.split(" in /")[0], _width(context),
+                         icon="INFO")  # no path
             column = layout.column(align=True)
             column.operator("identbox.open_output", icon="FILE_FOLDER")
             column.operator("identbox.validate_dataset", icon="CHECKMARK")

@@ -4,7 +4,7 @@ import bpy
 
 from ..properties import settings_of
 from ..settings.interventions import RANDOM
-from .base import PairsModePanel, draw_problem
+from .base import PairsModePanel, draw_problem, draw_wrapped
 
 
 class IDENTBOX_PT_intervention(PairsModePanel, bpy.types.Panel):
@@ -33,6 +33,7 @@ class IDENTBOX_PT_intervention(PairsModePanel, bpy.types.Panel):
         if intervention.targets == RANDOM:
             column.prop(intervention, "probability", slider=True, text="P(target)")
         column.prop(intervention, "groups")
-        column.label(text="Every block content: do() replaces their rules", icon="INFO")
+        draw_wrapped(column, "Every block content: do() replaces their rules",
+                     getattr(getattr(context, "region", None), "width", 0), icon="INFO")
         if intervention.enabled:
             draw_problem(layout, context, "intervention")

@@ -10,7 +10,7 @@ from ..properties import settings_of
 from ..sampling.citris import SHAPES
 from ..settings.panel import MESH_FILE, sequence_settings_from_props
 from ..settings.sequence_frames import frame_targets, is_sampled, targets_text
-from .base import SequenceModePanel, draw_error, draw_problem
+from .base import SequenceModePanel, draw_error, draw_problem, draw_wrapped
 
 
 class IDENTBOX_PT_sequence(SequenceModePanel, bpy.types.Panel):
@@ -56,9 +56,10 @@ class IDENTBOX_PT_sequence(SequenceModePanel, bpy.types.Panel):
         draw_problem(layout, context, "sequence")
 
 
-def draw_frame_preview(layout: Any, props: Any) -> None:
+def draw_frame_preview(layout: Any, props: Any, width: int = 0) -> None:
     """The Preview sub-panel in Sequence mode: Frame with previous / next buttons, and the
-    variables intervened on at the frame (once the preview sampled the sequence)."""
+    variables intervened on at the frame (once the preview sampled the sequence), wrapped to
+    the sidebar's `width`."""
     row = layout.row(align=True)
     row.operator("identbox.step_frame", text="", icon="TRIA_LEFT").step = -1
     row.prop(props.sequence, "frame")
@@ -72,7 +73,7 @@ def draw_frame_preview(layout: Any, props: Any) -> None:
     if frame >= settings.frames:
         draw_error(layout, f"Frame {frame}: the sequence has frames 0 to {settings.frames - 1}")
     elif not is_sampled(settings):  # sampling a long sequence in a draw would stall the UI
-        layout.label(text="Targets: preview to see them", icon="INFO")
+        draw_wrapped(layout, "Targets: preview to see them", width, icon="INFO")
     else:
         text = targets_text(frame_targets(settings, frame))
-        layout.label(text=f"Targets: {text}", icon="MODIFIER")
+        draw_wrapped(layout, f"Targets: {text}", width, icon="MODIFIER")

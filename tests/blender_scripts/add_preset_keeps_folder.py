@@ -11,7 +11,7 @@ import bpy
 import identbox
 from identbox.dataset.writer import write_latents
 from identbox.panels.base import settings_problem
-from identbox.settings.panel import job_settings_from_props
+from identbox.settings.panel import pair_settings_from_props
 
 
 def main(args: list[str]) -> dict[str, Any]:
@@ -20,7 +20,7 @@ def main(args: list[str]) -> dict[str, Any]:
     props = bpy.context.scene.identbox
     props.directory = args[0]
     props.n_pairs = 3
-    write_latents(job_settings_from_props(props), Path(args[0]))  # as a run leaves it
+    write_latents(pair_settings_from_props(props), Path(args[0]))  # as a run leaves it
     before = settings_problem(props)
     added = sorted(bpy.ops.identbox.add_preset(name="my_teapots"))
     outcome = {"before": before, "added": added, "name": props.name,

@@ -15,7 +15,7 @@ from identbox.dataset.writer import write_latents
 from identbox.panels.dataset import IDENTBOX_PT_dataset
 from identbox.settings.pairs import DatasetSettings
 
-LINES = ("label", "prop", "operator", "menu")  # calls that take a row of the panel
+LINES = ("label", "prop", "prop_enum", "operator", "menu")  # calls that take a place
 
 
 def rows_before(scene: Any) -> dict[str, int]:
@@ -24,8 +24,9 @@ def rows_before(scene: Any) -> dict[str, int]:
     IDENTBOX_PT_dataset.draw(types.SimpleNamespace(layout=Layout()),  # type: ignore[arg-type]
                              types.SimpleNamespace(scene=scene, region=None))
     rows = [c for c in calls if c[0] in LINES]
-    names = [(c[0], c[1][1] if c[0] == "prop" else c[1][0] if c[1] else "") for c in rows]
-    return {"mode": names.index(("prop", "mode")),
+    names = [(c[0], c[1][1] if c[0] in ("prop", "prop_enum") else c[1][0] if c[1] else "")
+             for c in rows]
+    return {"mode": names.index(("prop_enum", "mode")),
             "validate": names.index(("operator", "identbox.validate_settings"))}
 
 

@@ -14,12 +14,13 @@ calls: list[Call] = []
 
 
 class Layout:
-    """Records every call; row(), column(), box() and split() give another recorder."""
+    """Records every call; row(), column(), box(), split() and grid_flow() give another
+    recorder."""
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
             calls.append((name, args, kwargs))
-            made = name in ("row", "column", "box", "split")
+            made = name in ("row", "column", "box", "split", "grid_flow")
             return Layout() if made else types.SimpleNamespace()
         return call
 

@@ -89,6 +89,19 @@ def sub_panels_and_problems(props: Any, out: Result, root: str, pairs: Any) -> N
     out["intervention_error_drawn"] = " ".join(texts(draw(panels.IDENTBOX_PT_intervention)))
 
 
+def targets_said(lines: list[str]) -> list[str]:
+    """The Targets text, whose words the panel wraps over several labels, as one line."""
+    start = next((k for k, line in enumerate(lines) if line.startswith("Targets")), None)
+    if start is None:
+        return []
+    said = [lines[start]]
+    for line in lines[start + 1:]:
+        if not line or line.startswith(("Preview", "Frame")) or not said[-1].endswith(","):
+            break
+        said.append(line)
+    return [" ".join(said)]
+
+
 def preview_stepping(props: Any, out: Result, root: str) -> Any:
     """Each frame's latents row on the object, and its targets said; the last frame stays.
     Returns the small sequence settings left in the panel."""
@@ -110,8 +123,7 @@ def preview_stepping(props: Any, out: Result, root: str) -> Any:
         obj = scene.objects["IdentBox Object"]
         seen.append({"frame": props.sequence.frame, "location": list(obj.location),
                      "rotation": list(obj.rotation_euler)[:2],
-                     "targets": [t for t in texts(draw(panels.IDENTBOX_PT_preview))
-                                 if t.startswith("Targets")]})
+                     "targets": targets_said(texts(draw(panels.IDENTBOX_PT_preview)))})
     out["stepped"] = seen
     out["expected"] = [[float(row[columns.index(n)]) for n in ("pos_x", "pos_y", "pos_z",
                                                                "rot_alpha", "rot_beta")]

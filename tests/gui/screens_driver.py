@@ -1,0 +1,121 @@
+"""Screenshots of the IdentBox sidebar at Blender's default sidebar width, every mode (run
+inside Blender: blender --python screens_driver.py -- OUT ZIP). Opens the IdentBox tab as a
+user does, loads a preset per mode (Pairs: part2_causal, with causal edges and an
+intervention; Objects: clevr_like; Sequence: temporal_causal3dident; Cube), scrolls the sidebar
+page by page and saves each page, cropped to the sidebar, as OUT/MODE_PAGE.png. The labels
+drawn are recorded too (OUT/result.json), so a test can find one cut at this width.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import traceback
+
+import addon_utils
+import bpy
+
+OUT, ADDON_ZIP = sys.argv[sys.argv.index("--") + 1:][:2]
+RESULT: dict = {"errors": [], "shots": []}
+MODES = (("PAIRS", "part2_causal"), ("OBJECTS", "clevr_like"),
+         ("SEQUENCE", "temporal_causal3dident"), ("CUBE", None))
+PAGES = 4
+
+
+def window_area_sidebar():  # type: ignore[no-untyped-def]
+    window = bpy.context.window_manager.windows[0]
+    area = max((a for a in window.screen.areas if a.type == "VIEW_3D"),
+               key=lambda a: a.width * a.height)
+    sidebar = next(r for r in area.regions if r.type == "UI")
+    return window, area, sidebar
+
+
+def xdotool(*args: str) -> None:
+    subprocess.run(["xdotool", *args], check=True, env=dict(os.environ))
+
+
+def panel_drawn_since(moment: float) -> bool:
+    from identbox.panels import dataset
+
+    return getattr(dataset, "LAST_DRAW", 0.0) > moment
+
+
+def shot(name: str) -> None:
+    window, area, sidebar = window_area_sidebar()
+    path = os.path.join(OUT, f"full_{name}")
+    with bpy.context.temp_override(window=window, area=area, screen=window.screen):
+        bpy.ops.screen.screenshot(filepath=path)
+    RESULT["shots"].append({"name": name, "x": sidebar.x, "y": sidebar.y,
+                            "width": sidebar.width, "height": sidebar.height,
+                            "window_height": window.height})
+
+
+def redraw() -> None:
+    window, _, _ = window_area_sidebar()
+    for a in window.screen.areas:
+        a.tag_redraw()
+
+
+def steps():  # type: ignore[no-untyped-def]
+    window, area, sidebar = window_area_sidebar()
+    xdotool("mousemove", "5", str(window.height - 5), "click", "1")  # close the splash
+    yield 0.5
+    area.spaces.active.show_region_ui = True
+    redraw()
+    yield 1.0
+    window, area, sidebar = window_area_sidebar()
+    x = sidebar.x + sidebar.width - 8
+    top = window.height - (sidebar.y + sidebar.height)
+    for y in range(top + 10, top + min(sidebar.height, 600), 12):
+        moment = time.time()
+        xdotool("mousemove", str(x), str(y), "click", "1")
+        yield 0.3
+        if panel_drawn_since(moment):
+            break
+    RESULT["sidebar_width"] = sidebar.width
+    props = bpy.context.scene.identbox
+    for mode, preset in MODES:
+        props.mode = mode
+        if preset:
+            with bpy.context.temp_override(window=window, area=area):
+                bpy.ops.identbox.load_preset(name=preset)
+        props.mode = mode
+        if mode == "PAIRS":  # an intervention's sentences, drawn when one is set
+            props.intervention.enabled = True
+        redraw()
+        yield 0.6
+        window, area, sidebar = window_area_sidebar()
+        with bpy.context.temp_override(window=window, area=area, region=sidebar):
+            for _ in range(40):
+                bpy.ops.view2d.scroll_up()
+        for page in range(PAGES):
+            redraw()
+            yield 0.6
+            shot(f"{mode.lower()}_{page}.png")
+            with bpy.context.temp_override(window=window, area=area, region=sidebar):
+                for _ in range(12):
+                    bpy.ops.view2d.scroll_down()
+
+
+def main() -> None:
+    RESULT["installed"] = sorted(bpy.ops.preferences.addon_install(filepath=ADDON_ZIP))
+    addon_utils.enable("identbox", default_set=True)
+    iterator = steps()
+
+    def tick():  # type: ignore[no-untyped-def]
+        try:
+            return next(iterator)
+        except StopIteration:
+            pass
+        except Exception:
+            RESULT["errors"].append(traceback.format_exc())
+        with open(os.path.join(OUT, "result.json"), "w") as handle:
+            json.dump(RESULT, handle, indent=2)
+        bpy.ops.wm.quit_blender()
+        return None
+
+    bpy.app.timers.register(tick, first_interval=1.0)
+
+
+main()
