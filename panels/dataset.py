@@ -50,6 +50,10 @@ def _props(context: Any) -> Any:
     return settings_of(context)
 
 
+# Crystal is glass: at the published 0 bounces no light passes through it (as in the original).
+CRYSTAL_NOTE = "Crystal draws almost black at 0 bounces (as published): raise Render > Bounces"
+
+
 def _width(context: Any) -> int:
     """The sidebar's width in pixels (0 when unknown: a drawing test's context)."""
     return int(getattr(getattr(context, "region", None), "width", 0))
@@ -319,6 +323,8 @@ class IDENTBOX_PT_views(PairModesPanel, bpy.types.Panel):
                 _draw_text_view(layout, view, _width(context), props.mode == "OBJECTS")
             else:
                 column.prop(view, "material")
+                if view.material == "Crystal" and props.render.max_bounces == 0:
+                    draw_wrapped(layout, CRYSTAL_NOTE, _width(context), icon="INFO")
         draw_problem(layout, context, "views")
         layout.prop(props.scene_options, "hue_mapping", text="Hues")
         row = layout.row()

@@ -301,6 +301,12 @@ def test_switching_mode_after_a_preset_drops_the_presets_name(
                       "own_name_kept": "my_study"}, result
 
 
+def test_crystal_at_zero_bounces_is_said_to_draw_black(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    result = _run("crystal_note", tmp_path_factory)
+    assert result["at_zero"] is True and result["at_four"] is False
+
+
 def test_the_denoiser_menu_names_each_denoiser_as_it_is_spelled(
         tmp_path_factory: pytest.TempPathFactory) -> None:
     """A Blender with OpenImageDenoise offers all three, spelled as their makers do, and
