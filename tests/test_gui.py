@@ -166,6 +166,25 @@ def test_back_to_scene_after_reopening_the_file_restores_the_users_view(
     assert result["after_back"] == result["before"]
 
 
+def test_every_mode_is_photographed_at_the_default_sidebar_width(
+        tmp_path: Path, extension_zip: Path, debian_blender: str, display: str) -> None:
+    """tests/gui/screens_driver.py, which draws docs/panel_*.png: four pages of each mode at
+    Blender's default sidebar width, the Dataset panel's rows where they always are."""
+    out = tmp_path / "out"
+    out.mkdir()
+    proc, crashes = run_blender_in(tmp_path, [
+        debian_blender, "--factory-startup", "--python",
+        str(REPO / "tests" / "gui" / "screens_driver.py"), "--", str(out), str(extension_zip)],
+        display, timeout=300)
+    assert_ended_cleanly(proc, crashes)
+    result = json.loads((out / "result.json").read_text())
+    assert result["errors"] == [], result["errors"]
+    assert len(result["shots"]) == 16 and result["sidebar_width"] < 260  # Blender's default
+    for shot in result["shots"]:
+        image = load_rgba(out / f"full_{shot['name']}")
+        assert image.shape[:2] == (1000, 1600), shot["name"]
+
+
 def test_published_look_in_a_blender_without_openimagedenoise(
         tmp_path: Path, extension_zip: Path, debian_blender: str) -> None:
     """Debian's Blender 3.4 has no OpenImageDenoise: its Denoiser menu offers None alone, and

@@ -7,13 +7,14 @@ Preferences and a second window, saves the file as OUT/saved.blend, then:
 What happened goes to OUT/result.json; the test checks Blender's exit status and crash files.
 """
 
-import json
 import os
 import sys
-import traceback
 
 import addon_utils
 import bpy
+
+sys.path.insert(0, os.path.dirname(__file__))  # this test folder's drive.py
+from drive import install, main_window_override, run
 
 OUT, ADDON_ZIP, HOW = sys.argv[sys.argv.index("--") + 1:][:3]
 RESULT: dict = {"steps": [], "errors": []}
@@ -22,20 +23,6 @@ RESULT: dict = {"steps": [], "errors": []}
 def log(step: str) -> None:
     RESULT["steps"].append(step)
     print("QUIT-DRIVER:", step, flush=True)
-
-
-def main_window_override():  # type: ignore[no-untyped-def]
-    window = bpy.context.window_manager.windows[0]
-    area = max((a for a in window.screen.areas if a.type == "VIEW_3D"),
-               key=lambda a: a.width * a.height)
-    region = next(r for r in area.regions if r.type == "WINDOW")
-    return bpy.context.temp_override(window=window, area=area, region=region,
-                                     screen=window.screen)
-
-
-def write_result() -> None:
-    with open(os.path.join(OUT, "result.json"), "w") as handle:
-        json.dump(RESULT, handle, indent=2)
 
 
 def steps():  # type: ignore[no-untyped-def]
@@ -67,24 +54,5 @@ def steps():  # type: ignore[no-untyped-def]
         yield 0.5
 
 
-def main() -> None:
-    RESULT["installed"] = sorted(bpy.ops.preferences.addon_install(filepath=ADDON_ZIP))
-    addon_utils.enable("identbox", default_set=True)
-    iterator = steps()
-
-    def tick():  # type: ignore[no-untyped-def]
-        try:
-            return next(iterator)
-        except StopIteration:
-            pass
-        except Exception:
-            RESULT["errors"].append(traceback.format_exc())
-        write_result()
-        log("quitting")
-        bpy.ops.wm.quit_blender()
-        return None
-
-    bpy.app.timers.register(tick, first_interval=1.0)
-
-
-main()
+install(RESULT, ADDON_ZIP)
+run(steps, OUT, RESULT)

@@ -5,14 +5,14 @@ their view, floor grid, axes and shading must come back as they were before the 
 Results go to OUT/result.json.
 """
 
-import json
 import os
 import sys
-import traceback
 
-import addon_utils
 import bpy
 import mathutils
+
+sys.path.insert(0, os.path.dirname(__file__))  # this test folder's drive.py
+from drive import install, run
 
 OUT, ADDON_ZIP = sys.argv[sys.argv.index("--") + 1:][:2]
 RESULT: dict = {"errors": []}
@@ -63,24 +63,5 @@ def steps():  # type: ignore[no-untyped-def]
     RESULT["after_back"] = viewport()
 
 
-def main() -> None:
-    RESULT["installed"] = sorted(bpy.ops.preferences.addon_install(filepath=ADDON_ZIP))
-    addon_utils.enable("identbox", default_set=True)
-    iterator = steps()
-
-    def tick():  # type: ignore[no-untyped-def]
-        try:
-            return next(iterator)
-        except StopIteration:
-            pass
-        except Exception:
-            RESULT["errors"].append(traceback.format_exc())
-        with open(os.path.join(OUT, "result.json"), "w") as handle:
-            json.dump(RESULT, handle, indent=2)
-        bpy.ops.wm.quit_blender()
-        return None
-
-    bpy.app.timers.register(tick, first_interval=1.0, persistent=True)  # across the reopen
-
-
-main()
+install(RESULT, ADDON_ZIP)
+run(steps, OUT, RESULT, persistent=True)  # across the reopen

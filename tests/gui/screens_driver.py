@@ -6,15 +6,14 @@ page by page and saves each page, cropped to the sidebar, as OUT/MODE_PAGE.png. 
 drawn are recorded too (OUT/result.json), so a test can find one cut at this width.
 """
 
-import json
 import os
-import subprocess
 import sys
 import time
-import traceback
 
-import addon_utils
 import bpy
+
+sys.path.insert(0, os.path.dirname(__file__))  # this test folder's drive.py
+from drive import install, run, xdotool
 
 OUT, ADDON_ZIP = sys.argv[sys.argv.index("--") + 1:][:2]
 RESULT: dict = {"errors": [], "shots": []}
@@ -29,10 +28,6 @@ def window_area_sidebar():  # type: ignore[no-untyped-def]
                key=lambda a: a.width * a.height)
     sidebar = next(r for r in area.regions if r.type == "UI")
     return window, area, sidebar
-
-
-def xdotool(*args: str) -> None:
-    subprocess.run(["xdotool", *args], check=True, env=dict(os.environ))
 
 
 def panel_drawn_since(moment: float) -> bool:
@@ -98,24 +93,5 @@ def steps():  # type: ignore[no-untyped-def]
                     bpy.ops.view2d.scroll_down()
 
 
-def main() -> None:
-    RESULT["installed"] = sorted(bpy.ops.preferences.addon_install(filepath=ADDON_ZIP))
-    addon_utils.enable("identbox", default_set=True)
-    iterator = steps()
-
-    def tick():  # type: ignore[no-untyped-def]
-        try:
-            return next(iterator)
-        except StopIteration:
-            pass
-        except Exception:
-            RESULT["errors"].append(traceback.format_exc())
-        with open(os.path.join(OUT, "result.json"), "w") as handle:
-            json.dump(RESULT, handle, indent=2)
-        bpy.ops.wm.quit_blender()
-        return None
-
-    bpy.app.timers.register(tick, first_interval=1.0)
-
-
-main()
+install(RESULT, ADDON_ZIP)
+run(steps, OUT, RESULT)
