@@ -111,13 +111,14 @@ class CubeScene:
 
     def show(self, positions: np.ndarray, visible: np.ndarray) -> None:
         """Put the cube's corners at `positions` (8 x 3, label units); dots on visible nodes,
-        just in front of the cube (the camera looks along +z)."""
+        just in front of the cube (the camera looks along +z). A hidden node's dot is hidden
+        in the viewport too, so Playback shows what the rendered images have."""
         self.mesh.vertices.foreach_set("co", np.asarray(positions, dtype=np.float32).ravel())
         self.mesh.update()
         front = float(np.min(positions[:, 2])) - 1.0
         for node, dot in enumerate(self.dots):
             dot.location = (float(positions[node, 0]), float(positions[node, 1]), front)
-            dot.hide_render = not bool(visible[node])
+            dot.hide_render = dot.hide_viewport = not bool(visible[node])
 
 
 def configure_cube_render(scene: Any, settings: CubeSettings) -> None:

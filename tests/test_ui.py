@@ -307,6 +307,12 @@ def test_crystal_at_zero_bounces_is_said_to_draw_black(
     assert result["at_zero"] is True and result["at_four"] is False
 
 
+def test_cube_playback_hides_the_dots_the_images_do_not_have(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    result = _run("cube_dots", tmp_path_factory)
+    assert result["render"] == result["visible"] == result["viewport"]
+
+
 def test_the_denoiser_menu_names_each_denoiser_as_it_is_spelled(
         tmp_path_factory: pytest.TempPathFactory) -> None:
     """A Blender with OpenImageDenoise offers all three, spelled as their makers do, and
