@@ -62,6 +62,18 @@ def points(target: np.ndarray, xs: np.ndarray, ys: np.ndarray, colour: Colour) -
     target[y[inside], x[inside]] = colour
 
 
+def discs(target: np.ndarray, xs: np.ndarray, ys: np.ndarray, colour: Colour,
+          radius: int = 2) -> None:
+    """Filled discs centred at (xs, ys), clipped to the target: markers that show at any
+    size (radius 1: 3 x 3 pixels; 2: 21 pixels, 5 x 5 less the corners)."""
+    x = np.round(np.asarray(xs, dtype=float)).astype(int)
+    y = np.round(np.asarray(ys, dtype=float)).astype(int)
+    for dy in range(-radius, radius + 1):
+        for dx in range(-radius, radius + 1):
+            if dx * dx + dy * dy <= radius * radius + radius:
+                points(target, x + dx, y + dy, colour)
+
+
 def line(target: np.ndarray, start: tuple[float, float], end: tuple[float, float],
          colour: Colour) -> None:
     """A straight line of single pixels."""
@@ -69,6 +81,20 @@ def line(target: np.ndarray, start: tuple[float, float], end: tuple[float, float
     t = np.linspace(0.0, 1.0, steps)
     points(target, start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1]),
            colour)
+
+
+def polyline(target: np.ndarray, xs: np.ndarray, ys: np.ndarray, colour: Colour) -> None:
+    """Lines joining consecutive points; a NaN breaks the line there."""
+    for k in range(len(xs) - 1):
+        ends = (xs[k], ys[k], xs[k + 1], ys[k + 1])
+        if not np.isnan(ends).any():
+            line(target, (float(xs[k]), float(ys[k])), (float(xs[k + 1]), float(ys[k + 1])),
+                 colour)
+
+
+def text_width(words: str) -> int:
+    """Pixels a line of text takes."""
+    return len(words) * CHAR_WIDTH
 
 
 @cache

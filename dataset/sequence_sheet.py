@@ -77,3 +77,57 @@ def _wrapped(words: str, chars: int) -> list[str]:
     import textwrap
 
     return textwrap.wrap(words, chars) or [""]
+
+
+PLOT_FRAMES = 300  # frames a sequence plot shows: enough to see the steps and targets
+LABELS = 120  # pixels left of the strips: a variable's name and range
+STRIP = 56  # pixels of a variable's strip
+TRACE = (70, 70, 70)  # the variable's value over the frames
+
+
+def sequence_plot(root: Path, manifest: dict[str, Any], out: Path, width: int = 900) -> Path:
+    """A sequence's variables over its first frames, a strip each: the value as a line, a
+    frame where the variable was a target of an intervention as a red disc (a constant
+    variable is left out, an angle's line breaks where it wraps). Drawn with numpy, as the
+    contact sheet is: the same picture in Blender's Python, which has no matplotlib."""
+    from .sequence_writer import INTERVENTIONS, LATENTS
+
+    values = np.load(root / LATENTS, mmap_mode="r")
+    targets = np.load(root / INTERVENTIONS, mmap_mode="r")
+    shown = min(PLOT_FRAMES, int(manifest["frames_per_episode"]), len(values))
+    names = manifest["columns"]
+    kinds = {v["name"]: v.get("kind") for v in manifest["model"]["variables"]}
+    kept = [k for k in range(len(names)) if np.ptp(values[:shown, k]) > 0]
+    top, left, right = 6, LABELS, width - 10
+    caption = LINE * 2 + 6
+    image = raster.canvas(top + STRIP * max(len(kept), 1) + caption, width)
+    frames = np.arange(shown, dtype=float)
+    xs = left + 4 + frames / max(shown - 1, 1) * (right - left - 8)
+    grey = (110, 110, 110)
+    for row, k in enumerate(kept):
+        y0 = top + row * STRIP
+        box = (left, y0 + 2, right, y0 + STRIP - 3)
+        raster.outline(image, box, (200, 200, 200))
+        series = np.asarray(values[:shown, k], dtype=float)
+        low, high = float(series.min()), float(series.max())
+        inner = box[3] - box[1] - 8
+        ys = box[3] - 4 - (series - low) / ((high - low) or 1.0) * inner
+        line_x, line_y = xs, ys
+        if kinds.get(names[k]) == "angle":  # no line across the wrap from 2 pi to 0
+            wraps = np.flatnonzero(np.abs(np.diff(series)) > np.pi) + 1
+            line_x, line_y = np.insert(xs, wraps, np.nan), np.insert(ys, wraps, np.nan)
+        raster.polyline(image, line_x, line_y, TRACE)
+        hit = np.asarray(targets[:shown, k]) == 1
+        raster.discs(image, xs[hit], ys[hit], TARGET, 2)
+        chars = (left - 8) // raster.CHAR_WIDTH
+        raster.text(image, 4, y0 + STRIP // 2 - LINE, names[k][:chars])
+        raster.text(image, 4, y0 + STRIP // 2, f"{low:.3g} .. {high:.3g}"[:chars], grey)
+    under = top + STRIP * max(len(kept), 1)
+    raster.text(image, left, under, "0", grey)
+    last = str(shown - 1)
+    raster.text(image, right + 1 - raster.text_width(last), under, last, grey)
+    words = (f"frame (the first {shown} of episode 0; red: a target of an intervention)"
+             if kept else "every variable is constant over these frames")
+    raster.text(image, left, under + LINE, words[:(width - left) // raster.CHAR_WIDTH])
+    raster.write_png(out, image)
+    return out

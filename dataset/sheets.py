@@ -41,8 +41,8 @@ def _manifest(root: Path, sequences: bool = False) -> dict[str, Any]:
         return read_manifest(path, SEQUENCE_FORMAT)
     if found not in (None, FORMAT):
         raise DatasetError(f"{root} holds a {found!r} dataset: " + (
-            "contact sheets show image pairs and sequences" if sequences
-            else "the plain latent plot shows image pairs (matplotlib's shows sequences too)"))
+            "contact sheets and latent plots show image pairs and sequences" if sequences
+            else "this shows image pairs alone"))
     return read_manifest(path)
 
 
@@ -167,21 +167,38 @@ def contact_sheet(root: Path | str, out: Path | str, pairs: int = 16, cell: int 
     return out
 
 
+MARKER_MARGIN = 4  # pixels between a scatter box's edge and the nearest marker's centre
+
+
+def marker_radius(points: int) -> int:
+    """A scatter marker's radius in pixels: discs that show with a few points and do not
+    merge into one blot with thousands."""
+    return 2 if points <= 500 else 1
+
+
 def plot_latents(root: Path | str, out: Path | str, panel: int = 180,
                  points: int = 2000) -> Path:
-    """Per factor: view-1 (x) against view-2 (y) raw values, and a histogram of view 1; with
-    k > 2 views, one row per factor: view 1 against each other view."""
+    """Per factor: view-1 (x) against view-2 (y) raw values, each pair a disc, with the
+    factor's range under the box and a histogram of view 1; with k > 2 views, one row per
+    factor: view 1 against each other view. A sequence: its variables over its first frames
+    (dataset/sequence_sheet.py)."""
     root, out = Path(root), Path(out)
-    manifest = _manifest(root)
+    manifest = _manifest(root, sequences=True)
+    if is_sequence(manifest):
+        from .sequence_sheet import sequence_plot
+
+        return sequence_plot(root, manifest, out)
     columns = manifest["columns"]
     raw = {v: np.asarray(a) for v, a in _raw_latents(root, manifest).items()}
     rng = np.random.default_rng(0)
     chosen = rng.choice(len(raw[1]), size=min(points, len(raw[1])), replace=False)
+    radius = marker_radius(len(chosen))
     others = list(raw)[1:]
     per_row = 5 if len(others) == 1 else len(others)
     panels = [(k, v) for k in range(len(columns)) for v in others]
     rows = (len(panels) + per_row - 1) // per_row
-    height = panel + 60
+    size = panel - 30  # the scatter box: square
+    height = 20 + size + 70  # title, box, its range, histogram
     image = raster.canvas(rows * height, per_row * panel)
     for p, (k, other) in enumerate(panels):
         column = columns[k]
@@ -192,20 +209,32 @@ def plot_latents(root: Path | str, out: Path | str, panel: int = 180,
         low = min(*(float(v.min()) for v in every), -1.0)
         high = max(*(float(v.max()) for v in every), 1.0)
         span = (high - low) or 1.0
-        box = (x0 + 10, y0 + 20, x0 + panel - 10, y0 + panel - 10)
+        box = (x0 + 15, y0 + 20, x0 + 15 + size, y0 + 20 + size)
         raster.outline(image, box, (200, 200, 200))
-        raster.line(image, (box[0], box[3]), (box[2], box[1]), (225, 225, 225))  # diagonal
-        size = box[2] - box[0]
-        raster.points(image, box[0] + (values[0][chosen] - low) / span * size,
-                      box[3] - (values[1][chosen] - low) / span * size, colour)
+        scale = (size - 2 * MARKER_MARGIN) / span  # markers stay inside the box, whole
+        xs, ys = (MARKER_MARGIN + (v[chosen] - low) * scale for v in values)
+        raster.line(image, (box[0] + MARKER_MARGIN, box[3] - MARKER_MARGIN),
+                    (box[2] - MARKER_MARGIN, box[1] + MARKER_MARGIN), (225, 225, 225))
+        raster.discs(image, box[0] + xs, box[3] - ys, colour, radius)
         title = f"{column['name']} ({column.get('role')})"
-        raster.text(image, x0 + 10, y0 + 4, title + (f" m1 vs m{other}" if others != [2] else ""))
+        raster.text(image, x0 + 15, y0 + 4, title[:(panel - 15) // raster.CHAR_WIDTH])
+        axes = f"x m1, y m{other}"
+        ends = f"{low:.3g}", f"{high:.3g}"
+        under = box[3] + 2
+        raster.text(image, box[0], under, ends[0], (110, 110, 110))
+        raster.text(image, box[2] + 1 - raster.text_width(ends[1]), under, ends[1],
+                    (110, 110, 110))
+        raster.text(image, (box[0] + box[2] - raster.text_width(axes)) // 2, under, axes,
+                    (110, 110, 110))
         counts, _ = np.histogram(values[0], bins=40, range=(low, high))
         top = counts.max() or 1
+        base = y0 + height - 8
         for b, n in enumerate(counts):
             bx = box[0] + b * size / 40
-            raster.fill(image, (bx, y0 + height - 8 - 40 * n / top, bx + size / 40 - 1,
-                                y0 + height - 8), colour)
+            if n:
+                raster.fill(image, (bx, base - max(1.0, 40 * n / top), bx + size / 40 - 1,
+                                    base), colour)
+        raster.fill(image, (box[0], base + 1, box[2], base + 1), (200, 200, 200))
     raster.write_png(out, image)
     return out
 

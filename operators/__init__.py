@@ -3,6 +3,7 @@
 from ..registration import register_classes, unregister_classes
 from .dataset_tools import (
     IDENTBOX_OT_contact_sheet,
+    IDENTBOX_OT_open_output,
     IDENTBOX_OT_plot_latents,
     IDENTBOX_OT_validate_dataset,
 )
@@ -10,7 +11,6 @@ from .misc import (
     IDENTBOX_OT_back_to_scene,
     IDENTBOX_OT_edge_add,
     IDENTBOX_OT_edge_remove,
-    IDENTBOX_OT_open_output,
     IDENTBOX_OT_template_add,
     IDENTBOX_OT_template_remove,
     IDENTBOX_OT_validate_settings,
