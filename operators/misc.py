@@ -1,8 +1,6 @@
 """Small panel operators: causal edges, views, a text view's templates, Validate Settings,
-Back to Scene, Open Output Folder."""
+Back to Scene."""
 
-import shutil
-import sys
 from typing import TYPE_CHECKING, Any
 
 import bpy
@@ -203,35 +201,4 @@ class IDENTBOX_OT_back_to_scene(bpy.types.Operator):
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         home = leave_identbox_scene(context)
         self.report({"INFO"}, f"Back in {home.name}")
-        return {"FINISHED"}
-
-
-class IDENTBOX_OT_open_output(bpy.types.Operator):
-    """Open the output folder in the system's file browser"""
-
-    bl_idname = "identbox.open_output"
-    bl_label = "Open Output Folder"
-    bl_options = {"REGISTER"}
-
-    def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
-        props = scene_props(context)
-        try:
-            folder = resolve_output_folder(props.progress.output or props.directory)
-        except SettingsError as error:
-            self.report({"ERROR"}, str(error))
-            return {"CANCELLED"}
-        if not folder.is_dir():
-            self.report({"ERROR"}, f"{folder} does not exist yet")
-            return {"CANCELLED"}
-        # Blender opens folders with xdg-open on Linux, and only prints a traceback when it is
-        # missing (a server, a container): say where the folder is instead.
-        opened = not (sys.platform.startswith("linux") and shutil.which("xdg-open") is None)
-        if opened:
-            try:
-                bpy.ops.wm.path_open(filepath=str(folder))
-            except RuntimeError:  # no file browser to open it with
-                opened = False
-        if not opened:
-            self.report({"WARNING"}, f"No file browser to open it with; the folder is {folder}")
-            return {"CANCELLED"}
         return {"FINISHED"}

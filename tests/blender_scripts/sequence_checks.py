@@ -138,7 +138,7 @@ def preview_stepping(props: Any, out: Result, root: str) -> Any:
 def render_and_pictures(props: Any, out: Result, root: str, tiny: Any) -> None:
     """Render Dataset from the panel, and the command line with the same settings; the
     picture buttons on a sequence: its contact sheet; its latents with matplotlib, and
-    without it (Blender's own Python) a message saying how to get it."""
+    without it (Blender's own Python) drawn with numpy alone."""
     columns = list(tiny.causal_model().names)
     bpy.ops.identbox.render_dataset()
     panel_root = pathlib.Path(props.directory)
