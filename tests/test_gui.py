@@ -68,6 +68,23 @@ def assert_ended_cleanly(proc: subprocess.CompletedProcess[str], crashes: list[s
     assert proc.returncode == 0, f"exit status {proc.returncode}:\n{proc.stderr[-3000:]}"
 
 
+def run_driver(name: str, tmp_path: Path, extension_zip: Path, blender: str,
+               display: str | None) -> dict:
+    """Run tests/gui/NAME.py in Blender (in a window on the display; headless for None) with
+    OUT = tmp_path/out and the zip; it must end cleanly and record no error. Its result, with
+    what Blender printed under "_stdout"."""
+    out = tmp_path / "out"
+    out.mkdir()
+    proc, crashes = run_blender_in(tmp_path, [
+        blender, *([] if display else ["-b"]), "--factory-startup", "--python",
+        str(REPO / "tests" / "gui" / f"{name}.py"), "--", str(out), str(extension_zip)],
+        display, timeout=300)
+    assert_ended_cleanly(proc, crashes)
+    result = json.loads((out / "result.json").read_text())
+    assert result["errors"] == [], result["errors"]
+    return {**result, "_stdout": proc.stdout}
+
+
 @pytest.fixture(scope="module")
 def gui_run(tmp_path_factory: pytest.TempPathFactory, extension_zip: Path,
             debian_blender: str, display: str) -> tuple[dict, Path]:
@@ -148,15 +165,7 @@ def test_back_to_scene_after_reopening_the_file_restores_the_users_view(
     """Preview, save, reopen, Back to Scene: the user's orbited view, floor grid, axes and
     shading come back (they were kept in memory only, so a reopened file stayed in camera
     view with the overlays hidden)."""
-    out = tmp_path / "out"
-    out.mkdir()
-    proc, crashes = run_blender_in(tmp_path, [
-        debian_blender, "--factory-startup", "--python",
-        str(REPO / "tests" / "gui" / "reopen_driver.py"), "--", str(out), str(extension_zip)],
-        display, timeout=300)
-    assert_ended_cleanly(proc, crashes)
-    result = json.loads((out / "result.json").read_text())
-    assert result["errors"] == [], result["errors"]
+    result = run_driver("reopen_driver", tmp_path, extension_zip, debian_blender, display)
     assert result["previewing"]["perspective"] == "CAMERA"
     assert result["previewing"]["floor"] is False
     assert result["previewing"]["relationship_lines"] is False  # no spotlight-teapot dashes
@@ -170,18 +179,10 @@ def test_every_mode_is_photographed_at_the_default_sidebar_width(
         tmp_path: Path, extension_zip: Path, debian_blender: str, display: str) -> None:
     """tests/gui/screens_driver.py, which draws docs/panel_*.png: four pages of each mode at
     Blender's default sidebar width, the Dataset panel's rows where they always are."""
-    out = tmp_path / "out"
-    out.mkdir()
-    proc, crashes = run_blender_in(tmp_path, [
-        debian_blender, "--factory-startup", "--python",
-        str(REPO / "tests" / "gui" / "screens_driver.py"), "--", str(out), str(extension_zip)],
-        display, timeout=300)
-    assert_ended_cleanly(proc, crashes)
-    result = json.loads((out / "result.json").read_text())
-    assert result["errors"] == [], result["errors"]
+    result = run_driver("screens_driver", tmp_path, extension_zip, debian_blender, display)
     assert len(result["shots"]) == 16 and result["sidebar_width"] < 260  # Blender's default
     for shot in result["shots"]:
-        image = load_rgba(out / f"full_{shot['name']}")
+        image = load_rgba(tmp_path / "out" / f"full_{shot['name']}")
         assert image.shape[:2] == (1000, 1600), shot["name"]
 
 
@@ -190,23 +191,16 @@ def test_published_look_in_a_blender_without_openimagedenoise(
     """Debian's Blender 3.4 has no OpenImageDenoise: its Denoiser menu offers None alone, and
     Published Look (or a preset asking for the denoiser) sets None and says so, so the panel
     never shows a setting the run then refuses; the run renders."""
-    out = tmp_path / "out"
-    out.mkdir()
-    proc, crashes = run_blender_in(tmp_path, [
-        debian_blender, "-b", "--factory-startup", "--python",
-        str(REPO / "tests" / "gui" / "denoiser_check.py"), "--", str(out), str(extension_zip)],
-        None, timeout=300)
-    assert_ended_cleanly(proc, crashes)
-    result = json.loads((out / "result.json").read_text())
-    assert result["errors"] == [], result["errors"]
+    result = run_driver("denoiser_check", tmp_path, extension_zip, debian_blender, None)
     assert result["menu"] == [["none", "None"]]
     assert result["published_look"] == ["FINISHED"] and result["load_preset"] == ["FINISHED"]
     for after in (result["after_published_look"], result["after_preset"]):
         assert after["denoiser"] == "none" and after["problem"] is None, after
     assert result["after_published_look"]["samples"] == 512  # the rest of the look stays
-    assert proc.stdout.count("Blender 3.4.1 has no OpenImageDenoise") == 2, proc.stdout
+    said = result["_stdout"].count("Blender 3.4.1 has no OpenImageDenoise")
+    assert said == 2, result["_stdout"]
     assert result["published_run"] == ["FINISHED"]
-    manifest = read_manifest(out / "published" / "manifest.json")
+    manifest = read_manifest(tmp_path / "out" / "published" / "manifest.json")
     assert manifest["settings"]["render"]["denoiser"] == "none"
 
 

@@ -4,13 +4,14 @@ reads the Denoiser menu, presses Published Look and loads a preset that asks for
 OpenImageDenoise, then renders one pair from the panel's settings. Results: OUT/result.json.
 """
 
-import json
 import os
 import sys
-import traceback
 
 import addon_utils
 import bpy
+
+sys.path.insert(0, os.path.dirname(__file__))  # this test folder's drive.py
+from drive import run_headless
 
 OUT, ADDON_ZIP = sys.argv[sys.argv.index("--") + 1:][:2]
 RESULT: dict = {"errors": []}
@@ -43,9 +44,4 @@ def main() -> None:
                               "problem": settings_error(props)}
 
 
-try:
-    main()
-except Exception:
-    RESULT["errors"].append(traceback.format_exc())
-with open(os.path.join(OUT, "result.json"), "w") as handle:
-    json.dump(RESULT, handle, indent=2)
+run_headless(main, OUT, RESULT)

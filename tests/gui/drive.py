@@ -56,3 +56,34 @@ def run(steps: Callable[[], Iterator[float]], out: str, result: dict[str, Any],
         return None
 
     bpy.app.timers.register(tick, first_interval=1.0, persistent=persistent)
+
+
+def run_headless(main: Callable[[], None], out: str, result: dict[str, Any]) -> None:
+    """Run a background script's main(), recording a traceback in the result's "errors",
+    and write OUT/result.json."""
+    result.setdefault("errors", [])
+    try:
+        main()
+    except Exception:
+        result["errors"].append(traceback.format_exc())
+    with open(os.path.join(out, "result.json"), "w") as handle:
+        json.dump(result, handle, indent=2)
+
+
+FAILING_OPENER = """#!/bin/sh
+echo "xdg-open: no method available for opening '$1'" >&2
+exit 3
+"""
+
+
+def without_a_file_browser(out: str) -> str:
+    """Put first on the PATH an xdg-open that finds no file browser (as on a server); returns
+    the PATH before, to put back."""
+    opener = os.path.join(out, "bin", "xdg-open")
+    os.makedirs(os.path.dirname(opener), exist_ok=True)
+    with open(opener, "w") as handle:
+        handle.write(FAILING_OPENER)
+    os.chmod(opener, 0o755)
+    search_path = os.environ.get("PATH", "")
+    os.environ["PATH"] = os.path.dirname(opener) + os.pathsep + search_path
+    return search_path

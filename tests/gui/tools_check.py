@@ -10,21 +10,18 @@ the add-on, then:
 Results: OUT/result.json; the test reads the pictures the tools wrote under OUT.
 """
 
-import json
 import os
 import sys
-import traceback
 from typing import Any
 
 import addon_utils
 import bpy
 
+sys.path.insert(0, os.path.dirname(__file__))  # this test folder's drive.py
+from drive import run_headless, without_a_file_browser
+
 OUT, ADDON_ZIP = sys.argv[sys.argv.index("--") + 1:][:2]
 RESULT: dict[str, Any] = {"errors": []}
-FAILING_OPENER = """#!/bin/sh
-echo "xdg-open: no method available for opening '$1'" >&2
-exit 3
-"""
 
 
 def pressed(name: str) -> Any:
@@ -79,13 +76,7 @@ def main() -> None:
     RESULT["sheet_on_cube"] = pressed("contact_sheet")
     # Open Output Folder with an xdg-open that finds no file browser.
     props.directory = os.path.join(OUT, "pairs")
-    opener = os.path.join(OUT, "bin", "xdg-open")
-    os.makedirs(os.path.dirname(opener), exist_ok=True)
-    with open(opener, "w") as handle:
-        handle.write(FAILING_OPENER)
-    os.chmod(opener, 0o755)
-    search_path = os.environ.get("PATH", "")
-    os.environ["PATH"] = os.path.dirname(opener) + os.pathsep + search_path
+    search_path = without_a_file_browser(OUT)
     try:
         RESULT["open_output"] = pressed("open_output")
     finally:
@@ -96,9 +87,4 @@ def main() -> None:
     RESULT["images_after_disable"] = images()
 
 
-try:
-    main()
-except Exception:
-    RESULT["errors"].append(traceback.format_exc())
-with open(os.path.join(OUT, "result.json"), "w") as handle:
-    json.dump(RESULT, handle, indent=2)
+run_headless(main, OUT, RESULT)

@@ -18,14 +18,10 @@ import addon_utils
 import bpy
 
 sys.path.insert(0, os.path.dirname(__file__))  # this test folder's drive.py
-from drive import install, main_window_override, run, xdotool
+from drive import install, main_window_override, run, without_a_file_browser, xdotool
 
 OUT, ADDON_ZIP = sys.argv[sys.argv.index("--") + 1:][:2]
 RESULT: dict[str, Any] = {"errors": []}
-FAILING_OPENER = """#!/bin/sh
-echo "xdg-open: no method available for opening '$1'" >&2
-exit 3
-"""
 
 
 def image_editor() -> dict[str, Any] | None:
@@ -104,13 +100,7 @@ def steps() -> Iterator[float]:
     yield 0.5
     # Open Output Folder pressed (a hotkey: the window manager calls it, as for a button, and
     # its reports go to the status bar) where xdg-open finds no file browser.
-    opener = os.path.join(OUT, "bin", "xdg-open")
-    os.makedirs(os.path.dirname(opener), exist_ok=True)
-    with open(opener, "w") as handle:
-        handle.write(FAILING_OPENER)
-    os.chmod(opener, 0o755)
-    search_path = os.environ.get("PATH", "")
-    os.environ["PATH"] = os.path.dirname(opener) + os.pathsep + search_path
+    search_path = without_a_file_browser(OUT)
     keymap = bpy.context.window_manager.keyconfigs.addon.keymaps.new(name="Window")
     keymap.keymap_items.new("identbox.open_output", "F9", "PRESS", ctrl=True, shift=True)
     yield 0.5
