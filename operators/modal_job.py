@@ -1,7 +1,7 @@
 """The modal side of a render job (pairs or cube frames), shared by Render Dataset and Render
-Cube: one item per timer tick, the viewport showing it, progress in the panel, the status bar
-and the cursor; Esc or Cancel stops after the current item. In background mode or from
-scripts, execute() runs the whole job at once."""
+Cube: items in timer ticks sized by what a redraw costs, the viewport showing them, progress
+in the panel, the status bar and the cursor; Esc or Cancel stops after the current item. In
+background mode or from scripts, execute() runs the whole job at once."""
 
 import time
 from pathlib import Path
@@ -23,8 +23,11 @@ if TYPE_CHECKING:
     from bpy.stub_internal.rna_enums import OperatorReturnItems
 
 TICK_SECONDS = 0.01
-TICK_BUDGET = 0.2  # seconds of rendering per timer event: Esc and the panel still answer
-VIEWPORT_SECONDS = 1.0  # the viewport shows the latest item at most this often
+TICK_BUDGET = 0.2  # least seconds of rendering per timer event (a fast display's every tick)
+REDRAW_SHARE = 0.15  # the window's redraws between ticks keep to about this share of a run
+BUDGET_GROWTH = 5.0  # a tick at most this many times the last: the first items show soon
+MAX_TICK_BUDGET = 4.0  # however slow the display, Esc and the panel answer within about this
+VIEWPORT_SECONDS = 1.0  # the panel's thumbnail shows the latest item at most this often
 FAILURES = (*USER_ERRORS, RuntimeError)
 
 
@@ -37,6 +40,19 @@ def show_progress(progress_props: Any, progress: Progress, message: str) -> None
     eta = progress.eta_seconds
     progress_props.eta = "--:--" if eta is None else time.strftime("%H:%M:%S", time.gmtime(eta))
     progress_props.message = message
+
+
+def tick_budget(budget: float, between: float) -> float:
+    """Seconds of rendering for the next timer event, from the last one's and the seconds the
+    window spent between the two (redrawing it: each item drawn changes the scene, which tags
+    the 3D viewport, so every tick costs one redraw whatever the loop asks). The budget holds
+    that redraw to REDRAW_SHARE of the run: on a fast display a redraw takes milliseconds and
+    ticks stay TICK_BUDGET; on a software-GL one (Xvfb, a remote desktop, a login node), where
+    it takes half a second or more, they grow (BUDGET_GROWTH times a tick, up to
+    MAX_TICK_BUDGET), so the window's rate stays near the headless one, where ticks of
+    TICK_BUDGET ran at 0.4 of it or less. They shrink again as soon as redraws get cheaper."""
+    wanted = between * (1.0 - REDRAW_SHARE) / REDRAW_SHARE
+    return max(TICK_BUDGET, min(wanted, BUDGET_GROWTH * budget, MAX_TICK_BUDGET))
 
 
 def rough_seconds_per_item(props: Any) -> float:
@@ -57,8 +73,8 @@ def redraw_all(context: Any) -> None:
 
 
 def redraw_panels(context: Any, viewport: bool) -> None:
-    """Redraw the sidebars (the progress), and the 3D viewports only when asked: drawing the
-    viewport after every item costs more than rendering a small one."""
+    """Redraw the sidebars (the progress), and the 3D viewports only when asked (the items
+    drawn tag them too: tick_budget sizes the ticks by what that costs)."""
     for window in context.window_manager.windows:
         for area in window.screen.areas:
             if area.type != "VIEW_3D":
@@ -78,6 +94,8 @@ class ModalJob:
     _renderer: Any = None
     _progress: Any = None
     _viewport_shown = 0.0
+    _budget = TICK_BUDGET
+    _tick_end: float | None = None
     _last_item: int | None = None
     _helpers: WorkerGroup | None = None
 
@@ -137,6 +155,7 @@ class ModalJob:
         self._timer = wm.event_timer_add(TICK_SECONDS, window=context.window)
         wm.modal_handler_add(self)  # type: ignore[arg-type]  # self is the Operator too
         wm.progress_begin(0, max(1, self._job.progress().total))
+        self._budget, self._tick_end = TICK_BUDGET, None  # the first items show soon
         return {"RUNNING_MODAL"}
 
     def modal(self, context: bpy.types.Context,
@@ -149,6 +168,8 @@ class ModalJob:
         if self._progress.cancel_requested or self._job.finished:
             return self._finish(context)
         tick_start = time.perf_counter()
+        if self._tick_end is not None:
+            self._budget = tick_budget(self._budget, tick_start - self._tick_end)
         try:
             with quiet_stdout():  # no "Fra: ... Saved: '.000001.png.tmp'" lines per image
                 while True:  # as many items as fit in the tick's budget
@@ -157,7 +178,7 @@ class ModalJob:
                         break
                     self._last_item = item
                     if (self._job.finished or self._progress.cancel_requested
-                            or time.perf_counter() - tick_start > TICK_BUDGET):
+                            or time.perf_counter() - tick_start > self._budget):
                         break
         except Exception as error:  # never leave the panel stuck in "running"
             self.report({"ERROR"}, describe(error))  # type: ignore[attr-defined]
@@ -171,11 +192,15 @@ class ModalJob:
                 f"IdentBox: {progress.line(self.unit)}  (Esc: stop)")
         now = time.perf_counter()
         last = self._last_item
-        show_item = last is not None and now - self._viewport_shown >= VIEWPORT_SECONDS
+        show_item = last is not None and (self._job.finished
+                                          or now - self._viewport_shown >= VIEWPORT_SECONDS)
         if show_item and last is not None:
             self._viewport_shown = now
             show_last_item(self._job.paths(last)[0])
+        if self._job.finished:  # done now, not after one more redraw of the window
+            return self._finish(context)
         redraw_panels(context, viewport=show_item)
+        self._tick_end = time.perf_counter()
         return {"RUNNING_MODAL"}
 
     def _finish(self, context: Any, failed: str | None = None) -> "set[OperatorReturnItems]":
