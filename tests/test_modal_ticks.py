@@ -13,6 +13,8 @@ from identbox.operators.modal_job import (
     tick_budget,
 )
 
+pytestmark = pytest.mark.blender  # operators/modal_job.py imports bpy
+
 
 def test_a_fast_display_keeps_short_ticks() -> None:
     """Redraws of milliseconds (a GPU display): every tick stays TICK_BUDGET."""
