@@ -10,7 +10,7 @@ import bpy
 from bpy.props import StringProperty
 
 from ..dataset.manifest import read_manifest
-from ..dataset.writer import setting_differences
+from ..dataset.writer import dataset_differences
 from ..errors import DatasetError, SettingsError, describe
 from ..presets import (
     PRESET_DIR,
@@ -54,7 +54,7 @@ def manifest_tooltip(path: Path, props: Any) -> str:
         ours = job_settings_from_props(props).to_dict()
     except (SettingsError, DatasetError, OSError):
         return head
-    differences = setting_differences(ours, theirs)
+    differences = dataset_differences(ours, theirs)
     return head + ("; it differs in: " + "; ".join(differences) if differences else "")
 
 
