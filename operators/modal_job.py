@@ -14,7 +14,7 @@ from ..errors import USER_ERRORS, SettingsError, describe
 from ..render.estimates import estimate
 from ..render.loop import ImageJob, Progress
 from ..render.workers import WorkerGroup
-from ..scene.preview import show_scene
+from ..scene.preview import leave_identbox_scene, show_scene
 from ..scene.thumbnail import show_last_item
 from ..settings.panel import panel_settings, run_options_from_props
 from .job_properties import scene_props
@@ -223,6 +223,8 @@ class ModalJob:
             message = (f"Stopped at {progress.done}/{progress.total} {self.unit}; "
                        "render again to resume")
         show_progress(self._progress, progress, message)
+        if failed and context.window is not None:  # not the run's scene, grey in solid shading:
+            leave_identbox_scene(context)  # the user's own, as they left it
         self._progress.running = False
         self._progress.cancel_requested = False
         redraw_all(context)

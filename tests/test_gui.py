@@ -175,6 +175,18 @@ def test_back_to_scene_after_reopening_the_file_restores_the_users_view(
     assert result["after_back"] == result["before"]
 
 
+def test_a_run_that_fails_part_way_returns_to_the_users_scene(
+        tmp_path: Path, extension_zip: Path, debian_blender: str, display: str) -> None:
+    """Render Dataset from an orbited view, then the output folder turns into a file mid-run:
+    the panel says the run failed and the window is back on the user's scene, their view as
+    before (it stayed on the IdentBox scene, grey in solid shading)."""
+    result = run_driver("failed_run_driver", tmp_path, extension_zip, debian_blender, display)
+    assert result["started"] == ["RUNNING_MODAL"]
+    assert result["during"]["scene"] != result["before"]["scene"]  # the run shows its scene
+    assert result["message"].startswith("Failed: "), result["message"]
+    assert result["after"] == result["before"]
+
+
 def test_every_mode_is_photographed_at_the_default_sidebar_width(
         tmp_path: Path, extension_zip: Path, debian_blender: str, display: str) -> None:
     """tests/gui/screens_driver.py, which draws docs/panel_*.png: four pages of each mode at
