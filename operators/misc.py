@@ -189,7 +189,9 @@ class IDENTBOX_OT_back_to_scene(bpy.types.Operator):
 
     bl_idname = "identbox.back_to_scene"
     bl_label = "Back to Scene"
-    bl_options = {"REGISTER"}
+    # An undo step: undo loads the scene its step was recorded in, so without one a Ctrl+Z
+    # in the user's scene went back to the preview's step and showed the IdentBox scene.
+    bl_options = {"REGISTER", "UNDO"}
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:

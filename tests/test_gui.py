@@ -187,6 +187,20 @@ def test_a_run_that_fails_part_way_returns_to_the_users_scene(
     assert result["after"] == result["before"]
 
 
+def test_undo_and_redo_after_back_to_scene_stay_in_the_users_scene(
+        tmp_path: Path, extension_zip: Path, debian_blender: str, display: str) -> None:
+    """Preview, Back to Scene, move the cube, Ctrl+Z, Shift+Ctrl+Z: the cube moves back and
+    forth and the window stays on the user's scene (undo switched it to the IdentBox scene)."""
+    result = run_driver("undo_driver", tmp_path, extension_zip, debian_blender, display)
+    user = result["before"]["scene"]
+    assert result["previewing"]["scene"] != user
+    assert result["back_in"] == result["before"]
+    assert result["after_move"] == {"scene": user, "cube_x": result["before"]["cube_x"] + 1.0}
+    assert result["undo"] == result["redo"] == ["FINISHED"]
+    assert result["after_undo"] == result["before"]
+    assert result["after_redo"] == result["after_move"]
+
+
 def test_every_mode_is_photographed_at_the_default_sidebar_width(
         tmp_path: Path, extension_zip: Path, debian_blender: str, display: str) -> None:
     """tests/gui/screens_driver.py, which draws docs/panel_*.png: four pages of each mode at
