@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ..dataset.outputs import outside_dataset
 from ..errors import (
     USER_ERRORS,
     DatasetChangedError,
@@ -593,6 +594,7 @@ def _look(args: argparse.Namespace) -> int:
         raise SettingsError("out", args.out, "a .png file name (the picture is a PNG)")
     if not (root / "manifest.json").exists():
         raise DatasetError(f"{root} has no manifest.json: not an IdentBox dataset")
+    outside_dataset(args.out, root)  # a sheet named like one of its images would replace it
     if args.command == "contact-sheet":
         SHEET_PAIRS.check(args.pairs)
         written = contact_sheet(root, args.out, pairs=args.pairs)
@@ -684,6 +686,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from ..dataset.export import export_dataset
 
+    outside_dataset(args.out, args.root)
     for folder in export_dataset(Path(args.root), args.format, Path(args.out),
                                  args.shard_pairs):
         print(f"wrote {folder} ({args.format})")

@@ -190,3 +190,41 @@ def test_more_views_than_a_dataset_may_have_are_refused_with_nothing_written(
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert tree(place) == before, "something was written"
     preset.unlink()
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A sampled pairs dataset with stand-in images (16 px PNGs), and a link to it."""
+    from PIL import Image
+
+    root = tmp_path_factory.mktemp("drawn")
+    settings = load_preset("hues_positions_rotations").replace(n_pairs=3)
+    assert isinstance(settings, DatasetSettings)
+    write_latents(settings, root / "ds")
+    for view in ("m1", "m2"):
+        (root / "ds" / "samples" / view).mkdir(parents=True, exist_ok=True)
+        for index in range(3):
+            Image.new("RGB", (16, 16), (40 * index, 90, 200)).save(
+                root / "ds" / "samples" / view / f"{index:06d}.png")
+    (root / "link").symlink_to(root / "ds")
+    return root
+
+
+@pytest.mark.parametrize("arguments", [
+    ["contact-sheet", "{p}/ds", "--out", "{p}/ds/samples/m2/000001.png"],
+    ["contact-sheet", "{p}/ds", "--out", "{p}/link/samples/m1/000000.png"],  # through a link
+    ["contact-sheet", "{p}/link", "--out", "{p}/ds/sheet.png"],
+    ["plot-latents", "{p}/ds", "--out", "{p}/ds/samples/m2/000002.png"],
+    ["export", "{p}/ds", "--format", "webdataset", "--out", "{p}/ds/exported"],
+], ids=["sheet onto an image", "sheet through a link", "sheet into a linked dataset",
+        "plot onto an image", "export into the dataset"])
+def test_an_output_inside_the_dataset_read_is_refused(drawn: Path,
+                                                      arguments: list[str]) -> None:
+    """A file a command makes from a dataset never lands in that dataset: a contact sheet or
+    plot named like one of its images replaced the image (exit 0)."""
+    before = tree(drawn)
+    done = identbox(drawn, *(a.format(p=drawn) for a in arguments))
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "a path outside the dataset it reads" in lines[0], done.stderr
+    assert tree(drawn) == before, "something was written"
