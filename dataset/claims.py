@@ -14,6 +14,7 @@ import contextlib
 import errno
 import fcntl
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -123,3 +124,22 @@ def remove_if_unheld(path: Path) -> bool:
         return False
     finally:
         os.close(descriptor)
+
+
+@contextlib.contextmanager
+def folder_held(folder: Path) -> Iterator[None]:
+    """Hold `folder`'s exclusive lock (flock on the folder itself: no file is made) until the
+    block ends, waiting for another process that holds it. Two runs that start writing one new
+    dataset folder at once take turns, so the second finds the first's manifest and keeps it
+    or refuses, instead of mixing the two. A file system without locks excludes nothing."""
+    descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+                         | getattr(os, "O_CLOEXEC", 0))
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        except OSError as error:
+            if error.errno not in _NO_LOCKS:
+                raise
+        yield
+    finally:
+        os.close(descriptor)  # closing drops the lock

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from ..settings.objects import AnySettings, sample_pairs
 from ..settings.rig import moves_camera
 from ..settings.text import objects_words
 from ..settings.views import text_views, views_of
+from .claims import folder_held
 from .layout import (
     INTERVENTIONS,
     MANIFEST,
@@ -51,6 +52,8 @@ class WriteResult:
     removed: tuple[Path, ...] = ()
     restored: tuple[Path, ...] = ()
 
+
+Written = TypeVar("Written")
 
 # What a run may find in its output folder before the manifest is there: what an interrupted
 # run of a pair or cube dataset leaves (the manifest is written last), and the cluster scripts.
@@ -318,6 +321,30 @@ def write_latents(settings: AnySettings, root: Path | str,
     check_output_folder(root)
     if root.exists() and not root.is_dir():
         raise DatasetError(f"{root} exists and is not a folder")
+    return in_held_folder(root, lambda: _write_new_latents(settings, root, sample, extra))
+
+
+def in_held_folder(root: Path, write: Callable[[], Written]) -> Written:
+    """write() with `root` made and held (claims.folder_held): another run writing a dataset
+    there finishes first. Folders made here go again if the write fails and leaves them empty."""
+    made = missing_folders([root])
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        with folder_held(root):
+            return write()
+    except BaseException:
+        remove_partial([], made)
+        raise
+
+
+def _write_new_latents(settings: AnySettings, root: Path, sample: Callable[[Any], LatentPairs],
+                       extra: dict[str, Any] | None) -> WriteResult:
+    """write_latents in a folder this process holds: looked at again, as another run may
+    have written its dataset there while this one waited."""
+    views = settings_views(settings)
+    if holds_dataset(root, settings):
+        return WriteResult(root, "unchanged", _remove_abandoned(root, views))
+    check_output_folder(root)
     paths = latent_paths(root, settings_latent_files(settings))
     if (root / "samples").exists() and not all(path.exists() for path in paths.values()):
         if holds_dataset(root, settings):  # another process wrote it a moment ago
@@ -383,6 +410,17 @@ def write_frames_dataset(root: Path | str, settings: Any, manifest_format: str, 
     kept, a different one, or images without a manifest, are refused; a failed write takes
     away what it wrote."""
     root = Path(root)
+    if not root.is_dir():
+        check_output_folder(root)
+    return in_held_folder(root, lambda: _write_frames(root, settings, manifest_format, kind,
+                                                      images, arrays, manifest, frames))
+
+
+def _write_frames(root: Path, settings: Any, manifest_format: str, kind: str, images: str,
+                  arrays: Callable[[], dict[str, np.ndarray]],
+                  manifest: Callable[[dict[str, str], int], dict[str, Any]],
+                  frames: Callable[[dict[str, np.ndarray]], int]) -> tuple[Path, int, bool]:
+    """write_frames_dataset in a folder this process holds."""
     manifest_path = root / MANIFEST
     if manifest_path.exists():
         held = read_manifest(manifest_path, manifest_format)

@@ -141,3 +141,47 @@ def test_a_dataset_renamed_or_redescribed_is_still_the_same_dataset(tmp_path: Pa
     assert matching_manifest(tmp_path / "d", renamed) is not None
     with pytest.raises(DatasetError, match="seed: 2 there, 3 asked"):
         matching_manifest(tmp_path / "d", renamed.replace(seed=3))
+
+
+def test_two_runs_into_one_new_folder_take_turns(tmp_path: Path, monkeypatch) -> None:
+    """Run A stops just before its first file; run B, with other settings, starts into the
+    same new folder. B waits for A (without that, B's latents and A's manifest were left
+    together: a dataset whose files do not match its manifest), then refuses."""
+    import json
+    import threading
+
+    from identbox.dataset.writer import damaged_latents
+
+    real = writer.atomic_write_bytes
+    a_writing, b_writing = threading.Event(), threading.Event()
+
+    def paused(path: Path, data: bytes) -> None:
+        if threading.current_thread().name == "A" and not a_writing.is_set():
+            a_writing.set()
+            b_writing.wait(timeout=1.5)  # B writes meanwhile, unless it waits for A
+        elif threading.current_thread().name == "B":
+            b_writing.set()
+        real(path, data)
+
+    monkeypatch.setattr(writer, "atomic_write_bytes", paused)
+    out, outcome = tmp_path / "new", {}
+
+    def run(name: str, settings: DatasetSettings) -> None:
+        try:
+            outcome[name] = write_latents(settings, out).status
+        except DatasetError as error:
+            outcome[name] = str(error)
+
+    first = threading.Thread(target=run, name="A", args=("A", DatasetSettings(n_pairs=10)))
+    first.start()
+    assert a_writing.wait(timeout=30)
+    second = threading.Thread(target=run, name="B",
+                              args=("B", DatasetSettings(n_pairs=12, seed=1)))
+    second.start()
+    first.join(timeout=60)
+    second.join(timeout=60)
+    assert outcome["A"] == "written", outcome
+    assert "already holds a different dataset" in outcome["B"], outcome
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["settings"]["n_pairs"] == 10
+    assert damaged_latents(out, manifest) == []
