@@ -173,14 +173,15 @@ class IDENTBOX_PT_blocks(PairModesPanel, bpy.types.Panel):
 
 
 class IDENTBOX_UL_edges(bpy.types.UIList):
-    """One row per causal edge: parent -> child, strength."""
+    """One row per causal edge: parent -> child (its strength is with the chosen edge's
+    fields below; at the sidebar's default width a row holds no more)."""
 
     bl_idname = "IDENTBOX_UL_edges"
 
     def draw_item(self, context: Any, layout: Any, data: Any, item: Any, icon: Any,
                   active_data: Any, active_property: Any, index: Any = 0,
                   flt_flag: Any = 0) -> None:
-        layout.label(text=f"{item.parent} \u2192 {item.child}  {item.strength:.2f}")
+        layout.label(text=f"{item.parent} \u2192 {item.child}")
 
 
 class IDENTBOX_PT_causal(PairsModePanel, bpy.types.Panel):
@@ -195,11 +196,13 @@ class IDENTBOX_PT_causal(PairsModePanel, bpy.types.Panel):
         layout = self.layout
         assert layout is not None
         props = _props(context)
-        row = layout.row()
-        row.template_list("IDENTBOX_UL_edges", "", props, "edges", props, "active_edge", rows=3)
-        column = row.column(align=True)
-        column.operator("identbox.edge_add", text="", icon="ADD")
-        column.operator("identbox.edge_remove", text="", icon="REMOVE")
+        # The list has the whole width (its add/remove buttons under it, not beside it), so
+        # that "hue_background \u2192 pos_z" fits at the sidebar's default width.
+        layout.template_list("IDENTBOX_UL_edges", "", props, "edges", props, "active_edge",
+                             rows=3)
+        buttons = layout.row(align=True)
+        buttons.operator("identbox.edge_add", text="Add", icon="ADD")
+        buttons.operator("identbox.edge_remove", text="Remove", icon="REMOVE")
         if 0 <= props.active_edge < len(props.edges):  # the chosen edge, field by field
             edge = props.edges[props.active_edge]
             details = layout.column(align=True)
@@ -236,9 +239,11 @@ class IDENTBOX_PT_objects(PairModesPanel, bpy.types.Panel):
         layout.prop(multi, "mesh_files", text="Files")
         layout.prop(multi, "min_gap", text="Gap")
         layout.prop(multi, "min_pixels", text="Min Px")
-        row = layout.row(heading="Also Render")
-        row.prop(multi, "masks")
-        row.prop(multi, "depth")
+        # Beside the images, one a row under a short heading: "Also Render" with both side
+        # by side was cut to "Also Re... M... D..." at the sidebar's default width.
+        extras = layout.column(heading="Extras", align=True)
+        extras.prop(multi, "masks")
+        extras.prop(multi, "depth")
         draw_problem(layout, context, "objects")
 
 
@@ -409,7 +414,7 @@ def _draw_estimate(layout: Any, props: Any) -> None:
         free = free_bytes(resolve_output_folder(props.directory))
     except SettingsError:
         return
-    layout.label(text=f"{job.images:,} images, about {size_text(job.bytes)}",
+    layout.label(text=f"{job.images:,} images, ~{size_text(job.bytes)}",  # fits the width
                  icon="FILE_IMAGE")
     if job.bytes > free:
         draw_error(layout, f"Not enough disk space: {size_text(free)} free where the "

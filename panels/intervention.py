@@ -28,7 +28,9 @@ class IDENTBOX_PT_intervention(PairsModePanel, bpy.types.Panel):
         layout.use_property_decorate = False
         column = layout.column()
         column.enabled = intervention.enabled
-        column.prop(intervention, "mode")
+        modes = column.row(align=True)  # two buttons the panel's width: a menu beside a
+        modes.use_property_split = False  # label cut "Counterfactual" at the default width
+        modes.prop(intervention, "mode", expand=True)
         column.prop(intervention, "targets")
         if intervention.targets == RANDOM:
             column.prop(intervention, "probability", slider=True, text="P(target)")

@@ -203,10 +203,13 @@ def test_undo_and_redo_after_back_to_scene_stay_in_the_users_scene(
 
 def test_every_mode_is_photographed_at_the_default_sidebar_width(
         tmp_path: Path, extension_zip: Path, debian_blender: str, display: str) -> None:
-    """tests/gui/screens_driver.py, which draws docs/panel_*.png: four pages of each mode at
-    Blender's default sidebar width, the Dataset panel's rows where they always are."""
+    """tests/gui/screens_driver.py, which draws docs/panel_*.png: five pages of each mode at
+    Blender's default sidebar width, every sub-panel open (those closed by default too)."""
     result = run_driver("screens_driver", tmp_path, extension_zip, debian_blender, display)
-    assert len(result["shots"]) == 16 and result["sidebar_width"] < 260  # Blender's default
+    for closed_by_default in ("IDENTBOX_PT_causal", "IDENTBOX_PT_intervention",
+                              "IDENTBOX_PT_objects"):
+        assert closed_by_default in result["drawn"]
+    assert len(result["shots"]) == 20 and result["sidebar_width"] < 260  # Blender's default
     for shot in result["shots"]:
         image = load_rgba(tmp_path / "out" / f"full_{shot['name']}")
         assert image.shape[:2] == (1000, 1600), shot["name"]

@@ -93,7 +93,7 @@ def test_valid_settings_enable_render(ui: Result) -> None:
 
 
 def test_the_size_and_time_estimates(ui: Result) -> None:
-    assert ui["estimate_labels"] == ["2,000 images, about 49.2 MB"]
+    assert ui["estimate_labels"] == ["2,000 images, ~49.2 MB"]
     assert len(ui["time_labels"]) == 1 and ui["time_labels"][0].endswith("(rough)")
 
 
@@ -601,7 +601,7 @@ def test_the_panel_writes_what_the_command_line_writes(seq: Result) -> None:
     assert seq["cli_status"] == 0 and seq["manifests_equal"]
     assert seq["images"] == ["independent/000000.png", "samples/000000.png",
                              "samples/000001.png", "samples/000002.png", "triplets/000000.png"]
-    assert seq["estimate"] == ["5 images, about 2 KB"]
+    assert seq["estimate"] == ["5 images, ~2 KB"]
 
 
 def test_the_pictures_of_a_sequence(seq: Result) -> None:

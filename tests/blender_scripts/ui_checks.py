@@ -214,7 +214,7 @@ def problems_in_the_panel(props: Any, result: Result, root: str) -> None:
     redraw(props)
     result["render_enabled_when_valid"] = render_enabled()
     result["estimate_labels"] = [c[2].get("text") for c in calls if c[0] == "label"
-                                 and "images, about" in (c[2].get("text") or "")]
+                                 and " images, ~" in (c[2].get("text") or "")]
     result["time_labels"] = [c[2].get("text") for c in calls if c[0] == "label"
                              and (c[2].get("text") or "").startswith("About ")]
 

@@ -1,9 +1,10 @@
 """Screenshots of the IdentBox sidebar at Blender's default sidebar width, every mode (run
 inside Blender: blender --python screens_driver.py -- OUT ZIP). Opens the IdentBox tab as a
-user does, loads a preset per mode (Pairs: part2_causal, with causal edges and an
-intervention; Objects: clevr_like; Sequence: temporal_causal3dident; Cube), scrolls the sidebar
-page by page and saves each page, cropped to the sidebar, as OUT/MODE_PAGE.png. The labels
-drawn are recorded too (OUT/result.json), so a test can find one cut at this width.
+user does, with every sub-panel open (Causal, Intervention and Objects start closed), loads a
+preset per mode (Pairs: part2_causal, with causal edges, and an intervention on its blocks made
+content; Objects: clevr_like; Sequence: temporal_causal3dident; Cube), scrolls the sidebar page
+by page and saves each page as OUT/full_MODE_PAGE.png, with the sidebar's place in
+OUT/result.json.
 """
 
 import os
@@ -19,7 +20,31 @@ OUT, ADDON_ZIP = sys.argv[sys.argv.index("--") + 1:][:2]
 RESULT: dict = {"errors": [], "shots": []}
 MODES = (("PAIRS", "part2_causal"), ("OBJECTS", "clevr_like"),
          ("SEQUENCE", "temporal_causal3dident"), ("CUBE", None))
-PAGES = 4
+PAGES = 5
+
+
+def open_every_sub_panel() -> None:
+    """Register the sidebar's panels again without DEFAULT_CLOSED, before the sidebar is first
+    drawn (a panel's open state is made then, and Python cannot open one afterwards), in the
+    add-on's order, so the photographs show the sub-panels a user opens."""
+    from identbox import panels
+
+    ordered = [c for c in panels.classes if issubclass(c, bpy.types.Panel)]
+    for panel in reversed(ordered):
+        bpy.utils.unregister_class(panel)
+    drawn = set()
+
+    def recorded(draw, name):  # type: ignore[no-untyped-def]
+        def draw_and_record(self, context):  # type: ignore[no-untyped-def]
+            drawn.add(name)
+            RESULT["drawn"] = sorted(drawn)
+            draw(self, context)
+        return draw_and_record
+
+    for panel in ordered:
+        panel.bl_options = set(getattr(panel, "bl_options", set())) - {"DEFAULT_CLOSED"}
+        panel.draw = recorded(panel.draw, panel.bl_idname)
+        bpy.utils.register_class(panel)
 
 
 def window_area_sidebar():  # type: ignore[no-untyped-def]
@@ -56,6 +81,7 @@ def steps():  # type: ignore[no-untyped-def]
     window, area, sidebar = window_area_sidebar()
     xdotool("mousemove", "5", str(window.height - 5), "click", "1")  # close the splash
     yield 0.5
+    open_every_sub_panel()
     area.spaces.active.show_region_ui = True
     redraw()
     yield 1.0
@@ -76,8 +102,11 @@ def steps():  # type: ignore[no-untyped-def]
             with bpy.context.temp_override(window=window, area=area):
                 bpy.ops.identbox.load_preset(name=preset)
         props.mode = mode
-        if mode == "PAIRS":  # an intervention's sentences, drawn when one is set
-            props.intervention.enabled = True
+        props.directory = os.path.join(OUT, mode.lower())  # a saved file's folder, as it were
+        if mode == "PAIRS":  # an intervention's sentences, drawn when one is set (on blocks
+            props.intervention.enabled = True  # that are content: do() replaces their rules)
+            for block in (props.positions, props.rotations, props.hues):
+                block.type = "content"
         redraw()
         yield 0.6
         window, area, sidebar = window_area_sidebar()
