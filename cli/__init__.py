@@ -368,6 +368,22 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The commands whose --out is a dataset folder that Blender writes images into.
+DATASET_WRITERS = frozenset({"sample", "render", "cube", "reproduce", "slurm"})
+
+
+def dataset_folder(text: str) -> str:
+    """--out as an absolute, normalised path, so that Blender writes where Python does: it
+    reads a leading '//' as "beside the .blend file" (the current folder, headless) and a
+    backslash as a folder separator, where Python reads '/' and a plain character."""
+    if "\\" in text and os.sep == "/":
+        raise SettingsError("out", text, "a path without backslashes: Blender reads '\\' as a "
+                            "folder separator and would write the images elsewhere")
+    if text.startswith("//"):
+        text = "/" + text.lstrip("/")
+    return os.path.abspath(text)
+
+
 def _list_presets() -> int:
     from ..presets import preset_descriptions
 
@@ -701,6 +717,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "out", None) is not None and not args.out.strip():
             raise SettingsError("out", args.out, "a folder for the dataset (an empty path would "
                                 "write into the current folder)")
+        if args.command in DATASET_WRITERS:
+            args.out = dataset_folder(args.out)
         if args.command == "presets":
             return _list_presets()
         if args.command == "sample":

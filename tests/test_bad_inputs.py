@@ -123,6 +123,8 @@ CASES: list[tuple[str, list[str], int, str]] = [
      "/proc is not a folder you can write"),
     ("--blender /bin/false", ["render", "--n-pairs", "1", "--out", "{p}/o", "--blender",
                               "/bin/false"], 2, "/bin/false"),
+    ("a backslash in --out", ["render", "--n-pairs", "1", "--out", "{p}/a\\b"], 2,
+     "without backslashes"),
 ]
 
 
@@ -228,3 +230,17 @@ def test_an_output_inside_the_dataset_read_is_refused(drawn: Path,
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "a path outside the dataset it reads" in lines[0], done.stderr
     assert tree(drawn) == before, "something was written"
+
+
+@pytest.mark.blender
+def test_an_out_starting_with_two_slashes_is_written_where_it_points(tmp_path: Path) -> None:
+    """`--out //ABS/x`: Blender reads a leading // as "beside the .blend file" and wrote the
+    images under the current folder, the latents and manifest at /ABS/x."""
+    work = tmp_path / "work"
+    work.mkdir()
+    target = tmp_path / "x"
+    done = identbox(work, "render", "--n-pairs", "1", "--resolution", "16", "--samples", "1",
+                    "--out", "/" + str(target))
+    assert done.returncode == 0, done.stderr
+    assert is_complete_image(target / "samples" / "m1" / "000000.png")
+    assert list(work.iterdir()) == []
