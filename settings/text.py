@@ -4,6 +4,8 @@ what those words are for a view of a job's latents."""
 from __future__ import annotations
 
 import dataclasses
+import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +31,32 @@ OBJECTS = Choice("objects", "Objects",
                  "turn (one clause a template)", ("first", "each"))
 ORDER = Choice("order", "Order", "The order objects are said in: their index, or left to right "
                "in the image", ORDERS)
+TEMPLATE_CHARACTERS = 1000  # a sentence, not a document: the file holds one a sample
+_PLACEHOLDER = re.compile("[A-Z]+")
+PLACEHOLDER_FORM = ("placeholders written {NAME} only (no format spec such as {SHAPE:>9}, no "
+                    "conversion such as {SHAPE!r}, no {} or {0})")
+
+
+def _checked_placeholders(setting: str, template: str) -> set[str]:
+    """The {NAMES} a template uses; SettingsError naming `setting` if it is longer than a
+    sentence, breaks a line (sentences.txt holds one a line), or has a placeholder that is
+    more than {NAME}: a format spec or conversion would run str.format's machinery on the
+    user's say (widths of gigabytes, attribute lookups)."""
+    if len(template) > TEMPLATE_CHARACTERS:
+        raise SettingsError(setting, template, f"a sentence of at most {TEMPLATE_CHARACTERS} "
+                            f"characters (this one has {len(template)})")
+    if len(f"{template}.".splitlines()) > 1:
+        raise SettingsError(setting, template, "a sentence on one line (no line break: \\n, "
+                            "\\r, U+2028 or another)")
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as error:  # an unmatched { or }
+        raise SettingsError(setting, template, f"a valid template ({error})") from None
+    for _, name, spec, conversion in parsed:
+        if name is not None and (spec or conversion is not None
+                                 or not _PLACEHOLDER.fullmatch(name)):
+            raise SettingsError(setting, template, "a sentence with " + PLACEHOLDER_FORM)
+    return placeholders(template)
 
 
 @dataclass(frozen=True)
@@ -51,7 +79,7 @@ class TextSettings:
                 raise SettingsError(name, value, "a non-empty list")
             object.__setattr__(self, name, tuple(value))
         for word in self.describe:
-            if word not in TEXT_WORDS:
+            if not isinstance(word, str) or word not in TEXT_WORDS:
                 raise SettingsError("describe", word, "words from " + ", ".join(TEXT_WORDS))
         if len(set(self.describe)) != len(self.describe):
             raise SettingsError("describe", list(self.describe), "each word at most once")
@@ -59,11 +87,7 @@ class TextSettings:
         for k, template in enumerate(self.templates):
             if not isinstance(template, str):
                 raise SettingsError(f"templates[{k}]", template, "a sentence")
-            try:
-                used = placeholders(template)
-            except ValueError as error:  # an unmatched { or }
-                raise SettingsError(f"templates[{k}]", template, f"a valid template ({error})") \
-                    from None
+            used = _checked_placeholders(f"templates[{k}]", template)
             if used != wanted:
                 raise SettingsError(f"templates[{k}]", template,
                                     "a sentence with exactly the placeholders "
