@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from .shapes import normalised
+
 
 class MeshFileError(ValueError):
     """A mesh file cannot be read as its format, or holds no faces (the text says why)."""
@@ -45,7 +47,41 @@ def file_mesh(vertices: np.ndarray, corners: np.ndarray, sizes: np.ndarray) -> F
     if not np.isfinite(vertices).all():
         raise MeshFileError("a vertex has a coordinate that is not a finite number")
     used, corners = np.unique(corners, return_inverse=True)
-    return FileMesh(vertices[used], corners.reshape(-1), sizes)
+    mesh = FileMesh(vertices[used], corners.reshape(-1), sizes)
+    _check_drawable(mesh)
+    return mesh
+
+
+# The least total area of a mesh scaled to a bounding radius of 1 (as it is drawn): a millionth
+# of the sphere around it is under a pixel at any resolution the render settings allow.
+MIN_AREA = 1e-6
+
+
+def _check_drawable(mesh: FileMesh) -> None:
+    """MeshFileError if the mesh would render as nothing: all its vertices one point, or no
+    area once scaled to the common size (a line, or coordinates too small or large to scale:
+    1e-320 underflows, 1e300 overflows)."""
+    if not np.ptp(mesh.vertices, axis=0).any():
+        raise MeshFileError(f"all its {len(mesh.vertices)} vertices are one point: it has no "
+                            "size to draw")
+    with np.errstate(all="ignore"):
+        unit = normalised(mesh.vertices, 1.0)
+        area = polygon_area(unit, mesh.corners, mesh.sizes)
+    if not (np.isfinite(unit).all() and area >= MIN_AREA):
+        raise MeshFileError(f"its faces have no area at the size it is drawn (total {area:.3g} "
+                            f"at a bounding radius of 1; at least {MIN_AREA:g} needed): its "
+                            "vertices lie on one line, or its coordinates are too small or too "
+                            "large to scale")
+
+
+def polygon_area(vertices: np.ndarray, corners: np.ndarray, sizes: np.ndarray) -> float:
+    """The total area of polygons (flat vertex indices `corners`, `sizes` corners each), each
+    taken as a fan of triangles from its first corner."""
+    fans = sizes - 2
+    first = np.repeat(np.cumsum(sizes) - sizes, fans)
+    step = np.arange(int(fans.sum())) - np.repeat(np.cumsum(fans) - fans, fans)
+    a, b, c = (vertices[corners[index]] for index in (first, first + 1 + step, first + 2 + step))
+    return float(0.5 * np.linalg.norm(np.cross(b - a, c - a), axis=1).sum())
 
 
 def _text(data: bytes, format_name: str) -> str:
@@ -76,6 +112,9 @@ def read_obj(data: bytes) -> FileMesh:
         except ValueError:
             raise MeshFileError(f"line {number} {line.strip()[:60]!r} is not an OBJ "
                                 "vertex or face") from None
+        if any(abs(i) > len(data) for i in indices):  # more vertices than the file has bytes
+            raise MeshFileError(f"line {number} {line.strip()[:60]!r} uses a vertex index "
+                                "larger than any file of its size holds")
         # OBJ counts from 1; negative indices count back from the latest vertex.
         corners += [i - 1 if i > 0 else len(points) + i for i in indices]
         sizes.append(len(indices))
@@ -188,6 +227,18 @@ def read_ply(data: bytes) -> FileMesh:
     return file_mesh(vertices, corners, sizes)
 
 
+def _integers(values: np.ndarray) -> np.ndarray:
+    """A list property's values as int64; ValueError (read as data that is not PLY numbers) for
+    a value that is no integer an index can be (1e29, nan): a cast would give garbage."""
+    values = np.asarray(values)
+    if values.dtype.kind == "f":
+        with np.errstate(invalid="ignore"):
+            whole = np.isfinite(values) & (np.abs(values) < 2.0**53)
+        if not whole.all() or (values != np.floor(values)).any():
+            raise ValueError("not an index")
+    return values.astype(np.int64)
+
+
 class _PlyAscii:
     """Reads the elements of an ASCII PLY body in turn: each property's values, a list of
     arrays (one array for a scalar property, one per row for a list property)."""
@@ -204,8 +255,8 @@ class _PlyAscii:
                     rows[name].append(float(next(words)))
                 else:
                     n = int(next(words))
-                    rows[name].append(np.array([float(next(words)) for _ in range(n)])
-                                      .astype(np.int64))
+                    rows[name].append(_integers(np.array([float(next(words))
+                                                          for _ in range(n)])))
         return {name: [np.array(values, dtype=np.float64)] if count is None else values
                 for (name, _, count), values in zip(element.properties, rows.values(),
                                                     strict=True)}
@@ -237,8 +288,9 @@ class _PlyBinary:
         for _ in range(element.count):
             for name, kind, count_kind in element.properties:
                 n = 1 if count_kind is None else int(self._take(count_kind, 1)[0])
-                rows[name].append(self._take(kind, n).astype(
-                    np.float64 if count_kind is None else np.int64))
+                values = self._take(kind, n)
+                rows[name].append(values.astype(np.float64) if count_kind is None
+                                  else _integers(values))
         return {name: [np.concatenate(values)] if count is None else values
                 for (name, _, count), values in zip(element.properties, rows.values(),
                                                     strict=True)}
@@ -258,7 +310,7 @@ class _PlyBinary:
         if (table["n"] != first[0]).any():
             return None
         self.offset += element.count * dtype.itemsize
-        return {name: list(table["i"].astype(np.int64).reshape(element.count, -1))}
+        return {name: list(_integers(table["i"]).reshape(element.count, -1))}
 
     def _take_records(self, dtype: np.dtype, count: int) -> np.ndarray:
         if self.offset + count * dtype.itemsize > len(self.data):

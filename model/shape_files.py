@@ -16,6 +16,8 @@ READERS: dict[str, Callable[[bytes], FileMesh]] = {".obj": read_obj, ".ply": rea
                                                     ".stl": read_stl}
 FORMAT_NAMES = {".obj": "OBJ", ".ply": "PLY", ".stl": "STL", ".blend": ".blend"}
 SYNTAX = "PATH.obj, PATH.ply, PATH.stl or PATH.blend:OBJECT"
+# The largest mesh file read: a scan of millions of triangles fits; checked before reading.
+SHAPE_FILE_BYTES = 512 << 20
 # What a .blend file starts with: plain, gzip- or zstd-compressed.
 BLEND_MAGIC = (b"BLENDER", b"\x1f\x8b", b"\x28\xb5\x2f\xfd")
 _BLEND = re.compile(r"(.+?\.blend):(.*)", re.IGNORECASE | re.DOTALL)

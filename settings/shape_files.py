@@ -13,8 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SettingsError
+from ..jsonfile import UnreadableFileError, read_regular_file
 from ..model.mesh_files import MeshFileError
-from ..model.shape_files import FORMAT_NAMES, BlendReader, file_sha256, read_shape, shape_file
+from ..model.shape_files import (
+    FORMAT_NAMES,
+    SHAPE_FILE_BYTES,
+    BlendReader,
+    file_sha256,
+    read_shape,
+    shape_file,
+)
 from ..sampling.multi import OBJECT_TYPES
 from .multimodal import MultimodalSettings
 from .objects import MultiObjectSettings
@@ -23,11 +31,12 @@ from .sequence import SequenceSettings
 
 def with_shape_files(settings: Any, read_blend: BlendReader | None = None,
                      base: Path | None = None) -> Any:
-    """The settings to render: each mesh-file type read and checked (the file exists and holds
-    a mesh with faces; a .blend's object only where `read_blend` is given, i.e. where Blender
-    runs), named by its absolute path (relative ones from `base`, the current folder by
-    default), its SHA-256 recorded or compared with the one recorded. Other settings are
-    returned as they are; SettingsError naming object_types[i] for a bad file."""
+    """The settings to render: each mesh-file type read and checked (a regular file of at most
+    SHAPE_FILE_BYTES, checked before it is read, holding a mesh with faces that have area; a
+    .blend's object only where `read_blend` is given, i.e. where Blender runs), named by its
+    absolute path (relative ones from `base`, the current folder by default), its SHA-256
+    recorded or compared with the one recorded. Other settings are returned as they are;
+    SettingsError naming object_types[i] for a bad file."""
     if not isinstance(settings, (MultiObjectSettings, MultimodalSettings, SequenceSettings)):
         return settings
     types: list[str] = []
@@ -40,10 +49,10 @@ def with_shape_files(settings: Any, read_blend: BlendReader | None = None,
         path = os.path.abspath(os.path.join(base or Path.cwd(), os.path.expanduser(shape.path)))
         setting = f"object_types[{index}]"
         try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise SettingsError(setting, name, f"an existing, readable file ({path}: "
-                                f"{error.strerror or error})") from None
+            data = read_regular_file(Path(path), SHAPE_FILE_BYTES)
+        except UnreadableFileError as error:
+            raise SettingsError(setting, name, f"an existing, readable regular file of at most "
+                                f"{SHAPE_FILE_BYTES >> 20} MiB ({path} {error})") from None
         digest = file_sha256(data)
         recorded = settings.shape_sha256.get(name)
         if recorded not in (None, digest):
