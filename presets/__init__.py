@@ -48,6 +48,10 @@ def read_settings_file(path: Path) -> AnySettings:
         if not isinstance(data.get("settings"), dict):
             raise SettingsError("preset", str(path), "a manifest with its 'settings' table")
         data = data["settings"]
+    # No kind checks its description (a label, never used as a value): a number would reach
+    # the manifest and the panel's text field.
+    if not isinstance(data.get("description", ""), str):
+        raise SettingsError("description", data["description"], "text (a JSON string)")
     return settings_from_dict(data)
 
 

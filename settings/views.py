@@ -105,6 +105,9 @@ def normalised_views(views: Sequence[Any], n_views: int,
             raise SettingsError(f"views[{number - 1}]", view, "view settings")
     if not views:
         return (), n_views
+    if not N_VIEWS.allows(len(views)):  # the count a list sets: checked here, for every kind
+        raise SettingsError(N_VIEWS.name, len(views), f"an integer in {N_VIEWS.interval()} "
+                            f"(a views list sets it: this one has {len(views)} views)")
     if n_views not in (2, len(views)):
         raise SettingsError("views", [v.name for v in views],
                             f"{n_views} views, as n_views says (or leave n_views out)")
