@@ -717,7 +717,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "out", None) is not None and not args.out.strip():
             raise SettingsError("out", args.out, "a folder for the dataset (an empty path would "
                                 "write into the current folder)")
-        if args.command in DATASET_WRITERS:
+        if args.command in DATASET_WRITERS and getattr(args, "out", None) is not None:
             args.out = dataset_folder(args.out)
         if args.command == "presets":
             return _list_presets()

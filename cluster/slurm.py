@@ -60,7 +60,13 @@ class SlurmOptions:
                                 "gpus >= 0 and cpus >= 1 per task")
         for name in ("partition", "time", "blender", "extra_sbatch"):
             _refuse_control_characters(name, getattr(self, name))
+        if self.partition is not None and not _PARTITIONS.fullmatch(self.partition):
+            raise SettingsError("partition", self.partition, "partition names (letters, digits, "
+                                "'_', '-', '.'), separated by commas")
         _extra_options(self.extra_sbatch)
+
+
+_PARTITIONS = re.compile(r"[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*")
 
 
 def _refuse_control_characters(setting: str, value: str | None) -> None:
@@ -114,6 +120,20 @@ def _run(command: list[str]) -> str:
     if done.returncode != 0:
         raise SlurmError(f"{' '.join(command)} failed: {done.stderr.strip() or done.stdout}")
     return done.stdout.strip()
+
+
+def _sbatch_accepts(script: str) -> None:
+    """sbatch's own reading of the job script (--test-only: it checks the partition, time and
+    other options against the cluster and submits nothing), so a refusal comes before the
+    latents and scripts are written, not after."""
+    try:
+        done = subprocess.run(["sbatch", "--test-only"], input=script, capture_output=True,
+                              text=True, timeout=60)
+    except FileNotFoundError:
+        raise SlurmError("sbatch not found: is SLURM installed here?") from None
+    if done.returncode != 0:
+        said = " ".join(done.stderr.split()) or f"exit status {done.returncode}"
+        raise DatasetError(f"sbatch refuses the job, so nothing was written: {said}")
 
 
 def render_script(root: Path, options: SlurmOptions) -> str:
@@ -217,6 +237,8 @@ def submit(settings: AnySettings, root: Path, options: SlurmOptions,
     if not hasattr(settings, kind.count):  # the cube has a command of its own
         raise SettingsError("preset", kind.name, "a dataset `render` draws (pairs, objects, "
                             "multimodal3dident, sequence)")
+    if not dry_run:
+        _sbatch_accepts(text)  # before anything is written
     load(kind.write)(settings, root)
     folder = root / SLURM_DIR
     for sub in ("logs", "times"):

@@ -123,6 +123,9 @@ CASES: list[tuple[str, list[str], int, str]] = [
      "/proc is not a folder you can write"),
     ("--blender /bin/false", ["render", "--n-pairs", "1", "--out", "{p}/o", "--blender",
                               "/bin/false"], 2, "/bin/false"),
+    ("a partition with an option in it", ["slurm", "submit", "--shards", "2", "--partition",
+                                          "debug --wrap=x", "--out", "{p}/s"], 2,
+     "partition names"),
     ("a backslash in --out", ["render", "--n-pairs", "1", "--out", "{p}/a\\b"], 2,
      "without backslashes"),
 ]

@@ -135,6 +135,18 @@ def test_dry_run_writes_scripts_and_submits_nothing(slurm_cluster, tmp_path: Pat
     assert (tmp_path / "dry" / "factors" / "m1" / "latents.npy").exists()  # sampled once
 
 
+def test_a_job_sbatch_refuses_writes_nothing(slurm_cluster, tmp_path: Path) -> None:
+    """A partition the cluster does not have: sbatch's refusal comes before the latents,
+    manifest and scripts are written (they were left behind)."""
+    done = cli("slurm", "submit", "--n-pairs", "2", "--shards", "2", "--partition", "nosuch",
+               "--out", str(tmp_path / "ds"), cwd=tmp_path, env=slurm_cluster)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "sbatch refuses the job" in lines[0], done.stderr
+    assert "partition" in lines[0]
+    assert list(tmp_path.iterdir()) == []
+
+
 def squeue_field(job: str, field: str, env: dict[str, str]) -> str:
     return subprocess.run(["squeue", "-h", "-j", job, "-O", f"{field}:1000"], env=env,
                           capture_output=True, text=True, check=True).stdout.rstrip()

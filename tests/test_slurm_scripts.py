@@ -44,6 +44,15 @@ def run_as_shell(script: str, folder: Path, record: Path) -> list[str]:
     return record.read_bytes().decode().split("\0")[:-1]
 
 
+@pytest.mark.parametrize("value", [*HOSTILE.values(), "debug --wrap=x", ""],
+                         ids=[*HOSTILE.keys(), "an option", "empty"])
+def test_a_partition_is_names_and_commas_only(value: str) -> None:
+    """A partition is names (sbatch would read 'debug --wrap=x' as one unknown partition only
+    after the latents and scripts were written)."""
+    with pytest.raises(SettingsError, match="partition names"):
+        SlurmOptions(shards=2, partition=value)
+
+
 @pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())
 def test_each_value_is_one_word_and_nothing_is_injected(value: str, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,8 +63,8 @@ def test_each_value_is_one_word_and_nothing_is_injected(value: str, tmp_path: Pa
     monkeypatch.setattr(sys, "executable", str(recorder))
     root = tmp_path / value
     (root / "slurm" / "times").mkdir(parents=True)
-    options = SlurmOptions(shards=2, partition=value, time=value, blender=value, device="cpu",
-                           extra_sbatch=shlex.join([f"--comment={value}"]))
+    options = SlurmOptions(shards=2, partition="gpu,debug", time=value, blender=value,
+                           device="cpu", extra_sbatch=shlex.join([f"--comment={value}"]))
 
     argv = run_as_shell(render_script(root, options), tmp_path, record)
     assert argv == ["-m", "identbox", "render", "--preset", str(root / "manifest.json"),
