@@ -20,6 +20,7 @@ val_triplets.npz, which the loader's training script reads.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,8 +132,14 @@ def _images(export: CitrisExport, indices: range) -> np.ndarray:
 
 
 def _save(path: Path, **arrays: Any) -> None:
-    with path.open("wb") as file:
-        np.savez_compressed(file, **arrays)
+    """One .npz file, made in memory first: a disk that fills up fails the one write (naming
+    `path`), never numpy's zip writer, which would fail again when collected."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    try:
+        path.write_bytes(buffer.getbuffer())
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def write_citris(export: CitrisExport, out: Path, split: str) -> None:

@@ -7,10 +7,11 @@ the card's configs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .share_export import ShardWriter, SharedSplit, share_library, write_shared
+from .share_export import ShardWriter, SharedSplit, say_out, share_library, write_shared
 from .webdataset_export import factor_columns
 
 FORMAT = "hf"
@@ -66,10 +67,11 @@ PARQUET_FILES = ShardWriter(
 
 
 def write_hf(prepared: list[tuple[SharedSplit, str]], out: Path,
-             shard_pairs: int | None) -> list[Path]:
-    """Every split's Parquet files, then the index, card and Croissant metadata, into `out`."""
+             shard_pairs: int | None, say: Callable[[str], None] = say_out) -> list[Path]:
+    """Every split's Parquet files, then the index, card and Croissant metadata, into `out`
+    (`say` hears when it held this export already)."""
     share_library("datasets", FORMAT)
-    return write_shared(prepared, out, shard_pairs, PARQUET_FILES)
+    return write_shared(prepared, out, shard_pairs, PARQUET_FILES, say=say)
 
 
 def write_hf_split(split: SharedSplit, out: Path) -> None:

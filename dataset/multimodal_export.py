@@ -12,6 +12,7 @@ Images are hard links to the dataset's own where the file system allows, copies 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import math
 import os
@@ -33,6 +34,7 @@ from .layout import MANIFEST, SENTENCES, factors_dir, image_path, samples_dir
 from .manifest import file_sha256, read_manifest, settings_from_manifest
 
 NEEDED_WORDS = ("shape", "colour", "position")  # what latents_text.csv records
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})  # the target's
 
 
 @dataclass(frozen=True)
@@ -124,10 +126,17 @@ def image_name(index: int, n: int) -> str:
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
+    """`source` hard-linked as `target`, or copied; a full disk names `target` (shutil names
+    the source)."""
     try:
         os.link(source, target)
     except OSError:  # another file system, or links not allowed there
-        shutil.copyfile(source, target)
+        try:
+            shutil.copyfile(source, target)
+        except OSError as error:
+            if error.errno not in WRITE_ERRNOS:
+                raise
+            raise OSError(error.errno, error.strerror, str(target)) from None
 
 
 def write_multimodal(export: MultimodalExport, out: Path) -> None:

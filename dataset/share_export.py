@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -23,9 +24,11 @@ from typing import Any
 import numpy as np
 
 from ..errors import DatasetError, SettingsError
+from ..jsonfile import UnreadableJSONError, read_json
 from ..limits import Limit
 from ..settings.views import image_views, text_views
 from ..version import __version__
+from .claims import folder_held
 from .layout import (
     INTERVENTIONS,
     MANIFEST,
@@ -39,7 +42,8 @@ from .layout import (
     samples_dir,
 )
 from .manifest import file_sha256, load_latent_file, read_manifest, settings_from_manifest
-from .temporaries import remove_abandoned, temporary_path
+from .temporaries import is_temporary, remove_abandoned, temporary_path
+from .writer import missing_folders, remove_partial
 
 INDEX = "identbox_export.json"  # a finished export's index of shards and splits
 INDEX_FORMAT = "identbox-export/1"
@@ -47,6 +51,12 @@ PROGRESS = ".identbox-export-unfinished.json"  # in OUT until the export is comp
 SHARD_PAIRS = Limit("shard_pairs", "Pairs per Shard", "pairs in each shard (tar or Parquet "
                     "file); 1,000 pairs at 224 px make shards of about 100 MB", 1000, 1, 10**7)
 SHARE_MISSING = "the {name} export needs {module}: pip install identbox[share]"
+CARD, CROISSANT = "README.md", "croissant.json"
+
+
+def say_out(line: str) -> None:
+    """Print a line for the user (what an export says when it has nothing to do)."""
+    print(line, file=sys.stdout)
 
 
 def share_library(module: str, format_name: str) -> Any:
@@ -168,7 +178,8 @@ def split_names(prepared: list[tuple[SharedSplit, str]]) -> list[tuple[SharedSpl
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """`write` a temporary file beside `path`, flush it to disk, then rename it to `path`."""
+    """`write` a temporary file beside `path`, flush it to disk, then rename it to `path`; an
+    OSError names `path` (not the temporary)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = temporary_path(path)
     try:
@@ -176,6 +187,12 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
         with temporary.open("rb+") as handle:
             os.fsync(handle.fileno())
         temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        named = error.filename is None or os.fsdecode(error.filename) == str(temporary)
+        if error.errno is None or not named:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -197,64 +214,180 @@ def _progress_record(writer: ShardWriter, splits: list[tuple[SharedSplit, str]],
             "splits": {name: split.manifest_sha256 for split, name in splits}}
 
 
+def _read_progress(progress: Path) -> dict[str, Any]:
+    """An unfinished export's progress record (`done`: each finished shard's SHA-256);
+    DatasetError naming the file when it is unreadable or not one."""
+    again = f"delete {progress.parent} to start the export again"
+    try:
+        record = read_json(progress)
+    except UnreadableJSONError as error:
+        raise DatasetError(f"{progress} is unreadable ({error}): {again}") from None
+    done = record.get("done", {}) if isinstance(record, dict) else None
+    shard_pairs = record.get("shard_pairs") if isinstance(record, dict) else None
+    if not (isinstance(record, dict) and isinstance(record.get("format"), str)
+            and isinstance(shard_pairs, int) and not isinstance(shard_pairs, bool)
+            and shard_pairs >= 1 and isinstance(record.get("splits"), dict)
+            and isinstance(done, dict)
+            and all(isinstance(v, str) for v in (*done, *done.values()))):
+        raise DatasetError(f"{progress} is not the progress record of an IdentBox export: "
+                           f"{again}")
+    return {**record, "done": done}
+
+
+def _save_progress(progress: Path, record: dict[str, Any]) -> None:
+    text = json.dumps(record, indent=2, sort_keys=True) + "\n"
+    write_atomically(progress, partial(write_text, text))
+
+
 def _start_or_resume(out: Path, writer: ShardWriter, splits: list[tuple[SharedSplit, str]],
-                     shard_pairs: int | None) -> int:
-    """The pairs per shard of this export: a new or empty OUT starts one; an OUT holding an
+                     shard_pairs: int | None) -> dict[str, Any]:
+    """The progress record of this export: a new or empty OUT starts one; an OUT holding an
     unfinished export of the same datasets and format resumes it."""
     progress = out / PROGRESS
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        if not progress.is_file():
-            raise DatasetError(f"{out} is not empty: choose a new or empty folder for the export "
-                               "(or the folder of an unfinished export, to resume it)")
-        record = json.loads(progress.read_text(encoding="utf-8"))
-        wanted = _progress_record(writer, splits, record.get("shard_pairs"))
-        if record != wanted:
-            raise DatasetError(f"{out} holds an unfinished {record.get('format')} export of "
+    if progress.exists():
+        record = _read_progress(progress)
+        wanted = _progress_record(writer, splits, record["shard_pairs"])
+        if {key: record[key] for key in wanted} != wanted:
+            raise DatasetError(f"{out} holds an unfinished {record['format']} export of "
                                "other datasets: choose a new or empty folder")
         if shard_pairs not in (None, record["shard_pairs"]):
             raise SettingsError("shard_pairs", shard_pairs, f"{record['shard_pairs']}, as the "
                                 f"unfinished export in {out} was started with")
-        return int(record["shard_pairs"])
+        return record
+    _refuse_content(out)
     chosen = SHARD_PAIRS.default if shard_pairs is None else shard_pairs
-    out.mkdir(parents=True, exist_ok=True)
-    record = _progress_record(writer, splits, chosen)
-    write_atomically(progress, lambda path: path.write_text(json.dumps(record, indent=2) + "\n"))
-    return chosen
+    record = {**_progress_record(writer, splits, chosen), "done": {}}
+    _save_progress(progress, record)
+    return record
+
+
+def _content(out: Path) -> list[Path]:
+    """What `out` holds, the temporaries of stopped runs aside."""
+    return [path for path in out.iterdir() if not is_temporary(path)] if out.is_dir() else []
+
+
+def _refuse_content(out: Path) -> None:
+    """DatasetError unless `out` is new or empty (or holds an unfinished or finished export,
+    which the export checks under its lock)."""
+    if out.exists() and not out.is_dir():
+        raise DatasetError(f"{out} is a file: choose a new or empty folder for the export")
+    names = {path.name for path in _content(out)}
+    if names and not names & {PROGRESS, INDEX}:
+        raise DatasetError(f"{out} is not empty: choose a new or empty folder for the export "
+                           "(or the folder of an unfinished export, to resume it)")
 
 
 def write_shared(prepared: list[tuple[SharedSplit, str]], out: Path, shard_pairs: int | None,
-                 writer: ShardWriter,
-                 progress: Callable[[Path], None] = lambda path: None) -> list[Path]:
-    """Write every split's shards into `out` (skipping those a cut-short run finished), then
-    the index, dataset card and Croissant metadata; `progress` hears of each shard."""
-    from .card import dataset_card
-    from .croissant import croissant_metadata
-
+                 writer: ShardWriter, progress: Callable[[Path], None] = lambda path: None,
+                 say: Callable[[str], None] = say_out) -> list[Path]:
+    """Write every split's shards into `out` (keeping those a cut-short run finished whose
+    bytes are still the ones it wrote), then the index, dataset card and Croissant metadata;
+    `progress` hears of each shard. Another export into `out` is waited for; when `out`
+    already holds this export, complete, `say` hears so and nothing is written."""
     if shard_pairs is not None:
         SHARD_PAIRS.check(shard_pairs)
     splits = split_names(prepared)
-    shard_pairs = _start_or_resume(out, writer, splits, shard_pairs)
+    _refuse_content(out)
+    created = missing_folders([out])
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with folder_held(out):
+            remove_abandoned([out, *(p for p in out.rglob("*")
+                                     if p.is_dir() and not is_temporary(p))])
+            if (out / INDEX).is_file() and not (out / PROGRESS).exists():
+                _say_finished(out, writer, splits, shard_pairs, say)
+                return []
+            _write_shards(out, writer, splits, _start_or_resume(out, writer, splits,
+                                                                shard_pairs), progress)
+    except BaseException:
+        remove_partial([], created)
+        raise
+    return [out]
+
+
+def _write_shards(out: Path, writer: ShardWriter, splits: list[tuple[SharedSplit, str]],
+                  record: dict[str, Any], progress: Callable[[Path], None]) -> None:
+    """Every shard not finished before (or changed since), then the index, card and Croissant
+    metadata; the progress record goes last."""
+    from .card import dataset_card
+    from .croissant import croissant_metadata
+
+    shard_pairs, done = record["shard_pairs"], record["done"]
     shards: dict[str, list[dict[str, Any]]] = {}
     for split, name in splits:
         ranges = shard_ranges(split.n_pairs, shard_pairs)
         shards[name] = []
         for k, pairs in enumerate(ranges):
             path = out / writer.shard_path(name, k, len(ranges))
-            remove_abandoned([path.parent])
-            if not path.exists():
+            key = path.relative_to(out).as_posix()
+            if not (path.is_file() and done.get(key) == file_sha256(path)):
                 write_atomically(path, partial(writer.write_shard, split, pairs))
-            shards[name].append({"path": path.relative_to(out).as_posix(), "first": pairs.start,
-                                 "pairs": len(pairs)})
+                done[key] = file_sha256(path)
+                _save_progress(out / PROGRESS, record)
+            shards[name].append({"path": key, "first": pairs.start, "pairs": len(pairs),
+                                 "sha256": done[key]})
             progress(path)
     extra = {**writer.extra_files(splits, out), **_copy_manifests(splits, out)}
     index = build_index(writer.name, shard_pairs, splits, shards, out, extra)
     texts = {INDEX: json.dumps(index, indent=2, sort_keys=True) + "\n",
-             "README.md": dataset_card(index),
-             "croissant.json": json.dumps(croissant_metadata(index), indent=2) + "\n"}
+             CARD: dataset_card(index),
+             CROISSANT: json.dumps(croissant_metadata(index), indent=2) + "\n"}
     for name, text in texts.items():
         write_atomically(out / name, partial(write_text, text))
     (out / PROGRESS).unlink()
-    return [out]
+
+
+def _say_finished(out: Path, writer: ShardWriter, splits: list[tuple[SharedSplit, str]],
+                  shard_pairs: int | None, say: Callable[[str], None]) -> None:
+    """Say that `out` holds this export, complete and as written; DatasetError if it holds
+    another, or files changed, went missing or were added since."""
+    path = out / INDEX
+    try:
+        index = read_json(path)
+        wanted = {name: split.manifest_sha256 for split, name in splits}
+        found = {name: entry["manifest_sha256"] for name, entry in index["splits"].items()}
+        same = (index["export_format"], found) == (writer.name, wanted) \
+            and shard_pairs in (None, index["shard_pairs"])
+        wrong = (changed_files(out, index) + unlisted_files(out, index)) if same else []
+    except (UnreadableJSONError, KeyError, TypeError, AttributeError):
+        raise DatasetError(f"{path} is not an IdentBox export index: delete {out} to export "
+                           "again") from None
+    if not same:
+        raise DatasetError(f"{out} holds a finished export of other datasets, another format "
+                           "or shard size: choose a new or empty folder")
+    if wrong:
+        raise DatasetError(f"{out} holds this export, but {wrong[0]} changed, went missing or "
+                           f"was added since: python -m identbox validate {out} says more; "
+                           f"delete {out} to export again")
+    say(f"{out}: this {writer.name} export is already complete and valid (its "
+        f"{len(listed_files(index))} files match {INDEX}): nothing to do")
+
+
+def listed_files(index: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every shard and file an export's index lists, with its bytes and SHA-256."""
+    return [item for entry in index["splits"].values()
+            for item in entry["shards"] + entry["files"]]
+
+
+def changed_files(out: Path, index: dict[str, Any]) -> list[str]:
+    """The listed files that are missing or whose bytes or SHA-256 differ from the index."""
+    wrong = []
+    for item in listed_files(index):
+        path = out / item["path"]
+        if not path.is_file() or path.stat().st_size != item["bytes"] \
+                or file_sha256(path) != item["sha256"]:
+            wrong.append(item["path"])
+    return wrong + [name for name in (CARD, CROISSANT) if not (out / name).is_file()]
+
+
+def unlisted_files(out: Path, index: dict[str, Any]) -> list[str]:
+    """Files in `out` that the index does not list (its own files aside): strays, temporaries,
+    copies."""
+    listed = {item["path"] for item in listed_files(index)} | {INDEX, CARD, CROISSANT}
+    found = []
+    for base, _, files in os.walk(out):
+        found += [(Path(base) / name).relative_to(out).as_posix() for name in files]
+    return sorted(path for path in found if path not in listed)
 
 
 def _copy_manifests(splits: list[tuple[SharedSplit, str]], out: Path) -> dict[str, str]:
@@ -276,7 +409,9 @@ def build_index(format_name: str, shard_pairs: int, splits: list[tuple[SharedSpl
     for entries in shards.values():
         for entry in entries:
             path = out / entry["path"]
-            entry.update(bytes=path.stat().st_size, sha256=file_sha256(path))
+            entry["bytes"] = path.stat().st_size
+            if "sha256" not in entry:
+                entry["sha256"] = file_sha256(path)
     return {
         "format": INDEX_FORMAT,
         "export_format": format_name,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import time
 from collections.abc import Iterable, Sequence
@@ -101,9 +102,14 @@ def is_abandoned(path: Path, now: float | None = None) -> bool:
     return not writer_alive(int(match["pid"]), written)
 
 
+def is_temporary(path: Path) -> bool:
+    """True for a name this module or a claim gives: what a run may leave, not content."""
+    return is_claim(path) or NAME.match(path.name) is not None
+
+
 def remove_abandoned(folders: Iterable[Path]) -> list[Path]:
-    """Delete the abandoned temporary files directly in `folders`, claims no process holds
-    among them (dataset/claims.py); return what was deleted."""
+    """Delete the abandoned temporary files (and staging folders) directly in `folders`, claims
+    no process holds among them (dataset/claims.py); return what was deleted."""
     removed = []
     for folder in folders:
         for path in sorted(folder.glob(".*.tmp")) if folder.is_dir() else ():
@@ -111,7 +117,10 @@ def remove_abandoned(folders: Iterable[Path]) -> list[Path]:
                 if remove_if_unheld(path):
                     removed.append(path)
             elif is_abandoned(path):
-                path.unlink(missing_ok=True)
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
                 removed.append(path)
     return removed
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from .share_export import (
     ShardWriter,
     SharedSplit,
     npy_bytes,
+    say_out,
     share_library,
     write_atomically,
     write_shared,
@@ -92,10 +94,11 @@ TAR_SHARDS = ShardWriter(FORMAT, lambda split, k, n: f"{split}-{k:06d}.tar", wri
 
 
 def write_webdataset(prepared: list[tuple[SharedSplit, str]], out: Path,
-                     shard_pairs: int | None) -> list[Path]:
-    """Every split's shards, then the index, card and Croissant metadata, into `out`."""
+                     shard_pairs: int | None, say: Callable[[str], None] = say_out) -> list[Path]:
+    """Every split's shards, then the index, card and Croissant metadata, into `out`
+    (`say` hears when it held this export already)."""
     share_library("webdataset", FORMAT)
-    return write_shared(prepared, out, shard_pairs, TAR_SHARDS)
+    return write_shared(prepared, out, shard_pairs, TAR_SHARDS, say=say)
 
 
 def write_webdataset_split(split: SharedSplit, out: Path) -> None:
