@@ -1,16 +1,36 @@
 """The dataset card of an export (README.md, in the Hugging Face card format): a YAML header the
 Hub reads (licence, task categories, size category, one config split per IdentBox split), then
 what the dataset is, its factors, causal edges, how it was made and what to know before use.
-Written from the export's index alone."""
+Written from the export's index alone; what a dataset's settings say (its name and description)
+is written as text, never as Markdown, HTML or YAML."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 LICENSE = "cc-by-4.0"  # what the card and croissant.json say until the publisher changes it
+YAML_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.*/-]*$")  # no quotes needed
+YAML_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n"})
+MARKDOWN_SIGNS = re.compile(r"([\\`\[\]|])")  # code, links and table cells
+LINE_START = re.compile(r"^([#*+=~-]|\d+[.)])")  # a heading, list or rule at a line's start
 SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
                    (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"))
+
+
+def yaml_text(text: str) -> str:
+    """`text` as a YAML scalar that reads back as this string (quoted where it must be)."""
+    plain = YAML_PLAIN.match(text) and text.lower() not in YAML_WORDS
+    return text if plain else json.dumps(text)
+
+
+def markdown_text(text: object) -> str:
+    """`text` as one line of Markdown that shows as written: no HTML, code, links, headings."""
+    flat = MARKDOWN_SIGNS.sub(r"\\\1", " ".join(str(text).split()))
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return LINE_START.sub(lambda m: "\\" + m.group(1) if not m.group(1)[0].isdigit()
+                          else m.group(1)[:-1] + "\\" + m.group(1)[-1], flat)
 
 
 def size_category(pairs: int) -> str:
@@ -26,10 +46,10 @@ def data_files(index: dict[str, Any], split: str) -> str:
     return f"{folder}/{pattern}" if folder else pattern
 
 
-def _header(index: dict[str, Any]) -> list[str]:
+def _header(index: dict[str, Any], license: str) -> list[str]:
     splits = index["splits"]
     texts = any(entry["text_views"] for entry in splits.values())
-    lines = ["---", f"license: {LICENSE}", "task_categories:", "- image-feature-extraction"]
+    lines = ["---", f"license: {license}", "task_categories:", "- image-feature-extraction"]
     lines += ["- feature-extraction"] if texts else []
     lines += ["size_categories:",
               f"- {size_category(sum(entry['pairs'] for entry in splits.values()))}",
@@ -37,7 +57,8 @@ def _header(index: dict[str, Any]) -> list[str]:
               "- causal-representation-learning", "configs:", "- config_name: default",
               "  data_files:"]
     for name in splits:
-        lines += [f"  - split: {name}", f"    path: {data_files(index, name)}"]
+        lines += [f"  - split: {yaml_text(name)}",
+                  f"    path: {yaml_text(data_files(index, name))}"]
     return [*lines, "---", ""]
 
 
@@ -90,16 +111,17 @@ def _members(index: dict[str, Any], entry: dict[str, Any]) -> str:
             + (", `target_NAME` uint8 intervention targets" if entry["targets"] else ""))
 
 
-def dataset_card(index: dict[str, Any]) -> str:
-    """README.md of an export described by its index."""
+def dataset_card(index: dict[str, Any], license: str = LICENSE) -> str:
+    """README.md of an export described by its index (`license`: the header's licence, which
+    the publisher sets)."""
     splits = index["splits"]
     first = next(iter(splits.values()))
     manifest, settings = first["manifest"], first["manifest"]["settings"]
     sizes = ", ".join(f"{name} {entry['pairs']:,}" for name, entry in splits.items())
     resolution = settings.get("render", {}).get("resolution")
     body = [
-        f"# {settings.get('name', 'IdentBox dataset')}", "",
-        f"{settings.get('description') or 'A dataset rendered by IdentBox.'}", "",
+        f"# {markdown_text(settings.get('name', 'IdentBox dataset'))}", "",
+        markdown_text(settings.get("description") or "A dataset rendered by IdentBox."), "",
         f"Pairs (or tuples) of {resolution} x {resolution} px views of one scene whose "
         "ground-truth factors are known, for studying identifiability and causal representation "
         f"learning. Splits: {sizes} pairs; {first['views']} views per pair"
@@ -128,5 +150,18 @@ def dataset_card(index: dict[str, Any]) -> str:
         "Settings of the first split:", "",
         "```json", json.dumps(settings, indent=2, sort_keys=True), "```", "",
         "## Known limitations", "", *_limitations(index, settings), ""]
-    lines = [*_header(index), *body]
+    lines = [*_header(index, license), *body]
     return "\n".join(lines)
+
+
+def card_licence(text: str) -> str:
+    """The licence a card's YAML header names (LICENSE when it names none)."""
+    header = text.split("\n---\n", 1)[0] if text.startswith("---\n") else ""
+    found = [line[len("license: "):] for line in header.splitlines()
+             if line.startswith("license: ")]
+    return found[0] if found else LICENSE
+
+
+def card_matches(text: str, index: dict[str, Any]) -> bool:
+    """True if `text` is the card this export writes, its licence aside."""
+    return text == dataset_card(index, card_licence(text))

@@ -53,8 +53,9 @@ def factor_fields(entry: dict[str, Any]) -> list[tuple[str, str]]:
                      if entry["targets"] else [])
 
 
-def croissant_metadata(index: dict[str, Any]) -> dict[str, Any]:
-    """croissant.json of an export described by its index."""
+def croissant_metadata(index: dict[str, Any], license: str | None = None) -> dict[str, Any]:
+    """croissant.json of an export described by its index (`license`: its licence, which the
+    publisher sets; None: the default's URL)."""
     splits = index["splits"]
     first = next(iter(splits.values()))
     settings = first["manifest"]["settings"]
@@ -77,10 +78,18 @@ def croissant_metadata(index: dict[str, Any]) -> dict[str, Any]:
         "description": (settings.get("description") or "An IdentBox dataset")
         + f". Pairs per split: {sizes}. Rendered by IdentBox "
         f"{first['manifest'].get('identbox_version')}.",
-        "license": LICENSE_URLS.get(LICENSE, LICENSE),
+        "license": LICENSE_URLS.get(LICENSE, LICENSE) if license is None else license,
         "version": "1.0.0",
         "distribution": files,
         "recordSet": [{"@type": "cr:RecordSet", "@id": "factors", "name": "factors",
                        "description": "Every pair's raw factors (in [-1, 1]) per view, by name",
                        "field": fields}],
     }
+
+
+def croissant_matches(metadata: Any, index: dict[str, Any]) -> bool:
+    """True if `metadata` (croissant.json read as JSON) is what this export writes, its licence
+    aside."""
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("license"), str):
+        return False
+    return bool(metadata == croissant_metadata(index, metadata["license"]))
