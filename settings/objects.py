@@ -54,7 +54,7 @@ from .rig import (
     sample_rig_raws,
     with_rig,
 )
-from .views import ViewSettings, views_of
+from .views import ViewSettings, text_views, views_of
 
 KIND = "multi"
 ANGLE_FACTORS = ("spot_theta", "alpha", "beta")
@@ -107,6 +107,11 @@ class MultiObjectSettings:
         MIN_PIXELS.check(self.min_pixels)
         object.__setattr__(self, "object_types", tuple(self.object_types))
         check_object_types(self.object_types)
+        if text_views(self):  # a sentence says the type: sentences.txt holds one a line
+            for index, name in enumerate(self.object_types):
+                if len(f"{name}.".splitlines()) > 1:
+                    raise SettingsError(f"object_types[{index}]", name, "a name on one line (a "
+                                        "text view says it in a sentence): no line break")
         check_shape_sha256(self.shape_sha256, self.object_types)
         object.__setattr__(self, "shape_sha256", dict(sorted(self.shape_sha256.items())))
         object.__setattr__(self, "blocks", ordered_blocks(self.blocks, MULTI_BLOCKS))

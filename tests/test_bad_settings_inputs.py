@@ -72,6 +72,9 @@ CASES: list[tuple[str, object, tuple[str, ...]]] = [
     ("shape file: coordinates of 1e300", shape_preset("huge.obj"), ("no area",)),
     ("shape file: a line", shape_preset("line.obj"), ("no area",)),
     ("shape file: a flat STL", shape_preset("flat.stl"), ("no area",)),
+    ("shape file: a name with a line break, said by a text view",
+     {**shape_preset("a\nb.obj"), "views": [{}, {"name": "t", "modality": "text"}]},
+     ("line break",)),
     ("preset: multimodal with one view", {"kind": "multimodal3dident",
                                           "views": [{"material": "Rubber"}]},
      ("n_views = 1", "[2, 16]")),
@@ -110,6 +113,7 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "tiny.obj").write_text("v 0 0 0\nv 1e-320 0 0\nv 0 1e-320 0\nf 1 2 3\n")
     (root / "huge.obj").write_text("v 0 0 0\nv 1e300 0 0\nv 0 1e300 0\nf 1 2 3\n")
     (root / "line.obj").write_text("v 0 0 0\nv 1 0 0\nv 2 0 0\nv 3 0 0\nf 1 2 3 4\n")
+    (root / "a\nb.obj").write_text(TRIANGLE + "f 1 2 3\n")
     (root / "flat.stl").write_text("solid x\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\n"
                                    "vertex 1 1 1\nvertex 2 2 2\nendloop\nendfacet\nendsolid x\n")
     return root
