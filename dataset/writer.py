@@ -25,6 +25,7 @@ from ..settings.rig import moves_camera
 from ..settings.text import objects_words
 from ..settings.views import text_views, views_of
 from .claims import folder_held
+from .footprint import check_footprint, described, probe_bytes
 from .layout import (
     INTERVENTIONS,
     MANIFEST,
@@ -351,6 +352,9 @@ def _write_new_latents(settings: AnySettings, root: Path, sample: Callable[[Any]
             return WriteResult(root, "unchanged", _remove_abandoned(root, views))
         raise DatasetError(f"{root} holds samples/ but no {MANIFEST}: not an IdentBox dataset "
                            "this run can add to; choose another output folder")
+    check_footprint(root, probe_bytes(settings.n_pairs, lambda k: sum(
+        len(blob) for blob in latent_blobs(settings.replace(n_pairs=k), sample).values())),
+        described(settings, "n_pairs"))
     blobs = latent_blobs(settings, sample)
     for key, path in paths.items():
         if path.exists() and path.read_bytes() != blobs[key]:

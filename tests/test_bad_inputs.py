@@ -83,8 +83,10 @@ def identbox(place: Path, *args: str) -> subprocess.CompletedProcess[str]:
 CASES: list[tuple[str, list[str], int, str]] = [
     ("read-only disk", ["sample", "--out", "{p}/readonly/x"], 2,
      "readonly is not a folder you can write"),
-    ("full disk", ["sample", "--n-pairs", "100000", "--out", "{p}/tiny/x"], 1,
-     "No space left on device"),
+    ("full disk", ["sample", "--n-pairs", "100000", "--out", "{p}/tiny/x"], 2,
+     "of factor files, and 0.2 MB is free"),
+    ("10 million pairs of 16 views", ["sample", "--n-pairs", "10000000", "--views", "16",
+                                      "--out", "{p}/o"], 2, "GB of memory to sample"),
     ("path through a file", ["sample", "--out", "{p}/a_file/x"], 2, "a_file is a file"),
     ("name too long", ["sample", "--out", "{p}/" + "a" * 300], 2, "File name too long"),
     ("/proc", ["sample", "--out", "/proc/identbox"], 2, "/proc is not a folder you can write"),
