@@ -13,9 +13,10 @@ import bmesh
 import bpy
 import numpy as np
 
+from ..jsonfile import read_regular_file
 from ..model import constants as c
 from ..model.colors import hue_to_rgb
-from ..model.shape_files import read_shape, shape_file
+from ..model.shape_files import SHAPE_FILE_BYTES, read_shape, shape_file
 from ..model.shapes import normalised, torus
 from ..model.teapot import teapot_mesh
 from ..sampling.multi import (
@@ -74,7 +75,9 @@ def shape_mesh(kind: str) -> Any:
     """The mesh of one object type, scaled to the common bounding radius."""
     shape = None if kind in OBJECT_TYPES else shape_file(kind)
     if shape is not None:  # read and checked already (with_shape_files): from the cache
-        read = read_shape(shape, Path(shape.path).read_bytes(), read_blend_object)
+        # Read as it was checked: a file swapped for a FIFO or /dev/zero since is refused.
+        read = read_shape(shape, read_regular_file(Path(shape.path), SHAPE_FILE_BYTES),
+                          read_blend_object)
         assert read is not None
         name = Path(shape.path).name + (f":{shape.object}" if shape.object else "")
         data = mesh_data(f"Shape {name}", normalised(read.vertices, OBJECT_RADIUS).tolist(),

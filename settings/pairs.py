@@ -180,6 +180,8 @@ def check_parts(settings: Any) -> None:
     object.__setattr__(settings, "n_views", n_views)
     if not isinstance(settings.name, str) or not settings.name.strip():
         raise SettingsError("name", settings.name, "a non-empty name")
+    if not isinstance(settings.description, str):  # a manifest edited by hand, the Python API
+        raise SettingsError("description", settings.description, "text (a JSON string)")
     N_PAIRS.check(settings.n_pairs)
     SEED.check(settings.seed)
 

@@ -39,7 +39,8 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     (root / "a_file").write_text("not a folder")
     for name, change in (("no_latents", lambda d: d.pop("latents")),
                          ("no_settings", lambda d: d.pop("settings")),
-                         ("bad_columns", lambda d: d["columns"].append("x"))):
+                         ("bad_columns", lambda d: d["columns"].append("x")),
+                         ("description_5", lambda d: d["settings"].update(description=5))):
         copy = root / name
         subprocess.run(["cp", "-r", str(root / "ds"), str(copy)], check=True)
         manifest = json.loads((copy / "manifest.json").read_text())
@@ -125,6 +126,8 @@ CASES: list[tuple[str, list[str], int, str]] = [
      "/proc is not a folder you can write"),
     ("--blender /bin/false", ["render", "--n-pairs", "1", "--out", "{p}/o", "--blender",
                               "/bin/false"], 2, "/bin/false"),
+    ("a manifest's description of 5", ["reproduce", "{p}/description_5/manifest.json",
+                                       "--out", "{p}/o"], 2, "description = 5"),
     ("a partition with an option in it", ["slurm", "submit", "--shards", "2", "--partition",
                                           "debug --wrap=x", "--out", "{p}/s"], 2,
      "partition names"),
