@@ -348,7 +348,8 @@ def _say_finished(out: Path, writer: ShardWriter, splits: list[tuple[SharedSplit
         found = {name: entry["manifest_sha256"] for name, entry in index["splits"].items()}
         same = (index["export_format"], found) == (writer.name, wanted) \
             and shard_pairs in (None, index["shard_pairs"])
-        wrong = (changed_files(out, index) + unlisted_files(out, index)) if same else []
+        wrong = (changed_files(out, index) + unlisted_files(out, index)
+                 + _unlike_written(out, index)) if same else []
     except (UnreadableJSONError, KeyError, TypeError, AttributeError):
         raise DatasetError(f"{path} is not an IdentBox export index: delete {out} to export "
                            "again") from None
@@ -361,6 +362,23 @@ def _say_finished(out: Path, writer: ShardWriter, splits: list[tuple[SharedSplit
                            f"delete {out} to export again")
     say(f"{out}: this {writer.name} export is already complete and valid (its "
         f"{len(listed_files(index))} files match {INDEX}): nothing to do")
+
+
+def _unlike_written(out: Path, index: dict[str, Any]) -> list[str]:
+    """The card or Croissant file, if present but not what the export writes (licence aside)."""
+    from .card import card_matches
+    from .croissant import croissant_matches
+
+    wrong = []
+    card, croissant = out / CARD, out / CROISSANT
+    if card.is_file() and not card_matches(card.read_bytes().decode(errors="replace"), index):
+        wrong.append(CARD)
+    try:
+        if croissant.is_file() and not croissant_matches(read_json(croissant), index):
+            wrong.append(CROISSANT)
+    except UnreadableJSONError:
+        wrong.append(CROISSANT)
+    return wrong
 
 
 def listed_files(index: dict[str, Any]) -> list[dict[str, Any]]:
