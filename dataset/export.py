@@ -133,7 +133,7 @@ def _check_kinds(export_format: ExportFormat, folders: list[tuple[Path, str]]) -
         others = [f"--format {f.name}" for f in FORMATS.values() if f.accepts(kind)]
         raise DatasetError(
             f"{folder} holds a {kind.label} dataset; --format {export_format.name} exports "
-            f"{' and '.join(labels)} datasets: " + (
+            f"{', '.join(labels)} datasets: " + (
                 f"a {kind.label} dataset exports with {' or '.join(others)}" if others
                 else f"no format exports a {kind.label} dataset"))
 
