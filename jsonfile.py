@@ -54,6 +54,21 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     return data
 
 
+class RepeatedKeyError(ValueError):
+    """A JSON object with one key twice."""
+
+
+def _without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refused when a key comes twice (json.loads keeps the last,
+    silently: a hand-edited preset would run with a value its reader never saw)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise RepeatedKeyError(key)
+        found[key] = value
+    return found
+
+
 def read_json(path: Path) -> Any:
     """The file's JSON value. UnreadableJSONError if the file is missing or unreadable, not a
     regular file or bigger than JSON_BYTES, is not UTF-8, is not JSON, or is JSON that Python
@@ -66,7 +81,10 @@ def read_json(path: Path) -> Any:
         raise UnreadableJSONError(f"is not UTF-8 text (byte 0x{error.object[error.start]:02x} at "
                              f"offset {error.start})") from None
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_without_repeats)
+    except RepeatedKeyError as error:
+        raise UnreadableJSONError(f"holds the key {error.args[0]!r} twice in one object (JSON "
+                                  "readers differ on which counts: say it once)") from None
     except json.JSONDecodeError as error:
         raise UnreadableJSONError(f"is not valid JSON ({error.msg} at line {error.lineno}, column "
                              f"{error.colno})") from None

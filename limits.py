@@ -41,8 +41,10 @@ class Limit:
         kind = int if self.is_integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, kind):
             return False
+        if isinstance(value, float) and not math.isfinite(value):
+            return False  # (isfinite of an int beyond a float's range raises OverflowError)
         above = value > self.minimum if self.minimum_exclusive else value >= self.minimum
-        return math.isfinite(value) and above and value <= self.maximum
+        return above and value <= self.maximum
 
     def check(self, value: object) -> None:
         """Raise SettingsError naming the setting, the value and the interval, if not allowed."""

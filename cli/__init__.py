@@ -426,6 +426,8 @@ def _settings(args: argparse.Namespace) -> AnySettings:
                       if getattr(args, spec.name, None) is not None}
     if render_changes:
         settings = settings.replace(render=dataclasses.replace(settings.render, **render_changes))
+    if getattr(args, "splits", None):  # refused for kinds without pairs, in every command
+        split_jobs(settings, Path(args.out), parse_splits(args.splits))
     return with_shape_files(settings, _blend_reader())
 
 
@@ -562,6 +564,9 @@ def _slurm(args: argparse.Namespace) -> int:
     from ..cluster import slurm
 
     if args.action == "submit":
+        if getattr(args, "splits", None):  # one array draws one dataset folder
+            raise SettingsError("splits", args.splits, "no --splits for slurm submit: submit "
+                                "one array per split, each with its own --seed and --out")
         options = slurm.SlurmOptions(
             shards=args.shards, partition=args.partition, gpus_per_task=args.gpus_per_task,
             cpus_per_task=args.cpus_per_task, time=args.time, blender=args.blender,
@@ -660,6 +665,9 @@ def _reproduce(args: argparse.Namespace, argv: Sequence[str]) -> int:
                                 f"{kind_of(settings).name} dataset: it is reproduced whole")
         return _run(args, argv, settings)
     only = _pair_range(args.pairs, settings.n_pairs) if args.pairs else None
+    from ..dataset.writer import recorded_latents
+
+    recorded_latents(settings, manifest, Path(args.manifest))  # the same data, or nothing
     return _run(args, argv, settings, only=only, restore=True)  # damaged latents too
 
 

@@ -274,6 +274,26 @@ def sentences_text(settings: AnySettings, latents: np.ndarray, view: int) -> byt
     return "".join(line + "\n" for line in text_of(settings, latents, view).lines).encode("utf-8")
 
 
+def recorded_latents(settings: AnySettings, manifest: dict[str, Any], where: Path,
+                     sample: Callable[[Any], LatentPairs] = sample_pairs,
+                     advice: str = "nothing was written") -> dict[str, bytes]:
+    """The latent files' bytes sampled from `settings`, when they are the ones the manifest
+    at `where` records (its SHA-256); DatasetError naming the first that differs otherwise: the
+    manifest was edited by hand (another seed), or another numpy draws other numbers."""
+    check_footprint(where.parent, probe_bytes(settings.n_pairs, lambda k: sum(
+        len(blob) for blob in latent_blobs(settings.replace(n_pairs=k), sample).values())),
+        described(settings, "n_pairs"))
+    blobs = latent_blobs(settings, sample)
+    expected = manifest["latents"]["sha256"]
+    for key, blob in blobs.items():
+        if hashlib.sha256(blob).hexdigest() != expected.get(key):
+            raise DatasetError(
+                f"sampling the settings of {where} again gives other {key} than it records: "
+                f"its settings were edited, or numpy draws otherwise (it was written with numpy "
+                f"{manifest.get('numpy_version')}, this is {np.__version__}); {advice}")
+    return blobs
+
+
 def restore_latents(root: Path, settings: AnySettings,
                     sample: Callable[[Any], LatentPairs] = sample_pairs) -> list[Path] | None:
     """Write the missing or damaged latent files again, sampled from the manifest's settings,
@@ -285,14 +305,8 @@ def restore_latents(root: Path, settings: AnySettings,
     damaged = damaged_latents(root, manifest)
     if not damaged:
         return []
-    blobs = latent_blobs(settings, sample)
-    expected = manifest["latents"]["sha256"]
-    for key, blob in blobs.items():
-        if hashlib.sha256(blob).hexdigest() != expected.get(key):
-            raise DatasetError(
-                f"sampling the settings of {root / MANIFEST} again gives other {key} than it "
-                f"records (it was written with numpy {manifest.get('numpy_version')}, this is "
-                f"{np.__version__}); restore {damaged[0]} from a copy")
+    blobs = recorded_latents(settings, manifest, root / MANIFEST, sample,
+                             f"restore {damaged[0]} from a copy")
     paths = latent_paths(root, settings_latent_files(settings))
     for key, path in paths.items():
         if path in damaged:

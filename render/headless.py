@@ -213,7 +213,10 @@ def render_in_process(settings: Any, out: Path, options: RunOptions,
         job = start_job(settings, out, options, log, **job_options)
         log(f"render: text views only: {settings.n_pairs} sentences per view written in {out}")
         return job.progress()
-    check_output_folder(out)  # before the device's line: a bad folder is the only line
-    renderer = make_renderer(settings, options.device, log)
+    check_output_folder(out)
+    said: list[str] = []  # the device's line, said once the job is accepted: a refusal
+    renderer = make_renderer(settings, options.device, said.append)  # is the only line
     job = start_job(settings, out, options, log, **job_options)
+    for line in said:
+        log(line)
     return run_quietly(job, renderer, log, kind_of(settings).unit, should_stop)

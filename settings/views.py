@@ -9,6 +9,7 @@ and manifests keep the bytes they had before views were listed.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -149,9 +150,13 @@ VIEWS_TEXT = "a number of views (2 to 16), or NAME[:MATERIAL],... (e.g. m1:MyMet
 def views_from_text(text: str, scene: SceneSettings) -> tuple[ViewSettings, ...]:
     """The command line's --views: a count ('3': default views) or NAME[:MATERIAL],..."""
     text = text.strip()
-    if text.isdigit():
+    if re.fullmatch(r"[+-]?[0-9]+", text):  # a count: '-3' is a count out of range, not a name
         N_VIEWS.check(int(text))
         return tuple(default_view(k, scene) for k in range(1, int(text) + 1))
+    if text.lstrip("+-").isdigit():  # other digits: a superscript two, a full-width three
+        raise SettingsError("views", text, f"a count written with the digits 0-9 (from "
+                            f"{int(N_VIEWS.minimum)} to {int(N_VIEWS.maximum)}), or "
+                            "NAME[:MATERIAL],...")
     entries: list[dict[str, str]] = []
     for item in text.split(","):
         name, _, material = item.strip().partition(":")

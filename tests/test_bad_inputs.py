@@ -36,11 +36,14 @@ def place(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     (root / "bignum.json").write_text('{"n_pairs": ' + "9" * 5000 + "}")
     (root / "nested.json").write_text("[" * 5000 + "]" * 5000)
     (root / "list.json").write_text("[1, 2]")
+    (root / "twice.json").write_text('{"seed": 3, "n_pairs": 4, "seed": 0}')
     (root / "a_file").write_text("not a folder")
     for name, change in (("no_latents", lambda d: d.pop("latents")),
                          ("no_settings", lambda d: d.pop("settings")),
                          ("bad_columns", lambda d: d["columns"].append("x")),
-                         ("description_5", lambda d: d["settings"].update(description=5))):
+                         ("description_5", lambda d: d["settings"].update(description=5)),
+                         ("n_pairs_10e400", lambda d: d["settings"].update(n_pairs=10**400)),
+                         ("seed_edited", lambda d: d["settings"].update(seed=5))):
         copy = root / name
         subprocess.run(["cp", "-r", str(root / "ds"), str(copy)], check=True)
         manifest = json.loads((copy / "manifest.json").read_text())
@@ -128,6 +131,26 @@ CASES: list[tuple[str, list[str], int, str]] = [
                               "/bin/false"], 2, "/bin/false"),
     ("a manifest's description of 5", ["reproduce", "{p}/description_5/manifest.json",
                                        "--out", "{p}/o"], 2, "description = 5"),
+    ("--views of a superscript two", ["sample", "--views", "\u00b2", "--out", "{p}/o"], 2,
+     "digits 0-9"),
+    ("--views of a full-width three", ["sample", "--views", "\uff13", "--out", "{p}/o"], 2,
+     "digits 0-9"),
+    ("--views -3", ["sample", "--views", "-3", "--out", "{p}/o"], 2, "n_views = -3"),
+    ("a key twice in a preset", ["sample", "--preset", "{p}/twice.json", "--out", "{p}/o"], 2,
+     "holds the key 'seed' twice"),
+    ("a manifest's n_pairs of 10**400", ["reproduce", "{p}/n_pairs_10e400/manifest.json",
+                                         "--out", "{p}/o"], 2, "n_pairs = 1000000"),
+    ("a manifest whose seed was edited", ["reproduce", "{p}/seed_edited/manifest.json",
+                                          "--out", "{p}/o"], 2, "gives other m1/latents.npy"),
+    ("--splits of a sequence in sample", ["sample", "--preset", "temporal_causal3dident",
+                                          "--splits", "train=100,test=100", "--out", "{p}/o"],
+     2, "no --splits for a dataset of frames"),
+    ("--splits in slurm submit", ["slurm", "submit", "--dry-run", "--shards", "2", "--splits",
+                                  "train=4,test=2", "--out", "{p}/o"], 2,
+     "no --splits for slurm submit"),
+    ("render over a different dataset", ["render", "--n-pairs", "2", "--resolution", "16",
+                                         "--out", "{p}/ds"], 2,
+     "already holds a different dataset"),
     ("a partition with an option in it", ["slurm", "submit", "--shards", "2", "--partition",
                                           "debug --wrap=x", "--out", "{p}/s"], 2,
      "partition names"),
@@ -137,7 +160,7 @@ CASES: list[tuple[str, list[str], int, str]] = [
 
 
 # Refused only once Blender has started (the render loop reads the folder's latents there).
-STARTS_BLENDER = {"latents of the wrong shape, as a preset"}
+STARTS_BLENDER = {"latents of the wrong shape, as a preset", "render over a different dataset"}
 
 
 @pytest.mark.parametrize(("arguments", "status", "words"), [
@@ -148,8 +171,7 @@ def test_bad_input_is_one_line_and_writes_nothing(place: Path, arguments: list[s
                                                   status: int, words: str) -> None:
     before = tree(place)
     done = identbox(place, *(a.format(p=place) for a in arguments))
-    lines = [line for line in done.stderr.splitlines() if line.strip()
-             and not line.startswith("IdentBox: rendering on")]
+    lines = [line for line in done.stderr.splitlines() if line.strip()]  # no device line
     assert done.returncode == status, done.stderr
     assert len(lines) == 1 and lines[0].startswith("identbox: error: "), done.stderr
     assert words in lines[0], lines[0]
