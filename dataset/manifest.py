@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
+import stat
 from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
+from numpy.lib import format as npy_format
 
 from ..errors import DatasetError, SettingsError
 from ..jsonfile import UnreadableJSONError, read_json
@@ -181,14 +185,44 @@ def settings_from_manifest(manifest: dict[str, Any]) -> AnySettings:
     return kind.settings.from_dict(values)
 
 
-def read_npy(path: Path | str) -> np.ndarray:
-    """A .npy file, memory-mapped; DatasetError naming it when it is missing or unreadable."""
+def read_npy(path: Path | str, most_bytes: int | None = None) -> np.ndarray:
+    """A .npy file, memory-mapped; DatasetError naming it when it is missing, not a regular
+    file (a FIFO would block), unreadable, shorter than its header declares, or (most_bytes)
+    declares more data than a caller that reads it all into memory should take."""
     try:
-        return np.load(path, mmap_mode="r", allow_pickle=False)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens without a writer
     except FileNotFoundError:
         raise DatasetError(f"{path} is missing") from None
+    except OSError as error:
+        raise DatasetError(f"{path} is not a readable .npy file ({error.strerror})") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise DatasetError(f"{path} is not a regular file: a .npy file expected")
+        shape, dtype, data_bytes = _npy_header(path, handle)
+        held = os.fstat(descriptor).st_size - handle.tell()
+    if data_bytes > held:
+        raise DatasetError(f"{path} declares {dtype} {shape} ({data_bytes:,} bytes) but holds "
+                           f"only {held:,} bytes: a cut-short file")
+    if most_bytes is not None and data_bytes > most_bytes:
+        raise DatasetError(f"{path} declares {dtype} {shape} ({data_bytes / 2**30:.1f} GiB): "
+                           f"at most {most_bytes / 2**30:g} GiB is read here")
+    try:
+        return np.load(path, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError, EOFError) as error:
         raise DatasetError(f"{path} is not a readable .npy file ({error})") from None
+
+
+def _npy_header(path: Path | str, handle: Any) -> tuple[tuple[int, ...], np.dtype[Any], int]:
+    """The shape, dtype and data size in bytes a .npy file's header declares."""
+    readers = {(1, 0): npy_format.read_array_header_1_0, (2, 0): npy_format.read_array_header_2_0}
+    try:
+        version = npy_format.read_magic(handle)
+        if version not in readers:
+            raise ValueError(f"version {version} of the format, not 1.0 or 2.0")
+        shape, _, dtype = readers[version](handle)
+    except (ValueError, EOFError, OSError) as error:
+        raise DatasetError(f"{path} is not a readable .npy file ({error})") from None
+    return shape, dtype, math.prod(shape) * dtype.itemsize
 
 
 def load_latent_file(root: Path, key: str, manifest: dict[str, Any]) -> np.ndarray:

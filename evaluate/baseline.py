@@ -7,6 +7,7 @@ style and view-specific ones are not. torch is imported only here and in encoder
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import time
 from collections.abc import Callable
@@ -19,12 +20,12 @@ import numpy as np
 from ..console import progress
 from ..dataset.loader import MEAN, STD, IdentBoxPairs
 from ..dataset.manifest import read_manifest
-from ..errors import SettingsError
+from ..errors import DatasetError, SettingsError
 from ..sampling.blocks import CONTENT
 from . import encoders
-from .metrics import split_rows
+from .metrics import held_out_count, split_rows
 from .options import BaselineOptions
-from .report import Report, evaluate, view_factors
+from .report import MIN_HELD_OUT, Report, evaluate, scorable, view_factors
 
 
 @dataclass
@@ -72,6 +73,22 @@ def _code_size(root: Path, view: int, asked: int) -> int:
     return sum(f.block_type == CONTENT for f in factors) + 2
 
 
+def _enough(n: int, test_fraction: float) -> bool:
+    """Whether n pairs leave two to train on and held-out pairs that evaluate can score."""
+    held = held_out_count(n, test_fraction)
+    return n - held >= 2 and scorable(held, test_fraction)
+
+
+def check_enough_pairs(root: Path, n: int, test_fraction: float) -> None:
+    """DatasetError, before any training, when the dataset has too few pairs to score."""
+    if not _enough(n, test_fraction):
+        fewest = next(k for k in itertools.count(n + 1) if _enough(k, test_fraction))
+        raise DatasetError(f"{root} has {n} pairs: too few for the baseline, which holds out "
+                           f"{held_out_count(n, test_fraction)} and scores them as evaluate "
+                           f"does ({MIN_HELD_OUT} to score on and twice that to fit on): at "
+                           f"least {fewest} pairs")
+
+
 def info_nce(torch: Any, first: Any, second: Any, log_scale: Any) -> Any:
     """Symmetric InfoNCE over a batch: cosine similarities scaled by 1 / temperature, each
     view's code to pick its own pair's code of the other view among the batch's."""
@@ -93,6 +110,7 @@ def train_baseline(root: Path | str, options: BaselineOptions | None = None,
         if not 1 <= view <= pairs.n_views:
             raise SettingsError("views", list(options.views),
                                 f"views of the dataset, 1 to {pairs.n_views}")
+    check_enough_pairs(root, len(pairs), options.test_fraction)
     train, held_out = split_rows(len(pairs), options.test_fraction, options.seed)
     if len(train) < options.batch_size:
         options = dataclasses.replace(options, batch_size=max(2, len(train)))

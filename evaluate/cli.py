@@ -5,7 +5,9 @@ is one line naming it, exit status 1."""
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,16 +15,48 @@ from pathlib import Path
 import numpy as np
 
 from ..dataset.manifest import read_any_manifest, read_npy
+from ..dataset.outputs import outside_dataset
 from ..dataset.sheets import is_sequence
 from ..errors import DatasetError, SettingsError
 from .report import Report, evaluate, table
 
 EXIT_MISSING = 1
+# The most a --representations file may hold: it is read whole, then copied as float64.
+REPRESENTATION_BYTES = 1 << 30
 
 
 def _missing(error: ImportError) -> int:
     print(f"identbox: error: {error}", file=sys.stderr)
     return EXIT_MISSING
+
+
+def _output(path: str, root: str, setting: str) -> Path:
+    """A file a command writes once its work is done, checked before that work: outside the
+    dataset, not a folder, in an existing folder it can write; SettingsError otherwise."""
+    out = outside_dataset(path, root, setting)
+    if out.is_dir():
+        raise SettingsError(setting, path, "a file name, not a folder")
+    if not out.parent.is_dir():
+        raise SettingsError(setting, path, "a file in an existing folder")
+    if not os.access(out.parent, os.W_OK):
+        raise SettingsError(setting, path, "a file in a folder you can write")
+    return out
+
+
+def _codes_paths(codes: str, root: str) -> tuple[Path, Path]:
+    """Where --codes writes the codes (np.save's name: .npy added) and their pair indices."""
+    named = codes if codes.endswith(".npy") else codes + ".npy"
+    return (_output(named, root, "codes"),
+            _output(str(Path(codes).with_suffix(".rows.npy")), root, "codes"))
+
+
+def _save(path: Path, array: np.ndarray) -> None:
+    """An array as a .npy file, whole or not at all."""
+    from ..dataset.writer import atomic_write_bytes
+
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 def _show(report: Report, as_json: bool, plot: str | None, extra: dict[str, object]) -> None:
@@ -45,7 +79,8 @@ def evaluate_command(args: argparse.Namespace) -> int:
     try:
         if args.plot:
             check_format(args.plot, "plot")
-        codes = read_npy(args.representations)
+            _output(args.plot, args.root, "plot")
+        codes = read_npy(args.representations, REPRESENTATION_BYTES)
         try:
             report = evaluate(Path(args.root), codes, view=args.view, seed=args.seed,
                               part=args.part)
@@ -68,6 +103,8 @@ def baseline_command(args: argparse.Namespace, log: Callable[[str], None]) -> in
     try:
         if args.plot:
             check_format(args.plot, "plot")
+            _output(args.plot, args.root, "plot")
+        codes_paths = _codes_paths(args.codes, args.root) if args.codes else None
         options = BaselineOptions(
             views=tuple(args.views), epochs=args.epochs, batch_size=args.batch_size,
             code_size=args.code_size, learning_rate=args.learning_rate,
@@ -82,9 +119,9 @@ def baseline_command(args: argparse.Namespace, log: Callable[[str], None]) -> in
         result = train_baseline(Path(args.root), options, log)
     except ImportError as error:
         return _missing(error)
-    if args.codes:
-        np.save(args.codes, result.codes)
-        np.save(Path(args.codes).with_suffix(".rows.npy"), result.held_out)
+    if codes_paths:
+        _save(codes_paths[0], result.codes)
+        _save(codes_paths[1], result.held_out)
     log(f"baseline: trained and encoded in {result.seconds:.1f} s; final loss "
         f"{result.losses[-1]:.3f}")
     try:

@@ -34,13 +34,18 @@ def needs(module: str, extra: str = EXTRA) -> Any:
 
 def split_rows(n: int, test_fraction: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(train, test) row indices: a seeded permutation of 0..n-1 cut once, each part sorted."""
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must lie in (0, 1), not {test_fraction}")
-    order = np.random.default_rng(seed).permutation(n)
-    cut = n - max(1, round(n * test_fraction))
+    cut = n - held_out_count(n, test_fraction)
     if cut < 2:
         raise ValueError(f"{n} rows are too few to fit on some and score on the others")
+    order = np.random.default_rng(seed).permutation(n)
     return np.sort(order[:cut]), np.sort(order[cut:])
+
+
+def held_out_count(n: int, test_fraction: float = 0.2) -> int:
+    """How many of n rows split_rows holds out: the fraction, rounded, at least one."""
+    if not 0.0 < test_fraction < 1.0:
+        raise ValueError(f"test_fraction must lie in (0, 1), not {test_fraction}")
+    return max(1, round(n * test_fraction))
 
 
 def _standardised(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

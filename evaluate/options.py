@@ -16,6 +16,8 @@ CODE_SIZE = Limit("code_size", "Code Size", "size of each encoder's output (0: t
 LEARNING_RATE = Limit("learning_rate", "Learning Rate", "Adam's step size", 1e-3, 1e-7, 1.0)
 TEMPERATURE = Limit("temperature", "Temperature", "InfoNCE temperature (0: learned, from 0.1)",
                     0.0, 0.0, 100.0)
+# scikit-learn's random_state takes seeds of 32 bits; numpy's and torch's would take more.
+SEED = Limit("seed", "Seed", "seed of the split, the weights and the batches", 0, 0, 2**32 - 1)
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class BaselineOptions:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        for spec in (EPOCHS, BATCH_SIZE, CODE_SIZE, LEARNING_RATE, TEMPERATURE):
+        for spec in (EPOCHS, BATCH_SIZE, CODE_SIZE, LEARNING_RATE, TEMPERATURE, SEED):
             spec.check(getattr(self, spec.name))
         if len(self.views) != 2 or self.views[0] == self.views[1]:
             raise SettingsError("views", list(self.views), "two different views, e.g. 1 2")

@@ -16,12 +16,15 @@ from ..dataset.sheets import is_sequence
 from ..errors import DatasetError, SettingsError
 from ..sampling.blocks import BLOCK_TYPES, CONTENT, VIEW_SPECIFIC
 from . import metrics
+from .options import SEED
 
 # The block whose columns name a category (an object's type in multi-object and
 # Multimodal3DIdent datasets); a text view's words add its phrasing (the template's index).
 CATEGORICAL_BLOCKS = ("objects",)
 PHRASING = "phrasing"
 MIN_HELD_OUT = 5  # pairs to score on, fewest; a 3-fold grid search fits on twice as many
+# The largest magnitude of a representation's values: DCI's trees read them as float32.
+MAX_MAGNITUDE = float(np.finfo(np.float32).max)
 # A column's role where its block has no type in the settings (Multimodal3DIdent's columns).
 ROLE_TYPES = {"content": CONTENT, "style": "style", "m1": VIEW_SPECIFIC, "m3": VIEW_SPECIFIC,
               "view_specific": VIEW_SPECIFIC}
@@ -155,9 +158,22 @@ def representation_rows(representations: Any, pairs: int, view: int, n_views: in
         raise SettingsError(name, f"an array of shape {tuple(array.shape)}",
                             f"one row per {unit.split()[-1].rstrip('s')}: ({pairs}, d)"
                             + per_view)
-    if not np.issubdtype(array.dtype, np.number) or not np.isfinite(array).all():
+    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
+        raise SettingsError(name, f"a {array.dtype} array", "real numbers (integers or floats)")
+    values = array.astype(np.float64)
+    if not np.isfinite(values).all():
         raise SettingsError(name, f"a {array.dtype} array", "finite numbers")
-    return array.astype(np.float64)
+    largest = float(np.abs(values).max())
+    if largest > MAX_MAGNITUDE:
+        raise SettingsError(name, f"values up to {largest:.3g}", f"values of magnitude at most "
+                            f"{MAX_MAGNITUDE:.3g}, as float32 holds them (scale them down)")
+    return values
+
+
+def scorable(n: int, test_fraction: float = 0.2) -> bool:
+    """Whether n rows split into enough to fit on and to score on."""
+    test = metrics.held_out_count(n, test_fraction)
+    return test >= MIN_HELD_OUT and n - test >= 2 * MIN_HELD_OUT
 
 
 def _factors(root: Path, view: int, part: str) -> tuple[list[Factor], list[str], int, str]:
@@ -171,6 +187,8 @@ def _factors(root: Path, view: int, part: str) -> tuple[list[Factor], list[str],
             raise SettingsError("view", view, "1: a sequence has one view")
         factors, skipped = sequence_factors(root, manifest, part)
         return factors, skipped, 1, "frames" if part == "frames" else "independent frames"
+    if part != "frames":
+        raise SettingsError("part", part, "frames: only a sequence has independent frames")
     if manifest.get("format") != FORMAT:  # a cube's: read as a pair dataset's, says what it is
         manifest = read_manifest(root / "manifest.json")
     n_views = manifest_views(manifest)
@@ -186,6 +204,7 @@ def evaluate(root: Path | str, representations: Any, view: int = 1,
     or per pair of `rows` (pair indices, e.g. the held-out pairs a model never saw). For a
     sequence, one row per frame of `part`: "frames" or "independent"."""
     root = Path(root)
+    SEED.check(seed)
     factors, skipped, n_views, unit = _factors(root, view, part)
     if not factors:
         raise DatasetError(f"{root}: no factor varies in view {view}: nothing to score")
@@ -193,11 +212,11 @@ def evaluate(root: Path | str, representations: Any, view: int = 1,
     x = representation_rows(representations, len(chosen), view, n_views, unit=unit)
     factors = [Factor(f.name, f.block, f.block_type, f.values[chosen], f.categorical)
                for f in factors]
-    train, test = metrics.split_rows(len(chosen), test_fraction, seed)
-    if len(test) < MIN_HELD_OUT or len(train) < 2 * MIN_HELD_OUT:
+    if not scorable(len(chosen), test_fraction):
         raise DatasetError(f"{root}: {len(chosen)} {unit} are too few to fit on some and score "
                            f"on the others: {MIN_HELD_OUT} held out and twice that to fit, "
                            f"at least")
+    train, test = metrics.split_rows(len(chosen), test_fraction, seed)
     scores = [_factor_score(f, x[train], x[test], train, test, seed) for f in factors]
     truth = np.column_stack([f.values for f in factors])  # an angle gives two columns
     kinds = tuple(f.categorical for f in factors
