@@ -49,6 +49,30 @@ def split_entry(index: dict[str, Any], root: Path,
     return split, splits[split]
 
 
+def check_shards(root: Path, split: str, entry: dict[str, Any]) -> None:
+    """DatasetError when a shard the index lists is missing, or the shards do not hold the
+    split's pairs one after another: a pair past their end would end an epoch early."""
+    held = 0
+    for shard in entry["shards"]:
+        path = root / shard["path"]
+        if not path.is_file():
+            raise DatasetError(f"{path} is missing: the {split} split of {root} is not whole; "
+                               "export it again")
+        if shard["first"] != held:
+            raise DatasetError(f"{root / INDEX}: the {split} split's shard {shard['path']} "
+                               f"starts at pair {shard['first']}, not {held}: a shard is "
+                               "missing from the index")
+        held += shard["pairs"]
+    if held != entry["pairs"]:
+        raise DatasetError(f"{root / INDEX}: the {split} split's shards hold {held} pairs; the "
+                           f"index says {entry['pairs']}: a shard is missing from the index")
+
+
+def _cut_short(path: Path, holds: int, listed: int) -> DatasetError:
+    return DatasetError(f"{path} holds {holds} pairs; the index lists {listed}: a cut-short or "
+                        "replaced shard; export it again")
+
+
 class TarRecords:
     """Pairs of one split of a webdataset export: each pair's members by their offsets."""
 
@@ -56,12 +80,27 @@ class TarRecords:
         self.root = root
         self.places: list[dict[str, tuple[int, int, int]]] = [{} for _ in range(entry["pairs"])]
         self.shards = [root / shard["path"] for shard in entry["shards"]]
-        for k, path in enumerate(self.shards):
+        for k, (path, shard) in enumerate(zip(self.shards, entry["shards"], strict=True)):
+            self._find_members(k, path, range(shard["first"], shard["first"] + shard["pairs"]))
+            found = sum(bool(self.places[i]) for i in range(shard["first"], shard["first"]
+                                                            + shard["pairs"]))
+            if found != shard["pairs"]:
+                raise _cut_short(path, found, shard["pairs"])
+        self._open: tuple[int, dict[int, Any]] | None = None
+
+    def _find_members(self, k: int, path: Path, pairs: range) -> None:
+        """Where each member of shard k (its pairs) lies in the tar file."""
+        try:
             with tarfile.open(path) as tar:
                 for member in tar:
                     key, _, name = member.name.partition(".")
+                    if not (key.isdigit() and int(key) in pairs):
+                        raise DatasetError(f"{path} holds {member.name}, not a member of pairs "
+                                           f"{pairs.start} to {pairs.stop - 1}: a replaced "
+                                           "shard; export it again")
                     self.places[int(key)][name] = (k, member.offset_data, member.size)
-        self._open: tuple[int, dict[int, Any]] | None = None
+        except tarfile.TarError as error:
+            raise DatasetError(f"{path} is not a readable tar file ({error})") from None
 
     def raw_members(self, index: int) -> dict[str, bytes]:
         """Pair `index`'s members as bytes."""
@@ -96,6 +135,14 @@ class ParquetRecords:
                        for shard in entry["shards"]]
         self.names = [column["name"] for column in entry["manifest"]["columns"]]
         self._cached: tuple[int, Path, int, int, Any] | None = None
+        parquet = share_library("pyarrow.parquet", "hf")
+        for path, _, pairs in self.shards:  # the footers only: their row counts
+            try:
+                rows = parquet.ParquetFile(path).metadata.num_rows
+            except ValueError as error:  # pyarrow's ArrowInvalid
+                raise DatasetError(f"{path} is not a readable Parquet file ({error})") from None
+            if rows != pairs:
+                raise _cut_short(path, rows, pairs)
 
     def _row(self, index: int) -> dict[str, Any]:
         parquet = share_library("pyarrow.parquet", "hf")
@@ -184,6 +231,7 @@ class ExportedPairs(_Base):
             raise ValueError(f"targets=True needs a dataset drawn with an intervention; the "
                              f"{self.split} split of {self.root} has none")
         self.targets = targets
+        check_shards(self.root, self.split, entry)
         self.records = records_of(self.root, index, entry)
 
     def __len__(self) -> int:

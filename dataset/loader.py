@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import DatasetError
 from ..model.camera import extrinsics, intrinsics
 from ..sampling.factors import FACTORS
 from ..sampling.rig import poses_of
@@ -35,7 +36,7 @@ from .layout import (
     samples_dir,
     view_numbers,
 )
-from .manifest import load_latent_file, read_manifest
+from .manifest import load_latent_file, read_manifest, read_npy
 from .sequence_writer import SEQUENCE_FORMAT
 from .tokens import Vocabulary, sequence_length
 
@@ -87,6 +88,14 @@ def select_columns(columns: list[dict[str, Any]], wanted: Sequence[str] | None) 
             raise KeyError(f"no factor or block {name!r}; known: {', '.join(known)}")
         chosen += [k for k in hits if k not in chosen]
     return chosen
+
+
+def _check_count(path: Path, count: int, what: str, pairs: int) -> None:
+    """DatasetError when the file at `path` holds `count` rows or sentences, not `pairs`."""
+    if count != pairs:
+        raise DatasetError(f"{path} holds {count} {what}{'' if count == 1 else 's'}; the "
+                           f"dataset has {pairs} pairs: a cut-short file, or another "
+                           "dataset's")
 
 
 class IdentBoxPairs(_Base):
@@ -161,8 +170,7 @@ class IdentBoxPairs(_Base):
         self.latent_file = _latent_file(units)
         self.column_index = self._select(columns)
         self.column_names = [self.columns[k]["name"] for k in self.column_index]
-        self.length = int(np.load(self.root / "factors" / "m1" / self.latent_file,
-                                  mmap_mode="r").shape[0])
+        self.length = len(read_npy(self.root / "factors" / "m1" / self.latent_file))
         self._opened: tuple[int, dict[int, np.ndarray]] | None = None
         if targets and not self.has_targets:
             raise ValueError(f"targets=True needs a dataset drawn with an intervention "
@@ -170,6 +178,7 @@ class IdentBoxPairs(_Base):
         self.targets = targets
         self._targets_opened: tuple[int, np.ndarray] | None = None
         self._sentences: dict[int, list[str]] = {}
+        self._check_lengths()
         self.vocabulary: Vocabulary | None = None
         self.sequence_length = 0
         if text != "str" and self.text_views:
@@ -187,6 +196,20 @@ class IdentBoxPairs(_Base):
         if self.sequence_length < 1:
             raise ValueError(f"sequence_length must be at least 1 (for {{eos}}), "
                              f"not {self.sequence_length}")
+
+    def _check_lengths(self) -> None:
+        """DatasetError naming a file with other than one row (or sentence) per pair: an item
+        past a short file's end would end a DataLoader's epoch early without a word."""
+        factors = self.root / "factors"
+        views = view_numbers(self.n_views)
+        files = [factors / f"m{view}" / name for view in views for name in
+                 (self.latent_file, *(CAMERA_FILES if self.moving_camera else ()))]
+        files += [factors / INTERVENTIONS] if self.targets else []
+        for path in files:
+            _check_count(path, len(read_npy(path)), "row", self.length)
+        for view in self.text_views:
+            _check_count(samples_dir(self.root, f"m{view}") / SENTENCES,
+                         len(self.sentences(view)), "sentence", self.length)
 
     def _select(self, wanted: Sequence[str] | None) -> list[int]:
         return select_columns(self.columns, wanted)
@@ -206,7 +229,12 @@ class IdentBoxPairs(_Base):
         """Every sentence of text view `view` (from 1), in sample order."""
         if view not in self._sentences:
             path = samples_dir(self.root, f"m{view}") / SENTENCES
-            self._sentences[view] = path.read_text(encoding="utf-8").splitlines()
+            try:
+                self._sentences[view] = path.read_text(encoding="utf-8").splitlines()
+            except FileNotFoundError:
+                raise DatasetError(f"{path} is missing") from None
+            except UnicodeDecodeError:
+                raise DatasetError(f"{path} is not UTF-8 text") from None
         return self._sentences[view]
 
     def sentence(self, index: int, view: int) -> str:
@@ -274,4 +302,5 @@ class IdentBoxPairs(_Base):
         state = dict(self.__dict__)
         state["_opened"] = None  # memory maps do not travel to workers
         state["_targets_opened"] = None
+        state["_sentences"] = {}  # read again where needed, not copied to every worker
         return state

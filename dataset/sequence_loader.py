@@ -17,9 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import DatasetError
 from .images import load_rgba
 from .loader import _Base, loader_image, torch
-from .manifest import read_manifest
+from .manifest import read_manifest, read_npy
 from .sequence_writer import (
     INDEPENDENT_LATENTS,
     INTERVENTIONS,
@@ -32,6 +33,11 @@ from .sequence_writer import (
 )
 
 PARTS = ("steps", "independent", "triplets")
+PART_FILES = {"steps": (LATENTS, INTERVENTIONS), "independent": (INDEPENDENT_LATENTS,),
+              "triplets": (LATENTS, TRIPLETS, SOURCES_MASK, TRIPLET_LATENTS)}
+# What each file holds one row of, as the settings count them.
+ROWS_OF = {LATENTS: "frames", INTERVENTIONS: "frames", INDEPENDENT_LATENTS: "independent frames",
+           TRIPLETS: "triplets", SOURCES_MASK: "triplets", TRIPLET_LATENTS: "triplets"}
 
 
 class IdentBoxSequence(_Base):
@@ -69,6 +75,20 @@ class IdentBoxSequence(_Base):
         self.length = {"steps": len(self._starts), "independent": settings.n_independent,
                        "triplets": settings.n_triplets}[part]
         self._opened: tuple[int, dict[str, np.ndarray]] | None = None
+        self._check_lengths()
+
+    def _check_lengths(self) -> None:
+        """DatasetError naming a file of the part with other than one row per frame (or
+        triplet): an item past a short file's end would end an epoch early without a word."""
+        settings = self.settings
+        counts = {"frames": settings.frames, "independent frames": settings.n_independent,
+                  "triplets": settings.n_triplets}
+        for name in PART_FILES[self.part]:
+            rows, expected = len(read_npy(self.root / name)), counts[ROWS_OF[name]]
+            if rows != expected:
+                raise DatasetError(f"{self.root / name} holds {rows} rows; the sequence has "
+                                   f"{expected} {ROWS_OF[name]}: a cut-short file, or another "
+                                   "sequence's")
 
     def __len__(self) -> int:
         return self.length
@@ -76,10 +96,8 @@ class IdentBoxSequence(_Base):
     def _arrays(self) -> dict[str, np.ndarray]:
         """The factor files, memory-mapped once per process."""
         if self._opened is None or self._opened[0] != os.getpid():
-            names = {"steps": (LATENTS, INTERVENTIONS), "independent": (INDEPENDENT_LATENTS,),
-                     "triplets": (LATENTS, TRIPLETS, SOURCES_MASK, TRIPLET_LATENTS)}[self.part]
             self._opened = (os.getpid(), {name: np.load(self.root / name, mmap_mode="r")
-                                          for name in names})
+                                          for name in PART_FILES[self.part]})
         return self._opened[1]
 
     def _out(self, array: np.ndarray) -> Any:

@@ -1,13 +1,19 @@
 """Bad files a reader meets, and outputs aimed at a dataset's own files: `evaluate` and
 `baseline` say so in one line naming the setting or file and what is allowed (exit status 2),
-before any training and with nothing written. No Blender: the images are small fake PNGs."""
+before any training and with nothing written; the loaders (IdentBoxPairs, IdentBoxSequence,
+ExportedPairs) refuse a cut-short file when they open a dataset, instead of ending an epoch
+early without a word. No Blender: the images are small fake PNGs."""
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
+import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,8 +22,15 @@ import pytest
 from PIL import Image
 from test_bad_inputs import tree
 
+from identbox.dataset.export_readers import ExportedPairs
+from identbox.dataset.loader import IdentBoxPairs
+from identbox.dataset.sequence_loader import IdentBoxSequence
+from identbox.dataset.sequence_writer import write_sequence
 from identbox.dataset.writer import write_latents
+from identbox.errors import DatasetError
+from identbox.presets import load_preset
 from identbox.settings.kinds import settings_from_dict
+from identbox.settings.sequence import SequenceSettings
 
 PAIRS = 120  # the fewest the baseline takes is 113: 23 held out, of which 5 scored on
 
@@ -139,3 +152,102 @@ def test_a_bad_read_or_output_is_one_line_and_writes_nothing(place: Path, argume
     assert words in lines[0], lines[0]
     assert done.stdout == "", done.stdout
     assert tree(place) == before, "something was written"
+
+
+def test_a_short_sentences_file_is_refused_when_the_pairs_open(tmp_path: Path) -> None:
+    root = _dataset(tmp_path / "text", 3, (1,), views=[{}, {"modality": "text"}])
+    sentences = root / "samples" / "m2" / "sentences.txt"
+    sentences.write_text(sentences.read_text().splitlines()[0] + "\n")
+    for text in ("str", "ids"):
+        with pytest.raises(DatasetError, match=r"sentences.txt holds 1 sentence; the dataset "
+                                               r"has 3 pairs"):
+            IdentBoxPairs(root, tensors=False, text=text)
+
+
+def test_a_short_targets_file_is_refused_when_the_pairs_open(tmp_path: Path) -> None:
+    content = {"type": "content"}  # an intervention's blocks
+    root = _dataset(tmp_path / "intervened", 5, intervention={
+        "mode": "counterfactual", "targets": "random", "probability": 0.3},
+        blocks={"positions": content, "rotations": content, "hues": content})
+    targets = root / "factors" / "interventions.npy"
+    np.save(targets, np.load(targets)[:3])
+    with pytest.raises(DatasetError, match=r"interventions.npy holds 3 rows; the dataset has 5"):
+        IdentBoxPairs(root, tensors=False, targets=True)
+
+
+def test_a_short_interventions_file_is_refused_when_the_sequence_opens(tmp_path: Path) -> None:
+    settings = load_preset("temporal_causal3dident").replace(n_frames=100, n_triplets=0)
+    assert isinstance(settings, SequenceSettings)
+    write_sequence(settings, tmp_path / "seq")
+    interventions = tmp_path / "seq" / "factors" / "interventions.npy"
+    np.save(interventions, np.load(interventions)[:80])
+    with pytest.raises(DatasetError, match=r"interventions.npy holds 80 rows; the sequence "
+                                           r"has 100 frames"):
+        IdentBoxSequence(tmp_path / "seq", tensors=False)
+    interventions.unlink()
+    with pytest.raises(DatasetError, match=r"interventions.npy is missing"):
+        IdentBoxSequence(tmp_path / "seq", tensors=False)
+
+
+@pytest.fixture(scope="module")
+def exports(place: Path) -> dict[str, Path]:
+    """The 40-pair dataset exported in shards of 10 pairs, as webdataset and as hf."""
+    found = {}
+    for export_format in ("webdataset", "hf"):
+        done = identbox(place, "export", "ds40", "--format", export_format, "--out",
+                        f"export_{export_format}", "--shard-pairs", "10")
+        assert done.returncode == 0, done.stderr
+        found[export_format] = place / f"export_{export_format}"
+    return found
+
+
+@pytest.mark.parametrize("export_format", ["webdataset", "hf"])
+def test_an_export_whose_index_lost_its_last_shard_is_refused(exports: dict[str, Path],
+                                                             export_format: str,
+                                                             tmp_path: Path) -> None:
+    root = tmp_path / "export"
+    shutil.copytree(exports[export_format], root)
+    assert len(ExportedPairs(root, tensors=False)) == 40  # whole, it opens
+    index = json.loads((root / "identbox_export.json").read_text())
+    index["splits"]["train"]["shards"].pop()
+    (root / "identbox_export.json").write_text(json.dumps(index))
+    with pytest.raises(DatasetError, match=r"shards hold 30 pairs; the index says 40"):
+        ExportedPairs(root, tensors=False)
+
+
+@pytest.mark.parametrize("export_format", ["webdataset", "hf"])
+def test_an_export_that_lost_a_shard_file_is_refused(exports: dict[str, Path],
+                                                    export_format: str, tmp_path: Path) -> None:
+    root = tmp_path / "export"
+    shutil.copytree(exports[export_format], root)
+    shard = sorted(p for p in root.rglob("train-*") if p.is_file())[-1]
+    shard.unlink()
+    with pytest.raises(DatasetError, match=rf"{shard.name} is missing"):
+        ExportedPairs(root, tensors=False)
+
+
+def _cut_short_shard(path: Path, pairs: range) -> None:
+    """Keep only `pairs` of a shard: tar members by their key, Parquet rows by position."""
+    if path.suffix == ".tar":
+        with tarfile.open(path) as tar:
+            kept = [(m, tar.extractfile(m).read())  # type: ignore[union-attr]
+                    for m in tar if int(m.name.partition(".")[0]) in pairs]
+        with tarfile.open(path, "w") as tar:
+            for member, data in kept:
+                tar.addfile(member, io.BytesIO(data))
+        return
+    import pyarrow.parquet as parquet
+
+    table = parquet.read_table(path)
+    parquet.write_table(table.slice(0, len(pairs)), path)
+
+
+@pytest.mark.parametrize("export_format", ["webdataset", "hf"])
+def test_an_export_with_a_cut_short_shard_is_refused(exports: dict[str, Path],
+                                                     export_format: str, tmp_path: Path) -> None:
+    root = tmp_path / "export"
+    shutil.copytree(exports[export_format], root)
+    shard = sorted(p for p in root.rglob("train-*") if p.is_file())[-1]
+    _cut_short_shard(shard, range(30, 35))
+    with pytest.raises(DatasetError, match=rf"{shard.name} holds 5 pairs; the index lists 10"):
+        ExportedPairs(root, tensors=False)
