@@ -171,3 +171,25 @@ def test_an_empty_out_is_refused(tmp_path: Path) -> None:
     out = cli("sample", "--n-pairs", "2", "--out", "", cwd=tmp_path)
     assert out.returncode == 2 and "out = ''" in out.stderr and len(out.stderr.splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_render_setting_has_a_flag_recorded_in_the_manifest(tmp_path: Path) -> None:
+    """One flag per render setting (RENDER_SPECS), read back by the same table: bounces and
+    the glossy filter had no flag, and the flags were listed twice."""
+    from identbox.limits import Choice
+    from identbox.settings.render import RENDER_SPECS, RenderSettings
+
+    default = RenderSettings()
+    arguments, expected = [], {}
+    for spec in RENDER_SPECS:
+        if isinstance(spec, Choice):
+            value = next(o for o in spec.options if o != getattr(default, spec.name)
+                         and o != "optix")
+        else:
+            value = int(spec.minimum) + 1 if spec.is_integer else float(spec.maximum) / 2
+        arguments += [f"--{spec.name.replace('_', '-')}", str(value)]
+        expected[spec.name] = value
+    out = cli("sample", "--n-pairs", "2", *arguments, "--out", "flags", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    render = settings_from_manifest(read_manifest(tmp_path / "flags" / "manifest.json")).render
+    assert {name: getattr(render, name) for name in expected} == expected
