@@ -195,9 +195,10 @@ def read_npy(path: Path | str, most_bytes: int | None = None) -> np.ndarray:
         raise DatasetError(f"{path} is missing") from None
     except OSError as error:
         raise DatasetError(f"{path} is not a readable .npy file ({error.strerror})") from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise DatasetError(f"{path} is not a regular file: a .npy file expected")
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise DatasetError(f"{path} is not a regular file: a .npy file expected")
         shape, dtype, data_bytes = _npy_header(path, handle)
         held = os.fstat(descriptor).st_size - handle.tell()
     if data_bytes > held:

@@ -106,6 +106,8 @@ CASES: list[tuple[str, list[str], str]] = [
      "plot = 'ds/samples/m2/000003.png' is not allowed: a path outside the dataset"),
     ("evaluate a FIFO", ["evaluate", "ds", "--representations", "fifo.npy"],
      "fifo.npy is not a regular file"),
+    ("evaluate a folder", ["evaluate", "ds", "--representations", "ds"],
+     "ds is not a regular file"),
     ("evaluate a sparse 9.6 GB file", ["evaluate", "ds", "--representations", "sparse.npy"],
      "at most 1 GiB"),
     ("evaluate a file shorter than its header says",
