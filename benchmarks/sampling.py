@@ -24,8 +24,8 @@ import numpy as np  # noqa: E402
 
 from identbox.dataset.sequence_writer import sequence_arrays  # noqa: E402
 from identbox.presets import load_preset, preset_names  # noqa: E402
+from identbox.settings.kinds import kind_of  # noqa: E402
 from identbox.settings.objects import sample_pairs  # noqa: E402
-from identbox.settings.sequence import SequenceSettings  # noqa: E402
 
 TARGET_SECONDS = 1.0
 TARGET_PAIRS = 250_000
@@ -62,7 +62,7 @@ def main() -> None:
     worst = 0.0
     for name in preset_names():
         settings = load_preset(name)
-        if isinstance(settings, SequenceSettings):
+        if kind_of(settings).count != "n_pairs":  # frames, one step after another
             count = min(n, SEQUENCE_FRAMES)
             settings = settings.replace(n_frames=count, seed=0)
             seconds = median_seconds(lambda s=settings: sequence_arrays(s), args.repeats)

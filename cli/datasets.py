@@ -17,10 +17,10 @@ from ..errors import (
 from ..settings.cube import (
     CubeSettings,
 )
-from ..settings.kinds import kind_of
+from ..settings.kinds import kind_of, load
 from ..settings.objects import AnySettings
 from ..settings.render import RENDER_SPECS, RunOptions, auto_workers
-from ..settings.sequence import N_FRAMES, N_INDEPENDENT, N_TRIPLETS, SequenceSettings
+from ..settings.sequence import N_FRAMES, N_INDEPENDENT, N_TRIPLETS
 from ..settings.shape_files import with_shape_files
 from ..settings.splits import parse_splits, split_jobs
 from ..settings.views import views_from_text
@@ -94,33 +94,15 @@ def _blend_reader() -> Callable[[Path, str], Any] | None:
 
 
 def sample(args: argparse.Namespace) -> int:
-    from ..dataset.temporaries import removal_line
-    from ..dataset.writer import write_latents
-
     job = settings_from_args(args)
     kind = kind_of(job)
-    if isinstance(job, SequenceSettings):  # the sequence's files; `render` then draws them
-        from ..dataset.sequence_writer import write_sequence
-
-        root, frames, written = write_sequence(job, Path(args.out))
-        print(f"{root}: " + (f"wrote the latents, interventions and noise of {frames} frames "
-                             f"({job.name}, seed {job.seed}) and manifest.json" if written else
-                             f"already holds this sequence ({frames} frames, seed {job.seed}); "
-                             "nothing written"))
-        return 0
-    if kind.write != "dataset.writer:write_latents":  # frames of their own: written by render
+    if kind.sample is None:  # frames of their own: written by render
         raise SettingsError("preset", args.preset, f"a preset of latents `sample` writes; "
                             f"a {kind.name} dataset is written by `render` (or `cube`)")
-    for settings, out, extra in _jobs(args, job):
-        result = write_latents(settings, out, extra=extra)
-        if result.removed:
-            print(f"{result.root}: {removal_line(result.removed, result.root)}")
-        if result.status == "unchanged":
-            print(f"{result.root}: already holds these latents ({settings.n_pairs} pairs, "
-                  f"seed {settings.seed}); nothing written")
-        else:
-            print(f"{result.root}: wrote latents of {settings.n_pairs} pairs "
-                  f"({settings.name}, seed {settings.seed}) and manifest.json")
+    write = load(kind.sample)
+    for settings, out, extra in _jobs(args, job):  # extra: a split's manifest entry
+        for line in write(settings, out, extra).splitlines():
+            print(f"{out}: {line}")
     return 0
 
 

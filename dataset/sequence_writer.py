@@ -166,6 +166,18 @@ def write_sequence(settings: SequenceSettings, root: Path | str) -> tuple[Path, 
         lambda _arrays: settings.frames)
 
 
+def sample_frames(settings: SequenceSettings, root: Path | str,
+                  extra: dict[str, Any] | None = None) -> str:
+    """The kinds table's `sample` part: write the sequence's factor files and manifest (or
+    find them there) and say so in a line. (`extra`, a split's entry, never comes: a sequence
+    has no splits.)"""
+    _, frames, written = write_sequence(settings, root)
+    return (f"wrote the latents, interventions and noise of {frames} frames ({settings.name}, "
+            f"seed {settings.seed}) and manifest.json" if written else
+            f"already holds this sequence ({frames} frames, seed {settings.seed}); "
+            "nothing written")
+
+
 def latent_files(settings: SequenceSettings) -> list[str]:
     """The files whose rows are images, in the render loop's order."""
     return [LATENTS, *([INDEPENDENT_LATENTS] if settings.n_independent else []),

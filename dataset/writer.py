@@ -39,7 +39,7 @@ from .layout import (
     view_names,
 )
 from .manifest import build_manifest, file_sha256, manifest_text, read_manifest
-from .temporaries import remove_abandoned, temporary_prefix
+from .temporaries import removal_line, remove_abandoned, temporary_prefix
 
 
 @dataclass(frozen=True)
@@ -389,6 +389,19 @@ def _write_new_latents(settings: AnySettings, root: Path, sample: Callable[[Any]
         remove_partial(written, new_folders)
         raise
     return WriteResult(root, "written", removed)
+
+
+def sample_latents(settings: AnySettings, root: Path | str,
+                   extra: dict[str, Any] | None = None) -> str:
+    """The kinds table's `sample` part for pair kinds: write the latents and manifest (or find
+    them there) and say so: a line, after one naming temporary files removed."""
+    result = write_latents(settings, root, extra=extra)
+    removal = removal_line(result.removed, result.root)
+    said = (f"already holds these latents ({settings.n_pairs} pairs, seed {settings.seed}); "
+            "nothing written" if result.status == "unchanged" else
+            f"wrote latents of {settings.n_pairs} pairs ({settings.name}, seed "
+            f"{settings.seed}) and manifest.json")
+    return f"{removal}\n{said}" if removal else said
 
 
 def _remove_abandoned(root: Path, n_views: int) -> tuple[Path, ...]:

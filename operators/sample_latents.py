@@ -4,11 +4,8 @@ from typing import TYPE_CHECKING
 
 import bpy
 
-from ..dataset.temporaries import removal_line
-from ..dataset.writer import write_latents
 from ..errors import USER_ERRORS, SettingsError, describe
-from ..settings.kinds import kind_of
-from ..settings.sequence import SequenceSettings
+from ..settings.kinds import kind_of, load
 from .job_properties import DatasetJobProperties
 
 if TYPE_CHECKING:
@@ -25,15 +22,14 @@ class IDENTBOX_OT_sample_latents(DatasetJobProperties, bpy.types.Operator):
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
         try:
             settings = self.job_settings(context)
-            if isinstance(settings, SequenceSettings):  # its latents come with its frames
-                raise SettingsError("mode", kind_of(settings).label, "a mode of pairs (Render "
-                                    "Dataset writes a sequence's latents with its frames)")
-            result = write_latents(settings, self.job_directory(context))
+            kind = kind_of(settings)
+            if kind.sample is None:  # its files come with its images
+                raise SettingsError("mode", kind.label, "a mode whose factors are written "
+                                    "before its images (Render writes this one's)")
+            root = self.job_directory(context)
+            said = load(kind.sample)(settings, root)
         except USER_ERRORS as error:
             self.report({"ERROR"}, describe(error))
             return {"CANCELLED"}
-        verb = "Kept" if result.status == "unchanged" else "Wrote"
-        removal = removal_line(result.removed, result.root)
-        self.report({"INFO"}, f"{verb} latents of {settings.n_pairs} pairs in {result.root}"
-                    + (f"; {removal}" if removal else ""))
+        self.report({"INFO"}, f"{root}: " + "; ".join(said.splitlines()))
         return {"FINISHED"}

@@ -16,9 +16,10 @@ from ..settings.kinds import (
     PAIR_FORMAT,
     SEQUENCE_FORMAT,
     kind_named,
+    kind_of,
     kind_of_manifest,
+    load,
 )
-from ..settings.objects import MultiObjectSettings
 from ..settings.panel import (
     MODE_KINDS,
     TO_PROPS,
@@ -41,13 +42,15 @@ _placements: dict[str, str | None] = {}  # settings -> why they cannot place sce
 
 
 def _placement_error(settings: Any) -> str | None:
-    """Why multi-object settings cannot place scenes (probed once per distinct settings)."""
-    if not isinstance(settings, MultiObjectSettings):
+    """Why the settings cannot place scenes (the kind's placement check, from the kinds table,
+    run once per distinct settings); None for kinds that place nothing."""
+    placement = None if settings is None else kind_of(settings).placement
+    if placement is None:
         return None
     key = json.dumps(settings.to_dict(), sort_keys=True)
     if key not in _placements:
         try:
-            settings.check_placement()
+            load(placement)(settings)
             _placements[key] = None
         except SettingsError as error:
             _placements[key] = panel_message(error)

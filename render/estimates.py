@@ -6,10 +6,12 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..dataset.layout import pair_passes
 from ..sampling.cube import grid_frames
 from ..settings.cube import CubeSettings
+from ..settings.kinds import kind_of, load
 from ..settings.objects import AnySettings
 from ..settings.render import RenderSettings, RunOptions
 from ..settings.sequence import SequenceSettings
@@ -64,24 +66,35 @@ def _seconds_per_image(render: RenderSettings) -> float:
     return SECONDS_PER_FRAME + pixels * render.samples * SECONDS_PER_PIXEL_SAMPLE + denoise
 
 
-def estimate(settings: AnySettings | CubeSettings | SequenceSettings,
-             options: RunOptions) -> JobEstimate:
-    """The images one run of this shard writes, and about how many bytes they take."""
-    if isinstance(settings, CubeSettings):
-        frames = settings.random_frames or grid_frames(settings.step)
-        indices = shard_indices(frames, options.batch_index, options.n_batches)
-        pixels = sum(size * size for size in settings.sizes)
-        seconds = len(indices) * (len(settings.sizes) * SECONDS_PER_FRAME
-                                  + pixels * settings.samples * SECONDS_PER_PIXEL_SAMPLE)
-        return JobEstimate(len(indices), len(indices) * len(settings.sizes),
-                           int(len(indices) * pixels * BYTES_PER_PIXEL["cube"]), "frames",
-                           seconds)
-    if isinstance(settings, SequenceSettings):  # an image per frame, independent frame, triplet
-        indices = shard_indices(settings.items, options.batch_index, options.n_batches)
-        render = settings.render
-        per_image = render.resolution ** 2 * BYTES_PER_PIXEL[render.file_format]
-        return JobEstimate(len(indices), len(indices), int(len(indices) * per_image), "frames",
-                           len(indices) * _seconds_per_image(render))
+def estimate(settings: Any, options: RunOptions) -> JobEstimate:
+    """The images one run of this shard writes, and about how many bytes they take (the
+    kind's own estimate, from the kinds table)."""
+    found: JobEstimate = load(kind_of(settings).estimate)(settings, options)
+    return found
+
+
+def cube_estimate(settings: CubeSettings, options: RunOptions) -> JobEstimate:
+    """The cube: every size of each frame, flat colours."""
+    frames = settings.random_frames or grid_frames(settings.step)
+    indices = shard_indices(frames, options.batch_index, options.n_batches)
+    pixels = sum(size * size for size in settings.sizes)
+    seconds = len(indices) * (len(settings.sizes) * SECONDS_PER_FRAME
+                              + pixels * settings.samples * SECONDS_PER_PIXEL_SAMPLE)
+    return JobEstimate(len(indices), len(indices) * len(settings.sizes),
+                       int(len(indices) * pixels * BYTES_PER_PIXEL["cube"]), "frames", seconds)
+
+
+def sequence_estimate(settings: SequenceSettings, options: RunOptions) -> JobEstimate:
+    """A sequence: an image per frame, independent frame and triplet."""
+    indices = shard_indices(settings.items, options.batch_index, options.n_batches)
+    render = settings.render
+    per_image = render.resolution ** 2 * BYTES_PER_PIXEL[render.file_format]
+    return JobEstimate(len(indices), len(indices), int(len(indices) * per_image), "frames",
+                       len(indices) * _seconds_per_image(render))
+
+
+def pair_estimate(settings: AnySettings, options: RunOptions) -> JobEstimate:
+    """A pair kind: each image view's image, mask and depth map of every pair."""
     indices = shard_indices(settings.n_pairs, options.batch_index, options.n_batches)
     views = len(image_views(settings))  # text views are written with the latents
     per_pair = views * len(pair_passes(settings))

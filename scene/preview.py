@@ -15,6 +15,7 @@ import bpy
 from ..errors import SettingsError
 from ..sampling.pose import scene_state
 from ..sampling.sampler import LatentPairs
+from ..settings.kinds import kind_of, load
 from ..settings.objects import AnySettings, MultiObjectSettings
 from ..settings.pairs import DatasetSettings
 from ..settings.sequence import SequenceSettings
@@ -237,8 +238,9 @@ def show_sequence_frame(context: Any, settings: SequenceSettings, frame: int,
 
 def show_any_sample(context: Any, settings: AnySettings, index: int, view: int,
                     source_props: Any) -> None:
-    """Preview a sample of the panel's settings, one teapot or several objects."""
-    if isinstance(settings, MultiObjectSettings):
-        show_objects_sample(context, settings, index, view, source_props)
-    else:
-        show_sample(context, settings, index, view, source_props)
+    """Preview a sample of the panel's settings as its kind shows one (the kinds table)."""
+    preview = kind_of(settings).preview
+    if preview is None:
+        raise SettingsError("mode", kind_of(settings).label, "a mode of pairs (this one has "
+                            "a preview of its own)")
+    load(preview)(context, settings, index, view, source_props)

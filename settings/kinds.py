@@ -47,6 +47,15 @@ class Kind:
     validate: Part  # (root, sample) -> list of Checks
     count: str = "n_pairs"  # the settings' attribute: how many items a render draws
     complete: Part = "dataset.layout:pair_complete"  # (root, settings, index) -> all drawn?
+    estimate: Part = "render.estimates:pair_estimate"  # (settings, options) -> JobEstimate
+    # (settings, root, extra) -> what `sample` says, having written the factor files alone (the
+    # latents before any image; extra: a split's manifest entry); None: the kind's files come
+    # with its images (`render`)
+    sample: Part | None = "dataset.writer:sample_latents"
+    # (context, settings, index, view, source_props): show one sample in the viewport
+    preview: Part | None = "scene.preview:show_sample"
+    placement: Part | None = None  # (settings) -> None, or SettingsError: scenes cannot be placed
+    shape_files: bool = False  # whether object_types may name mesh files (settings/shape_files)
 
 
 def load(part: Part) -> Callable[..., Any]:
@@ -121,19 +130,24 @@ PAIRS = register(Kind(
 OBJECTS = register(Kind(
     name=OBJECTS_KIND, label="Objects", settings=MultiObjectSettings, format=PAIR_FORMAT,
     unit="pairs", write="dataset.writer:write_latents", job="render.loop:RenderJob",
-    renderer="scene.multi:BlenderMultiRenderer", validate="dataset.validate:validate_pairs"))
+    renderer="scene.multi:BlenderMultiRenderer", validate="dataset.validate:validate_pairs",
+    preview="scene.preview:show_objects_sample", placement="settings.objects:check_placement",
+    shape_files=True))
 CUBE = register(Kind(
     name="cube", label="Cube", settings=CubeSettings, format=CUBE_FORMAT, unit="frames",
     write="dataset.cube_writer:write_cube_labels", job="render.cube_loop:CubeJob",
-    renderer="scene.cube:CubeRenderer", validate="dataset.cube_validate:validate_cube"))
+    renderer="scene.cube:CubeRenderer", validate="dataset.cube_validate:validate_cube",
+    estimate="render.estimates:cube_estimate", sample=None, preview=None))
 MULTIMODAL = register(Kind(
     name=MULTIMODAL_KIND, label="Multimodal3DIdent", settings=MultimodalSettings,
     format=PAIR_FORMAT, unit="pairs", write="dataset.writer:write_latents",
     job="render.loop:RenderJob", renderer="scene.multimodal:BlenderMultimodalRenderer",
-    validate="dataset.validate:validate_pairs"))
+    validate="dataset.validate:validate_pairs", shape_files=True))
 SEQUENCE = register(Kind(
     name=SEQUENCE_KIND, label="Sequence", settings=SequenceSettings, format=SEQUENCE_FORMAT,
     unit="frames", write="dataset.sequence_writer:write_sequence",
     job="render.sequence_loop:SequenceJob", renderer="scene.sequence:BlenderSequenceRenderer",
     validate="dataset.sequence_validate:validate_sequence", count="items",
-    complete="dataset.sequence_writer:item_complete"))
+    complete="dataset.sequence_writer:item_complete",
+    estimate="render.estimates:sequence_estimate", sample="dataset.sequence_writer:sample_frames",
+    preview=None, shape_files=True))

@@ -229,3 +229,8 @@ def _block(name: str, data: Any) -> BlockSettings:
         return BlockSettings.from_dict(data)
     except SettingsError as error:
         raise error.within(f"blocks.{name}") from None
+
+
+def check_placement(settings: MultiObjectSettings) -> None:
+    """The kinds table's placement part: SettingsError when the objects cannot be placed."""
+    settings.check_placement()

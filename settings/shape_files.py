@@ -24,9 +24,7 @@ from ..model.shape_files import (
     shape_file,
 )
 from ..sampling.multi import OBJECT_TYPES
-from .multimodal import MultimodalSettings
-from .objects import MultiObjectSettings
-from .sequence import SequenceSettings
+from .kinds import kind_of
 
 
 def with_shape_files(settings: Any, read_blend: BlendReader | None = None,
@@ -37,7 +35,7 @@ def with_shape_files(settings: Any, read_blend: BlendReader | None = None,
     absolute path (relative ones from `base`, the current folder by default), its SHA-256
     recorded or compared with the one recorded. Other settings are returned as they are;
     SettingsError naming object_types[i] for a bad file."""
-    if not isinstance(settings, (MultiObjectSettings, MultimodalSettings, SequenceSettings)):
+    if not kind_of(settings).shape_files:
         return settings
     types: list[str] = []
     record: dict[str, str] = {}

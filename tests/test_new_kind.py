@@ -12,6 +12,8 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pytest
+from conftest import run_blender
 
 from identbox.dataset.loader import IdentBoxPairs
 
@@ -72,3 +74,33 @@ def test_an_unregistered_kind_is_one_clear_line(tmp_path: Path) -> None:
     assert done.stderr.strip() == textwrap.dedent(
         "identbox: error: kind = 'one_colour' is not allowed: one of pairs, multi, cube, "
         "multimodal3dident, sequence")
+
+
+def test_every_part_of_every_kind_loads() -> None:
+    """Each kind's parts named in the table (writer, job, validator, estimate, sample, ...)
+    import and are callable: a typo in a part's string surfaced only when it was used. The
+    parts that need Blender (renderer, preview) are checked in the Blender tests."""
+    import dataclasses
+
+    from identbox.settings.kinds import kinds, load
+
+    needs_blender = {"renderer", "preview"}
+    for kind in kinds():
+        for field in dataclasses.fields(kind):
+            part = getattr(kind, field.name)
+            if field.name in needs_blender or not (isinstance(part, str) and ":" in part):
+                continue
+            assert callable(load(part)), (kind.name, field.name, part)
+
+
+@pytest.mark.blender
+def test_the_blender_parts_of_every_kind_load(tmp_path: Path) -> None:
+    """The renderer and preview parts of every kind import where Blender runs."""
+    result = run_blender("""
+        from identbox.settings.kinds import kinds, load
+        loaded = {f"{kind.name}.{name}": callable(load(getattr(kind, name)))
+                  for kind in kinds() for name in ("renderer", "preview")
+                  if getattr(kind, name) is not None}
+        report({"loaded": loaded})
+    """, tmp_path)
+    assert result["loaded"] and all(result["loaded"].values()), result
