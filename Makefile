@@ -81,6 +81,7 @@ bench: $(VENV)/.ready
 	$(VENV)/bin/python benchmarks/render.py
 	$(VENV)/bin/python benchmarks/workers.py
 	$(VENV)/bin/python benchmarks/validate.py
+	$(VENV)/bin/python benchmarks/tamper_detection.py --tampers 40
 	$(VENV)/bin/python benchmarks/fidelity.py
 	$(VENV)/bin/python benchmarks/quality.py
 	$(VENV)/bin/python benchmarks/window.py

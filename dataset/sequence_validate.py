@@ -1,19 +1,22 @@
 """Check a sequence dataset: files against the manifest, the latents against their settings
 (re-sampled) and against their mechanisms (each step from the stored previous frame and
-noise), every frame's image whole, nothing stray in the layout."""
+noise), every image whole, a sample of each part's images against its own row, nothing
+stray in the layout."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from ..model.constants import GROUND_SATURATION
+from ..model.camera import project_to_pixels
+from ..model.shapes import largest_dimension
 from ..sampling.mechanisms import Interventions
 from ..sampling.sequences import first_frame, step
 from ..settings.sequence import SequenceSettings
 from .cube_validate import Check
-from .images import decoded, dominant_hue_of, hue_distance
+from .images import decoded
 from .layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST, is_complete_image
 from .manifest import file_sha256, read_manifest
 from .sequence_writer import (
@@ -27,12 +30,13 @@ from .sequence_writer import (
     TRIPLET_IMAGES,
     TRIPLET_LATENTS,
     TRIPLETS,
+    item_latents,
     item_path,
     sequence_arrays,
     sequence_files,
 )
 from .strays import ANYTHING, SLURM, find_layout_strays, listed
-from .view_look import GROUND_HUE_TOLERANCE, expected_hue
+from .view_look import GROUND_HUE_TOLERANCE, OBJECT_HUE_TOLERANCE, LookSpec, disagreements
 
 MECHANISM_TOLERANCE = 1e-9  # the same arithmetic; room only for a machine's last bits
 
@@ -87,31 +91,69 @@ def check_triplets(settings: SequenceSettings, stored: dict[str, np.ndarray]) ->
                  listed(bad, f"{len(sources)} triplets"))
 
 
-def check_ground_hues(root: Path, settings: SequenceSettings, latents: np.ndarray,
-                      sample: int) -> list[Check]:
-    """Decode a sample of frames: each must be whole, of the resolution, and show the ground
-    hue its own hue_back says (the pairs' tolerance, view_look.py)."""
-    chosen = np.sort(np.random.default_rng(0).choice(
-        settings.frames, size=min(sample, settings.frames), replace=False))
-    column = settings.causal_model().index("hue_back")
-    size, mapping = settings.render.resolution, settings.scene.hue_mapping
-    undecodable, off = [], []
-    for frame in chosen:
-        path = item_path(root, settings, int(frame))
+def frame_centres(settings: SequenceSettings, latents: np.ndarray) -> np.ndarray:
+    """(rows, 2): where each frame's object centre lands in the image, in pixels; NaN for a
+    shape file's frames (its size is known only to Blender). The object stands at
+    (x, y, z + d / 2), d its shape's largest side (scene/sequence.py)."""
+    model = settings.causal_model()
+    sizes = np.array([largest_dimension(kind) or np.nan for kind in settings.object_types])
+    shapes = latents[:, model.index("shape")].astype(int)
+    centres = latents[:, [model.index(n) for n in ("pos_x", "pos_y", "pos_z")]].copy()
+    centres[:, 2] += sizes[np.clip(shapes, 0, len(sizes) - 1)] / 2
+    known = np.isfinite(centres).all(axis=1)
+    pixels = np.full((len(latents), 2), np.nan)
+    pixels[known] = project_to_pixels(centres[known], settings.render.resolution)
+    return pixels
+
+
+def _chosen_items(settings: SequenceSettings, sample: int) -> np.ndarray:
+    """Up to `sample` images of each part (frames, independent frames, triplets), as the
+    render loop's indices."""
+    rng = np.random.default_rng(0)
+    chosen, start = [], 0
+    for count in (settings.frames, settings.n_independent, settings.n_triplets):
+        chosen.append(start + np.sort(rng.choice(count, size=min(sample, count),
+                                                 replace=False)))
+        start += count
+    return np.concatenate(chosen)
+
+
+def check_images(root: Path, settings: SequenceSettings, stored: dict[str, np.ndarray],
+                 sample: int) -> list[Check]:
+    """Decode a sample of every part's images: each must be whole, of the resolution, and show
+    the ground hue its own hue_back says and the object's hue its own hue_object says at its
+    projected centre (the pairs' looks and tolerances, view_look.py)."""
+    chosen = _chosen_items(settings, sample)
+    model = settings.causal_model()
+    latents = item_latents(stored)
+    centres = frame_centres(settings, latents)
+    spec = LookSpec(model.index("hue_back"), model.index("hue_object"),
+                    settings.scene.hue_mapping, (), settings.render.resolution)
+    ground_only = replace(spec, object_column=None)
+    size = settings.render.resolution
+    undecodable: list[str] = []
+    off: dict[str, list[str]] = {"ground": [], "object": []}
+    for index in chosen:
+        path = item_path(root, settings, int(index))
         if not path.exists():
             continue
         image, _, problem = decoded(path, size)
         if image is None:
             undecodable.append(problem)
             continue
-        seen = dominant_hue_of(image)
-        want = expected_hue(float(latents[frame, column]), GROUND_SATURATION, mapping)
-        if not hue_distance(seen, want) <= GROUND_HUE_TOLERANCE:
-            off.append(f"frame {frame}: ground hue {seen:.3f} vs {want:.3f}")
-    return [Check(f"{len(chosen)} sampled frames decode at {size} x {size}", not undecodable,
-                  listed(undecodable, "all do")),
-            Check("sampled frames show the ground hue their own hue_back says", not off,
-                  listed(off, f"within {GROUND_HUE_TOLERANCE}"))]
+        known = bool(np.isfinite(centres[index]).all())
+        found = disagreements(image, latents[index], centres[index] if known else np.zeros(2),
+                              "m1", spec if known else ground_only)
+        name = str(path.relative_to(root))
+        for look, detail in found.items():
+            off[look].append(f"{name}: {detail}")
+    return [Check(f"{len(chosen)} sampled images of {_parts(settings)} decode at "
+                  f"{size} x {size}", not undecodable, listed(undecodable, "all do")),
+            Check("sampled images show the ground hue their own hue_back says",
+                  not off["ground"], listed(off["ground"], f"within {GROUND_HUE_TOLERANCE}")),
+            Check("sampled images show the object's hue their own hue_object says at its "
+                  "projected centre", not off["object"],
+                  listed(off["object"], f"within {OBJECT_HUE_TOLERANCE} where the object is lit"))]
 
 
 def _parts(settings: SequenceSettings) -> str:
@@ -152,6 +194,7 @@ def validate_sequence(root: Path | str, sample: int = 32) -> list[Check]:
         checks.append(Check(f"{name} matches the manifest", ok,
                             "SHA-256 equal" if ok else "missing or changed"))
     stored = {name: np.load(root / name) for name in names if (root / name).exists()}
+    shapes_ok = False
     if len(stored) == len(names):
         again = sequence_arrays(settings)
         shapes_ok = all(stored[n].shape == a.shape and stored[n].dtype == a.dtype
@@ -173,6 +216,6 @@ def validate_sequence(root: Path | str, sample: int = 32) -> list[Check]:
     checks.append(Check(f"{settings.items} complete images", not missing,
                         f"{len(missing)} missing or incomplete" + (
                             f", first {missing[0]}" if missing else "")))
-    if LATENTS in stored and sample > 0:
-        checks += check_ground_hues(root, settings, stored[LATENTS], sample)
+    if shapes_ok and sample > 0:
+        checks += check_images(root, settings, stored, sample)
     return checks + _strays(root, settings)

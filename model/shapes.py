@@ -1,9 +1,23 @@
 """Meshes of the multi-object types that Blender does not build with one bmesh call, and the
-scaling that gives every type the same bounding radius. Plain numpy."""
+scaling that gives every type the same bounding radius, and how large each type is at the
+published teapot's radius (where one-object scenes stand it on the ground). Plain numpy."""
 
 from __future__ import annotations
 
+import math
+from functools import cache
+
 import numpy as np
+
+from .constants import OBJECT_SCALE
+from .teapot import teapot_mesh
+
+# Each built-in type's largest bounding-box side over its bounding radius, as Blender builds
+# the meshes (scene/multi.py; a Blender test compares): a sphere or torus spans its diameter,
+# a cube 2/sqrt(3), a cylinder or cone sqrt(2), Suzanne as measured. The teapot's is computed.
+_LARGEST_SIDE_PER_RADIUS = {"sphere": 2.0, "torus": 2.0, "cube": 2.0 / math.sqrt(3.0),
+                            "cone": math.sqrt(2.0), "cylinder": math.sqrt(2.0),
+                            "monkey": 1.840449}
 
 
 def torus(major: float = 1.0, minor: float = 0.35, rings: int = 32,
@@ -26,3 +40,21 @@ def normalised(vertices: np.ndarray, radius: float) -> np.ndarray:
     vertices = np.asarray(vertices, dtype=np.float64)
     centred = vertices - (vertices.max(axis=0) + vertices.min(axis=0)) / 2
     return centred * (radius / np.linalg.norm(centred, axis=1).max())
+
+
+@cache
+def shape_radius() -> float:
+    """The published teapot's bounding radius (about its bounding box's centre), at its scale."""
+    vertices = teapot_mesh().vertices
+    centred = vertices - (vertices.max(axis=0) + vertices.min(axis=0)) / 2
+    return float(np.linalg.norm(centred, axis=1).max() * OBJECT_SCALE)
+
+
+def largest_dimension(kind: str) -> float | None:
+    """A built-in type's largest side at the published teapot's bounding radius (what Blender's
+    max(object.dimensions) gives); None for a shape file, whose mesh only Blender may read."""
+    if kind == "teapot":
+        vertices = normalised(teapot_mesh().vertices, 1.0)
+        return float((vertices.max(axis=0) - vertices.min(axis=0)).max() * shape_radius())
+    ratio = _LARGEST_SIDE_PER_RADIUS.get(kind)
+    return None if ratio is None else ratio * shape_radius()

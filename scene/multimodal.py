@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
 import bpy
@@ -20,7 +19,7 @@ import numpy as np
 
 from ..model import constants as c
 from ..model.colors import hue_to_rgb
-from ..model.teapot import teapot_mesh
+from ..model.shapes import shape_radius
 from ..sampling.multi import OBJECT_RADIUS
 from ..sampling.multimodal import index
 from ..settings.multimodal import MultimodalSettings
@@ -39,14 +38,6 @@ from .tags import tagged
 
 OWNER = "multimodal"
 SCENE_NAME = "IdentBox Multimodal3DIdent"
-
-
-@cache
-def shape_radius() -> float:
-    """The published teapot's bounding radius (about its bounding box's centre), at its scale."""
-    vertices = teapot_mesh().vertices
-    centred = vertices - (vertices.max(axis=0) + vertices.min(axis=0)) / 2
-    return float(np.linalg.norm(centred, axis=1).max() * c.OBJECT_SCALE)
 
 
 def _largest_dimension(mesh: object, scale: float) -> float:

@@ -83,6 +83,21 @@ def test_the_validate_benchmark_checks_a_dataset(tmp_path: Path) -> None:
 
 
 @pytest.mark.blender
+def test_the_tamper_benchmark_counts_what_validate_catches(tmp_path: Path) -> None:
+    """A row per preset and tamper, each with detected/tried, after the untampered datasets
+    passed (the benchmark stops otherwise)."""
+    lines = run_benchmark(tmp_path, "tamper_detection.py", "--quick")
+    rows = rows_below(lines, "detected/tried")
+    presets = {row[0] for row in rows}
+    assert presets == {"hues_positions_rotations", "three_views_camera", "multimodal3dident",
+                       "temporal_causal3dident"}, rows
+    for row in rows:
+        detected, tried = (int(n) for n in row[-1].split("/"))
+        assert 0 <= detected <= tried and tried > 0, row
+    assert "untampered datasets: all pass" in lines
+
+
+@pytest.mark.blender
 def test_the_share_benchmark_exports_in_both_formats(tmp_path: Path) -> None:
     """Rows for the folder layout and both export formats, each with its files and bytes per
     pair, and the extrapolation to a published-size dataset."""

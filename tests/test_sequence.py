@@ -111,28 +111,40 @@ def test_validate_catches_a_tampered_latent_row(tmp_path: Path) -> None:
 def test_render_validate_and_strays(tmp_path: Path) -> None:
     preset = tmp_path / "tiny.json"
     preset.write_text(json.dumps({"kind": "sequence", "n_frames": 6, "n_episodes": 2,
-                                  "n_shapes": 7, "seed": 3, "n_independent": 2,
+                                  "n_shapes": 7, "seed": 3, "n_independent": 3,
                                   "render": {"resolution": 32, "samples": 2}}))
     out = identbox("render", "--preset", str(preset), "--n-triplets", "3", "--out", "d",
                    cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert "17/17 frames" in out.stderr and "armadillo drawn as sphere" in out.stderr
+    assert "18/18 frames" in out.stderr and "armadillo drawn as sphere" in out.stderr
     root = tmp_path / "d"
     assert files(root / "samples") == [f"{i:06d}.png" for i in range(12)]
-    assert files(root / "independent") == [f"{i:06d}.png" for i in range(2)]
+    assert files(root / "independent") == [f"{i:06d}.png" for i in range(3)]
     assert files(root / "triplets") == [f"{i:06d}.png" for i in range(3)]
     checked = identbox("validate", "d", "--json", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout
     assert "each triplet's third frame" in checked.stdout
+    # Every part's images are looked at against their own latents: two independent frames or
+    # two triplets' images swapped passed when only the frames were decoded.
+    for folder, one, two in (("independent", 0, 2), ("triplets", 0, 2)):
+        first, second = root / folder / f"{one:06d}.png", root / folder / f"{two:06d}.png"
+        kept = first.read_bytes()
+        first.write_bytes(second.read_bytes())
+        second.write_bytes(kept)
+        looks = [c for c in validate_dataset(root) if "sampled images show" in c.name]
+        assert any(not c.ok and f"{folder}/" in c.detail for c in looks), looks
+        second.write_bytes(first.read_bytes())
+        first.write_bytes(kept)
+    assert not failed(root)
     (root / "samples" / "000012.png").write_bytes((root / "samples" / "000000.png").read_bytes())
     (root / "triplets" / "000003.png").write_bytes((root / "samples" / "000000.png").read_bytes())
     (root / "samples" / "000003.png").unlink()
     (root / "independent" / "000001.png").unlink()
     found = failed(root)
-    beyond = "no numbered images beyond the 12 frames, 2 independent frames and 3 triplets"
-    assert "17 complete images" in found and beyond in found
+    beyond = "no numbered images beyond the 12 frames, 3 independent frames and 3 triplets"
+    assert "18 complete images" in found and beyond in found
     report = json.loads(identbox("validate", "d", "--json", cwd=tmp_path).stdout)
-    detail = next(c for c in report["checks"] if c["name"] == "17 complete images")["detail"]
+    detail = next(c for c in report["checks"] if c["name"] == "18 complete images")["detail"]
     assert "2 missing" in detail and "samples/000003.png" in detail
 
 
@@ -182,3 +194,18 @@ def test_a_pair_count_is_one_line_and_sample_writes_the_files(tmp_path: Path) ->
     assert written == {p.name: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     again = identbox("sample", "--preset", "s.json", "--out", "e", cwd=tmp_path)
     assert "already holds this sequence" in again.stdout
+
+
+@pytest.mark.blender
+def test_validate_projects_each_shape_where_blender_stands_it() -> None:
+    """The object's centre that validate looks at is where the scene puts it: each built-in
+    shape's size (model/shapes.py) is the one Blender's meshes have."""
+    from identbox.model.shapes import largest_dimension
+    from identbox.scene.builder import fixed_scene
+    from identbox.scene.multimodal import shape_switching_object
+
+    types = ("teapot", "sphere", "torus", "cube", "cone", "monkey", "cylinder")
+    scene, *_, materials = fixed_scene("IdentBox shape sizes", "test")
+    _, _, sizes = shape_switching_object(scene, types, materials["Rubber"], "test")
+    assert [largest_dimension(kind) for kind in types] == pytest.approx(sizes, rel=1e-5)
+    assert largest_dimension("/data/bunny.obj") is None

@@ -281,7 +281,7 @@ def test_the_preset_renders_200_frames_with_their_targets_and_validates(tmp_path
     names = [c["name"] for c in json.loads(checked.stdout)["checks"]]
     assert "variables that are not targets follow their mechanisms given the stored noise" \
         in names
-    assert "sampled frames show the ground hue their own hue_back says" in names
+    assert "sampled images show the ground hue their own hue_back says" in names
     # A frame whose picture is another frame's, half the colour circle away, is caught.
     hues = np.load(root / "factors" / "latents.npy")[:, 9] / (2 * np.pi)
     gap = np.abs((hues[:, None] - hues[None, :] + 0.5) % 1.0 - 0.5)
@@ -289,7 +289,8 @@ def test_the_preset_renders_200_frames_with_their_targets_and_validates(tmp_path
     (root / "samples" / f"{i:06d}.png").write_bytes((root / "samples" / f"{j:06d}.png")
                                                     .read_bytes())
     caught = identbox("validate", "tc3d", "--sample", "200", cwd=tmp_path)
-    assert caught.returncode == 1 and f"frame {i}: ground hue" in caught.stdout, caught.stdout
+    assert caught.returncode == 1, caught.stdout
+    assert f"samples/{i:06d}.png: ground hue" in caught.stdout, caught.stdout
 
 
 def test_steps_never_cross_episodes(tmp_path: Path) -> None:
