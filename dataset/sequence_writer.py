@@ -29,7 +29,7 @@ import numpy as np
 
 from ..settings.sequence import SequenceSettings
 from ..version import __version__
-from .footprint import check_footprint, described, probe_bytes
+from .footprint import Probe, check_footprint, described, probe
 from .layout import is_complete_image
 from .writer import (
     write_frames_dataset,
@@ -54,7 +54,7 @@ def sequence_arrays(settings: SequenceSettings,
     first, with `checked_in` (the dataset folder), whether the machine has the memory and
     disk they take (footprint.py)."""
     if checked_in is not None:
-        check_footprint(checked_in, _factor_bytes(settings), described(settings, "items"))
+        check_footprint(checked_in, _factor_probe(settings), described(settings, "items"))
     trajectory = settings.trajectory()
     n_variables = trajectory.values.shape[-1]
     targets = np.zeros(trajectory.values.shape, dtype=np.uint8)
@@ -147,13 +147,14 @@ def sequence_manifest(settings: SequenceSettings, checksums: dict[str, str]) -> 
     }
 
 
-def _factor_bytes(settings: SequenceSettings) -> int:
-    """The factor files' bytes, from one episode's frames drawn alone and scaled to every
-    image (an independent frame or a triplet's image counted as a frame, which is more)."""
+def _factor_probe(settings: SequenceSettings) -> Probe:
+    """The factor files' bytes and drawing time, from one episode's frames drawn alone and
+    scaled to every image (an independent frame or a triplet's image counted as a frame,
+    which is more)."""
     def of(frames: int) -> int:
         alone = settings.replace(n_frames=frames, n_episodes=1, n_independent=0, n_triplets=0)
         return sum(array.nbytes for array in sequence_arrays(alone).values())
-    return probe_bytes(settings.frames + settings.n_independent + 3 * settings.n_triplets, of)
+    return probe(settings.frames + settings.n_independent + 3 * settings.n_triplets, of)
 
 
 def write_sequence(settings: SequenceSettings, root: Path | str) -> tuple[Path, int, bool]:

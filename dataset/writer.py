@@ -25,7 +25,7 @@ from ..settings.rig import moves_camera
 from ..settings.text import objects_words
 from ..settings.views import text_views, views_of
 from .claims import folder_held
-from .footprint import check_footprint, described, probe_bytes
+from .footprint import check_footprint, described, probe
 from .layout import (
     INTERVENTIONS,
     MANIFEST,
@@ -280,7 +280,7 @@ def recorded_latents(settings: AnySettings, manifest: dict[str, Any], where: Pat
     """The latent files' bytes sampled from `settings`, when they are the ones the manifest
     at `where` records (its SHA-256); DatasetError naming the first that differs otherwise: the
     manifest was edited by hand (another seed), or another numpy draws other numbers."""
-    check_footprint(where.parent, probe_bytes(settings.n_pairs, lambda k: sum(
+    check_footprint(where.parent, probe(settings.n_pairs, lambda k: sum(
         len(blob) for blob in latent_blobs(settings.replace(n_pairs=k), sample).values())),
         described(settings, "n_pairs"))
     blobs = latent_blobs(settings, sample)
@@ -366,7 +366,7 @@ def _write_new_latents(settings: AnySettings, root: Path, sample: Callable[[Any]
             return WriteResult(root, "unchanged", _remove_abandoned(root, views))
         raise DatasetError(f"{root} holds samples/ but no {MANIFEST}: not an IdentBox dataset "
                            "this run can add to; choose another output folder")
-    check_footprint(root, probe_bytes(settings.n_pairs, lambda k: sum(
+    check_footprint(root, probe(settings.n_pairs, lambda k: sum(
         len(blob) for blob in latent_blobs(settings.replace(n_pairs=k), sample).values())),
         described(settings, "n_pairs"))
     blobs = latent_blobs(settings, sample)

@@ -4,6 +4,7 @@ interventions and noise; frames rendered, resumed after a kill, and validated.""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -209,3 +210,21 @@ def test_validate_projects_each_shape_where_blender_stands_it() -> None:
     _, _, sizes = shape_switching_object(scene, types, materials["Rubber"], "test")
     assert [largest_dimension(kind) for kind in types] == pytest.approx(sizes, rel=1e-5)
     assert largest_dimension("/data/bunny.obj") is None
+
+
+def test_a_long_draw_says_its_time_first_and_ctrl_c_leaves_nothing(tmp_path: Path) -> None:
+    """Two million frames of one episode are drawn one step after another, for minutes with
+    nothing to see: the time is said before (scaled from 256 frames), and Ctrl+C then ends it
+    with no folder left."""
+    proc = subprocess.Popen([sys.executable, "-m", "identbox", "sample", "--preset",
+                             "temporal_causal3dident", "--n-frames", "2000000", "--out", "d"],
+                            cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    said = proc.stderr.readline()
+    proc.send_signal(signal.SIGINT)
+    rest = proc.communicate(timeout=60)[1]
+    took = re.search(r"items = 2000000 takes about (\d+) min here \(.* of memory, .* of files\)",
+                     said)
+    assert took and 2 <= int(took[1]) <= 60, said  # 0.3 ms a frame here: 10 min
+    assert proc.returncode == 130 and "interrupted" in rest, rest
+    assert not (tmp_path / "d").exists()

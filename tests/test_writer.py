@@ -190,16 +190,16 @@ def test_two_runs_into_one_new_folder_take_turns(tmp_path: Path, monkeypatch) ->
 def test_the_factor_files_are_measured_before_they_are_drawn(tmp_path: Path) -> None:
     """The bytes probed on 256 pairs, scaled, are the bytes written (within 1%); a machine
     with less memory than sampling needs is refused before anything is drawn or written."""
-    from identbox.dataset.footprint import check_footprint, probe_bytes
+    from identbox.dataset.footprint import Probe, check_footprint, probe
     from identbox.dataset.writer import latent_blobs
     from identbox.presets import load_preset
 
     settings = load_preset("three_views_camera").replace(n_pairs=3000)
     written = sum(len(blob) for blob in latent_blobs(settings).values())
-    probed = probe_bytes(3000, lambda k: sum(
+    probed = probe(3000, lambda k: sum(
         len(blob) for blob in latent_blobs(settings.replace(n_pairs=k)).values()))
-    assert abs(probed - written) <= 0.01 * written
+    assert abs(probed.file_bytes - written) <= 0.01 * written
     with pytest.raises(DatasetError, match=r"needs about .* of memory.*0\.1 MB is available"):
-        check_footprint(tmp_path, written, "n_pairs = 3000", memory=lambda: 100_000)
-    check_footprint(tmp_path, written, "n_pairs = 3000", memory=lambda: 10 * written)
+        check_footprint(tmp_path, Probe(written, 1.0), "n_pairs = 3000", memory=lambda: 100_000)
+    check_footprint(tmp_path, Probe(written, 1.0), "n_pairs = 3000", memory=lambda: 10 * written)
     assert list(tmp_path.iterdir()) == []
