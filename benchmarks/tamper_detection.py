@@ -27,7 +27,7 @@ import numpy as np
 
 from identbox.dataset.check import validate_dataset
 from identbox.dataset.layout import MANIFEST, held_format, samples_dir
-from identbox.dataset.manifest import read_manifest, settings_from_manifest
+from identbox.dataset.manifest import pair_settings_from_manifest, read_manifest
 from identbox.dataset.sequence_writer import (
     IMAGES,
     INDEPENDENT_IMAGES,
@@ -84,7 +84,7 @@ class PairLayout:
 
 
 def _pair_layout(root: Path) -> PairLayout:
-    settings = settings_from_manifest(read_manifest(root / MANIFEST))
+    settings = pair_settings_from_manifest(read_manifest(root / MANIFEST))
     return PairLayout(root, tuple(f"m{v}" for v in image_views(settings)), settings.n_pairs,
                       settings.render.extension)
 

@@ -14,11 +14,11 @@ from typing import Any
 from ..errors import (
     SettingsError,
 )
+from ..settings.contract import KindSettings
 from ..settings.cube import (
     CubeSettings,
 )
 from ..settings.kinds import kind_of, load
-from ..settings.objects import AnySettings
 from ..settings.render import RENDER_SPECS, RunOptions, auto_workers
 from ..settings.sequence import N_FRAMES, N_INDEPENDENT, N_TRIPLETS
 from ..settings.shape_files import with_shape_files
@@ -43,7 +43,7 @@ def dataset_folder(text: str) -> str:
     return os.path.abspath(text)
 
 
-def settings_from_args(args: argparse.Namespace) -> AnySettings:
+def settings_from_args(args: argparse.Namespace) -> KindSettings:
     """The job's settings: the preset, the published look, the render preset, then single
     overrides."""
     from ..presets import load_preset, load_render_preset, with_published_look
@@ -56,7 +56,7 @@ def settings_from_args(args: argparse.Namespace) -> AnySettings:
                                                                          N_TRIPLETS)))}
     changes = {name: value for name, value in changes.items() if value is not None}
     if getattr(args, "views", None) is not None:
-        if not hasattr(settings, "views"):
+        if not kind_of(settings).pairs:
             raise SettingsError("views", args.views, "no --views for this kind of dataset")
         views = views_from_text(args.views, settings.scene)
         changes |= {"views": views, "n_views": len(views)}
@@ -107,7 +107,7 @@ def sample(args: argparse.Namespace) -> int:
 
 
 def _jobs(args: argparse.Namespace,
-          settings: AnySettings) -> list[tuple[AnySettings, Path, dict[str, Any] | None]]:
+          settings: KindSettings) -> list[tuple[KindSettings, Path, dict[str, Any] | None]]:
     """One job, or one per split."""
     if not getattr(args, "splits", None):
         return [(settings, Path(args.out), None)]

@@ -22,8 +22,8 @@ from ..errors import DatasetError, SettingsError
 from ..jsonfile import UnreadableJSONError, read_json
 from ..limits import Limit
 from ..render.loop import shard_indices
+from ..settings.contract import KindSettings
 from ..settings.kinds import kind_of, load
-from ..settings.objects import AnySettings
 from ..settings.render import WORKERS
 
 SLURM_DIR = "slurm"
@@ -229,12 +229,12 @@ def _save(root: Path, record: dict[str, Any]) -> None:
     (root / SLURM_DIR / SUBMISSION).write_text(json.dumps(record, indent=2) + "\n")
 
 
-def submit(settings: AnySettings, root: Path, options: SlurmOptions,
+def submit(settings: KindSettings, root: Path, options: SlurmOptions,
            dry_run: bool = False) -> dict[str, Any]:
     """Sample the latents once, write the scripts, submit the array and its finalize job."""
     text = render_script(root, options)  # first: it refuses a folder SLURM cannot log to
     kind = kind_of(settings)
-    if not hasattr(settings, kind.count):  # the cube has a command of its own
+    if not kind.shards:  # the cube has a command of its own
         raise SettingsError("preset", kind.name, "a dataset `render` draws (pairs, objects, "
                             "multimodal3dident, sequence)")
     if not dry_run:
@@ -257,22 +257,22 @@ def submit(settings: AnySettings, root: Path, options: SlurmOptions,
     return record
 
 
-def _count(settings: AnySettings) -> int:
+def _count(settings: KindSettings) -> int:
     """Items a render of these settings draws: pairs, or a sequence's images."""
-    return int(getattr(settings, kind_of(settings).count))
+    return kind_of(settings).items(settings)
 
 
-def _complete(root: Path, settings: AnySettings, index: int) -> bool:
+def _complete(root: Path, settings: KindSettings, index: int) -> bool:
     """Item `index` is drawn whole."""
     return bool(load(kind_of(settings).complete)(root, settings, index))
 
 
-def _settings(root: Path) -> AnySettings:
+def _settings(root: Path) -> KindSettings:
     """The settings of the dataset in `root`, of whichever kind."""
     return settings_from_manifest(read_any_manifest(root / MANIFEST))
 
 
-def _shard_done(root: Path, settings: AnySettings, shards: int, shard: int) -> tuple[int, int]:
+def _shard_done(root: Path, settings: KindSettings, shards: int, shard: int) -> tuple[int, int]:
     """(items complete, items) of one shard, from the files."""
     indices = shard_indices(_count(settings), shard, shards)
     return sum(_complete(root, settings, i) for i in indices), len(indices)

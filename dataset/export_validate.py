@@ -25,7 +25,7 @@ from .croissant import croissant_matches
 from .cube_validate import Check
 from .export_readers import decode_rgb, read_index, records_of
 from .hf_export import PARQUET_FILES
-from .manifest import file_sha256, settings_from_manifest
+from .manifest import file_sha256, pair_settings_from_manifest
 from .share_export import (
     CARD,
     CROISSANT,
@@ -197,7 +197,7 @@ def _looks(entry: dict[str, Any], again: Any, images: dict[int, dict[int, np.nda
            name: str) -> list[Check]:
     """The folder dataset's checks of what decoded images show (dataset/view_look.py), on
     the sampled pairs' images of every image view."""
-    settings = settings_from_manifest(entry["manifest"])
+    settings = pair_settings_from_manifest(entry["manifest"])
     spec = look_spec(entry["manifest"]["columns"], settings)
     off: dict[str, list[str]] = {"ground": [], "object": [], "metal": []}
     for view, decoded in images.items():
@@ -259,7 +259,7 @@ def _pairs(root: Path, index: dict[str, Any], name: str, entry: dict[str, Any],
                     else ", ".join(sorted(wanted)))]
     if incomplete:
         return checks
-    again = sample_pairs(settings_from_manifest(entry["manifest"]))
+    again = sample_pairs(pair_settings_from_manifest(entry["manifest"]))
     same = all(np.array_equal(again.raw(v), factors[v]) for v in factors)
     checks.append(Check(f"{name}: factors are the manifest's latents", same,
                         "re-sampled from its settings and seed, compared bit for bit"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DatasetError
+from ..settings.kinds import kind_of
 
 # Items drawn to measure the bytes per item: the files grow linearly with the items.
 PROBE_ITEMS = 256
@@ -100,8 +101,8 @@ def check_footprint(root: Path, measured: Probe, what: str,
               file=sys.stderr, flush=True)
 
 
-def described(settings: Any, count: str) -> str:
+def described(settings: Any) -> str:
     """'n_pairs = 10000000 with 16 views' (or 'items = ...'), for check_footprint's message."""
-    text = f"{count} = {getattr(settings, count)}"
-    views = getattr(settings, "n_views", None)
-    return f"{text} with {views} views" if views else text
+    kind = kind_of(settings)
+    text = f"{kind.count} = {kind.items(settings)}"
+    return f"{text} with {settings.n_views} views" if kind.pairs else text

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..jsonfile import UnreadableJSONError, read_json
-from ..settings.objects import AnySettings
+from ..settings.contract import PairKindSettings
 from ..settings.rig import moves_camera
 from ..settings.views import TEXT, image_views, text_views
 
@@ -36,9 +36,9 @@ def view_names(n_views: int) -> tuple[str, ...]:
     return tuple(f"m{view}" for view in view_numbers(n_views))
 
 
-def settings_views(settings: object) -> int:
-    """How many views the settings' dataset has (kinds without `n_views` have two)."""
-    return int(getattr(settings, "n_views", TWO_VIEWS))
+def settings_views(settings: PairKindSettings) -> int:
+    """How many views the settings' dataset has."""
+    return settings.n_views
 
 
 def manifest_views(manifest: dict[str, Any]) -> int:
@@ -71,13 +71,13 @@ def view_entries(files: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]
     return {view: names for view, names in files.items() if view != SHARED}
 
 
-def settings_latent_files(settings: object) -> dict[str, tuple[str, ...]]:
+def settings_latent_files(settings: PairKindSettings) -> dict[str, tuple[str, ...]]:
     """The files each view of a dataset with these settings has beside its images: latents,
     each sample's camera matrices where a camera block moves the camera, and a text view's
     words and sentences; where an intervention draws view 2, each view's exogenous noise and
     the pairs' targets (in factors/ itself, key SHARED)."""
     return _view_files(settings_views(settings), moves_camera(settings), text_views(settings),
-                       getattr(settings, "intervention", None) is not None)
+                       settings.intervention is not None)
 
 
 def manifest_latent_files(manifest: dict[str, Any]) -> dict[str, tuple[str, ...]]:
@@ -122,11 +122,10 @@ JPEG_END = b"\xff\xd9"
 PASS_FOLDERS = {"image": "samples", "mask": "masks", "depth": "depth"}
 
 
-def pair_passes(settings: AnySettings) -> list[str]:
+def pair_passes(settings: PairKindSettings) -> list[str]:
     """What each pair has: 'image', then 'mask' and 'depth' when the settings ask."""
-    return ["image"] + [kind for kind, wanted in (("mask", getattr(settings, "masks", False)),
-                                                  ("depth", getattr(settings, "depth", False)))
-                        if wanted]
+    return ["image"] + [kind for kind, wanted in (("mask", settings.masks),
+                                                  ("depth", settings.depth)) if wanted]
 
 
 def pass_folder(root: Path, kind: str, view: int) -> Path:
@@ -144,13 +143,13 @@ def image_path(root: Path, view: int, index: int, extension: str) -> Path:
     return pass_folder(root, "image", view) / pass_file_name("image", index, extension)
 
 
-def pair_folders(root: Path, settings: AnySettings) -> list[Path]:
+def pair_folders(root: Path, settings: PairKindSettings) -> list[Path]:
     """Every folder a pair dataset's rendered files go into."""
     return [pass_folder(root, kind, view) for kind in pair_passes(settings)
             for view in image_views(settings)]
 
 
-def pair_paths(root: Path, settings: AnySettings, index: int) -> list[Path]:
+def pair_paths(root: Path, settings: PairKindSettings, index: int) -> list[Path]:
     """Every rendered file of one scene: every image view's image, then their masks and depth
     maps if asked (text views have no files per scene)."""
     return [pass_folder(root, kind, view)
@@ -158,7 +157,7 @@ def pair_paths(root: Path, settings: AnySettings, index: int) -> list[Path]:
             for kind in pair_passes(settings) for view in image_views(settings)]
 
 
-def pair_complete(root: Path, settings: AnySettings, index: int) -> bool:
+def pair_complete(root: Path, settings: PairKindSettings, index: int) -> bool:
     """Every file of the pair exists and is whole."""
     return all(is_complete_image(path) for path in pair_paths(root, settings, index))
 

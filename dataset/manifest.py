@@ -20,8 +20,8 @@ from ..presets import has_published_look
 from ..sampling.blocks import views_record
 from ..sampling.intervened_pairs import pair_model
 from ..sampling.rig import RIG_RULE
+from ..settings.contract import KindSettings, PairKindSettings
 from ..settings.kinds import kind_of_manifest
-from ..settings.objects import AnySettings
 from ..settings.rig import moves_camera, rig_blocks
 from ..settings.text import text_columns
 from ..settings.views import text_views, views_of
@@ -45,7 +45,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str, Any]:
+def build_manifest(settings: PairKindSettings, checksums: dict[str, str]) -> dict[str, Any]:
     """Manifest for a dataset sampled from `settings`, with the latent files' SHA-256."""
     columns = settings.columns()
     data = settings.to_dict()
@@ -58,7 +58,7 @@ def build_manifest(settings: AnySettings, checksums: dict[str, str]) -> dict[str
         views["views"]["list"][view - 1]["word_columns"] = list(text_columns(settings, text))
     folders = {kind: _view_folders(kind, data.get("n_views", TWO_VIEWS))
                for kind in ("masks", "depth")}
-    intervention = getattr(settings, "intervention", None)
+    intervention = settings.intervention
     if intervention is not None:  # only then: every other manifest keeps its bytes
         views["interventions"] = {**intervention.describe(),
                                   "mechanisms": pair_model(cast(Any, settings)).describe()}
@@ -178,11 +178,20 @@ def read_any_manifest(path: Path) -> dict[str, Any]:
     return read_manifest(path, expected)
 
 
-def settings_from_manifest(manifest: dict[str, Any]) -> AnySettings:
-    """The settings a manifest was written from (pairs or multi-object)."""
+def settings_from_manifest(manifest: dict[str, Any]) -> KindSettings:
+    """The settings a manifest was written from (any kind)."""
     kind = kind_of_manifest(manifest)
     values = {k: v for k, v in manifest["settings"].items() if k != "kind"}
     return kind.settings.from_dict(values)
+
+
+def pair_settings_from_manifest(manifest: dict[str, Any]) -> PairKindSettings:
+    """The settings a pair dataset's manifest was written from; DatasetError for another
+    kind's manifest (a sequence's, a cube's)."""
+    kind = kind_of_manifest(manifest)
+    if not kind.pairs:
+        raise DatasetError(f"a {kind.name} dataset, where a dataset of pairs was expected")
+    return cast(PairKindSettings, settings_from_manifest(manifest))
 
 
 def read_npy(path: Path | str, most_bytes: int | None = None) -> np.ndarray:

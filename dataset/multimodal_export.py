@@ -31,7 +31,7 @@ from ..settings.kinds import kind_of
 from ..settings.multimodal import KIND
 from ..settings.views import image_views, text_views, views_of
 from .layout import MANIFEST, SENTENCES, factors_dir, image_path, samples_dir
-from .manifest import file_sha256, read_manifest, settings_from_manifest
+from .manifest import file_sha256, pair_settings_from_manifest, read_manifest
 
 NEEDED_WORDS = ("shape", "colour", "position")  # what latents_text.csv records
 WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})  # the target's
@@ -61,7 +61,7 @@ def prepare_multimodal(root: Path) -> MultimodalExport:
     """Read and check a Multimodal3DIdent dataset (DatasetError, naming what is wrong, for any
     other dataset, one without an image and a text view, or one not rendered yet)."""
     manifest = read_manifest(root / MANIFEST)
-    settings = settings_from_manifest(manifest)
+    settings = pair_settings_from_manifest(manifest)
     kind = kind_of(settings)
     if kind.name != KIND:
         raise DatasetError(f"{root} holds a {kind.label} dataset; the multimodal3dident format "

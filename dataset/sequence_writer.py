@@ -54,7 +54,7 @@ def sequence_arrays(settings: SequenceSettings,
     first, with `checked_in` (the dataset folder), whether the machine has the memory and
     disk they take (footprint.py)."""
     if checked_in is not None:
-        check_footprint(checked_in, _factor_probe(settings), described(settings, "items"))
+        check_footprint(checked_in, _factor_probe(settings), described(settings))
     trajectory = settings.trajectory()
     n_variables = trajectory.values.shape[-1]
     targets = np.zeros(trajectory.values.shape, dtype=np.uint8)

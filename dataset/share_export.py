@@ -41,7 +41,7 @@ from .layout import (
     pass_folder,
     samples_dir,
 )
-from .manifest import file_sha256, load_latent_file, read_manifest, settings_from_manifest
+from .manifest import file_sha256, load_latent_file, pair_settings_from_manifest, read_manifest
 from .temporaries import is_temporary, remove_abandoned, temporary_path
 from .writer import missing_folders, remove_partial
 
@@ -108,7 +108,7 @@ def prepare_shared(root: Path) -> SharedSplit:
     """Read and check a pair dataset (DatasetError, naming what is wrong, for a missing or
     incomplete image, a changed latent file, or a dataset of another layout)."""
     manifest = read_manifest(root / MANIFEST)
-    settings = settings_from_manifest(manifest)
+    settings = pair_settings_from_manifest(manifest)
     files = manifest_latent_files(manifest)
     views = sorted(int(view[1:]) for view in files if view != SHARED)
     expected = manifest["latents"]["sha256"]

@@ -33,7 +33,7 @@ from .layout import (
     settings_latent_files,
     view_numbers,
 )
-from .manifest import file_sha256, read_manifest, settings_from_manifest
+from .manifest import file_sha256, pair_settings_from_manifest, read_manifest
 from .strays import find_strays
 from .view_look import GROUND_HUE_TOLERANCE, OBJECT_HUE_TOLERANCE, disagreements, look_spec
 from .writer import camera_arrays, object_pixels, text_of
@@ -68,7 +68,7 @@ def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[
                         f"every view's {n} x {width} values" if units
                         else "they differ: the two files do not belong together"))
     checks.append(_block_rules(manifest, raw))
-    if getattr(settings, "intervention", None) is not None:
+    if settings.intervention is not None:
         checks += intervention_checks(root, settings, raw)
     again = sample_pairs(settings)
     same = again.n_views == len(views) and all(np.array_equal(again.raw(v), raw[v])
@@ -205,7 +205,7 @@ def validate_pairs(root: Path | str, sample: int = 32) -> list[Check]:
     """All checks of a dataset of image pairs (Pairs, Objects, or any kind with their layout)."""
     root = Path(root)
     manifest = read_manifest(root / MANIFEST)
-    settings = settings_from_manifest(manifest)
+    settings = pair_settings_from_manifest(manifest)
     kind = kind_of(settings).label
     checks = [Check(f"manifest describes a valid {kind} dataset", True,
                     f"{settings.name}: {settings.n_pairs} pairs, seed {settings.seed}")]

@@ -63,8 +63,7 @@ def look_spec(columns: list[dict[str, object]], settings: Any) -> LookSpec:
         return next((names.index(n) for n in candidates if n in names), None)
 
     scene, render = settings.scene, settings.render
-    material = getattr(settings, "view_material", scene.material)  # kinds without a views list
-    materials = {f"m{number}": material(number) for number in image_views(settings)}
+    materials = {f"m{number}": settings.view_material(number) for number in image_views(settings)}
     metal = tuple(v for v, m in materials.items()
                   if m == "MyMetal" and len(set(materials.values())) == 2)  # told apart
     single = "hue_object" in names

@@ -20,7 +20,8 @@ from ..model.camera import extrinsics, intrinsics, project_to_pixels
 from ..sampling.intervened_pairs import sample_intervened
 from ..sampling.sampler import LatentPairs
 from ..sampling.text import Sentences, write_sentences
-from ..settings.objects import AnySettings, sample_pairs
+from ..settings.contract import PairKindSettings
+from ..settings.objects import sample_pairs
 from ..settings.rig import moves_camera
 from ..settings.text import objects_words
 from ..settings.views import text_views, views_of
@@ -173,7 +174,7 @@ def restore_command(root: Path) -> str:
             f"--out {shlex.quote(str(root))}")
 
 
-def matching_manifest(root: Path, settings: AnySettings) -> dict[str, Any] | None:
+def matching_manifest(root: Path, settings: PairKindSettings) -> dict[str, Any] | None:
     """The manifest in `root` if it is for exactly these settings; None if there is none.
     Raises DatasetError if it is for other settings."""
     manifest_path = root / MANIFEST
@@ -195,7 +196,7 @@ def damaged_latents(root: Path, manifest: dict[str, Any]) -> list[Path]:
             if not path.exists() or file_sha256(path) != expected.get(key)]
 
 
-def holds_dataset(root: Path, settings: AnySettings) -> bool:
+def holds_dataset(root: Path, settings: PairKindSettings) -> bool:
     """True if `root` has a manifest for exactly these settings and intact latents; False if it
     has no manifest. Raises DatasetError if it holds a different or damaged dataset."""
     manifest = matching_manifest(root, settings)
@@ -209,7 +210,7 @@ def holds_dataset(root: Path, settings: AnySettings) -> bool:
     return True
 
 
-def object_pixels(settings: AnySettings, latents: np.ndarray) -> np.ndarray:
+def object_pixels(settings: PairKindSettings, latents: np.ndarray) -> np.ndarray:
     """(pairs, objects, 2): where each object's centre lands in the image of its view's camera,
     in pixels (x right, y down, from the top-left corner) at the render resolution."""
     centres = settings.object_centres(latents)
@@ -221,7 +222,7 @@ def object_pixels(settings: AnySettings, latents: np.ndarray) -> np.ndarray:
     return pixels.reshape(rows, n_objects, 2)
 
 
-def camera_arrays(settings: AnySettings, latents: np.ndarray) -> dict[str, np.ndarray]:
+def camera_arrays(settings: PairKindSettings, latents: np.ndarray) -> dict[str, np.ndarray]:
     """Each sample's camera in one view: intrinsics.npy (pairs, 3, 3) and extrinsics.npy
     (pairs, 4, 4), for datasets whose camera moves (see dataset/manifest.py for the
     conventions)."""
@@ -232,7 +233,7 @@ def camera_arrays(settings: AnySettings, latents: np.ndarray) -> dict[str, np.nd
             "extrinsics.npy": extrinsics(poses)}
 
 
-def latent_blobs(settings: AnySettings,
+def latent_blobs(settings: PairKindSettings,
                  sample: Callable[[Any], LatentPairs] = sample_pairs) -> dict[str, bytes]:
     """The bytes of every view's latent files, keyed like the manifest's checksums."""
     views = sample(settings)
@@ -251,17 +252,17 @@ def latent_blobs(settings: AnySettings,
     return {key: _npy_bytes(array) for key, array in arrays.items()} | texts
 
 
-def intervention_arrays(settings: AnySettings) -> dict[str, np.ndarray]:
+def intervention_arrays(settings: PairKindSettings) -> dict[str, np.ndarray]:
     """Where an intervention draws view 2: each view's exogenous noise (mK/noise.npy) and the
     pairs' targets (interventions.npy, in factors/ itself)."""
-    if getattr(settings, "intervention", None) is None:
+    if settings.intervention is None:
         return {}
     pairs = sample_intervened(cast(Any, settings))  # only pairs settings have an intervention
     return {f"m1/{NOISE}": pairs.noise1, f"m2/{NOISE}": pairs.noise2,
             INTERVENTIONS: pairs.targets}
 
 
-def text_of(settings: AnySettings, latents: np.ndarray, view: int) -> Sentences:
+def text_of(settings: PairKindSettings, latents: np.ndarray, view: int) -> Sentences:
     """The sentences of text view `view` (from 1) and the values of their words."""
     text = views_of(settings)[view - 1].text
     assert text is not None, f"view {view} is not a text view"
@@ -269,12 +270,12 @@ def text_of(settings: AnySettings, latents: np.ndarray, view: int) -> Sentences:
                            text.templates, settings.seed, view, text.order)
 
 
-def sentences_text(settings: AnySettings, latents: np.ndarray, view: int) -> bytes:
+def sentences_text(settings: PairKindSettings, latents: np.ndarray, view: int) -> bytes:
     """samples/mK/sentences.txt: UTF-8, one sentence a line, in sample order."""
     return "".join(line + "\n" for line in text_of(settings, latents, view).lines).encode("utf-8")
 
 
-def recorded_latents(settings: AnySettings, manifest: dict[str, Any], where: Path,
+def recorded_latents(settings: PairKindSettings, manifest: dict[str, Any], where: Path,
                      sample: Callable[[Any], LatentPairs] = sample_pairs,
                      advice: str = "nothing was written") -> dict[str, bytes]:
     """The latent files' bytes sampled from `settings`, when they are the ones the manifest
@@ -282,7 +283,7 @@ def recorded_latents(settings: AnySettings, manifest: dict[str, Any], where: Pat
     manifest was edited by hand (another seed), or another numpy draws other numbers."""
     check_footprint(where.parent, probe(settings.n_pairs, lambda k: sum(
         len(blob) for blob in latent_blobs(settings.replace(n_pairs=k), sample).values())),
-        described(settings, "n_pairs"))
+        described(settings))
     blobs = latent_blobs(settings, sample)
     expected = manifest["latents"]["sha256"]
     for key, blob in blobs.items():
@@ -294,7 +295,7 @@ def recorded_latents(settings: AnySettings, manifest: dict[str, Any], where: Pat
     return blobs
 
 
-def restore_latents(root: Path, settings: AnySettings,
+def restore_latents(root: Path, settings: PairKindSettings,
                     sample: Callable[[Any], LatentPairs] = sample_pairs) -> list[Path] | None:
     """Write the missing or damaged latent files again, sampled from the manifest's settings,
     once their bytes match the manifest's SHA-256 (the images stay valid). Returns what was
@@ -314,7 +315,7 @@ def restore_latents(root: Path, settings: AnySettings,
     return damaged
 
 
-def write_latents(settings: AnySettings, root: Path | str,
+def write_latents(settings: PairKindSettings, root: Path | str,
                   sample: Callable[[Any], LatentPairs] = sample_pairs,
                   extra: dict[str, Any] | None = None, restore: bool = False) -> WriteResult:
     """Sample the latents once and write every view's factors/mV/{latents,raw_latents,
@@ -352,7 +353,7 @@ def in_held_folder(root: Path, write: Callable[[], Written]) -> Written:
         raise
 
 
-def _write_new_latents(settings: AnySettings, root: Path, sample: Callable[[Any], LatentPairs],
+def _write_new_latents(settings: PairKindSettings, root: Path, sample: Callable[[Any], LatentPairs],
                        extra: dict[str, Any] | None) -> WriteResult:
     """write_latents in a folder this process holds: looked at again, as another run may
     have written its dataset there while this one waited."""
@@ -368,7 +369,7 @@ def _write_new_latents(settings: AnySettings, root: Path, sample: Callable[[Any]
                            "this run can add to; choose another output folder")
     check_footprint(root, probe(settings.n_pairs, lambda k: sum(
         len(blob) for blob in latent_blobs(settings.replace(n_pairs=k), sample).values())),
-        described(settings, "n_pairs"))
+        described(settings))
     blobs = latent_blobs(settings, sample)
     for key, path in paths.items():
         if path.exists() and path.read_bytes() != blobs[key]:
@@ -391,7 +392,7 @@ def _write_new_latents(settings: AnySettings, root: Path, sample: Callable[[Any]
     return WriteResult(root, "written", removed)
 
 
-def sample_latents(settings: AnySettings, root: Path | str,
+def sample_latents(settings: PairKindSettings, root: Path | str,
                    extra: dict[str, Any] | None = None) -> str:
     """The kinds table's `sample` part for pair kinds: write the latents and manifest (or find
     them there) and say so: a line, after one naming temporary files removed."""

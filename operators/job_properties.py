@@ -28,7 +28,7 @@ from ..presets import (
 from ..properties import settings_of
 from ..properties.make import argument_property, choice_property, path_property
 from ..scene.blend_shapes import read_blend_object
-from ..settings.objects import AnySettings
+from ..settings.contract import PairKindSettings
 from ..settings.pairs import N_PAIRS, SEED
 from ..settings.panel import job_settings_from_props
 from ..settings.render import (
@@ -79,10 +79,10 @@ class DatasetJobProperties:
         """Whether the caller set this property (else the scene's settings decide)."""
         return bool(self.properties.is_property_set(name))  # type: ignore[attr-defined]
 
-    def job_settings(self, context: bpy.types.Context) -> AnySettings | SequenceSettings:
+    def job_settings(self, context: bpy.types.Context) -> PairKindSettings | SequenceSettings:
         """The dataset: a preset or settings file if given, else the panel's settings; then
         the pairs and seed if given."""
-        settings: AnySettings | SequenceSettings
+        settings: PairKindSettings | SequenceSettings
         if self.given("settings_file") and self.settings_file:
             settings = load_preset(bpy.path.abspath(self.settings_file))
         elif self.given("preset"):
@@ -118,7 +118,7 @@ class RenderJobProperties(DatasetJobProperties):
     n_batches: argument_property(N_BATCHES)  # type: ignore[valid-type]
     workers: argument_property(WORKERS)  # type: ignore[valid-type]
 
-    def job_settings(self, context: bpy.types.Context) -> AnySettings | SequenceSettings:
+    def job_settings(self, context: bpy.types.Context) -> PairKindSettings | SequenceSettings:
         """The dataset, with the published look, the render preset and single render settings
         if given."""
         settings = super().job_settings(context)

@@ -23,6 +23,7 @@ from ..presets import (
 )
 from ..scene.render_setup import denoisers_here
 from ..settings.denoising import denoiser_offered
+from ..settings.kinds import kind_of
 from ..settings.panel import (
     job_settings_from_props,
     scene_and_render_to_props,
@@ -95,7 +96,7 @@ class IDENTBOX_OT_load_preset(bpy.types.Operator):
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
         note = ""
-        if hasattr(settings, "render"):
+        if kind_of(settings).render_settings:
             render, note = render_here(settings.render)
             settings = settings.replace(render=render)
         try:

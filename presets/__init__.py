@@ -8,8 +8,8 @@ from typing import overload
 
 from ..errors import SettingsError
 from ..jsonfile import UnreadableJSONError, read_json
+from ..settings.contract import PairKindSettings
 from ..settings.kinds import settings_from_dict
-from ..settings.objects import AnySettings
 from ..settings.pairs import dataclass_from_dict
 from ..settings.render import RenderSettings, SceneSettings
 from ..settings.sequence import SequenceSettings
@@ -34,7 +34,7 @@ def pair_preset_names() -> list[str]:
             .get("kind", "pairs") == "pairs"]
 
 
-def read_settings_file(path: Path) -> AnySettings:
+def read_settings_file(path: Path) -> PairKindSettings:
     """Settings from a JSON file: a preset, or a dataset manifest (its `settings` table)."""
     try:
         data = read_json(path)
@@ -55,7 +55,7 @@ def read_settings_file(path: Path) -> AnySettings:
     return settings_from_dict(data)
 
 
-def load_preset(name_or_path: str) -> AnySettings:
+def load_preset(name_or_path: str) -> PairKindSettings:
     """A bundled preset by name, or a settings/manifest JSON file by path."""
     bundled = PRESET_DIR / f"{name_or_path}.json"
     if name_or_path in preset_names():
@@ -115,9 +115,9 @@ def load_scene_preset(name: str) -> SceneSettings:
 @overload
 def with_published_look(settings: SequenceSettings) -> SequenceSettings: ...
 @overload
-def with_published_look(settings: AnySettings) -> AnySettings: ...
-def with_published_look(settings: AnySettings | SequenceSettings
-                        ) -> AnySettings | SequenceSettings:
+def with_published_look(settings: PairKindSettings) -> PairKindSettings: ...
+def with_published_look(settings: PairKindSettings | SequenceSettings
+                        ) -> PairKindSettings | SequenceSettings:
     """The same dataset drawn as the published 3DIdentBox data was: the originals' legacy hue
     colours, MyMetal and Rubber, and the published render settings (224 px, 512 samples,
     denoised). Latents are untouched."""
@@ -130,8 +130,8 @@ def is_published_look(scene: SceneSettings, render: RenderSettings) -> bool:
     return scene == load_scene_preset(PUBLISHED) and render == load_render_preset(PUBLISHED)
 
 
-def has_published_look(settings: AnySettings) -> bool:
+def has_published_look(settings: PairKindSettings) -> bool:
     """Whether a dataset's scene and render settings are exactly the published ones."""
-    views = getattr(settings, "views", ())  # only where some view differs from its default
     return is_published_look(settings.scene, settings.render) and all(
-        view.material == settings.scene.material(k) for k, view in enumerate(views, start=1))
+        view.material == settings.scene.material(k)  # views: only where one is not the default
+        for k, view in enumerate(settings.views, start=1))

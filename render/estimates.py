@@ -10,9 +10,9 @@ from typing import Any
 
 from ..dataset.layout import pair_passes
 from ..sampling.cube import grid_frames
+from ..settings.contract import PairKindSettings
 from ..settings.cube import CubeSettings
 from ..settings.kinds import kind_of, load
-from ..settings.objects import AnySettings
 from ..settings.render import RenderSettings, RunOptions
 from ..settings.sequence import SequenceSettings
 from ..settings.views import image_views
@@ -93,7 +93,7 @@ def sequence_estimate(settings: SequenceSettings, options: RunOptions) -> JobEst
                        len(indices) * _seconds_per_image(render))
 
 
-def pair_estimate(settings: AnySettings, options: RunOptions) -> JobEstimate:
+def pair_estimate(settings: PairKindSettings, options: RunOptions) -> JobEstimate:
     """A pair kind: each image view's image, mask and depth map of every pair."""
     indices = shard_indices(settings.n_pairs, options.batch_index, options.n_batches)
     views = len(image_views(settings))  # text views are written with the latents

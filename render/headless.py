@@ -209,7 +209,7 @@ def render_in_process(settings: Any, out: Path, options: RunOptions,
     """Build the scene (device chosen first, so a bad device writes nothing), write the
     latents or labels, then render this shard's pending items (see start_job). A dataset of
     text views alone is written in plain Python: there is nothing for Blender to draw."""
-    if hasattr(settings, "views") and not image_views(settings):
+    if kind_of(settings).pairs and not image_views(settings):
         job = start_job(settings, out, options, log, **job_options)
         log(f"render: text views only: {settings.n_pairs} sentences per view written in {out}")
         return job.progress()

@@ -32,7 +32,7 @@ from ..dataset.temporaries import removal_line, remove_abandoned, temporary_path
 from ..dataset.watch import LatentsWatch
 from ..dataset.writer import write_latents
 from ..errors import raise_if_disk_full
-from ..settings.objects import AnySettings
+from ..settings.contract import PairKindSettings
 from ..settings.render import RunOptions
 from ..settings.views import image_views
 
@@ -243,7 +243,7 @@ class ImageJob:
 class RenderJob(ImageJob):
     """One shard of a pair dataset: latents written first, then every view of each pair."""
 
-    def __init__(self, settings: AnySettings, root: Path | str,
+    def __init__(self, settings: PairKindSettings, root: Path | str,
                  options: RunOptions | None = None, only: range | None = None,
                  extra: dict[str, Any] | None = None, restore: bool = False) -> None:
         self.settings = settings

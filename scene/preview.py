@@ -15,8 +15,9 @@ import bpy
 from ..errors import SettingsError
 from ..sampling.pose import scene_state
 from ..sampling.sampler import LatentPairs
+from ..settings.contract import PairKindSettings
 from ..settings.kinds import kind_of, load
-from ..settings.objects import AnySettings, MultiObjectSettings
+from ..settings.objects import MultiObjectSettings
 from ..settings.pairs import DatasetSettings
 from ..settings.sequence import SequenceSettings
 from ..settings.sequence_frames import frame_row
@@ -236,7 +237,7 @@ def show_sequence_frame(context: Any, settings: SequenceSettings, frame: int,
     return renderer
 
 
-def show_any_sample(context: Any, settings: AnySettings, index: int, view: int,
+def show_any_sample(context: Any, settings: PairKindSettings, index: int, view: int,
                     source_props: Any) -> None:
     """Preview a sample of the panel's settings as its kind shows one (the kinds table)."""
     preview = kind_of(settings).preview

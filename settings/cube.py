@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,8 +72,12 @@ class CubeSettings:
         data["sizes"] = list(self.sizes)
         return data
 
+    def replace(self, **changes: Any) -> CubeSettings:
+        """A copy with some settings changed (checked again)."""
+        return dataclasses.replace(self, **changes)
+
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CubeSettings:
+    def from_dict(cls, data: Mapping[str, Any]) -> CubeSettings:
         """From plain data; unknown keys are errors."""
         reject_unknown_keys(data, sorted(f.name for f in dataclasses.fields(cls)))
         return cls(**data)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SettingsError
+from .contract import KindSettings, PairKindSettings
 from .cube import CubeSettings
 from .multimodal import KIND as MULTIMODAL_KIND
 from .multimodal import MultimodalSettings
@@ -38,7 +39,7 @@ class Kind:
 
     name: str  # the settings' "kind" in presets and manifests
     label: str  # the panel's word for it: Pairs, Objects, Cube
-    settings: type[Any]  # the plain settings class: from_dict, to_dict, replace
+    settings: type[KindSettings]  # the plain settings class (settings/contract.py)
     format: str  # the manifest's "format" (kinds that share a file layout share a format)
     unit: str  # what one rendered item is called: "pairs", "frames"
     write: Part  # (settings, root) -> writes latents or labels, then the manifest
@@ -56,6 +57,18 @@ class Kind:
     preview: Part | None = "scene.preview:show_sample"
     placement: Part | None = None  # (settings) -> None, or SettingsError: scenes cannot be placed
     shape_files: bool = False  # whether object_types may name mesh files (settings/shape_files)
+    render_settings: bool = True  # whether its settings hold `render` (RenderSettings)
+    shards: bool = True  # whether `slurm submit` splits its render into array tasks
+
+    @property
+    def pairs(self) -> bool:
+        """Whether its datasets have the pairs' layout, so its settings are PairKindSettings
+        (settings/contract.py): n_pairs, views, splits."""
+        return self.format == PAIR_FORMAT
+
+    def items(self, settings: Any) -> int:
+        """How many items a render of `settings` draws (its `count` attribute)."""
+        return int(getattr(settings, self.count))
 
 
 def load(part: Part) -> Callable[..., Any]:
@@ -123,6 +136,11 @@ def settings_from_dict(data: Any) -> Any:
     return kind.settings.from_dict(values)
 
 
+if TYPE_CHECKING:  # mypy holds each built-in kind's settings to its contract
+    _PAIR_KINDS: tuple[type[PairKindSettings], ...] = (DatasetSettings, MultiObjectSettings,
+                                                        MultimodalSettings)
+    _OTHER_KINDS: tuple[type[KindSettings], ...] = (CubeSettings, SequenceSettings)
+
 PAIRS = register(Kind(
     name="pairs", label="Pairs", settings=DatasetSettings, format=PAIR_FORMAT, unit="pairs",
     write="dataset.writer:write_latents", job="render.loop:RenderJob",
@@ -137,7 +155,8 @@ CUBE = register(Kind(
     name="cube", label="Cube", settings=CubeSettings, format=CUBE_FORMAT, unit="frames",
     write="dataset.cube_writer:write_cube_labels", job="render.cube_loop:CubeJob",
     renderer="scene.cube:CubeRenderer", validate="dataset.cube_validate:validate_cube",
-    estimate="render.estimates:cube_estimate", sample=None, preview=None))
+    estimate="render.estimates:cube_estimate", sample=None, preview=None,
+    render_settings=False, shards=False))
 MULTIMODAL = register(Kind(
     name=MULTIMODAL_KIND, label="Multimodal3DIdent", settings=MultimodalSettings,
     format=PAIR_FORMAT, unit="pairs", write="dataset.writer:write_latents",

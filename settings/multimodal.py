@@ -28,6 +28,7 @@ from ..sampling.multimodal import (
     sample_multimodal,
 )
 from ..sampling.sampler import LatentViews
+from .contract import PairKindDefaults
 from .objects import check_shape_sha256
 from .pairs import N_PAIRS, SEED, check_parts, kind_values
 from .render import RenderSettings, SceneSettings
@@ -59,7 +60,7 @@ def stand_ins(object_types: tuple[str, ...]) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class MultimodalSettings:
+class MultimodalSettings(PairKindDefaults):
     """Multimodal3DIdent's samples: the seven meshes drawn for its shapes, the
     position-dependent colour option, the views (an image and a text view), scene and render."""
 

@@ -33,12 +33,12 @@ from ..sampling.multi import (
 )
 from ..sampling.rig import RIG_BLOCKS, Lighting
 from ..sampling.sampler import LatentViews
+from .contract import PairKindDefaults, PairKindSettings
 from .pairs import (
     N_PAIRS,
     N_VIEWS,
     SEED,
     BlockSettings,
-    DatasetSettings,
     check_parts,
     check_views,
     kind_values,
@@ -79,7 +79,7 @@ def column_scales(n_objects: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class MultiObjectSettings:
+class MultiObjectSettings(PairKindDefaults):
     """Scenes of 1 to 8 objects: types, blocks, placement guarantees, scene and render."""
 
     name: str = "multi_objects"
@@ -203,11 +203,8 @@ class MultiObjectSettings:
         return cls(**values)
 
 
-AnySettings = DatasetSettings | MultiObjectSettings
-
-
-def sample_pairs(settings: AnySettings) -> LatentViews:
-    """The latents of a job of either kind (each kind samples its own way)."""
+def sample_pairs(settings: PairKindSettings) -> LatentViews:
+    """The latents of a job of any pair kind (each kind samples its own way)."""
     return settings.sample()
 
 

@@ -39,6 +39,7 @@ from ..sampling.factors import (
 from ..sampling.intervened_pairs import sample_intervened
 from ..sampling.rig import RIG_BLOCKS, Lighting
 from ..sampling.sampler import LatentViews, sample_latents
+from .contract import PairKindDefaults
 from .interventions import InterventionSettings, intervention_from_data
 from .render import RenderSettings, SceneSettings
 from .rig import (
@@ -224,7 +225,7 @@ def _default_blocks() -> dict[str, BlockSettings]:
 
 
 @dataclass(frozen=True)
-class DatasetSettings:
+class DatasetSettings(PairKindDefaults):
     """Everything that decides a dataset of one-object pairs: its latents and its images.
     Invalid values raise SettingsError."""
 

@@ -33,7 +33,7 @@ def ordered_blocks(blocks: Mapping[str, Any], own: Sequence[str]) -> dict[str, A
                             "the blocks " + ", ".join(own) + ", and optionally "
                             + " and ".join(RIG_BLOCKS))
     for block in RIG_BLOCKS:
-        if getattr(blocks.get(block), "view_roles", None) is not None:
+        if block in blocks and blocks[block].view_roles is not None:
             raise SettingsError(f"blocks.{block}.view_roles", blocks[block].view_roles,
                                 "none: the camera and lighting blocks have no m1/m2/m3 roles "
                                 "(view-specific draws each view on its own)")
@@ -42,8 +42,7 @@ def ordered_blocks(blocks: Mapping[str, Any], own: Sequence[str]) -> dict[str, A
 
 def rig_blocks(settings: Any) -> tuple[str, ...]:
     """The camera and lighting blocks a job has, in order (none for kinds without blocks)."""
-    blocks = getattr(settings, "blocks", {})
-    return tuple(b for b in RIG_BLOCKS if b in blocks)
+    return tuple(b for b in RIG_BLOCKS if b in settings.blocks)
 
 
 def moves_camera(settings: Any) -> bool:

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import SettingsError
-from .objects import AnySettings
+from .contract import KindSettings
+from .kinds import kind_of
 from .pairs import N_PAIRS, SEED
 
 
@@ -36,10 +37,10 @@ def split_seed(seed: int, index: int) -> int:
     return int(state) % (int(SEED.maximum) + 1)
 
 
-def split_jobs(settings: AnySettings, root: Path,
-               splits: list[tuple[str, int]]) -> list[tuple[AnySettings, Path, dict[str, Any]]]:
+def split_jobs(settings: KindSettings, root: Path, splits: list[tuple[str, int]]
+               ) -> list[tuple[KindSettings, Path, dict[str, Any]]]:
     """(settings, folder, manifest entry) of every split."""
-    if not hasattr(settings, "n_pairs"):
+    if not kind_of(settings).pairs:
         raise SettingsError("splits", ",".join(f"{n}={k}" for n, k in splits),
                             "no --splits for a dataset of frames: render each split with its "
                             "own --seed and --out (README: Temporal Causal3DIdent)")

@@ -128,7 +128,7 @@ def _grid(columns: list[dict[str, Any]],
 
 def said_objects(settings: Any, text: TextSettings) -> int:
     """How many objects a text view says: all of a multi-object scene with objects "each"."""
-    return int(getattr(settings, "n_objects", 1)) if text.objects == "each" else 1
+    return settings.n_objects if text.objects == "each" else 1
 
 
 def text_columns(settings: Any, text: TextSettings) -> tuple[str, ...]:

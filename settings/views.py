@@ -166,11 +166,9 @@ def views_from_text(text: str, scene: SceneSettings) -> tuple[ViewSettings, ...]
 
 def image_views(settings: Any) -> tuple[int, ...]:
     """The numbers (from 1) of a job's image views: every view of kinds without a views list."""
-    return tuple(k for k, view in enumerate(views_of(settings), start=1) if not view.is_text) \
-        if hasattr(settings, "views") else tuple(range(1, getattr(settings, "n_views", 2) + 1))
+    return tuple(k for k, view in enumerate(views_of(settings), start=1) if not view.is_text)
 
 
 def text_views(settings: Any) -> tuple[int, ...]:
     """The numbers (from 1) of a job's text views."""
-    return tuple(k for k, view in enumerate(views_of(settings), start=1) if view.is_text) \
-        if hasattr(settings, "views") else ()
+    return tuple(k for k, view in enumerate(views_of(settings), start=1) if view.is_text)

@@ -22,15 +22,16 @@ from identbox.dataset.manifest import manifest_text
 from identbox.dataset.sequence_writer import sequence_arrays
 from identbox.presets import load_preset, preset_names
 from identbox.sampling import sample_latents
+from identbox.settings.contract import PairKindSettings
 from identbox.settings.kinds import kind_of, load
-from identbox.settings.objects import AnySettings, sample_pairs
+from identbox.settings.objects import sample_pairs
 from identbox.settings.pairs import BlockSettings, DatasetSettings
 from identbox.settings.sequence import SequenceSettings
 
 GOLDEN = REPO / "tests" / "data" / "golden_digests.json"
 
 
-def digest(settings: AnySettings) -> str:
+def digest(settings: PairKindSettings) -> str:
     """Every view's raw latents (views 1 and 2 alone for two views, as ever); a sequence's
     latents, interventions and noise."""
     if isinstance(settings, SequenceSettings):
@@ -40,7 +41,7 @@ def digest(settings: AnySettings) -> str:
     return hashlib.sha256(b"".join(raw.tobytes() for raw in views.raws)).hexdigest()
 
 
-def first_rows(settings: AnySettings, rows: int = 2) -> list[list[float]]:
+def first_rows(settings: PairKindSettings, rows: int = 2) -> list[list[float]]:
     """The first rows of view 1's raw latents (a sequence's latents), as plain numbers."""
     if isinstance(settings, SequenceSettings):
         values = next(iter(sequence_arrays(settings).values()))
@@ -49,7 +50,7 @@ def first_rows(settings: AnySettings, rows: int = 2) -> list[list[float]]:
     return [[float(x) for x in row] for row in values[:rows]]
 
 
-def golden_settings(name: str, count: int = 1000) -> AnySettings:
+def golden_settings(name: str, count: int = 1000) -> PairKindSettings:
     """A bundled preset at `count` pairs (or frames), seed 0."""
     settings = load_preset(name)
     what = "n_frames" if isinstance(settings, SequenceSettings) else "n_pairs"

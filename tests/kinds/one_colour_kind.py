@@ -16,13 +16,16 @@ from identbox.errors import SettingsError
 from identbox.model.colors import hue_to_rgb
 from identbox.model.constants import GROUND_SATURATION
 from identbox.sampling.sampler import LatentPairs
+from identbox.settings.contract import PairKindDefaults
 from identbox.settings.kinds import PAIR_FORMAT, Kind, register
 from identbox.settings.render import RenderSettings, SceneSettings
 
 
 @dataclass(frozen=True)
-class OneColourSettings:
-    """Pairs of one colour each; the colour is content (the same in both views)."""
+class OneColourSettings(PairKindDefaults):
+    """Pairs of one colour each; the colour is content (the same in both views). What a pair
+    kind has and this one does not (views, blocks, masks, an intervention) comes from
+    PairKindDefaults: two image views, none of the rest."""
 
     name: str = "one_colour"
     description: str = ""
