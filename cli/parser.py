@@ -313,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
         if action == "status":
             parser_.add_argument("--json", action="store_true", help="print JSON")
 
-    from ..dataset.export import FORMATS
+    from ..dataset.export import formats
 
     export = commands.add_parser(
         "export", help="write a dataset in another project's file layout",
@@ -325,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "unfinished export of theirs).")
     export.add_argument("root", metavar="DIR", help="dataset folder, or a folder of splits")
     export.add_argument("--format", required=True, metavar="NAME",
-                        help="; ".join(f"{f.name}: {f.description}" for f in FORMATS.values()))
+                        help="; ".join(f"{f.name}: {f.description}" for f in formats().values()))
     export.add_argument("--out", required=True, metavar="OUT", help="new or empty folder (or "
                         "an unfinished webdataset or hf export, to resume it)")
     export.add_argument("--shard-pairs", type=int, metavar="N", help="webdataset and hf: pairs "

@@ -8,8 +8,12 @@ seconds, and every command line call goes through this package.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
+from ..errors import DatasetError
+from ..jsonfile import UnreadableJSONError, read_json
+from ..settings.kinds import kind_of_manifest, load
 from .layout import MANIFEST, latent_paths
 from .manifest import build_manifest, read_manifest, settings_from_manifest
 from .tokens import Vocabulary, tokenize
@@ -17,6 +21,20 @@ from .writer import WriteResult, write_latents
 
 _LOADERS = {"IdentBoxPairs": ".loader", "IdentBoxSequence": ".sequence_loader",
             "ExportedPairs": ".export_readers"}
+
+
+def open_dataset(root: str | Path, **options: Any) -> Any:
+    """The loader of the dataset in `root`, whichever kind it is (its manifest says; the
+    kinds table names the loader): IdentBoxPairs, IdentBoxSequence, or a registered kind's.
+    `options` go to the loader."""
+    try:
+        manifest = read_json(Path(root) / MANIFEST)
+    except UnreadableJSONError as error:
+        raise DatasetError(f"{Path(root) / MANIFEST} {error}: not an IdentBox dataset") from None
+    kind = kind_of_manifest(manifest if isinstance(manifest, dict) else {})
+    if kind.loader is None:
+        raise DatasetError(f"{root} holds a {kind.label} dataset, which has no loader here")
+    return load(kind.loader)(root, **options)
 
 
 def __getattr__(name: str) -> Any:
@@ -34,6 +52,7 @@ __all__ = [
     "WriteResult",
     "build_manifest",
     "latent_paths",
+    "open_dataset",
     "read_manifest",
     "settings_from_manifest",
     "tokenize",

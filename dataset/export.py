@@ -60,7 +60,16 @@ class ExportFormat:
     accepts: Callable[[Kind], bool] = lambda kind: True  # the kinds of dataset it exports
 
 
-FORMATS: dict[str, ExportFormat] = {}
+FORMATS: dict[str, ExportFormat] = {}  # the package's; a kind's own are in its table entry
+
+
+def formats() -> dict[str, ExportFormat]:
+    """Every export format by name: the package's, then those the registered kinds bring."""
+    found = dict(FORMATS)
+    for kind in kinds():
+        for export_format in kind.exports:
+            found.setdefault(export_format.name, export_format)
+    return found
 
 
 def register_format(export_format: ExportFormat) -> ExportFormat:
@@ -96,9 +105,10 @@ register_format(ExportFormat(
 
 def format_named(name: str) -> ExportFormat:
     """The format of this name; SettingsError naming the known ones otherwise."""
-    if name not in FORMATS:
-        raise SettingsError("format", name, "one of " + ", ".join(FORMATS))
-    return FORMATS[name]
+    known = formats()
+    if name not in known:
+        raise SettingsError("format", name, "one of " + ", ".join(known))
+    return known[name]
 
 
 def dataset_folders(root: Path) -> list[tuple[Path, str]]:
@@ -130,7 +140,7 @@ def _check_kinds(export_format: ExportFormat, folders: list[tuple[Path, str]]) -
         if kind is None or export_format.accepts(kind):
             continue
         labels = [k.label for k in kinds() if export_format.accepts(k)]
-        others = [f"--format {f.name}" for f in FORMATS.values() if f.accepts(kind)]
+        others = [f"--format {f.name}" for f in formats().values() if f.accepts(kind)]
         raise DatasetError(
             f"{folder} holds a {kind.label} dataset; --format {export_format.name} exports "
             f"{', '.join(labels)} datasets: " + (
@@ -173,7 +183,7 @@ def export_dataset(root: Path | str, format_name: str, out: Path | str,
     export_format = format_named(format_name)
     if shard_pairs is not None and export_format.write_all is None:
         raise SettingsError("shard_pairs", shard_pairs, f"not for the {format_name} format; "
-                            "only " + ", ".join(f.name for f in FORMATS.values() if f.write_all))
+                            "only " + ", ".join(f.name for f in formats().values() if f.write_all))
     folders = dataset_folders(root)
     _check_split_names(export_format, folders)
     _check_kinds(export_format, folders)

@@ -57,6 +57,12 @@ class Kind:
     preview: Part | None = "scene.preview:show_sample"
     placement: Part | None = None  # (settings) -> None, or SettingsError: scenes cannot be placed
     shape_files: bool = False  # whether object_types may name mesh files (settings/shape_files)
+    # (root, **options) -> the PyTorch-style dataset that reads it (len, items); None: no
+    # loader (the cube's labels are read as the original's)
+    loader: Part | None = "dataset.loader:IdentBoxPairs"
+    # Export formats of its own (dataset/export.py's ExportFormat), beside the package's
+    # formats whose `accepts` takes it: `export --format NAME` finds them here
+    exports: tuple[Any, ...] = ()
     render_settings: bool = True  # whether its settings hold `render` (RenderSettings)
     shards: bool = True  # whether `slurm submit` splits its render into array tasks
 
@@ -156,7 +162,7 @@ CUBE = register(Kind(
     write="dataset.cube_writer:write_cube_labels", job="render.cube_loop:CubeJob",
     renderer="scene.cube:CubeRenderer", validate="dataset.cube_validate:validate_cube",
     estimate="render.estimates:cube_estimate", sample=None, preview=None,
-    render_settings=False, shards=False))
+    loader=None, render_settings=False, shards=False))
 MULTIMODAL = register(Kind(
     name=MULTIMODAL_KIND, label="Multimodal3DIdent", settings=MultimodalSettings,
     format=PAIR_FORMAT, unit="pairs", write="dataset.writer:write_latents",
@@ -169,4 +175,4 @@ SEQUENCE = register(Kind(
     validate="dataset.sequence_validate:validate_sequence", count="items",
     complete="dataset.sequence_writer:item_complete",
     estimate="render.estimates:sequence_estimate", sample="dataset.sequence_writer:sample_frames",
-    preview=None, shape_files=True))
+    preview=None, shape_files=True, loader="dataset.sequence_loader:IdentBoxSequence"))

@@ -83,6 +83,26 @@ def test_published_layout_without_a_manifest(rendered: Path, tmp_path: Path) -> 
     assert data[1][0].shape == (32, 32, 3)
 
 
+def test_open_dataset_finds_the_loader_of_the_kind_the_manifest_says(rendered: Path,
+                                                                      tmp_path: Path) -> None:
+    from identbox.dataset import open_dataset
+    from identbox.dataset.cube_writer import write_cube_labels
+    from identbox.dataset.sequence_writer import write_sequence
+    from identbox.errors import DatasetError
+    from identbox.settings.cube import CubeSettings
+    from identbox.settings.sequence import SequenceSettings
+
+    pairs = open_dataset(rendered, tensors=False)
+    assert isinstance(pairs, IdentBoxPairs) and len(pairs) == 6
+    write_sequence(SequenceSettings(n_frames=5, seed=1), tmp_path / "seq")
+    assert type(open_dataset(tmp_path / "seq")).__name__ == "IdentBoxSequence"
+    write_cube_labels(CubeSettings(step=3.0, sizes=(32,)), tmp_path / "cube")
+    with pytest.raises(DatasetError, match="holds a Cube dataset, which has no loader here"):
+        open_dataset(tmp_path / "cube")
+    with pytest.raises(DatasetError, match="not an IdentBox dataset"):
+        open_dataset(tmp_path)
+
+
 def test_a_folder_that_does_not_exist_is_said_plainly(tmp_path: Path) -> None:
     """Not the published-layout warning and then a missing latents file three folders down."""
     with pytest.raises(FileNotFoundError, match="none is not a folder: no dataset to load"):

@@ -1,6 +1,8 @@
-"""A fourth kind of dataset, defined outside the package in one module with one registration,
-works end to end: presets and the command line read its settings, `render` draws it, `validate`
-checks it (its images against its latents) and the loader reads it."""
+"""New kinds of dataset, each defined outside the package in one module with one registration,
+work end to end: presets and the command line read their settings, `render` draws them,
+`validate` checks them (images against factors) and the loader reads them. One has the pairs'
+layout (tests/kinds/one_colour_kind.py); one has a layout of its own, frames like the sequence's,
+and its own export format (tests/kinds/colour_frames_kind.py)."""
 
 from __future__ import annotations
 
@@ -21,12 +23,18 @@ from identbox.dataset.loader import IdentBoxPairs
 KINDS = Path(__file__).resolve().parent / "kinds"
 
 
-def identbox_with_kind(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def kinds_env() -> dict[str, str]:
+    """This process's environment with the kinds' folder first on the import path."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(KINDS), *filter(None, [os.environ.get("PYTHONPATH")])]))
+
+
+def identbox_with_kind(tmp_path: Path, *args: str,
+                       module: str = "one_colour_kind") -> subprocess.CompletedProcess[str]:
     """`python -m identbox ARGS` in a process that imported the new kind's module first."""
-    code = ("import sys, one_colour_kind\nfrom identbox.cli import main\n"
+    code = (f"import sys, {module}\nfrom identbox.cli import main\n"
             "sys.exit(main(sys.argv[1:]))")
-    env = dict(os.environ, PYTHONPATH=str(KINDS))
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=tmp_path, env=env,
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=tmp_path, env=kinds_env(),
                           capture_output=True, text=True, timeout=300)
 
 
@@ -63,6 +71,64 @@ def test_a_new_kind_renders_validates_and_loads(tmp_path: Path) -> None:
     x1, x2, z1, z2 = pairs[1]
     assert len(pairs) == 5 and x1.shape == (16, 16, 3) and np.array_equal(x1, x2)
     assert z1.shape == (1,) and np.array_equal(z1, z2)
+
+
+def test_a_kind_with_a_layout_of_its_own_renders_validates_loads_and_exports(
+        tmp_path: Path) -> None:
+    """Frames of one colour (factors/hues.npy, frames/NNNNNN.png, a format of their own):
+    `sample` and `render` write them through the kind's parts, `validate` looks at the frames,
+    `open_dataset` finds the kind's loader, `export` its own format and no other."""
+    def frames(*args: str) -> subprocess.CompletedProcess[str]:
+        return identbox_with_kind(tmp_path, *args, module="colour_frames_kind")
+
+    (tmp_path / "p.json").write_text(json.dumps({"kind": "colour_frames", "n_frames": 6,
+                                                 "seed": 2, "render": {"resolution": 16}}))
+    sampled = frames("sample", "--preset", "p.json", "--n-frames", "4", "--out", "s")
+    assert sampled.returncode == 0 and "wrote the hues of 4 frames" in sampled.stdout, sampled
+    assert sorted(p.name for p in (tmp_path / "s").rglob("*")) == [
+        "factors", "hues.npy", "manifest.json"]
+    refused = frames("sample", "--preset", "p.json", "--n-pairs", "4", "--out", "s2")
+    assert refused.returncode == 2 and "no --n-pairs for a colour_frames dataset" in \
+        refused.stderr and not (tmp_path / "s2").exists()
+
+    rendered = frames("render", "--preset", "p.json", "--out", "d")
+    assert rendered.returncode == 0 and "6/6 frames" in rendered.stderr, rendered.stderr
+    root = tmp_path / "d"
+    assert sorted(p.name for p in (root / "frames").iterdir()) == [
+        f"{i:06d}.png" for i in range(6)]
+    checked = frames("validate", "d", "--json")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    hues = np.load(root / "factors" / "hues.npy")
+    gap = np.abs((hues[:, None] - hues[None, :] + np.pi) % (2 * np.pi) - np.pi)
+    i, j = np.unravel_index(np.argmax(gap), gap.shape)  # the two frames furthest apart
+    one, two = root / "frames" / f"{i:06d}.png", root / "frames" / f"{j:06d}.png"
+    kept = one.read_bytes()
+    one.write_bytes(two.read_bytes())
+    two.write_bytes(kept)
+    swapped = frames("validate", "d", "--json")
+    failed = [c for c in json.loads(swapped.stdout)["checks"] if not c["ok"]]
+    assert swapped.returncode == 1 and [c["name"] for c in failed] == [
+        "sampled frames show their own hue"], failed
+    two.write_bytes(one.read_bytes())
+    one.write_bytes(kept)
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import colour_frames_kind, sys\n"
+         "from identbox.dataset import open_dataset\n"
+         "d = open_dataset(sys.argv[1]); image, hue = d[3]\n"
+         "print(type(d).__name__, len(d), image.shape, hue)", str(root)],
+        env=kinds_env(), capture_output=True, text=True,
+        timeout=120)
+    name, count, *_, hue = loaded.stdout.split()
+    assert (name, count) == ("ColourFrames", "6") and float(hue) == hues[3], loaded.stderr
+
+    exported = frames("export", "d", "--format", "colour_frames_npz", "--out", "e")
+    assert exported.returncode == 0, exported.stderr
+    with np.load(tmp_path / "e" / "frames.npz") as npz:
+        assert npz["images"].shape == (6, 16, 16, 3) and np.array_equal(npz["hues"], hues)
+    other = frames("export", "d", "--format", "webdataset", "--out", "w")
+    assert other.returncode == 2 and "exports with --format colour_frames_npz" in other.stderr
+    assert not (tmp_path / "w").exists()
 
 
 def test_an_unregistered_kind_is_one_clear_line(tmp_path: Path) -> None:
