@@ -35,7 +35,7 @@ def register() -> None:
     import bpy
 
     from . import operators, panels, properties
-    from .dataset.images import use_reader
+    from .dataset.checking.images import use_reader
     from .scene.image_reader import load_rgba_with_blender
 
     properties.register()

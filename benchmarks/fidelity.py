@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from identbox.dataset.images import image_difference, load_rgba, mask_iou
+from identbox.dataset.checking.images import image_difference, load_rgba, mask_iou
 from identbox.render.headless import load_package_code
 
 REPO = Path(__file__).resolve().parents[1]

@@ -37,7 +37,7 @@ import bpy
 import numpy as np
 
 import identbox
-from identbox.dataset.images import image_difference, load_rgba
+from identbox.dataset.checking.images import image_difference, load_rgba
 from identbox.presets import PUBLISHED, load_preset, load_render_preset, with_published_look
 from identbox.render.headless import quiet_stdout
 from identbox.scene.denoising import start_denoiser

@@ -22,7 +22,7 @@ from collections.abc import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from identbox.dataset.sequence_writer import sequence_arrays  # noqa: E402
+from identbox.dataset.writing.sequence_writer import sequence_arrays  # noqa: E402
 from identbox.presets import load_preset, preset_names  # noqa: E402
 from identbox.settings.kinds import kind_of  # noqa: E402
 from identbox.settings.objects import sample_pairs  # noqa: E402

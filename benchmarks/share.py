@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from identbox.dataset.export import export_dataset
+from identbox.dataset.export.formats import export_dataset
 
 PUBLISHED_PAIRS = 250_000 + 10_000 + 10_000
 

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from identbox.dataset.check import validate_dataset
-from identbox.dataset.layout import MANIFEST, held_format, samples_dir
-from identbox.dataset.manifest import pair_settings_from_manifest, read_manifest
-from identbox.dataset.sequence_writer import (
+from identbox.dataset.checking.check import validate_dataset
+from identbox.dataset.files.layout import MANIFEST, held_format, samples_dir
+from identbox.dataset.files.manifest import pair_settings_from_manifest, read_manifest
+from identbox.dataset.writing.sequence_writer import (
     IMAGES,
     INDEPENDENT_IMAGES,
     SEQUENCE_FORMAT,

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from identbox.dataset.validate import validate_pairs
+from identbox.dataset.checking.validate import validate_pairs
 
 
 def main() -> None:

@@ -191,7 +191,7 @@ def reproduce(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Render a dataset again from its manifest alone (all pairs, or a range)."""
     import numpy as np
 
-    from ..dataset.manifest import FORMAT, read_any_manifest, settings_from_manifest
+    from ..dataset.files.manifest import FORMAT, read_any_manifest, settings_from_manifest
 
     manifest = read_any_manifest(Path(args.manifest))
     manifest_format = manifest["format"]
@@ -206,7 +206,7 @@ def reproduce(args: argparse.Namespace, argv: Sequence[str]) -> int:
                                 f"{kind_of(settings).name} dataset: it is reproduced whole")
         return run(args, argv, settings)
     only = _pair_range(args.pairs, settings.n_pairs) if args.pairs else None
-    from ..dataset.writer import recorded_latents
+    from ..dataset.writing.writer import recorded_latents
 
     recorded_latents(settings, manifest, Path(args.manifest))  # the same data, or nothing
     return run(args, argv, settings, only=only, restore=True)  # damaged latents too

@@ -7,7 +7,7 @@ from typing import Any, NoReturn
 
 from ..limits import Choice, Limit
 from ..settings.cube import (
-    CUBE_FORMAT,
+    CUBE_FILE_FORMAT,
     CUBE_JPEG_QUALITY,
     CUBE_SAMPLES,
     CUBE_SEED,
@@ -197,8 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     cube.add_argument("--seed", type=int, default=0, metavar="S", help=CUBE_SEED.description)
     cube.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES), metavar="PX",
                       help="image sizes, each rendered (default: 32 64 128 256)")
-    cube.add_argument("--file-format", choices=CUBE_FORMAT.options, default="PNG",
-                      help=CUBE_FORMAT.description)
+    cube.add_argument("--file-format", choices=CUBE_FILE_FORMAT.options, default="PNG",
+                      help=CUBE_FILE_FORMAT.description)
     cube.add_argument("--jpeg-quality", type=int, default=100, metavar="Q",
                       help=CUBE_JPEG_QUALITY.description)
     cube.add_argument("--samples", type=int, default=1, metavar="N",
@@ -313,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
         if action == "status":
             parser_.add_argument("--json", action="store_true", help="print JSON")
 
-    from ..dataset.export import formats
+    from ..dataset.export.formats import formats
 
     export = commands.add_parser(
         "export", help="write a dataset in another project's file layout",

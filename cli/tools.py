@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..dataset.outputs import outside_dataset
+from ..dataset.files.outputs import outside_dataset
 from ..errors import (
     DatasetError,
     SettingsError,
@@ -27,7 +27,7 @@ def list_presets() -> int:
 
 
 def look(args: argparse.Namespace) -> int:
-    from ..dataset.sheets import contact_sheet
+    from ..dataset.sheets.sheets import contact_sheet
 
     root = Path(args.root)
     if args.command == "contact-sheet" and Path(args.out).suffix.lower() != ".png":
@@ -68,7 +68,7 @@ def baseline(args: argparse.Namespace) -> int:
 def validate(args: argparse.Namespace) -> int:
     import json
 
-    from ..dataset.check import validate_dataset
+    from ..dataset.checking.check import validate_dataset
 
     VALIDATE_SAMPLE.check(args.sample)
     root = Path(args.root)
@@ -85,7 +85,7 @@ def validate(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
-    from ..dataset.export import export_dataset
+    from ..dataset.export.formats import export_dataset
 
     outside_dataset(args.out, args.root)
     for folder in export_dataset(Path(args.root), args.format, Path(args.out),

@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..dataset.layout import MANIFEST
-from ..dataset.manifest import read_any_manifest, settings_from_manifest
+from ..dataset.files.layout import MANIFEST
+from ..dataset.files.manifest import read_any_manifest, settings_from_manifest
 from ..errors import DatasetError, SettingsError
 from ..jsonfile import UnreadableJSONError, read_json
 from ..limits import Limit

@@ -14,13 +14,13 @@ from typing import Any
 from ..errors import DatasetError
 from ..jsonfile import UnreadableJSONError, read_json
 from ..settings.kinds import kind_of_manifest, load
-from .layout import MANIFEST, latent_paths
-from .manifest import build_manifest, read_manifest, settings_from_manifest
-from .tokens import Vocabulary, tokenize
-from .writer import WriteResult, write_latents
+from .files.layout import MANIFEST, latent_paths
+from .files.manifest import build_manifest, read_manifest, settings_from_manifest
+from .loading.tokens import Vocabulary, tokenize
+from .writing.writer import WriteResult, write_latents
 
-_LOADERS = {"IdentBoxPairs": ".loader", "IdentBoxSequence": ".sequence_loader",
-            "ExportedPairs": ".export_readers"}
+_LOADERS = {"IdentBoxPairs": ".loading.loader", "IdentBoxSequence": ".loading.sequence_loader",
+            "ExportedPairs": ".loading.export_readers"}
 
 
 def open_dataset(root: str | Path, **options: Any) -> Any:

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from ..console import progress
-from ..dataset.loader import MEAN, STD, IdentBoxPairs
-from ..dataset.manifest import read_manifest
+from ..dataset.files.manifest import read_manifest
+from ..dataset.loading.loader import MEAN, STD, IdentBoxPairs
 from ..errors import DatasetError, SettingsError
 from ..sampling.blocks import CONTENT
 from . import encoders

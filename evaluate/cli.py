@@ -14,9 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..dataset.manifest import read_any_manifest, read_npy
-from ..dataset.outputs import outside_dataset
-from ..dataset.sheets import is_sequence
+from ..dataset.files.manifest import is_sequence, read_any_manifest, read_npy
+from ..dataset.files.outputs import outside_dataset
 from ..errors import DatasetError, SettingsError
 from .report import Report, evaluate, table
 
@@ -52,7 +51,7 @@ def _codes_paths(codes: str, root: str) -> tuple[Path, Path]:
 
 def _save(path: Path, array: np.ndarray) -> None:
     """An array as a .npy file, whole or not at all."""
-    from ..dataset.writer import atomic_write_bytes
+    from ..dataset.writing.writer import atomic_write_bytes
 
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=False)

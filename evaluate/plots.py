@@ -14,7 +14,7 @@ from ..errors import SettingsError
 from .metrics import needs
 
 FORMATS = (".png", ".pdf", ".svg")
-# The block types' colours, as the contact sheet draws them (dataset/sheets.py).
+# The block types' colours, as the contact sheet draws them (dataset/sheets/sheets.py).
 ROLE_COLOURS = {"content": (46, 160, 67), "style": (230, 126, 34), "m1": (52, 101, 164),
                 "m3": (52, 101, 164), "view_specific": (52, 101, 164)}
 OTHER = (150, 150, 150)
@@ -45,15 +45,15 @@ def colour(role: str | None) -> tuple[float, float, float]:
 def plot_latents(root: Path | str, out: Path | str, points: int = 2000) -> Path:
     """Per factor: view-1 (x) against view-2 raw values, with a histogram of view 1 under it,
     coloured by block type; with k > 2 views, view 1 against each further view."""
-    from ..dataset.sheets import _manifest, _raw_latents, is_sequence
+    from ..dataset.files.manifest import drawn_manifest, is_sequence, raw_latents_by_view
 
     out = check_format(out)
     root = Path(root)
-    manifest = _manifest(root, sequences=True)
+    manifest = drawn_manifest(root, sequences=True)
     if is_sequence(manifest):
         return plot_sequence(root, manifest, out)
     columns = manifest["columns"]
-    raw = {view: np.asarray(values) for view, values in _raw_latents(root, manifest).items()}
+    raw = {view: np.asarray(values) for view, values in raw_latents_by_view(root, manifest).items()}
     pyplot = _pyplot()
     chosen = np.random.default_rng(0).choice(len(raw[1]), size=min(points, len(raw[1])),
                                              replace=False)
@@ -95,7 +95,7 @@ def plot_sequence(root: Path, manifest: dict[str, Any], out: Path) -> Path:
     """A sequence's variables over its first frames, one panel each; a frame where the
     variable was a target of an intervention is a red dot (a constant variable is left out,
     an angle's line breaks where it wraps)."""
-    from ..dataset.sequence_writer import INTERVENTIONS, LATENTS
+    from ..dataset.writing.sequence_writer import INTERVENTIONS, LATENTS
 
     values = np.load(root / LATENTS, mmap_mode="r")
     targets = np.load(root / INTERVENTIONS, mmap_mode="r")

@@ -10,9 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from ..dataset.layout import manifest_latent_files, manifest_views, view_numbers
-from ..dataset.manifest import FORMAT, load_latent_file, read_any_manifest, read_manifest
-from ..dataset.sheets import is_sequence
+from ..dataset.files.layout import manifest_latent_files, manifest_views, view_numbers
+from ..dataset.files.manifest import (
+    FORMAT,
+    is_sequence,
+    load_latent_file,
+    read_any_manifest,
+    read_manifest,
+)
 from ..errors import DatasetError, SettingsError
 from ..sampling.blocks import BLOCK_TYPES, CONTENT, VIEW_SPECIFIC
 from . import metrics

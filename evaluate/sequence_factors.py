@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from ..dataset.manifest import read_npy
-from ..dataset.sequence_sheet import group_label
-from ..dataset.sequence_writer import INDEPENDENT_LATENTS, LATENTS
+from ..dataset.files.manifest import read_npy
+from ..dataset.sheets.sequence_sheet import group_label
+from ..dataset.writing.sequence_writer import INDEPENDENT_LATENTS, LATENTS
 from ..errors import DatasetError, SettingsError
 from .report import Factor
 

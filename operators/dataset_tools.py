@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import bpy
 
-from ..dataset.layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST, held_format
+from ..dataset.files.layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST, held_format
 from ..errors import USER_ERRORS, SettingsError, describe
 from ..scene.tags import tagged
 from ..settings.kinds import PAIR_FORMAT, SEQUENCE_FORMAT, kinds
@@ -130,7 +130,7 @@ class IDENTBOX_OT_validate_dataset(bpy.types.Operator):
     bl_options = {"REGISTER"}
 
     def execute(self, context: bpy.types.Context) -> "set[OperatorReturnItems]":
-        from ..dataset.check import validate_dataset
+        from ..dataset.checking.check import validate_dataset
 
         try:
             folder = output_folder(context)
@@ -184,7 +184,7 @@ class IDENTBOX_OT_contact_sheet(_DrawAndShow, bpy.types.Operator):
     filename = CONTACT_SHEET
 
     def draw_into(self, root: Path, out: Path) -> Path:
-        from ..dataset.sheets import contact_sheet
+        from ..dataset.sheets.sheets import contact_sheet
 
         return contact_sheet(root, out)
 
@@ -202,7 +202,7 @@ class IDENTBOX_OT_plot_latents(_DrawAndShow, bpy.types.Operator):
         # Drawn with numpy, as the contact sheet is: Blender's Python has no matplotlib, and
         # Debian's refuses pip installs (externally managed). `identbox plot-latents` uses
         # matplotlib where it is installed.
-        from ..dataset.sheets import plot_latents
+        from ..dataset.sheets.sheets import plot_latents
 
         return plot_latents(root, out)
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import bpy
 from bpy.props import StringProperty
 
-from ..dataset.manifest import read_manifest
-from ..dataset.writer import dataset_differences
+from ..dataset.files.manifest import read_manifest
+from ..dataset.writing.writer import dataset_differences
 from ..errors import DatasetError, SettingsError, describe
 from ..presets import (
     PRESET_DIR,

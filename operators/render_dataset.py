@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import bpy
 
-from ..dataset.layout import MANIFEST
-from ..dataset.writer import check_output_folder
+from ..dataset.files.layout import MANIFEST
+from ..dataset.writing.writer import check_output_folder
 from ..render.headless import identbox_command, make_renderer, render_in_process
 from ..render.loop import ImageJob, Progress
 from ..render.workers import WORKER_OF

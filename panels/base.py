@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..dataset.layout import MANIFEST, held_format
-from ..dataset.manifest import read_manifest
-from ..dataset.writer import check_output_folder, dataset_differences
+from ..dataset.files.layout import MANIFEST, held_format
+from ..dataset.files.manifest import read_manifest
+from ..dataset.writing.writer import check_output_folder, dataset_differences
 from ..errors import DatasetError, SettingsError
 from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of

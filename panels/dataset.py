@@ -6,7 +6,7 @@ from typing import Any
 
 import bpy
 
-from ..dataset.sentence_preview import preview_sentence
+from ..dataset.sheets.sentence_preview import preview_sentence
 from ..errors import SettingsError
 from ..operators.job_properties import resolve_output_folder
 from ..presets import has_published_look, render_preset_label, render_preset_names

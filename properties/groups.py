@@ -37,7 +37,7 @@ from ..sampling.text import TEXT_WORDS
 from ..scene.preview import show_any_sample, show_sequence_frame
 from ..scene.render_setup import denoisers_here
 from ..settings.cube import (
-    CUBE_FORMAT,
+    CUBE_FILE_FORMAT,
     CUBE_JPEG_QUALITY,
     CUBE_SAMPLES,
     CUBE_SEED,
@@ -251,7 +251,7 @@ class IDENTBOX_PG_cube(bpy.types.PropertyGroup):
     sizes: StringProperty(  # type: ignore[valid-type]
         name="Sizes", default=" ".join(map(str, DEFAULT_SIZES)),
         description="Image sizes in pixels, each rendered (e.g. 32 64 128 256)")
-    file_format: choice_property(CUBE_FORMAT)  # type: ignore[valid-type]
+    file_format: choice_property(CUBE_FILE_FORMAT)  # type: ignore[valid-type]
     jpeg_quality: limit_property(CUBE_JPEG_QUALITY)  # type: ignore[valid-type]
     samples: limit_property(CUBE_SAMPLES)  # type: ignore[valid-type]
     label_file: path_property(  # type: ignore[valid-type]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..dataset.cube_writer import LABELS, VISIBLE, write_cube_labels
-from ..dataset.layout import cube_image_folder, cube_image_path
-from ..dataset.temporaries import removal_line, remove_abandoned
+from ..dataset.files.layout import cube_image_folder, cube_image_path
+from ..dataset.files.temporaries import removal_line, remove_abandoned
+from ..dataset.writing.cube_writer import LABELS, VISIBLE, write_cube_labels
 from ..settings.cube import CubeSettings
 from ..settings.render import RunOptions
 from .loop import FrameRenderer, ImageJob, shard_indices

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..dataset.layout import pair_passes
+from ..dataset.files.layout import pair_passes
 from ..sampling.cube import grid_frames
 from ..settings.contract import PairKindSettings
 from ..settings.cube import CubeSettings

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..console import Bar, quiet_stdout, stderr_is_terminal
-from ..dataset.writer import check_output_folder
+from ..dataset.writing.writer import check_output_folder
 from ..errors import SettingsError
 from ..settings.kinds import kind_of, load
 from ..settings.render import RunOptions

@@ -2,7 +2,7 @@
 
 It writes the latents first, then renders the pairs of one shard that are not complete yet,
 each image to a temporary name renamed when whole. Processes sharing a shard claim each pair
-before drawing it (dataset/claims.py), so each draws different pairs. It reports progress
+before drawing it (dataset/files/claims.py), so each draws different pairs. It reports progress
 through a callback and never touches Blender itself: a renderer object (see
 scene/renderer.py) draws the images.
 """
@@ -19,8 +19,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..dataset.claims import claim
-from ..dataset.layout import (
+from ..dataset.files.claims import claim
+from ..dataset.files.layout import (
     PNG_SIGNATURE,
     factors_dir,
     is_complete_image,
@@ -28,9 +28,9 @@ from ..dataset.layout import (
     pair_passes,
     pair_paths,
 )
-from ..dataset.temporaries import removal_line, remove_abandoned, temporary_path
-from ..dataset.watch import LatentsWatch
-from ..dataset.writer import write_latents
+from ..dataset.files.temporaries import removal_line, remove_abandoned, temporary_path
+from ..dataset.files.watch import LatentsWatch
+from ..dataset.writing.writer import write_latents
 from ..errors import raise_if_disk_full
 from ..settings.contract import PairKindSettings
 from ..settings.render import RunOptions

@@ -9,14 +9,14 @@ from typing import Protocol
 
 import numpy as np
 
-from ..dataset.sequence_writer import (
+from ..dataset.files.temporaries import removal_line, remove_abandoned
+from ..dataset.writing.sequence_writer import (
     image_folders,
     item_latents,
     item_path,
     latent_files,
     write_sequence,
 )
-from ..dataset.temporaries import removal_line, remove_abandoned
 from ..settings.render import RunOptions
 from ..settings.sequence import SequenceSettings
 from .loop import ImageJob, Renderer, shard_indices

@@ -1,7 +1,7 @@
 """Several Blender processes rendering one shard together (`--workers N`, the panel's Workers).
 
 Each worker is an ordinary run of the same shard; they claim pairs as they go (see
-dataset/claims.py), so a fast worker never waits for a slow one, and the files are those of a
+dataset/files/claims.py), so a fast worker never waits for a slow one, and the files are those of a
 one-process run. This process starts them, prints one progress line for all of them from the
 files on disk, and stops them when it is stopped; a worker whose parent is gone stops too.
 """

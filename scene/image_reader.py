@@ -1,5 +1,5 @@
 """Decode an image with Blender's own image API: what validation uses inside Blender, whose
-Python has no Pillow (installed as identbox.dataset.images' reader by register())."""
+Python has no Pillow (installed as identbox.dataset.checking.images' reader by register())."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ CUBE_SEED = Limit("seed", "Seed", "Seed of the random rotations", 0, 0, 2**31 - 
 CUBE_SIZE = Limit("size", "Size", "Image width and height in pixels", 256, 8, 4096)
 # The render settings' own limits, with the cube's defaults (cLPR's: JPEG at quality 100,
 # one sample for hard, unblended edges).
-CUBE_FORMAT = dataclasses.replace(FILE_FORMAT, description="PNG, or JPEG (as published: "
+CUBE_FILE_FORMAT = dataclasses.replace(FILE_FORMAT, description="PNG, or JPEG (as published: "
                                   "quality 100)")
 CUBE_JPEG_QUALITY = dataclasses.replace(JPEG_QUALITY, default=100)
 CUBE_SAMPLES = dataclasses.replace(
@@ -39,12 +39,13 @@ class CubeSettings:
     random_frames: int = RANDOM_FRAMES.default
     seed: int = CUBE_SEED.default
     sizes: tuple[int, ...] = DEFAULT_SIZES
-    file_format: str = CUBE_FORMAT.default
+    file_format: str = CUBE_FILE_FORMAT.default
     jpeg_quality: int = CUBE_JPEG_QUALITY.default
     samples: int = CUBE_SAMPLES.default
 
     def __post_init__(self) -> None:
-        for spec in (STEP, RANDOM_FRAMES, CUBE_SEED, CUBE_FORMAT, CUBE_JPEG_QUALITY, CUBE_SAMPLES):
+        for spec in (STEP, RANDOM_FRAMES, CUBE_SEED, CUBE_FILE_FORMAT, CUBE_JPEG_QUALITY,
+                     CUBE_SAMPLES):
             spec.check(getattr(self, spec.name))
         object.__setattr__(self, "sizes", tuple(self.sizes))
         if not self.sizes:

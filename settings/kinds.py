@@ -47,20 +47,20 @@ class Kind:
     renderer: Part  # (settings, device, log=...) -> the object that draws the job's images
     validate: Part  # (root, sample) -> list of Checks
     count: str = "n_pairs"  # the settings' attribute: how many items a render draws
-    complete: Part = "dataset.layout:pair_complete"  # (root, settings, index) -> all drawn?
+    complete: Part = "dataset.files.layout:pair_complete"  # (root, settings, index) -> all drawn?
     estimate: Part = "render.estimates:pair_estimate"  # (settings, options) -> JobEstimate
     # (settings, root, extra) -> what `sample` says, having written the factor files alone (the
     # latents before any image; extra: a split's manifest entry); None: the kind's files come
     # with its images (`render`)
-    sample: Part | None = "dataset.writer:sample_latents"
+    sample: Part | None = "dataset.writing.writer:sample_latents"
     # (context, settings, index, view, source_props): show one sample in the viewport
     preview: Part | None = "scene.preview:show_sample"
     placement: Part | None = None  # (settings) -> None, or SettingsError: scenes cannot be placed
     shape_files: bool = False  # whether object_types may name mesh files (settings/shape_files)
     # (root, **options) -> the PyTorch-style dataset that reads it (len, items); None: no
     # loader (the cube's labels are read as the original's)
-    loader: Part | None = "dataset.loader:IdentBoxPairs"
-    # Export formats of its own (dataset/export.py's ExportFormat), beside the package's
+    loader: Part | None = "dataset.loading.loader:IdentBoxPairs"
+    # Export formats of its own (dataset/export/formats.py's ExportFormat), beside the package's
     # formats whose `accepts` takes it: `export --format NAME` finds them here
     exports: tuple[Any, ...] = ()
     render_settings: bool = True  # whether its settings hold `render` (RenderSettings)
@@ -149,30 +149,33 @@ if TYPE_CHECKING:  # mypy holds each built-in kind's settings to its contract
 
 PAIRS = register(Kind(
     name="pairs", label="Pairs", settings=DatasetSettings, format=PAIR_FORMAT, unit="pairs",
-    write="dataset.writer:write_latents", job="render.loop:RenderJob",
-    renderer="scene.renderer:BlenderPairRenderer", validate="dataset.validate:validate_pairs"))
+    write="dataset.writing.writer:write_latents", job="render.loop:RenderJob",
+    renderer="scene.renderer:BlenderPairRenderer",
+    validate="dataset.checking.validate:validate_pairs"))
 OBJECTS = register(Kind(
     name=OBJECTS_KIND, label="Objects", settings=MultiObjectSettings, format=PAIR_FORMAT,
-    unit="pairs", write="dataset.writer:write_latents", job="render.loop:RenderJob",
-    renderer="scene.multi:BlenderMultiRenderer", validate="dataset.validate:validate_pairs",
+    unit="pairs", write="dataset.writing.writer:write_latents", job="render.loop:RenderJob",
+    renderer="scene.multi:BlenderMultiRenderer",
+    validate="dataset.checking.validate:validate_pairs",
     preview="scene.preview:show_objects_sample", placement="settings.objects:check_placement",
     shape_files=True))
 CUBE = register(Kind(
     name="cube", label="Cube", settings=CubeSettings, format=CUBE_FORMAT, unit="frames",
-    write="dataset.cube_writer:write_cube_labels", job="render.cube_loop:CubeJob",
-    renderer="scene.cube:CubeRenderer", validate="dataset.cube_validate:validate_cube",
+    write="dataset.writing.cube_writer:write_cube_labels", job="render.cube_loop:CubeJob",
+    renderer="scene.cube:CubeRenderer", validate="dataset.checking.cube_validate:validate_cube",
     estimate="render.estimates:cube_estimate", sample=None, preview=None,
     loader=None, render_settings=False, shards=False))
 MULTIMODAL = register(Kind(
     name=MULTIMODAL_KIND, label="Multimodal3DIdent", settings=MultimodalSettings,
-    format=PAIR_FORMAT, unit="pairs", write="dataset.writer:write_latents",
+    format=PAIR_FORMAT, unit="pairs", write="dataset.writing.writer:write_latents",
     job="render.loop:RenderJob", renderer="scene.multimodal:BlenderMultimodalRenderer",
-    validate="dataset.validate:validate_pairs", shape_files=True))
+    validate="dataset.checking.validate:validate_pairs", shape_files=True))
 SEQUENCE = register(Kind(
     name=SEQUENCE_KIND, label="Sequence", settings=SequenceSettings, format=SEQUENCE_FORMAT,
-    unit="frames", write="dataset.sequence_writer:write_sequence",
+    unit="frames", write="dataset.writing.sequence_writer:write_sequence",
     job="render.sequence_loop:SequenceJob", renderer="scene.sequence:BlenderSequenceRenderer",
-    validate="dataset.sequence_validate:validate_sequence", count="items",
-    complete="dataset.sequence_writer:item_complete",
-    estimate="render.estimates:sequence_estimate", sample="dataset.sequence_writer:sample_frames",
-    preview=None, shape_files=True, loader="dataset.sequence_loader:IdentBoxSequence"))
+    validate="dataset.checking.sequence_validate:validate_sequence", count="items",
+    complete="dataset.writing.sequence_writer:item_complete",
+    estimate="render.estimates:sequence_estimate",
+    sample="dataset.writing.sequence_writer:sample_frames", preview=None, shape_files=True,
+    loader="dataset.loading.sequence_loader:IdentBoxSequence"))

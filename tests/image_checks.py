@@ -1,5 +1,5 @@
-"""Image helpers for the tests: the package's own (identbox.dataset.images)."""
+"""Image helpers for the tests: the package's own (identbox.dataset.checking.images)."""
 
-from identbox.dataset.images import dominant_hue, hue_distance, load_rgba, srgb_to_linear
+from identbox.dataset.checking.images import dominant_hue, hue_distance, load_rgba, srgb_to_linear
 
 __all__ = ["dominant_hue", "hue_distance", "load_rgba", "srgb_to_linear"]

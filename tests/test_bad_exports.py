@@ -27,14 +27,14 @@ from PIL import Image, ImageOps
 from test_bad_inputs import tree
 
 from identbox.cli import main
-from identbox.dataset.card import dataset_card
-from identbox.dataset.croissant import croissant_metadata
-from identbox.dataset.export import dataset_folders, export_dataset
-from identbox.dataset.manifest import file_sha256, read_manifest, settings_from_manifest
-from identbox.dataset.sequence_writer import write_sequence
-from identbox.dataset.share_export import PROGRESS, prepare_shared, write_shared
-from identbox.dataset.webdataset_export import TAR_SHARDS
-from identbox.dataset.writer import object_pixels, write_latents
+from identbox.dataset.export.card import dataset_card
+from identbox.dataset.export.croissant import croissant_metadata
+from identbox.dataset.export.formats import dataset_folders, export_dataset
+from identbox.dataset.export.share_export import PROGRESS, prepare_shared, write_shared
+from identbox.dataset.export.webdataset_export import TAR_SHARDS
+from identbox.dataset.files.manifest import file_sha256, read_manifest, settings_from_manifest
+from identbox.dataset.writing.sequence_writer import write_sequence
+from identbox.dataset.writing.writer import object_pixels, write_latents
 from identbox.model.colors import hue_to_rgb
 from identbox.presets import load_preset
 from identbox.settings.pairs import DatasetSettings
@@ -328,7 +328,7 @@ def test_a_full_disk_is_one_line_naming_the_export(place: Path, form: str, sourc
 
 
 def _checks(root: Path) -> list:
-    from identbox.dataset.check import validate_dataset
+    from identbox.dataset.checking.check import validate_dataset
 
     return validate_dataset(root)
 

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from conftest import run_blender
 
-from identbox.dataset.cube_writer import write_cube_labels
-from identbox.dataset.layout import is_complete_image
-from identbox.dataset.writer import write_latents
+from identbox.dataset.files.layout import is_complete_image
+from identbox.dataset.writing.cube_writer import write_cube_labels
+from identbox.dataset.writing.writer import write_latents
 from identbox.presets import load_preset
 from identbox.settings.cube import CubeSettings
 from identbox.settings.pairs import DatasetSettings

@@ -22,11 +22,11 @@ import pytest
 from PIL import Image
 from test_bad_inputs import tree
 
-from identbox.dataset.export_readers import ExportedPairs
-from identbox.dataset.loader import IdentBoxPairs
-from identbox.dataset.sequence_loader import IdentBoxSequence
-from identbox.dataset.sequence_writer import write_sequence
-from identbox.dataset.writer import write_latents
+from identbox.dataset.loading.export_readers import ExportedPairs
+from identbox.dataset.loading.loader import IdentBoxPairs
+from identbox.dataset.loading.sequence_loader import IdentBoxSequence
+from identbox.dataset.writing.sequence_writer import write_sequence
+from identbox.dataset.writing.writer import write_latents
 from identbox.errors import DatasetError
 from identbox.presets import load_preset
 from identbox.settings.kinds import settings_from_dict

@@ -20,9 +20,9 @@ from image_checks import load_rgba
 from PIL import Image
 from stats_theory import truncated_normal_pair
 
-from identbox.dataset.loader import IdentBoxPairs
-from identbox.dataset.validate import validate_pairs
-from identbox.dataset.writer import write_latents
+from identbox.dataset.checking.validate import validate_pairs
+from identbox.dataset.loading.loader import IdentBoxPairs
+from identbox.dataset.writing.writer import write_latents
 from identbox.errors import SettingsError
 from identbox.model.camera import (
     camera_axes,

@@ -140,8 +140,8 @@ def test_step_grid_command_and_its_validation(tmp_path: Path) -> None:
 
 def test_the_published_style_grid_labels_pass_the_label_check(tmp_path: Path) -> None:
     """--step 0.3: 9,261 frames whose labels pass every label check (images aside)."""
-    from identbox.dataset.cube_validate import check_labels
-    from identbox.dataset.cube_writer import write_cube_labels
+    from identbox.dataset.checking.cube_validate import check_labels
+    from identbox.dataset.writing.cube_writer import write_cube_labels
 
     settings = CubeSettings(step=0.3, sizes=(32, 64))
     root, frames, written = write_cube_labels(settings, tmp_path / "grid")

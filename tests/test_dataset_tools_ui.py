@@ -21,8 +21,8 @@ from image_checks import load_rgba
 from scipy import ndimage
 from test_gui import assert_ended_cleanly, display, run_blender_in  # noqa: F401 (a fixture)
 
-from identbox.dataset.sequence_sheet import TARGET
-from identbox.dataset.sheets import ROLE_COLOURS
+from identbox.dataset.sheets.sequence_sheet import TARGET
+from identbox.dataset.sheets.sheets import ROLE_COLOURS
 
 pytestmark = pytest.mark.blender
 ARTIFACTS = REPO / "test-artifacts" / "gui"

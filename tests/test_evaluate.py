@@ -194,8 +194,8 @@ def test_bad_settings_are_refused_in_one_line() -> None:
 def test_an_object_s_type_is_a_categorical_factor(tmp_path: Path) -> None:
     """Multi-object latents (no images needed): the manifest's type columns are categorical
     factors, scored by accuracy; every factor takes its block's type from the manifest."""
-    from identbox.dataset.manifest import read_manifest
-    from identbox.dataset.writer import write_latents
+    from identbox.dataset.files.manifest import read_manifest
+    from identbox.dataset.writing.writer import write_latents
     from identbox.evaluate.report import view_factors
     from identbox.presets import load_preset
 
@@ -271,8 +271,8 @@ def test_the_phrasing_of_a_text_view_is_not_in_its_content(tmp_path: Path) -> No
     scene: a code of the hues reads it at chance, 1 / templates, within four binomial standard
     errors of the held-out rows; a code that also holds it reads it. Latents only (no
     images): 4000 pairs, 800 held out, so the bound is chance + 0.057."""
-    from identbox.dataset.manifest import read_manifest
-    from identbox.dataset.writer import write_latents
+    from identbox.dataset.files.manifest import read_manifest
+    from identbox.dataset.writing.writer import write_latents
     from identbox.evaluate.report import view_factors
     from identbox.settings.kinds import settings_from_dict
 

@@ -20,7 +20,7 @@ from conftest import REPO, _apt_install
 from image_checks import load_rgba
 
 from identbox.dataset import read_manifest, settings_from_manifest
-from identbox.dataset.writer import holds_dataset, text_of
+from identbox.dataset.writing.writer import holds_dataset, text_of
 from identbox.settings.views import views_of
 
 pytestmark = pytest.mark.blender

@@ -19,8 +19,8 @@ from conftest import assert_close
 from PIL import Image
 from scipy import stats
 
-from identbox.dataset.loader import IdentBoxPairs
-from identbox.dataset.sheets import TARGET
+from identbox.dataset.loading.loader import IdentBoxPairs
+from identbox.dataset.sheets.sheets import TARGET
 from identbox.sampling.factors import FACTOR_NAMES, factor_index
 from identbox.sampling.intervened_pairs import pair_model, sample_intervened
 from identbox.sampling.mechanisms import Interventions, compute, sample

@@ -16,12 +16,12 @@ import pytest
 import render_reference
 from image_checks import load_rgba
 
-from identbox.dataset.layout import pair_complete
-from identbox.dataset.loader import IdentBoxPairs
-from identbox.dataset.manifest import read_manifest, settings_from_manifest
-from identbox.dataset.validate import validate_pairs
-from identbox.dataset.watch import LatentsWatch
-from identbox.dataset.writer import write_latents
+from identbox.dataset.checking.validate import validate_pairs
+from identbox.dataset.files.layout import pair_complete
+from identbox.dataset.files.manifest import read_manifest, settings_from_manifest
+from identbox.dataset.files.watch import LatentsWatch
+from identbox.dataset.loading.loader import IdentBoxPairs
+from identbox.dataset.writing.writer import write_latents
 from identbox.errors import DatasetChangedError, DatasetError
 from identbox.presets import PRESET_DIR, load_preset
 from identbox.render.estimates import estimate

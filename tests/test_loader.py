@@ -86,8 +86,8 @@ def test_published_layout_without_a_manifest(rendered: Path, tmp_path: Path) -> 
 def test_open_dataset_finds_the_loader_of_the_kind_the_manifest_says(rendered: Path,
                                                                       tmp_path: Path) -> None:
     from identbox.dataset import open_dataset
-    from identbox.dataset.cube_writer import write_cube_labels
-    from identbox.dataset.sequence_writer import write_sequence
+    from identbox.dataset.writing.cube_writer import write_cube_labels
+    from identbox.dataset.writing.sequence_writer import write_sequence
     from identbox.errors import DatasetError
     from identbox.settings.cube import CubeSettings
     from identbox.settings.sequence import SequenceSettings

@@ -21,9 +21,9 @@ from matplotlib.colors import CSS4_COLORS, TABLEAU_COLORS, XKCD_COLORS, to_rgb
 from scipy import stats
 
 from identbox.cli import main
-from identbox.dataset.images import dominant_hue_of, hue_distance, load_rgba
-from identbox.dataset.validate import validate_pairs
-from identbox.dataset.writer import latent_blobs, text_of
+from identbox.dataset.checking.images import dominant_hue_of, hue_distance, load_rgba
+from identbox.dataset.checking.validate import validate_pairs
+from identbox.dataset.writing.writer import latent_blobs, text_of
 from identbox.errors import SettingsError
 from identbox.presets import load_preset
 from identbox.sampling.multi import OBJECT_TYPES

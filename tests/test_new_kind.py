@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from conftest import run_blender
 
-from identbox.dataset.loader import IdentBoxPairs
+from identbox.dataset.loading.loader import IdentBoxPairs
 
 # The whole kind, in a module of its own: nothing in the package is edited for it.
 KINDS = Path(__file__).resolve().parent / "kinds"

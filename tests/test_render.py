@@ -17,7 +17,7 @@ from image_checks import dominant_hue, hue_distance, load_rgba
 from PIL import Image
 
 from identbox.dataset import read_manifest
-from identbox.dataset.layout import is_complete_image
+from identbox.dataset.files.layout import is_complete_image
 from identbox.model.constants import (
     CAMERA_LOCATION,
     DEPTH_RANGE,

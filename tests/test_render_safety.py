@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from identbox.dataset.layout import is_complete_image
-from identbox.dataset.validate import validate_pairs
+from identbox.dataset.checking.validate import validate_pairs
+from identbox.dataset.files.layout import is_complete_image
 
 pytestmark = pytest.mark.blender
 TINY = ["--n-pairs", "12", "--resolution", "16", "--samples", "1", "--seed", "4"]

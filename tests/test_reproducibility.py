@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 from conftest import REPO
 
-from identbox.dataset.manifest import manifest_text
-from identbox.dataset.sequence_writer import sequence_arrays
+from identbox.dataset.files.manifest import manifest_text
+from identbox.dataset.writing.sequence_writer import sequence_arrays
 from identbox.presets import load_preset, preset_names
 from identbox.sampling import sample_latents
 from identbox.settings.contract import PairKindSettings

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from identbox.dataset.check import validate_dataset
-from identbox.dataset.layout import is_complete_image
-from identbox.dataset.manifest import file_sha256
-from identbox.dataset.sequence_writer import (
+from identbox.dataset.checking.check import validate_dataset
+from identbox.dataset.files.layout import is_complete_image
+from identbox.dataset.files.manifest import file_sha256
+from identbox.dataset.writing.sequence_writer import (
     INTERVENTIONS,
     LATENTS,
     NOISE,

@@ -20,10 +20,10 @@ from PIL import Image
 
 from identbox.cli import main
 from identbox.dataset import ExportedPairs, IdentBoxPairs
-from identbox.dataset.check import validate_dataset
-from identbox.dataset.export import dataset_folders, export_dataset
-from identbox.dataset.share_export import PROGRESS, prepare_shared, write_shared
-from identbox.dataset.webdataset_export import TAR_SHARDS
+from identbox.dataset.checking.check import validate_dataset
+from identbox.dataset.export.formats import dataset_folders, export_dataset
+from identbox.dataset.export.share_export import PROGRESS, prepare_shared, write_shared
+from identbox.dataset.export.webdataset_export import TAR_SHARDS
 
 pytestmark = pytest.mark.blender
 N_PAIRS = 5
@@ -185,7 +185,7 @@ def test_the_card_has_the_hub_header_factor_table_and_checksums(rendered: Path,
                                                                 exports: dict[str, Path]) -> None:
     """README.md: YAML header with licence, task and size categories and a config split per
     IdentBox split; the factor table; the command and the manifest's SHA-256."""
-    from identbox.dataset.manifest import file_sha256
+    from identbox.dataset.files.manifest import file_sha256
 
     card = (exports["hf"] / "README.md").read_text()
     header = card.split("---")[1]
@@ -268,7 +268,7 @@ def test_factors_other_than_the_manifests_fail_validate(exports: dict[str, Path]
     factors check: validate re-samples the latents rather than trusting the shards."""
     import tarfile
 
-    from identbox.dataset.manifest import file_sha256
+    from identbox.dataset.files.manifest import file_sha256
 
     out = tmp_path / "edited"
     shutil.copytree(exports["webdataset"], out)

@@ -12,9 +12,15 @@ import numpy as np
 import pytest
 from image_checks import load_rgba
 
-from identbox.dataset import raster
-from identbox.dataset.sheets import LINE, ROLE_COLOURS, SENTENCE, caption_lines, contact_sheet
-from identbox.dataset.writer import write_latents
+from identbox.dataset.sheets.sheets import (
+    LINE,
+    ROLE_COLOURS,
+    SENTENCE,
+    caption_lines,
+    contact_sheet,
+    raster,
+)
+from identbox.dataset.writing.writer import write_latents
 from identbox.settings.pairs import DatasetSettings
 
 pytestmark = pytest.mark.blender

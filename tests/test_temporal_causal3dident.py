@@ -15,10 +15,10 @@ from PIL import Image
 from scipy import stats
 
 from identbox.cli import main
-from identbox.dataset.citris_export import COLUMNS
-from identbox.dataset.sequence_loader import IdentBoxSequence
-from identbox.dataset.sequence_sheet import TARGET
-from identbox.dataset.sequence_writer import write_sequence
+from identbox.dataset.export.citris_export import COLUMNS
+from identbox.dataset.loading.sequence_loader import IdentBoxSequence
+from identbox.dataset.sheets.sequence_sheet import TARGET
+from identbox.dataset.writing.sequence_writer import write_sequence
 from identbox.presets import load_preset
 from identbox.sampling.citris import citris_model
 from identbox.sampling.triplets import draw_triplets, independent_frames
@@ -151,7 +151,7 @@ def test_render_validate_export_and_read_as_the_published_loader_does(tmp_path: 
                  str(npz)]) == 0
     assert sorted(p.name for p in npz.iterdir()) == [
         "train.npz", "val.npz", "val_indep.npz", "val_triplets.npz", "val_triplets_coarse.npz"]
-    from identbox.dataset.export import export_dataset
+    from identbox.dataset.export.formats import export_dataset
 
     # It says the one folder it wrote (it said npz/train and npz/val, which do not exist).
     assert export_dataset(data, "temporal_causal3dident", tmp_path / "npz2") == [tmp_path / "npz2"]

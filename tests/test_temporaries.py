@@ -9,14 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-from identbox.dataset.temporaries import (
+from identbox.dataset.files.temporaries import (
     HOST,
     STALE_SECONDS,
     is_abandoned,
     is_zombie,
     temporary_path,
 )
-from identbox.dataset.writer import write_latents
+from identbox.dataset.writing.writer import write_latents
 from identbox.render.loop import ImageJob
 from identbox.settings.pairs import DatasetSettings
 
@@ -113,7 +113,7 @@ def test_latent_temporaries_of_a_killed_sample_are_removed_and_reported(tmp_path
 def test_latent_temporaries_are_named_for_their_writer(tmp_path: Path, monkeypatch) -> None:
     """The latents' and manifest's temporary files carry this host and PID, so the cleanup can
     judge them."""
-    from identbox.dataset import writer
+    from identbox.dataset.writing import writer
 
     seen: list[str] = []
     real = writer.os.replace

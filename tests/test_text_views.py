@@ -15,9 +15,9 @@ import matplotlib.colors as mcolors
 import numpy as np
 import pytest
 
-from identbox.dataset.loader import IdentBoxPairs
-from identbox.dataset.validate import validate_pairs
-from identbox.dataset.writer import write_latents
+from identbox.dataset.checking.validate import validate_pairs
+from identbox.dataset.loading.loader import IdentBoxPairs
+from identbox.dataset.writing.writer import write_latents
 from identbox.errors import SettingsError
 from identbox.sampling.text import COLUMN_WORDS, MULTIMODAL_TEMPLATES, ROW_WORDS
 from identbox.settings.objects import MultiObjectSettings

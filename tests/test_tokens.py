@@ -16,8 +16,8 @@ from nltk.tokenize import word_tokenize
 from torch.utils.data import DataLoader
 
 from identbox.dataset import IdentBoxPairs, Vocabulary, tokenize
-from identbox.dataset.tokens import EOS, PAD, UNK
-from identbox.dataset.writer import write_latents
+from identbox.dataset.loading.tokens import EOS, PAD, UNK
+from identbox.dataset.writing.writer import write_latents
 from identbox.model.colour_names import all_names
 from identbox.sampling.text import COLUMN_WORDS, MULTIMODAL_TEMPLATES, ROW_WORDS
 from identbox.settings.pairs import DatasetSettings

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import run_blender_file
 
-from identbox.dataset.writer import write_latents
+from identbox.dataset.writing.writer import write_latents
 from identbox.settings.pairs import DatasetSettings
 
 pytestmark = [pytest.mark.blender, pytest.mark.every_blender]

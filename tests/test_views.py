@@ -16,7 +16,7 @@ from conftest import assert_close, se_corr, se_mean, se_std
 from scipy import stats
 from stats_theory import truncated_normal_pair
 
-from identbox.dataset.manifest import build_manifest
+from identbox.dataset.files.manifest import build_manifest
 from identbox.errors import SettingsError
 from identbox.model.camera import project_to_pixels
 from identbox.presets import load_preset, preset_names

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from identbox.dataset import watch
-from identbox.dataset.layout import is_complete_image
-from identbox.dataset.manifest import file_sha256, read_manifest
-from identbox.dataset.writer import holds_dataset, write_latents
+from identbox.dataset.files import watch
+from identbox.dataset.files.layout import is_complete_image
+from identbox.dataset.files.manifest import file_sha256, read_manifest
+from identbox.dataset.writing.writer import holds_dataset, write_latents
 from identbox.errors import DatasetError
 from identbox.render.loop import RenderJob
 from identbox.settings.pairs import DatasetSettings

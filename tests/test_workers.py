@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from identbox.dataset.claims import claim, claim_path
-from identbox.dataset.layout import is_complete_image
-from identbox.dataset.temporaries import is_zombie, remove_abandoned
+from identbox.dataset.files.claims import claim, claim_path
+from identbox.dataset.files.layout import is_complete_image
+from identbox.dataset.files.temporaries import is_zombie, remove_abandoned
 
 ARGS = ["--n-pairs", "40", "--resolution", "32", "--samples", "2", "--seed", "7"]
 HOLD = """
 import sys, time
 from pathlib import Path
-from identbox.dataset.claims import claim
+from identbox.dataset.files.claims import claim
 held = claim(Path(sys.argv[1]))
 print("held" if held else "busy", flush=True)
 time.sleep(60)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from identbox.dataset import writer
-from identbox.dataset.writer import matching_manifest, write_latents
+from identbox.dataset.writing import writer
+from identbox.dataset.writing.writer import matching_manifest, write_latents
 from identbox.errors import DatasetError
 from identbox.settings.pairs import DatasetSettings
 
@@ -150,7 +150,7 @@ def test_two_runs_into_one_new_folder_take_turns(tmp_path: Path, monkeypatch) ->
     import json
     import threading
 
-    from identbox.dataset.writer import damaged_latents
+    from identbox.dataset.writing.writer import damaged_latents
 
     real = writer.atomic_write_bytes
     a_writing, b_writing = threading.Event(), threading.Event()
@@ -190,8 +190,8 @@ def test_two_runs_into_one_new_folder_take_turns(tmp_path: Path, monkeypatch) ->
 def test_the_factor_files_are_measured_before_they_are_drawn(tmp_path: Path) -> None:
     """The bytes probed on 256 pairs, scaled, are the bytes written (within 1%); a machine
     with less memory than sampling needs is refused before anything is drawn or written."""
-    from identbox.dataset.footprint import Probe, check_footprint, probe
-    from identbox.dataset.writer import latent_blobs
+    from identbox.dataset.files.footprint import Probe, check_footprint, probe
+    from identbox.dataset.writing.writer import latent_blobs
     from identbox.presets import load_preset
 
     settings = load_preset("three_views_camera").replace(n_pairs=3000)

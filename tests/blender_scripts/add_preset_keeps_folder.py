@@ -9,7 +9,7 @@ from typing import Any
 import bpy
 
 import identbox
-from identbox.dataset.writer import write_latents
+from identbox.dataset.writing.writer import write_latents
 from identbox.panels.base import settings_problem
 from identbox.settings.panel import pair_settings_from_props
 

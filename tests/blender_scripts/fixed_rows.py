@@ -11,7 +11,7 @@ import bpy
 from panel_recorder import Layout, calls
 
 import identbox
-from identbox.dataset.writer import write_latents
+from identbox.dataset.writing.writer import write_latents
 from identbox.panels.dataset import IDENTBOX_PT_dataset
 from identbox.settings.pairs import DatasetSettings
 

@@ -14,7 +14,7 @@ from panel_recorder import Layout, calls, draw, labels
 
 import identbox
 from identbox import panels
-from identbox.dataset.writer import text_of
+from identbox.dataset.writing.writer import text_of
 from identbox.operators.presets import user_preset_dir
 from identbox.panels.base import settings_problem
 from identbox.presets import load_preset

@@ -17,7 +17,7 @@ import numpy as np
 
 import identbox
 from identbox import panels
-from identbox.dataset.writer import write_latents
+from identbox.dataset.writing.writer import write_latents
 from identbox.model.constants import OBJECT_SIZE
 from identbox.operators.presets import user_presets
 from identbox.presets import load_preset, preset_names, with_published_look

@@ -1,12 +1,12 @@
-"""Regenerate dataset/glyphs.json: Pillow's default font as 1-bit glyphs, so the contact sheet
-and latent plot can write their captions where Pillow is missing (Blender's own Python)."""
+"""Regenerate dataset/sheets/glyphs.json: Pillow's default font as 1-bit glyphs, so the contact
+sheet and latent plot can write their captions where Pillow is missing (Blender's own Python)."""
 
 import json
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-OUT = Path(__file__).resolve().parents[2] / "dataset" / "glyphs.json"
+OUT = Path(__file__).resolve().parents[2] / "dataset" / "sheets" / "glyphs.json"
 font = ImageFont.load_default_imagefont()  # the crisp bitmap font, not FreeType
 ascent, descent = 11, 3  # a cell tall enough for every glyph of the default font
 glyphs = {}

@@ -18,13 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from identbox.dataset.cube_validate import Check
-from identbox.dataset.images import decoded, dominant_hue_of, hue_distance
-from identbox.dataset.layout import MANIFEST, is_complete_image
-from identbox.dataset.manifest import file_sha256, read_manifest, read_npy
-from identbox.dataset.raster import write_png
-from identbox.dataset.view_look import GROUND_HUE_TOLERANCE, expected_hue
-from identbox.dataset.writer import write_frames_dataset
+from identbox.dataset.checking.checks import Check
+from identbox.dataset.checking.images import decoded, dominant_hue_of, hue_distance
+from identbox.dataset.checking.view_look import GROUND_HUE_TOLERANCE, expected_hue
+from identbox.dataset.files.layout import MANIFEST, is_complete_image
+from identbox.dataset.files.manifest import file_sha256, read_manifest, read_npy
+from identbox.dataset.sheets.raster import write_png
+from identbox.dataset.writing.writer import write_frames_dataset
 from identbox.errors import DatasetError, SettingsError
 from identbox.model.colors import hue_to_rgb
 from identbox.model.constants import GROUND_SATURATION
@@ -224,7 +224,7 @@ def _export_write(frames: ColourFrames, out: Path, split: str) -> None:
 
 
 def _export_format() -> Any:
-    from identbox.dataset.export import ExportFormat
+    from identbox.dataset.export.formats import ExportFormat
 
     return ExportFormat("colour_frames_npz", "each split's frames and hues in one .npz",
                         _export_prepare, _export_write, flat=True,

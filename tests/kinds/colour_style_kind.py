@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from one_colour_kind import OneColourRenderer, OneColourSettings
 
-from identbox.dataset.raster import write_png
+from identbox.dataset.sheets.raster import write_png
 from identbox.errors import SettingsError
 from identbox.model.colors import hue_to_rgb
 from identbox.sampling.sampler import LatentPairs
@@ -67,6 +67,6 @@ class ColourStyleRenderer(OneColourRenderer):
 
 
 register(Kind(name="colour_style", label="Colour and Style", settings=ColourStyleSettings,
-              format=PAIR_FORMAT, unit="pairs", write="dataset.writer:write_latents",
+              format=PAIR_FORMAT, unit="pairs", write="dataset.writing.writer:write_latents",
               job="render.loop:RenderJob", renderer=ColourStyleRenderer,
-              validate="dataset.validate:validate_pairs"))
+              validate="dataset.checking.validate:validate_pairs"))

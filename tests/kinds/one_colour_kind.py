@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from identbox.dataset.raster import write_png
+from identbox.dataset.sheets.raster import write_png
 from identbox.errors import SettingsError
 from identbox.model.colors import hue_to_rgb
 from identbox.model.constants import GROUND_SATURATION
@@ -96,6 +96,6 @@ class OneColourRenderer:
 
 
 register(Kind(name="one_colour", label="One Colour", settings=OneColourSettings,
-              format=PAIR_FORMAT, unit="pairs", write="dataset.writer:write_latents",
+              format=PAIR_FORMAT, unit="pairs", write="dataset.writing.writer:write_latents",
               job="render.loop:RenderJob", renderer=OneColourRenderer,
-              validate="dataset.validate:validate_pairs"))
+              validate="dataset.checking.validate:validate_pairs"))
