@@ -1,7 +1,12 @@
-"""The scene state one latent row (Blender units) asks for (reference 3dident.md section 2)."""
+"""The scene state one latent row asks for (reference 3dident.md section 2), for every
+one-object kind: Pairs, Multimodal3DIdent and the sequence frames. Each kind's convention of
+where the object and the ground stand (the originals differ) is data, a `Placement`, so a
+change of hue or spotlight logic is one edit here, and each convention is checked without
+Blender (tests/test_model.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,9 +19,31 @@ from ..model.constants import (
     SPOT_RADIUS,
     SPOT_SATURATION,
 )
+from .citris import POSITION_LIMIT
 from .factors import FACTOR_NAMES
+from .multimodal import COLUMN_NAMES as MULTIMODAL_COLUMNS
 
 _COL = {name: i for i, name in enumerate(FACTOR_NAMES)}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a kind stands its object and its ground, given the shape's largest dimension d:
+    the object's origin at z + object_lift * d, the ground at ground_per_size * d +
+    ground_offset. The spotlight is always 4 units out at height 6 + d."""
+
+    object_lift: float
+    ground_per_size: float
+    ground_offset: float = 0.0
+
+
+# 3DIdentBox's pairs: the teapot rests on z (lifted by half its size), the ground one size down.
+PAIRS_PLACEMENT = Placement(object_lift=0.5, ground_per_size=-1.0)
+# Multimodal3DIdent: the object's centre at z, the ground one size down (the original's script).
+MULTIMODAL_PLACEMENT = Placement(object_lift=0.0, ground_per_size=-1.0)
+# Temporal Causal3DIdent: the object lifted by half its size, the ground at -2, the lowest
+# position (the reference does not give its height).
+SEQUENCE_PLACEMENT = Placement(object_lift=0.5, ground_per_size=0.0, ground_offset=-POSITION_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -29,24 +56,61 @@ class SceneState:
     object_rgb: tuple[float, float, float]
     spot_rgb: tuple[float, float, float]
     ground_rgb: tuple[float, float, float]
+    ground_height: float
+    shape: int = 0  # which of the scene's meshes the object shows (one-mesh scenes: 0)
 
 
 def _triple(values: np.ndarray) -> tuple[float, float, float]:
     return (float(values[0]), float(values[1]), float(values[2]))
 
 
-def scene_state(row: np.ndarray, object_size: float, hue_mapping: str = "wrapped") -> SceneState:
-    """State for one row of latents.npy; `object_size` is the object's largest dimension."""
-    row = np.asarray(row, dtype=np.float64)
-    x, y, z = row[_COL["pos_x"]], row[_COL["pos_y"]], row[_COL["pos_z"]]
-    theta = row[_COL["spot_theta"]]
-    hues = row[[_COL["hue_object"], _COL["hue_spot"], _COL["hue_background"]]]
+def object_state(values: Mapping[str, float], object_size: float, placement: Placement,
+                 hue_mapping: str = "wrapped", shape: int = 0) -> SceneState:
+    """The state for named values in Blender units: pos_x/y/z, rot_alpha/beta/gamma,
+    spot_theta, hue_object, hue_spot, hue_background (angles and hues in radians);
+    `object_size` is the shown shape's largest dimension."""
+    def hue(name: str, saturation: float) -> tuple[float, float, float]:
+        return _triple(hue_to_rgb(np.asarray(values[name], dtype=np.float64), saturation,
+                                  hue_mapping))
+
+    theta = float(values["spot_theta"])
     return SceneState(
-        object_location=(float(x), float(y), float(z + object_size / 2.0)),
-        object_rotation=_triple(row[[_COL["rot_alpha"], _COL["rot_beta"], _COL["rot_gamma"]]]),
+        object_location=(float(values["pos_x"]), float(values["pos_y"]),
+                         float(values["pos_z"] + placement.object_lift * object_size)),
+        object_rotation=(float(values["rot_alpha"]), float(values["rot_beta"]),
+                         float(values["rot_gamma"])),
         spot_location=(float(SPOT_RADIUS * np.sin(theta)), float(SPOT_RADIUS * np.cos(theta)),
                        float(SPOT_HEIGHT + object_size)),
-        object_rgb=_triple(hue_to_rgb(hues[0], OBJECT_SATURATION, hue_mapping)),
-        spot_rgb=_triple(hue_to_rgb(hues[1], SPOT_SATURATION, hue_mapping)),
-        ground_rgb=_triple(hue_to_rgb(hues[2], GROUND_SATURATION, hue_mapping)),
+        object_rgb=hue("hue_object", OBJECT_SATURATION),
+        spot_rgb=hue("hue_spot", SPOT_SATURATION),
+        ground_rgb=hue("hue_background", GROUND_SATURATION),
+        ground_height=float(placement.ground_per_size * object_size + placement.ground_offset),
+        shape=shape,
     )
+
+
+def scene_state(row: np.ndarray, object_size: float, hue_mapping: str = "wrapped") -> SceneState:
+    """State for one row of a Pairs dataset's latents.npy; `object_size` is the teapot's
+    largest dimension."""
+    row = np.asarray(row, dtype=np.float64)
+    return object_state({name: float(row[k]) for name, k in _COL.items()}, object_size,
+                        PAIRS_PLACEMENT, hue_mapping)
+
+
+def multimodal_state(row: np.ndarray, sizes: Sequence[float],
+                     hue_mapping: str = "wrapped") -> SceneState:
+    """State for one row of a Multimodal3DIdent dataset's latents.npy; `sizes` is each object
+    type's largest dimension, in the order of its object_type values."""
+    values = {name: float(value) for name, value in zip(MULTIMODAL_COLUMNS, row, strict=True)}
+    shape = int(values["object_type"])
+    return object_state(values, sizes[shape], MULTIMODAL_PLACEMENT, hue_mapping, shape)
+
+
+def sequence_state(row: np.ndarray, names: Sequence[str], sizes: Sequence[float],
+                   hue_mapping: str = "wrapped") -> SceneState:
+    """State for one frame of a sequence (a row of latents.npy, its variables `names`, raw
+    units); `sizes` is each shape's largest dimension."""
+    values = {name: float(value) for name, value in zip(names, row, strict=True)}
+    values |= {"spot_theta": values["rot_spot"], "hue_background": values["hue_back"]}
+    shape = int(values["shape"])
+    return object_state(values, sizes[shape], SEQUENCE_PLACEMENT, hue_mapping, shape)

@@ -9,7 +9,6 @@ meshes, scaled up), so the teapot is the published one's size.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,11 +17,11 @@ import bpy
 import numpy as np
 
 from ..model import constants as c
-from ..model.colors import hue_to_rgb
 from ..model.shapes import shape_radius
 from ..sampling.multi import OBJECT_RADIUS
-from ..sampling.multimodal import index
+from ..sampling.pose import multimodal_state
 from ..settings.multimodal import MultimodalSettings
+from .apply import StateTargets, show_state
 from .builder import (
     add_object,
     add_spot,
@@ -81,6 +80,8 @@ class BlenderMultimodalRenderer:
         self.spot = add_spot(scene, self.object, OWNER)
         self.ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE, OWNER), OWNER)
         self.ground.data.materials.append(self.materials["Rubber"])
+        self.targets = StateTargets(self.object, self.spot, self.ground, self.materials,
+                                    self.meshes)
         self.device: DeviceChoice = select_device(scene, device)
         configure_render(scene, settings.render)
         log(f"IdentBox: rendering Multimodal3DIdent on {self.device.describe()}")
@@ -90,25 +91,9 @@ class BlenderMultimodalRenderer:
 
     def show(self, row: np.ndarray, view: int) -> None:
         """Put the scene in the state of one sample (a Blender-unit row) in an image view."""
-        mapping = self.settings.scene.hue_mapping
-        shape = int(row[index("object_type")])
-        size = self.sizes[shape]
-        obj = self.object
-        obj.data = self.meshes[shape]
-        obj.material_slots[0].material = self.materials[self.settings.view_material(view)]
-        obj.location = tuple(float(row[index(n)]) for n in ("pos_x", "pos_y", "pos_z"))
-        obj.rotation_euler = tuple(float(row[index(n)])
-                                   for n in ("rot_alpha", "rot_beta", "rot_gamma"))
-        obj.color = (*map(float, hue_to_rgb(row[index("hue_object")], c.OBJECT_SATURATION,
-                                            mapping)), 1.0)
-        theta = float(row[index("spot_theta")])
-        self.spot.location = (c.SPOT_RADIUS * math.sin(theta), c.SPOT_RADIUS * math.cos(theta),
-                              c.SPOT_HEIGHT + size)
-        self.spot.data.color = tuple(float(v) for v in hue_to_rgb(
-            row[index("hue_spot")], c.SPOT_SATURATION, mapping))
-        self.ground.location = (0.0, 0.0, -size)
-        self.ground.color = (*map(float, hue_to_rgb(row[index("hue_background")],
-                                                     c.GROUND_SATURATION, mapping)), 1.0)
+        show_state(self.targets, multimodal_state(row, self.sizes,
+                                                  self.settings.scene.hue_mapping),
+                   self.settings.view_material(view))
 
     def render_view(self, latents_row: np.ndarray, view: int, path: Path) -> None:
         """Render one image view of one sample into `path`."""

@@ -11,7 +11,6 @@ radius (scene/multimodal.py's sizes).
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,10 +19,10 @@ import bpy
 import numpy as np
 
 from ..model import constants as c
-from ..model.colors import hue_to_rgb
-from ..sampling.citris import POSITION_LIMIT
+from ..sampling.pose import sequence_state
 from ..settings.sequence import SequenceSettings
 from ..settings.shape_files import with_shape_files
+from .apply import StateTargets, show_state
 from .blend_shapes import read_blend_object
 from .builder import (
     add_object,
@@ -49,7 +48,7 @@ class BlenderSequenceRenderer:
                  log: Callable[[str], None] = print, preview: bool = False) -> None:
         settings = with_shape_files(settings, read_blend_object)  # bad files: before any scene
         self.settings = settings
-        self.columns = {name: k for k, name in enumerate(settings.causal_model().names)}
+        self.names = settings.causal_model().names
         self.scene, self.camera, self.sun, self.area, self.materials = fixed_scene(SCENE_NAME,
                                                                                   OWNER)
         scene = self.scene
@@ -58,8 +57,9 @@ class BlenderSequenceRenderer:
         self.object.material_slots[0].material = self.materials[MATERIAL]
         self.spot = add_spot(scene, self.object, OWNER)
         self.ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE, OWNER), OWNER)
-        self.ground.location = (0.0, 0.0, -POSITION_LIMIT)
         self.ground.data.materials.append(self.materials[MATERIAL])
+        self.targets = StateTargets(self.object, self.spot, self.ground, self.materials,
+                                    self.meshes)
         self.device: DeviceChoice = select_device(scene, device)
         configure_render(scene, settings.render)
         swapped = settings.stand_ins()
@@ -70,31 +70,10 @@ class BlenderSequenceRenderer:
             scene, settings.render.denoiser, self.device, log)
         self.render_seconds = 0.0
 
-    def value(self, row: np.ndarray, name: str) -> float:
-        """One variable of a latents row."""
-        return float(row[self.columns[name]])
-
     def show(self, row: np.ndarray) -> None:
         """Put the scene in the state of one frame (a row of latents.npy, raw units)."""
-        mapping = self.settings.scene.hue_mapping
-        shape = int(self.value(row, "shape"))
-        size = self.sizes[shape]
-        obj = self.object
-        obj.data = self.meshes[shape]
-        obj.material_slots[0].material = self.materials[MATERIAL]
-        obj.location = (self.value(row, "pos_x"), self.value(row, "pos_y"),
-                        self.value(row, "pos_z") + size / 2)
-        obj.rotation_euler = (self.value(row, "rot_alpha"), self.value(row, "rot_beta"),
-                              self.value(row, "rot_gamma"))
-        obj.color = (*map(float, hue_to_rgb(np.array(self.value(row, "hue_object")),
-                                            c.OBJECT_SATURATION, mapping)), 1.0)
-        theta = self.value(row, "rot_spot")
-        self.spot.location = (c.SPOT_RADIUS * math.sin(theta), c.SPOT_RADIUS * math.cos(theta),
-                              c.SPOT_HEIGHT + size)
-        self.spot.data.color = tuple(float(v) for v in hue_to_rgb(
-            np.array(self.value(row, "hue_spot")), c.SPOT_SATURATION, mapping))
-        self.ground.color = (*map(float, hue_to_rgb(np.array(self.value(row, "hue_back")),
-                                                     c.GROUND_SATURATION, mapping)), 1.0)
+        show_state(self.targets, sequence_state(row, self.names, self.sizes,
+                                                self.settings.scene.hue_mapping), MATERIAL)
 
     def render_frame(self, latents_row: np.ndarray, path: Path) -> None:
         """Render one frame into `path`."""

@@ -13,7 +13,14 @@ from identbox.model.constants import OBJECT_SCALE, OBJECT_SIZE
 from identbox.model.lights import area_power_w
 from identbox.model.teapot import teapot_mesh, utah_teapot
 from identbox.sampling import FACTOR_NAMES
-from identbox.sampling.pose import scene_state
+from identbox.sampling.pose import (
+    MULTIMODAL_PLACEMENT,
+    PAIRS_PLACEMENT,
+    SEQUENCE_PLACEMENT,
+    multimodal_state,
+    scene_state,
+    sequence_state,
+)
 
 COL = {name: i for i, name in enumerate(FACTOR_NAMES)}
 
@@ -112,6 +119,39 @@ def test_scene_state_of_a_row() -> None:
     assert np.allclose(state.ground_rgb, (0.4, 1.0, 1.0))  # saturation 0.6
     assert np.allclose(state.spot_rgb, (1.0, 0.2, 0.2))  # hue 0, saturation 0.8
     assert np.allclose(state.object_rgb, (1.0, 0.0, 0.0))
+    assert state.ground_height == -4.0 and state.shape == 0  # one size below, as built
+
+
+def test_each_one_object_kind_stands_its_object_and_ground_as_its_original_does() -> None:
+    """One state function for Pairs, Multimodal3DIdent and the sequence: where the object and
+    the ground stand is each kind's Placement (data), and the rest is shared: the same named
+    values give the same rotation, colours and spotlight in every kind."""
+    from identbox.sampling.multimodal import COLUMN_NAMES
+    from identbox.settings.sequence import SequenceSettings
+
+    named = {"pos_x": 1.0, "pos_y": -2.0, "pos_z": 0.5, "rot_alpha": 0.3, "rot_beta": 0.2,
+             "rot_gamma": -1.2, "spot_theta": np.pi / 2, "hue_object": 1.0, "hue_spot": 2.0,
+             "hue_background": np.pi}
+    sizes = [4.0, 6.0]
+    multimodal = multimodal_state(np.array([{"object_type": 1.0}.get(n, named.get(n, 0.0))
+                                            for n in COLUMN_NAMES]), sizes)
+    assert multimodal.shape == 1 and multimodal.object_location == (1.0, -2.0, 0.5)
+    assert multimodal.ground_height == -6.0  # the shown shape's size below the origin
+    names = SequenceSettings().causal_model().names
+    renamed = {"rot_spot": named["spot_theta"], "hue_back": named["hue_background"], "shape": 1}
+    frame = sequence_state(np.array([renamed.get(n, named.get(n, 0.0)) for n in names]),
+                           names, sizes)
+    assert frame.shape == 1 and frame.object_location == (1.0, -2.0, 3.5)  # lifted by 6 / 2
+    assert frame.ground_height == -2.0  # the lowest position, whatever the shape
+    pairs = scene_state(np.array([named[n] for n in FACTOR_NAMES]), 6.0)
+    assert pairs.object_location == (1.0, -2.0, 3.5) and pairs.ground_height == -6.0
+    for state in (multimodal, frame):  # the rest is the same in every kind
+        assert state.object_rotation == pairs.object_rotation
+        assert state.spot_location == pairs.spot_location
+        assert (state.object_rgb, state.spot_rgb, state.ground_rgb) == (
+            pairs.object_rgb, pairs.spot_rgb, pairs.ground_rgb)
+    assert (PAIRS_PLACEMENT.object_lift, MULTIMODAL_PLACEMENT.object_lift,
+            SEQUENCE_PLACEMENT.object_lift) == (0.5, 0.0, 0.5)
 
 
 def test_area_light_power_gives_the_published_brightness_in_every_blender() -> None:
