@@ -8,6 +8,7 @@ from bpy.props import IntProperty
 
 from ..errors import USER_ERRORS, SettingsError, describe
 from ..scene.preview import show_any_sample, show_sequence_frame
+from ..settings.kinds import SEQUENCE_MODE
 from ..settings.panel import pair_settings_from_props, sequence_settings_from_props
 from ..settings.views import N_VIEWS
 from .job_properties import scene_props
@@ -34,7 +35,7 @@ class IDENTBOX_OT_preview_sample(bpy.types.Operator):
         if props.progress.running:  # rebuilding the scene would pull it from under the render
             self.report({"WARNING"}, "Preview waits until the render stops")
             return {"CANCELLED"}
-        if props.mode == "SEQUENCE":
+        if props.mode == SEQUENCE_MODE:
             return self._show_frame(context, props)
         index = props.sample_index if self.index < 0 else self.index
         view = props.preview_view if self.view == 0 else self.view

@@ -13,18 +13,22 @@ from ..operators.job_properties import resolve_output_folder
 from ..properties import settings_of
 from ..settings.kinds import (
     CUBE_FORMAT,
+    CUBE_MODE,
+    OBJECTS_MODE,
     PAIR_FORMAT,
+    PAIRS_MODE,
     SEQUENCE_FORMAT,
+    SEQUENCE_MODE,
     kind_named,
     kind_of,
     kind_of_manifest,
+    kind_of_mode,
     load,
 )
 from ..settings.panel import (
-    MODE_KINDS,
-    TO_PROPS,
     cube_settings_from_props,
     job_settings_from_props,
+    loads_into_panel,
     panel_message,
     run_options_from_props,
 )
@@ -90,7 +94,7 @@ def _held_dataset(folder: Path, found: str, mode_kind: str, settings: Any) -> Pr
                        "IdentBox cannot read: choose another folder")
     label = held_kind.label
     # The panel shows the settings of every kind but the cube's (its labels are not settings).
-    load_from = str(manifest_path) if held_kind.name in TO_PROPS else ""
+    load_from = str(manifest_path) if loads_into_panel(held_kind) else ""
     choose = "choose another folder" + (", or load its settings" if load_from else "")
     if held_kind.name != mode_kind:
         return Problem("dataset", f"This folder holds {_article(label)} dataset: {choose}",
@@ -119,7 +123,7 @@ def _folder_problem(props: Any, settings: Any = None) -> Problem | None:
                            "folder: '//' is beside the file")
         return Problem("dataset", panel_message(error))
     found = held_format(folder)
-    mode_kind = MODE_KINDS[props.mode]
+    mode_kind = kind_of_mode(props.mode).name
     if found is not None and found != kind_named(mode_kind).format:
         return _held_dataset(folder, found, mode_kind, None)
     try:
@@ -134,7 +138,7 @@ def _folder_problem(props: Any, settings: Any = None) -> Problem | None:
 
 
 # The settings of a mode with a sub-panel of its own that are said there, not under Dataset.
-OWN_PANELS = {"CUBE": "cube", "SEQUENCE": "sequence"}
+OWN_PANELS = {CUBE_MODE: "cube", SEQUENCE_MODE: "sequence"}
 
 
 def _where(setting: str) -> str:
@@ -153,7 +157,7 @@ def settings_problem(props: Any) -> Problem | None:
     values, scenes that cannot be placed, an output folder that cannot take the run; None
     when the run can start."""
     try:
-        if props.mode == "CUBE":
+        if props.mode == CUBE_MODE:
             cube_settings_from_props(props.cube)
             settings = None
         else:
@@ -190,7 +194,7 @@ class PairsModePanel(IdentBoxPanel):
 
     @classmethod
     def poll(cls, context: Any) -> bool:
-        return bool(settings_of(context).mode == "PAIRS")
+        return bool(settings_of(context).mode == PAIRS_MODE)
 
 
 class ImageModePanel(IdentBoxPanel):
@@ -199,7 +203,7 @@ class ImageModePanel(IdentBoxPanel):
 
     @classmethod
     def poll(cls, context: Any) -> bool:
-        return bool(settings_of(context).mode != "CUBE")
+        return bool(settings_of(context).mode != CUBE_MODE)
 
 
 class PairModesPanel(IdentBoxPanel):
@@ -207,7 +211,7 @@ class PairModesPanel(IdentBoxPanel):
 
     @classmethod
     def poll(cls, context: Any) -> bool:
-        return bool(settings_of(context).mode in ("PAIRS", "OBJECTS"))
+        return bool(settings_of(context).mode in (PAIRS_MODE, OBJECTS_MODE))
 
 
 class SequenceModePanel(IdentBoxPanel):
@@ -215,7 +219,7 @@ class SequenceModePanel(IdentBoxPanel):
 
     @classmethod
     def poll(cls, context: Any) -> bool:
-        return bool(settings_of(context).mode == "SEQUENCE")
+        return bool(settings_of(context).mode == SEQUENCE_MODE)
 
 
 def wrapped(text: str, width: int = 0) -> list[str]:

@@ -19,6 +19,7 @@ from ..sampling.rig import RIG_BLOCKS
 from ..sampling.text import TEXT_WORDS
 from ..scene.cube_playback import label_frames
 from ..scene.thumbnail import thumbnail_icon
+from ..settings.kinds import CUBE_MODE, OBJECTS_MODE, PAIRS_MODE, SEQUENCE_MODE, panel_kinds
 from ..settings.pairs import DatasetSettings
 from ..settings.panel import (
     cube_settings_from_props,
@@ -96,24 +97,25 @@ class IDENTBOX_PT_dataset(IdentBoxPanel, bpy.types.Panel):
         back.operator("identbox.back_to_scene", icon="LOOP_BACK",
                       text=f"Back to {home.name}" if home is not None else "Back to Scene")
         modes = layout.grid_flow(row_major=True, columns=2, even_columns=True, align=True)
-        for mode in ("PAIRS", "OBJECTS", "SEQUENCE", "CUBE"):  # two by two: never cut
-            modes.prop_enum(props, "mode", mode)
-        if props.mode != "CUBE":
+        for kind in panel_kinds():  # two by two: never cut
+            if kind.panel is not None:
+                modes.prop_enum(props, "mode", kind.panel.mode)
+        if props.mode != CUBE_MODE:
             layout.label(text=props.name, icon="PRESET")
         layout.use_property_split = True
         layout.use_property_decorate = False
         layout.prop(props, "directory", text="Folder")
-        if props.mode in ("PAIRS", "OBJECTS"):  # a sequence's length and seed: under Sequence
+        if props.mode in (PAIRS_MODE, OBJECTS_MODE):  # a sequence's length and seed: under Sequence
             layout.prop(props, "n_pairs")
             layout.prop(props, "seed")
         layout.prop(props, "batch_index", text="Shard")
         layout.prop(props, "n_batches", text="Shards")
         draw_status(layout, settings_problem(props),
                     getattr(getattr(context, "region", None), "width", 0))
-        if props.mode != "CUBE":
+        if props.mode != CUBE_MODE:
             column = layout.column(align=True)
             column.operator("identbox.validate_settings", icon="CHECKMARK")
-            if props.mode != "SEQUENCE":  # a sequence's latents are written by its render
+            if props.mode != SEQUENCE_MODE:  # a sequence's latents are written by its render
                 column.operator("identbox.sample_latents", icon="FILE_NEW")
 
 
@@ -128,7 +130,7 @@ class IDENTBOX_PT_blocks(PairModesPanel, bpy.types.Panel):
         layout = self.layout
         assert layout is not None
         props = _props(context)
-        names = BLOCK_NAMES if props.mode == "PAIRS" else ("objects", *BLOCK_NAMES)
+        names = BLOCK_NAMES if props.mode == PAIRS_MODE else ("objects", *BLOCK_NAMES)
         for name in (*names, *RIG_BLOCKS):
             block = getattr(props, name)
             box = layout.box()
@@ -161,7 +163,7 @@ class IDENTBOX_PT_blocks(PairModesPanel, bpy.types.Panel):
                 box.prop(block, "change_probability", slider=True, text="P(change)")
             elif block.type == "view_specific" and name in RIG_BLOCKS:
                 box.label(text="Drawn anew in every view", icon="INFO")
-            elif block.type == "view_specific" and props.mode == "PAIRS":
+            elif block.type == "view_specific" and props.mode == PAIRS_MODE:
                 roles = DatasetSettings.from_dict(
                     {"blocks": {name: {"type": "view_specific",
                                        "view_roles": block.view_roles.split(",")
@@ -225,7 +227,7 @@ class IDENTBOX_PT_objects(PairModesPanel, bpy.types.Panel):
         layout = self.layout
         assert layout is not None
         props = _props(context)
-        if props.mode == "PAIRS":
+        if props.mode == PAIRS_MODE:
             draw_wrapped(layout, "One object: the Utah teapot", _width(context),
                          icon="MESH_MONKEY")
             layout.prop(props.scene_options, "teapot_resolution")
@@ -325,7 +327,7 @@ class IDENTBOX_PT_views(PairModesPanel, bpy.types.Panel):
             column.prop(view, "name")
             column.prop(view, "modality")
             if view.modality == TEXT:
-                _draw_text_view(layout, view, _width(context), props.mode == "OBJECTS")
+                _draw_text_view(layout, view, _width(context), props.mode == OBJECTS_MODE)
             else:
                 column.prop(view, "material")
                 if view.material == "Crystal" and props.render.max_bounces == 0:
@@ -381,7 +383,7 @@ class IDENTBOX_PT_preview(ImageModePanel, bpy.types.Panel):
         layout = self.layout
         assert layout is not None
         props = _props(context)
-        if props.mode == "SEQUENCE":
+        if props.mode == SEQUENCE_MODE:
             draw_frame_preview(layout, props, _width(context))
             return
         layout.prop(props, "sample_index")
@@ -408,7 +410,7 @@ def _draw_sentence(layout: Any, props: Any, width: int) -> None:
 def _draw_estimate(layout: Any, props: Any) -> None:
     """What Render will write, the free space, and the time at the last run's rate."""
     try:
-        settings = (cube_settings_from_props(props.cube) if props.mode == "CUBE"
+        settings = (cube_settings_from_props(props.cube) if props.mode == CUBE_MODE
                     else job_settings_from_props(props))
         job = estimate(settings, run_options_from_props(props))
         free = free_bytes(resolve_output_folder(props.directory))
@@ -458,7 +460,7 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
         props = _props(context)
         progress = props.progress
         if progress.running:
-            unit = "frames" if props.mode in ("CUBE", "SEQUENCE") else "pairs"
+            unit = "frames" if props.mode in (CUBE_MODE, SEQUENCE_MODE) else "pairs"
             text = f"{progress.done}/{progress.total} {unit}"
             if hasattr(layout, "progress"):  # Blender 4.0+
                 layout.progress(factor=progress.fraction / 100.0, type="BAR", text=text)
@@ -476,7 +478,7 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
         row.scale_y = 1.5
         can_run = settings_error(props) is None
         row.enabled = can_run
-        if props.mode == "CUBE":
+        if props.mode == CUBE_MODE:
             row.operator("identbox.render_cube", icon="RENDER_ANIMATION")
         else:
             row.operator("identbox.render_dataset", icon="RENDER_ANIMATION")
@@ -488,7 +490,7 @@ class IDENTBOX_PT_progress(IdentBoxPanel, bpy.types.Panel):
             column = layout.column(align=True)
             column.operator("identbox.open_output", icon="FILE_FOLDER")
             column.operator("identbox.validate_dataset", icon="CHECKMARK")
-            if props.mode != "CUBE":
+            if props.mode != CUBE_MODE:
                 column.operator("identbox.contact_sheet", icon="IMAGE_DATA")
                 column.operator("identbox.plot_latents", icon="GRAPH")
 
@@ -502,7 +504,7 @@ class IDENTBOX_PT_cube(IdentBoxPanel, bpy.types.Panel):
 
     @classmethod
     def poll(cls, context: Any) -> bool:
-        return bool(settings_of(context).mode == "CUBE")
+        return bool(settings_of(context).mode == CUBE_MODE)
 
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout

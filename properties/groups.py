@@ -48,7 +48,7 @@ from ..settings.cube import (
 from ..settings.interventions import MODE as INTERVENTION_MODE
 from ..settings.interventions import PROBABILITY as INTERVENTION_PROBABILITY
 from ..settings.interventions import TARGETS as INTERVENTION_TARGETS
-from ..settings.kinds import kind_of
+from ..settings.kinds import SEQUENCE_MODE, kind_of, panel_kinds
 from ..settings.objects import MultiObjectSettings
 from ..settings.pairs import (
     CHANGE_PROBABILITY,
@@ -63,9 +63,9 @@ from ..settings.panel import (
     GROUPS_TEXT,
     MESH_FILE,
     MESH_FILES_TEXT,
-    PANEL_MODES,
     SEQUENCE_PROBABILITY,
     default_views_of,
+    loads_into_panel,
     pair_settings_from_props,
     sequence_settings_from_props,
     text_to_view,
@@ -88,7 +88,6 @@ from ..settings.sequence import (
     N_TRIPLETS,
     SHAPE_COUNTS,
     STAND_INS,
-    SequenceSettings,
 )
 from ..settings.text import DEFAULT_WORDS, TextSettings
 from ..settings.text import OBJECTS as TEXT_OBJECTS
@@ -380,16 +379,25 @@ def _frame_update(sequence: Any, context: Any) -> None:
     _preview_update(sequence.id_data.identbox, context)
 
 
-# Each mode's dataset name while the user has not named it (a preset names it).
-DEFAULT_NAMES = {"PAIRS": DEFAULTS.name, "OBJECTS": MULTI_DEFAULTS.name,
-                 "SEQUENCE": SequenceSettings().name}
+# Each mode's dataset name while the user has not named it (a preset names it): its kind's
+# default settings' name, for the kinds whose presets the panel loads.
+DEFAULT_NAMES = {k.panel.mode: k.settings().name for k in panel_kinds()
+                 if k.panel is not None and loads_into_panel(k)}
 
 
 def _preset_mode(name: str) -> str | None:
-    """The panel mode of the bundled preset called `name` (None: no such preset)."""
+    """The panel mode of the bundled preset called `name` (None: no such preset, or one the
+    panel does not offer)."""
     if name not in preset_names():
         return None
-    return PANEL_MODES.get(kind_of(load_preset(name)).name)
+    panel = kind_of(load_preset(name)).panel
+    return panel.mode if panel is not None else None
+
+
+def _mode_items() -> list[tuple[str, str, str, str, int]]:
+    """The Mode buttons: one per kind the sidebar offers (the kinds table)."""
+    return [(k.panel.mode, k.label, k.panel.description, "NONE", k.panel.number)
+            for k in panel_kinds() if k.panel is not None]
 
 
 def _mode_update(props: Any, context: Any) -> None:
@@ -442,12 +450,7 @@ class IDENTBOX_PG_settings(bpy.types.PropertyGroup):
         description="The view last chosen for the preview (View reads it within the views)")
     progress: PointerProperty(type=IDENTBOX_PG_progress)  # type: ignore[valid-type]
     mode: EnumProperty(  # type: ignore[valid-type]
-        name="Mode", items=[("PAIRS", "Pairs", "Image pairs of one teapot (3DIdent)"),
-                            ("OBJECTS", "Objects", "Image pairs of 1 to 8 objects (CLEVR-like)"),
-                            ("SEQUENCE", "Sequence", "Temporal sequences of a causal model "
-                             "with recorded interventions (Temporal Causal3DIdent)"),
-                            ("CUBE", "Cube", "cLPR cube poses with node labels")],
-        description="What to render", update=_mode_update)
+        name="Mode", items=_mode_items(), description="What to render", update=_mode_update)
     objects: PointerProperty(type=IDENTBOX_PG_block_objects)  # type: ignore[valid-type]
     multi: PointerProperty(type=IDENTBOX_PG_objects)  # type: ignore[valid-type]
     cube: PointerProperty(type=IDENTBOX_PG_cube)  # type: ignore[valid-type]
@@ -496,7 +499,7 @@ def preview_from_ui(context: Any, props: Any) -> str | None:
     """Preview the sample (or the sequence's frame) the panel's slider names; an error text
     instead of raising."""
     try:
-        if props.mode == "SEQUENCE":
+        if props.mode == SEQUENCE_MODE:
             sequence = sequence_settings_from_props(props)
             show_sequence_frame(context, sequence, min(props.sequence.frame,
                                                        sequence.frames - 1), props)

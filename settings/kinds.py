@@ -33,6 +33,24 @@ PACKAGE = __name__.rsplit(".", 2)[0]  # 'identbox', or 'bl_ext.user_default.iden
 Part = str | Callable[..., Any]
 
 
+# The sidebar's Mode of each built-in kind (the enum's identifiers), said once here.
+PAIRS_MODE, OBJECTS_MODE, SEQUENCE_MODE, CUBE_MODE = "PAIRS", "OBJECTS", "SEQUENCE", "CUBE"
+
+
+@dataclass(frozen=True)
+class PanelMode:
+    """How the sidebar offers a kind: a Mode button, and its settings in the properties (the
+    conversions live in settings/panel.py, without bpy)."""
+
+    mode: str  # the Mode enum's identifier
+    number: int  # the enum item's number: the button's place, and what a .blend file stores
+    description: str  # the Mode button's tooltip
+    from_props: Part  # (props) -> the kind's settings, from the panel's properties
+    # (settings, props) -> show a preset's or manifest's settings in the properties; None: the
+    # panel does not load this kind's presets
+    to_props: Part | None = None
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of dataset, as every layer needs to know it."""
@@ -63,6 +81,7 @@ class Kind:
     # Export formats of its own (dataset/export/formats.py's ExportFormat), beside the package's
     # formats whose `accepts` takes it: `export --format NAME` finds them here
     exports: tuple[Any, ...] = ()
+    panel: PanelMode | None = None  # None: the sidebar does not offer it (presets and CLI do)
     render_settings: bool = True  # whether its settings hold `render` (RenderSettings)
     shards: bool = True  # whether `slurm submit` splits its render into array tasks
 
@@ -113,6 +132,21 @@ def kind_named(name: str) -> Kind:
     return _KINDS[name]
 
 
+def panel_kinds() -> list[Kind]:
+    """The kinds the sidebar offers, in the order of their Mode buttons."""
+    return sorted((k for k in _KINDS.values() if k.panel is not None),
+                  key=lambda k: k.panel.number if k.panel else 0)
+
+
+def kind_of_mode(mode: str) -> Kind:
+    """The kind of a sidebar Mode."""
+    for kind in _KINDS.values():
+        if kind.panel is not None and kind.panel.mode == mode:
+            return kind
+    raise SettingsError("mode", mode, "one of " + ", ".join(
+        k.panel.mode for k in panel_kinds() if k.panel))
+
+
 def kind_of(settings: Any) -> Kind:
     """The kind a settings object belongs to."""
     for kind in _KINDS.values():
@@ -151,20 +185,27 @@ PAIRS = register(Kind(
     name="pairs", label="Pairs", settings=DatasetSettings, format=PAIR_FORMAT, unit="pairs",
     write="dataset.writing.writer:write_latents", job="render.loop:RenderJob",
     renderer="scene.renderer:BlenderPairRenderer",
-    validate="dataset.checking.validate:validate_pairs"))
+    validate="dataset.checking.validate:validate_pairs",
+    panel=PanelMode(PAIRS_MODE, 0, "Image pairs of one teapot (3DIdent)",
+                    "settings.panel:settings_from_props", "settings.panel:settings_to_props")))
 OBJECTS = register(Kind(
     name=OBJECTS_KIND, label="Objects", settings=MultiObjectSettings, format=PAIR_FORMAT,
     unit="pairs", write="dataset.writing.writer:write_latents", job="render.loop:RenderJob",
     renderer="scene.multi:BlenderMultiRenderer",
     validate="dataset.checking.validate:validate_pairs",
     preview="scene.preview:show_objects_sample", placement="settings.objects:check_placement",
-    shape_files=True))
+    shape_files=True,
+    panel=PanelMode(OBJECTS_MODE, 1, "Image pairs of 1 to 8 objects (CLEVR-like)",
+                    "settings.panel:multi_settings_from_props",
+                    "settings.panel:multi_settings_to_props")))
 CUBE = register(Kind(
     name="cube", label="Cube", settings=CubeSettings, format=CUBE_FORMAT, unit="frames",
     write="dataset.writing.cube_writer:write_cube_labels", job="render.cube_loop:CubeJob",
     renderer="scene.cube:CubeRenderer", validate="dataset.checking.cube_validate:validate_cube",
     estimate="render.estimates:cube_estimate", sample=None, preview=None,
-    loader=None, render_settings=False, shards=False))
+    loader=None, render_settings=False, shards=False,
+    panel=PanelMode(CUBE_MODE, 3, "cLPR cube poses with node labels",
+                    "settings.panel:cube_settings_of_props")))
 MULTIMODAL = register(Kind(
     name=MULTIMODAL_KIND, label="Multimodal3DIdent", settings=MultimodalSettings,
     format=PAIR_FORMAT, unit="pairs", write="dataset.writing.writer:write_latents",
@@ -178,4 +219,8 @@ SEQUENCE = register(Kind(
     complete="dataset.writing.sequence_writer:item_complete",
     estimate="render.estimates:sequence_estimate",
     sample="dataset.writing.sequence_writer:sample_frames", preview=None, shape_files=True,
-    loader="dataset.loading.sequence_loader:IdentBoxSequence"))
+    loader="dataset.loading.sequence_loader:IdentBoxSequence",
+    panel=PanelMode(SEQUENCE_MODE, 2, "Temporal sequences of a causal model with recorded "
+                    "interventions (Temporal Causal3DIdent)",
+                    "settings.panel:sequence_settings_from_props",
+                    "settings.panel:sequence_settings_to_props")))

@@ -24,7 +24,16 @@ from ..sampling.rig import RIG_BLOCKS
 from ..sampling.text import TEXT_WORDS
 from .cube import CubeSettings
 from .interventions import InterventionSettings
-from .kinds import kind_of
+from .kinds import (
+    OBJECTS_MODE,
+    PAIRS_MODE,
+    SEQUENCE_MODE,
+    Kind,
+    kind_of,
+    kind_of_mode,
+    kinds,
+    load,
+)
 from .objects import MultiObjectSettings
 from .pairs import BlockSettings, CausalEdge, DatasetSettings
 from .render import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
@@ -260,7 +269,7 @@ def _block_to(block: BlockSettings, target: Any) -> None:
 
 def settings_to_props(settings: DatasetSettings, props: Any) -> None:
     """Show a settings object (a preset, a manifest) in the properties, in Pairs mode."""
-    props.mode = "PAIRS"
+    props.mode = PAIRS_MODE
     props.name = settings.name
     props.description = settings.description
     props.n_pairs = settings.n_pairs
@@ -304,7 +313,7 @@ def sequence_settings_from_props(props: Any) -> SequenceSettings:
 
 def sequence_settings_to_props(settings: SequenceSettings, props: Any) -> None:
     """Show sequence settings (a preset, a manifest) in the properties, in Sequence mode."""
-    props.mode = PANEL_MODES[SEQUENCE_KIND]
+    props.mode = SEQUENCE_MODE
     props.name, props.description = settings.name, settings.description
     sequence = props.sequence
     sequence.model, sequence.n_shapes = settings.model, str(settings.n_shapes)
@@ -357,7 +366,7 @@ def multi_settings_from_props(props: Any) -> MultiObjectSettings:
 
 def multi_settings_to_props(settings: MultiObjectSettings, props: Any) -> None:
     """Show multi-object settings (a preset, a manifest) in the properties, in Objects mode."""
-    props.mode = "OBJECTS"
+    props.mode = OBJECTS_MODE
     props.name, props.description = settings.name, settings.description
     props.n_pairs, props.seed = settings.n_pairs, settings.seed
     multi = props.multi
@@ -375,35 +384,37 @@ def multi_settings_to_props(settings: MultiObjectSettings, props: Any) -> None:
     _scene_and_render_to(settings, props)
 
 
-# The panel's side of each kind: its mode, and how its settings go into the properties.
-PANEL_MODES = {"pairs": "PAIRS", "multi": "OBJECTS", "cube": "CUBE", SEQUENCE_KIND: "SEQUENCE"}
-MODE_KINDS = {mode: kind for kind, mode in PANEL_MODES.items()}
-TO_PROPS: dict[str, Callable[[Any, Any], None]] = {
-    "pairs": lambda settings, props: settings_to_props(settings, props),
-    "multi": lambda settings, props: multi_settings_to_props(settings, props),
-    SEQUENCE_KIND: lambda settings, props: sequence_settings_to_props(settings, props),
-}
+def loads_into_panel(kind: Kind) -> bool:
+    """Whether the panel shows this kind's presets and manifests (its table entry says how)."""
+    return kind.panel is not None and kind.panel.to_props is not None
 
 
 def show_in_props(settings: Any, props: Any) -> None:
-    """Show settings of any kind the panel edits (a preset, a manifest) in the properties."""
-    name = kind_of(settings).name
-    if name not in TO_PROPS:
+    """Show settings of any kind the panel edits (a preset, a manifest) in the properties, and
+    switch the panel to that kind's mode."""
+    kind = kind_of(settings)
+    if kind.panel is None or kind.panel.to_props is None:
         raise SettingsError("preset", settings.name, "settings of a kind the panel edits: "
-                            + ", ".join(TO_PROPS))
-    TO_PROPS[name](settings, props)
+                            + ", ".join(k.name for k in kinds() if loads_into_panel(k)))
+    load(kind.panel.to_props)(settings, props)
+
+
+def cube_settings_of_props(props: Any) -> CubeSettings:
+    """The cube's settings in the panel (its own property group)."""
+    return cube_settings_from_props(props.cube)
 
 
 def panel_settings(props: Any) -> Any:
-    """The settings of the panel's mode, whichever it is (Pairs, Objects, Sequence or Cube)."""
-    if props.mode == PANEL_MODES["cube"]:
-        return cube_settings_from_props(props.cube)
-    return job_settings_from_props(props)
+    """The settings of the panel's mode, whichever it is (Pairs, Objects, Sequence or Cube):
+    the mode's kind converts them (the kinds table)."""
+    panel = kind_of_mode(props.mode).panel
+    assert panel is not None
+    return load(panel.from_props)(props)
 
 
 def job_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings | SequenceSettings:
     """The pair, multi-object or sequence dataset, as the panel's mode says."""
-    if props.mode == PANEL_MODES[SEQUENCE_KIND]:
+    if props.mode == SEQUENCE_MODE:
         return sequence_settings_from_props(props)
     return pair_settings_from_props(props)
 
@@ -411,7 +422,7 @@ def job_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings
 def pair_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings:
     """The pair or multi-object dataset: Objects mode's, else (Pairs, or the pairs that Add
     Preset saves in Cube mode) the one-object pairs."""
-    return multi_settings_from_props(props) if props.mode == "OBJECTS" \
+    return multi_settings_from_props(props) if props.mode == OBJECTS_MODE \
         else settings_from_props(props)
 
 

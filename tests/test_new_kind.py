@@ -157,6 +157,21 @@ def test_every_part_of_every_kind_loads() -> None:
             if field.name in needs_blender or not (isinstance(part, str) and ":" in part):
                 continue
             assert callable(load(part)), (kind.name, field.name, part)
+        if kind.panel is not None:  # the sidebar's conversions (plain: settings/panel.py)
+            for part in (kind.panel.from_props, kind.panel.to_props):
+                assert part is None or callable(load(part)), (kind.name, part)
+
+
+def test_the_sidebar_offers_the_kinds_its_table_says() -> None:
+    """The Mode buttons, their order and numbers (what a .blend file stores), and each mode's
+    kind come from the kinds table: Pairs, Objects, Sequence, Cube; Multimodal3DIdent is
+    offered by presets and the command line only."""
+    from identbox.settings.kinds import kind_of_mode, panel_kinds
+
+    offered = [(k.panel.mode, k.panel.number, k.name) for k in panel_kinds() if k.panel]
+    assert offered == [("PAIRS", 0, "pairs"), ("OBJECTS", 1, "multi"),
+                       ("SEQUENCE", 2, "sequence"), ("CUBE", 3, "cube")]
+    assert all(kind_of_mode(mode).name == name for mode, _, name in offered)
 
 
 @pytest.mark.blender

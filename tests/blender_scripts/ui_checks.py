@@ -26,12 +26,12 @@ from identbox.sampling import sample_latents
 from identbox.sampling.pose import scene_state
 from identbox.scene.preview import set_preview_samples
 from identbox.settings.cube import CubeSettings
-from identbox.settings.kinds import kind_of
+from identbox.settings.kinds import kind_of, panel_kinds
 from identbox.settings.pairs import DatasetSettings
 from identbox.settings.panel import (
-    TO_PROPS,
     cube_settings_from_props,
     job_settings_from_props,
+    loads_into_panel,
     settings_from_props,
     settings_to_props,
 )
@@ -156,12 +156,12 @@ def presets_in_every_mode(props: Any, result: Result) -> None:
     result["published_look"] = (settings_from_props(props)
                                 == with_published_look(load_preset("positions_hues_rotations")))
     for name in preset_names():
-        if kind_of(load_preset(name)).name not in TO_PROPS:  # a kind the panel does not edit yet
+        if not loads_into_panel(kind_of(load_preset(name))):  # a kind the panel does not edit
             continue
         bpy.ops.identbox.load_preset(name=name)
         result["presets"][name] = job_settings_from_props(props) == load_preset(name)
         result.setdefault("modes", {})[name] = props.mode
-        for mode in ("PAIRS", "OBJECTS", "SEQUENCE", "CUBE"):
+        for mode in [k.panel.mode for k in panel_kinds() if k.panel is not None]:
             props.mode = mode
             for running in (False, True):
                 props.progress.running = running
