@@ -18,7 +18,8 @@ from ..settings.contract import KindSettings
 from ..settings.cube import (
     CubeSettings,
 )
-from ..settings.kinds import kind_of, load
+from ..settings.kinds import kind_of
+from ..settings.parts import as_sample
 from ..settings.render import RENDER_SPECS, RunOptions, auto_workers
 from ..settings.sequence import N_FRAMES, N_INDEPENDENT, N_TRIPLETS
 from ..settings.shape_files import with_shape_files
@@ -99,7 +100,7 @@ def sample(args: argparse.Namespace) -> int:
     if kind.sample is None:  # frames of their own: written by render
         raise SettingsError("preset", args.preset, f"a preset of latents `sample` writes; "
                             f"a {kind.name} dataset is written by `render` (or `cube`)")
-    write = load(kind.sample)
+    write = as_sample(kind.sample)
     for settings, out, extra in _jobs(args, job):  # extra: a split's manifest entry
         for line in write(settings, out, extra).splitlines():
             print(f"{out}: {line}")

@@ -23,7 +23,8 @@ from ..jsonfile import UnreadableJSONError, read_json
 from ..limits import Limit
 from ..render.loop import shard_indices
 from ..settings.contract import KindSettings
-from ..settings.kinds import kind_of, load
+from ..settings.kinds import kind_of
+from ..settings.parts import as_complete, as_validate, as_write
 from ..settings.render import WORKERS
 
 SLURM_DIR = "slurm"
@@ -239,7 +240,7 @@ def submit(settings: KindSettings, root: Path, options: SlurmOptions,
                             "multimodal3dident, sequence)")
     if not dry_run:
         _sbatch_accepts(text)  # before anything is written
-    load(kind.write)(settings, root)
+    as_write(kind.write)(settings, root)
     folder = root / SLURM_DIR
     for sub in ("logs", "times"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
@@ -264,7 +265,7 @@ def _count(settings: KindSettings) -> int:
 
 def _complete(root: Path, settings: KindSettings, index: int) -> bool:
     """Item `index` is drawn whole."""
-    return bool(load(kind_of(settings).complete)(root, settings, index))
+    return as_complete(kind_of(settings).complete)(root, settings, index)
 
 
 def _settings(root: Path) -> KindSettings:
@@ -353,7 +354,7 @@ def finalize(root: Path) -> dict[str, Any]:
     """Validate the dataset and write slurm/summary.json: done, missing, failed shards, times."""
     report = status(root)
     settings = _settings(root)
-    checks = load(kind_of(settings).validate)(root)
+    checks = as_validate(kind_of(settings).validate)(root)
     shards = report["shards"]
     missing = [i for row in shards if row["done"] < row["pairs"]
                for i in shard_indices(_count(settings), row["shard"], len(shards))

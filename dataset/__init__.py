@@ -13,7 +13,8 @@ from typing import Any
 
 from ..errors import DatasetError
 from ..jsonfile import UnreadableJSONError, read_json
-from ..settings.kinds import kind_of_manifest, load
+from ..settings.kinds import kind_of_manifest
+from ..settings.parts import as_loader
 from .files.layout import MANIFEST, latent_paths
 from .files.manifest import build_manifest, read_manifest, settings_from_manifest
 from .loading.tokens import Vocabulary, tokenize
@@ -34,7 +35,7 @@ def open_dataset(root: str | Path, **options: Any) -> Any:
     kind = kind_of_manifest(manifest if isinstance(manifest, dict) else {})
     if kind.loader is None:
         raise DatasetError(f"{root} holds a {kind.label} dataset, which has no loader here")
-    return load(kind.loader)(root, **options)
+    return as_loader(kind.loader)(root, **options)
 
 
 def __getattr__(name: str) -> Any:

@@ -12,7 +12,8 @@ from ..dataset.writing.writer import check_output_folder
 from ..render.headless import identbox_command, make_renderer, render_in_process
 from ..render.loop import ImageJob, Progress
 from ..render.workers import WORKER_OF
-from ..settings.kinds import kind_of, load
+from ..settings.kinds import kind_of
+from ..settings.parts import as_job
 from ..settings.render import auto_workers
 from .job_properties import RenderJobProperties, scene_props
 from .modal_job import ModalJob
@@ -37,7 +38,7 @@ class IDENTBOX_OT_render_dataset(ModalJob, RenderJobProperties, bpy.types.Operat
         out = self.job_directory(context)
         check_output_folder(out)  # before the device is chosen and said
         renderer = make_renderer(settings, options.device, print)
-        job: ImageJob = load(kind.job)(settings, out, options)
+        job: ImageJob = as_job(kind.job)(settings, out, options)
         for note in job.notes:
             print(f"IdentBox: {note}")
         scene = renderer.scene

@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING
 import bpy
 
 from ..errors import USER_ERRORS, SettingsError, describe
-from ..settings.kinds import kind_of, load
+from ..settings.kinds import kind_of
+from ..settings.parts import as_sample
 from .job_properties import DatasetJobProperties
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class IDENTBOX_OT_sample_latents(DatasetJobProperties, bpy.types.Operator):
                 raise SettingsError("mode", kind.label, "a mode whose factors are written "
                                     "before its images (Render writes this one's)")
             root = self.job_directory(context)
-            said = load(kind.sample)(settings, root)
+            said = as_sample(kind.sample)(settings, root)
         except USER_ERRORS as error:
             self.report({"ERROR"}, describe(error))
             return {"CANCELLED"}

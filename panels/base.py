@@ -23,7 +23,6 @@ from ..settings.kinds import (
     kind_of,
     kind_of_manifest,
     kind_of_mode,
-    load,
 )
 from ..settings.panel import (
     cube_settings_from_props,
@@ -32,6 +31,7 @@ from ..settings.panel import (
     panel_message,
     run_options_from_props,
 )
+from ..settings.parts import as_check_placement
 
 
 class IdentBoxPanel:
@@ -54,7 +54,7 @@ def _placement_error(settings: Any) -> str | None:
     key = json.dumps(settings.to_dict(), sort_keys=True)
     if key not in _placements:
         try:
-            load(placement)(settings)
+            as_check_placement(placement)(settings)
             _placements[key] = None
         except SettingsError as error:
             _placements[key] = panel_message(error)

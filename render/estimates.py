@@ -12,7 +12,8 @@ from ..dataset.files.layout import pair_passes
 from ..sampling.cube import grid_frames
 from ..settings.contract import PairKindSettings
 from ..settings.cube import CubeSettings
-from ..settings.kinds import kind_of, load
+from ..settings.kinds import kind_of
+from ..settings.parts import as_estimate
 from ..settings.render import RenderSettings, RunOptions
 from ..settings.sequence import SequenceSettings
 from ..settings.views import image_views
@@ -69,7 +70,7 @@ def _seconds_per_image(render: RenderSettings) -> float:
 def estimate(settings: Any, options: RunOptions) -> JobEstimate:
     """The images one run of this shard writes, and about how many bytes they take (the
     kind's own estimate, from the kinds table)."""
-    found: JobEstimate = load(kind_of(settings).estimate)(settings, options)
+    found: JobEstimate = as_estimate(kind_of(settings).estimate)(settings, options)
     return found
 
 

@@ -18,7 +18,8 @@ from typing import Any
 from ..console import Bar, quiet_stdout, stderr_is_terminal
 from ..dataset.writing.writer import check_output_folder
 from ..errors import SettingsError
-from ..settings.kinds import kind_of, load
+from ..settings.kinds import kind_of
+from ..settings.parts import as_job, as_renderer
 from ..settings.render import RunOptions
 from ..settings.views import image_views
 from .loop import ImageJob, Progress, Renderer
@@ -183,7 +184,8 @@ def run_quietly(job: ImageJob, renderer: Any, log: Callable[[str], None], unit: 
 
 def make_renderer(settings: Any, device: str, log: Callable[[str], None]) -> Renderer:
     """The Blender renderer of the job's kind (builds its scene)."""
-    renderer: Renderer = load(kind_of(settings).renderer)(settings, device, log=log)
+    renderer: Renderer = as_renderer(kind_of(settings).renderer)(settings, device,
+                                                                           log=log)
     return renderer
 
 
@@ -193,7 +195,7 @@ def start_job(settings: Any, out: Path, options: RunOptions, log: Callable[[str]
     will do. `job_options` go to the kind's job (a pair dataset's: `only`, a range of pairs;
     `extra` manifest entries; `restore` damaged latents from the manifest)."""
     kind = kind_of(settings)
-    job: ImageJob = load(kind.job)(settings, out, options, **job_options)
+    job: ImageJob = as_job(kind.job)(settings, out, options, **job_options)
     for note in job.notes:
         log(f"render: {note}")
     first = job.progress()

@@ -16,9 +16,10 @@ from ..errors import SettingsError
 from ..sampling.pose import scene_state
 from ..sampling.sampler import LatentPairs
 from ..settings.contract import PairKindSettings
-from ..settings.kinds import kind_of, load
+from ..settings.kinds import kind_of
 from ..settings.objects import MultiObjectSettings
 from ..settings.pairs import DatasetSettings
+from ..settings.parts import as_preview
 from ..settings.sequence import SequenceSettings
 from ..settings.sequence_frames import frame_row
 from .apply import apply_state
@@ -244,4 +245,4 @@ def show_any_sample(context: Any, settings: PairKindSettings, index: int, view: 
     if preview is None:
         raise SettingsError("mode", kind_of(settings).label, "a mode of pairs (this one has "
                             "a preview of its own)")
-    load(preview)(context, settings, index, view, source_props)
+    as_preview(preview)(context, settings, index, view, source_props)

@@ -23,14 +23,12 @@ from .multimodal import MultimodalSettings
 from .objects import KIND as OBJECTS_KIND
 from .objects import MultiObjectSettings
 from .pairs import DatasetSettings
+from .parts import Part
 from .sequence import KIND as SEQUENCE_KIND
 from .sequence import SequenceSettings
 
 PACKAGE = __name__.rsplit(".", 2)[0]  # 'identbox', or 'bl_ext.user_default.identbox'
 
-# A part above the settings layer: 'module.path:name' inside the package, or the object itself
-# (a kind defined outside the package, e.g. in a test, gives its functions directly).
-Part = str | Callable[..., Any]
 
 
 # The sidebar's Mode of each built-in kind (the enum's identifiers), said once here.

@@ -32,10 +32,10 @@ from .kinds import (
     kind_of,
     kind_of_mode,
     kinds,
-    load,
 )
 from .objects import MultiObjectSettings
 from .pairs import BlockSettings, CausalEdge, DatasetSettings
+from .parts import as_from_props, as_to_props
 from .render import RENDER_SPECS, SCENE_SPECS, RenderSettings, RunOptions, SceneSettings
 from .sequence import KIND as SEQUENCE_KIND
 from .sequence import SequenceSettings
@@ -396,7 +396,7 @@ def show_in_props(settings: Any, props: Any) -> None:
     if kind.panel is None or kind.panel.to_props is None:
         raise SettingsError("preset", settings.name, "settings of a kind the panel edits: "
                             + ", ".join(k.name for k in kinds() if loads_into_panel(k)))
-    load(kind.panel.to_props)(settings, props)
+    as_to_props(kind.panel.to_props)(settings, props)
 
 
 def cube_settings_of_props(props: Any) -> CubeSettings:
@@ -409,7 +409,7 @@ def panel_settings(props: Any) -> Any:
     the mode's kind converts them (the kinds table)."""
     panel = kind_of_mode(props.mode).panel
     assert panel is not None
-    return load(panel.from_props)(props)
+    return as_from_props(panel.from_props)(props)
 
 
 def job_settings_from_props(props: Any) -> DatasetSettings | MultiObjectSettings | SequenceSettings:

@@ -147,19 +147,30 @@ def test_every_part_of_every_kind_loads() -> None:
     import and are callable: a typo in a part's string surfaced only when it was used. The
     parts that need Blender (renderer, preview) are checked in the Blender tests."""
     import dataclasses
+    import inspect
 
     from identbox.settings.kinds import kinds, load
 
+    # Arguments each part is called with (settings/parts.py): each loaded part must take them.
+    calls: dict[str, tuple[tuple[object, ...], dict[str, object]]] = {
+        "write": (("settings", "root"), {}), "sample": (("settings", "root", None), {}),
+        "job": (("settings", "root", "options"), {}),
+        "validate": (("root", 32), {}), "complete": (("root", "settings", 0), {}),
+        "estimate": (("settings", "options"), {}), "placement": (("settings",), {}),
+        "loader": (("root",), {}), "from_props": (("props",), {}),
+        "to_props": (("settings", "props"), {})}
     needs_blender = {"renderer", "preview"}
     for kind in kinds():
-        for field in dataclasses.fields(kind):
-            part = getattr(kind, field.name)
-            if field.name in needs_blender or not (isinstance(part, str) and ":" in part):
-                continue
-            assert callable(load(part)), (kind.name, field.name, part)
+        parts = {field.name: getattr(kind, field.name) for field in dataclasses.fields(kind)}
         if kind.panel is not None:  # the sidebar's conversions (plain: settings/panel.py)
-            for part in (kind.panel.from_props, kind.panel.to_props):
-                assert part is None or callable(load(part)), (kind.name, part)
+            parts |= {"from_props": kind.panel.from_props, "to_props": kind.panel.to_props}
+        for name, part in parts.items():
+            if name in needs_blender or not (isinstance(part, str) and ":" in part):
+                continue
+            loaded = load(part)
+            assert callable(loaded), (kind.name, name, part)
+            args, keywords = calls[name]
+            inspect.signature(loaded).bind(*args, **keywords)  # TypeError: wrong arguments
 
 
 def test_the_sidebar_offers_the_kinds_its_table_says() -> None:

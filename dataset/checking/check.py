@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...errors import DatasetError
-from ...settings.kinds import kind_of_manifest, load
+from ...settings.kinds import kind_of_manifest
+from ...settings.parts import as_validate
 from ..export.share_export import INDEX
 from ..files.layout import MANIFEST, held_format
 from ..files.manifest import read_manifest
@@ -23,5 +24,5 @@ def validate_dataset(root: Path | str, sample: int = 32) -> list[Check]:
     if found is None:
         raise DatasetError(f"{root} has no readable manifest.json: not an IdentBox dataset")
     kind = kind_of_manifest(read_manifest(root / MANIFEST, expected_format=found))
-    checks: list[Check] = load(kind.validate)(root, sample)
+    checks: list[Check] = as_validate(kind.validate)(root, sample)
     return checks
