@@ -10,7 +10,13 @@ from typing import Any
 
 import numpy as np
 
-from ..dataset.files.layout import manifest_latent_files, manifest_views, view_numbers
+from ..dataset.files.layout import (
+    WORDS_NPY,
+    factors_dir,
+    manifest_latent_files,
+    manifest_views,
+    view_numbers,
+)
 from ..dataset.files.manifest import (
     FORMAT,
     is_sequence,
@@ -106,7 +112,7 @@ def view_factors(root: Path, manifest: dict[str, Any], view: int) -> tuple[list[
             continue
         found.append(Factor(column["name"], block, kind, raw[:, k],
                             block in CATEGORICAL_BLOCKS))
-    if "words.npy" in manifest_latent_files(manifest)[f"m{view}"]:
+    if WORDS_NPY in manifest_latent_files(manifest)[f"m{view}"]:
         found += _phrasing(root, manifest, view)
     return found, skipped
 
@@ -117,7 +123,7 @@ def _phrasing(root: Path, manifest: dict[str, Any], view: int) -> list[Factor]:
     columns = listed[view - 1].get("word_columns") or [] if len(listed) >= view else []
     if PHRASING not in columns:
         return []
-    words = np.load(root / "factors" / f"m{view}" / "words.npy", allow_pickle=False)
+    words = np.load(factors_dir(root, f"m{view}") / WORDS_NPY, allow_pickle=False)
     values = words[:, columns.index(PHRASING)]
     return [Factor(PHRASING, "text", VIEW_SPECIFIC, values, True)] if np.ptp(values) else []
 

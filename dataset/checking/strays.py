@@ -8,7 +8,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files.layout import CONTACT_SHEET, LATENT_PLOT, MANIFEST, SENTENCES, SHARED, view_entries
+from ..files.layout import (
+    CONTACT_SHEET,
+    FACTORS_DIR,
+    LATENT_PLOT,
+    MANIFEST,
+    SAMPLES_DIR,
+    SENTENCES,
+    SHARED,
+    view_entries,
+)
 from .checks import Check
 
 SLURM = "slurm"  # cluster/slurm.py's folder: scripts, logs, times, summary; anything goes there
@@ -115,10 +124,10 @@ def find_strays(root: Path, n_pairs: int, extension: str, passes: tuple[str, ...
     views = view_entries(view_files)
     allowed: dict[str, object] = {
         MANIFEST: None, CONTACT_SHEET: None, LATENT_PLOT: None,
-        "factors": {**{view: dict.fromkeys(n for n in files if n != SENTENCES)
+        FACTORS_DIR: {**{view: dict.fromkeys(n for n in files if n != SENTENCES)
                        for view, files in views.items()},
                     **dict.fromkeys(view_files.get(SHARED, ()))},
-        "samples": {view: extension if view in images else {SENTENCES: None}
+        SAMPLES_DIR: {view: extension if view in images else {SENTENCES: None}
                     for view in views}, SLURM: ANYTHING}
     for kind in passes:
         allowed[kind] = dict.fromkeys(images, ".png")

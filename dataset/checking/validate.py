@@ -15,9 +15,13 @@ from ...settings.objects import sample_pairs
 from ...settings.rig import moves_camera
 from ...settings.views import image_views, text_views
 from ..files.layout import (
+    LATENTS_NPY,
     MANIFEST,
+    OBJECT_PIXELS_NPY,
     PASS_FOLDERS,
+    RAW_LATENTS_NPY,
     SENTENCES,
+    WORDS_NPY,
     factors_dir,
     is_complete_image,
     latent_paths,
@@ -50,8 +54,8 @@ def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[
     if not all(c.ok for c in checks):
         return checks
     n, width = settings.n_pairs, len(manifest["columns"])
-    raw = {v: np.load(factors_dir(root, f"m{v}") / "raw_latents.npy") for v in views}
-    blender = {v: np.load(factors_dir(root, f"m{v}") / "latents.npy") for v in views}
+    raw = {v: np.load(factors_dir(root, f"m{v}") / RAW_LATENTS_NPY) for v in views}
+    blender = {v: np.load(factors_dir(root, f"m{v}") / LATENTS_NPY) for v in views}
     shapes_ok = all(a.shape == (n, width) and a.dtype == np.float64
                     for a in (*raw.values(), *blender.values()))
     checks.append(Check("latents are (pairs, columns) float64", shapes_ok,
@@ -85,7 +89,7 @@ def _geometry(root: Path, settings: Any, blender: dict[int, np.ndarray]) -> list
     wrong = []
     for view, latents in blender.items():
         folder = factors_dir(root, f"m{view}")
-        expected = {"object_pixels.npy": object_pixels(settings, latents),
+        expected = {OBJECT_PIXELS_NPY: object_pixels(settings, latents),
                     **camera_arrays(settings, latents)}
         wrong += [f"m{view}/{name}" for name, array in expected.items()
                   if not np.allclose(np.load(folder / name), array, rtol=0, atol=1e-6)]
@@ -101,8 +105,8 @@ def _geometry(root: Path, settings: Any, blender: dict[int, np.ndarray]) -> list
             stored = (samples_dir(root, f"m{view}") / SENTENCES).read_text(encoding="utf-8")
             if stored.splitlines() != again.lines:
                 wrong.append(f"m{view}/{SENTENCES}")
-            if not np.array_equal(np.load(folder / "words.npy"), again.values):
-                wrong.append(f"m{view}/words.npy")
+            if not np.array_equal(np.load(folder / WORDS_NPY), again.values):
+                wrong.append(f"m{view}/{WORDS_NPY}")
         checks.append(Check("each text view's sentences and words follow its latents", not wrong,
                             ", ".join(wrong[:3]) or "written again and compared word by word"))
     return checks
@@ -151,9 +155,9 @@ def _decoded(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -
     extension, size = settings.render.extension, settings.render.resolution
     views = [f"m{view}" for view in image_views(settings)]
     spec = look_spec(manifest["columns"], settings)
-    latents = {view: np.load(factors_dir(root, view) / "latents.npy", mmap_mode="r")
+    latents = {view: np.load(factors_dir(root, view) / LATENTS_NPY, mmap_mode="r")
                for view in views}
-    pixels = {view: np.load(factors_dir(root, view) / "object_pixels.npy", mmap_mode="r")
+    pixels = {view: np.load(factors_dir(root, view) / OBJECT_PIXELS_NPY, mmap_mode="r")
               for view in views}
     undecodable: list[str] = []
     wrong_size: list[str] = []

@@ -30,7 +30,15 @@ from ...sampling.text import word_columns
 from ...settings.kinds import kind_of
 from ...settings.multimodal import KIND
 from ...settings.views import image_views, text_views, views_of
-from ..files.layout import MANIFEST, SENTENCES, factors_dir, image_path, samples_dir
+from ..files.layout import (
+    MANIFEST,
+    RAW_LATENTS_NPY,
+    SENTENCES,
+    WORDS_NPY,
+    factors_dir,
+    image_path,
+    samples_dir,
+)
 from ..files.manifest import file_sha256, pair_settings_from_manifest, read_manifest
 
 NEEDED_WORDS = ("shape", "colour", "position")  # what latents_text.csv records
@@ -86,10 +94,10 @@ def prepare_multimodal(root: Path) -> MultimodalExport:
     if missing:
         raise DatasetError(f"{root} has {len(missing)} of its {n} images still to render "
                            f"(first: {missing[0].relative_to(root)}); render it first")
-    raw = np.load(_checked_file(root, f"m{image}/raw_latents.npy",
-                                factors_dir(root, f"m{image}") / "raw_latents.npy", manifest))
-    words = np.load(_checked_file(root, f"m{text}/words.npy",
-                                  factors_dir(root, f"m{text}") / "words.npy", manifest))
+    raw = np.load(_checked_file(root, f"m{image}/{RAW_LATENTS_NPY}",
+                                factors_dir(root, f"m{image}") / RAW_LATENTS_NPY, manifest))
+    words = np.load(_checked_file(root, f"m{text}/{WORDS_NPY}",
+                                  factors_dir(root, f"m{text}") / WORDS_NPY, manifest))
     sentences = _checked_file(root, f"m{text}/{SENTENCES}",
                               samples_dir(root, f"m{text}") / SENTENCES, manifest)
     lines = sentences.read_text(encoding="utf-8").splitlines()

@@ -30,8 +30,10 @@ from ...settings.views import image_views, text_views
 from ...version import __version__
 from ..files.claims import folder_held
 from ..files.layout import (
+    FACTORS_DIR,
     INTERVENTIONS,
     MANIFEST,
+    RAW_LATENTS_NPY,
     SENTENCES,
     SHARED,
     is_complete_image,
@@ -118,18 +120,18 @@ def prepare_shared(root: Path) -> SharedSplit:
     views = sorted(int(view[1:]) for view in files if view != SHARED)
     expected = manifest["latents"]["sha256"]
     for view in views:
-        key = f"m{view}/raw_latents.npy"
-        if file_sha256(root / "factors" / key) != expected.get(key):
+        key = f"m{view}/{RAW_LATENTS_NPY}"
+        if file_sha256(root / FACTORS_DIR / key) != expected.get(key):
             raise DatasetError(f"{root / 'factors' / key} does not match {root / MANIFEST}: run "
                                f"python -m identbox validate {root}")
-    raw = {view: np.array(load_latent_file(root, f"m{view}/raw_latents.npy", manifest))
+    raw = {view: np.array(load_latent_file(root, f"m{view}/{RAW_LATENTS_NPY}", manifest))
            for view in views}
     texts = tuple(text_views(settings))
     sentences = {view: (samples_dir(root, f"m{view}") / SENTENCES)
                  .read_text(encoding="utf-8").splitlines() for view in texts}
     targets = None
     if INTERVENTIONS in files.get(SHARED, ()):
-        targets = np.load(root / "factors" / INTERVENTIONS).astype(np.uint8)
+        targets = np.load(root / FACTORS_DIR / INTERVENTIONS).astype(np.uint8)
     split = SharedSplit(root, manifest, file_sha256(root / MANIFEST), settings.n_pairs,
                         len(views), tuple(image_views(settings)), texts,
                         tuple(pair_passes(settings)), settings.render.extension, raw,

@@ -15,10 +15,17 @@ from ...settings.views import TEXT, image_views, text_views
 
 MANIFEST = "manifest.json"
 TWO_VIEWS = 2  # the published layout's, and any dataset's whose settings say no other number
-LATENT_FILES = ("latents.npy", "raw_latents.npy", "object_pixels.npy")
-CAMERA_FILES = ("intrinsics.npy", "extrinsics.npy")  # per view, where a camera block moves it
+FACTORS_DIR = "factors"  # factors/mK/: each view's files beside its images
+SAMPLES_DIR = "samples"  # samples/mK/: each view's images (a text view's sentences)
+LATENTS_NPY = "latents.npy"  # (pairs, columns) float64, Blender units
+RAW_LATENTS_NPY = "raw_latents.npy"  # the same in [-1, 1]
+OBJECT_PIXELS_NPY = "object_pixels.npy"  # (pairs, objects, 2): where each object's centre lands
+INTRINSICS_NPY, EXTRINSICS_NPY = "intrinsics.npy", "extrinsics.npy"
+WORDS_NPY = "words.npy"  # a text view's words' values
+LATENT_FILES = (LATENTS_NPY, RAW_LATENTS_NPY, OBJECT_PIXELS_NPY)
+CAMERA_FILES = (INTRINSICS_NPY, EXTRINSICS_NPY)  # per view, where a camera block moves it
 SENTENCES = "sentences.txt"  # a text view's sentences: samples/mK/sentences.txt
-TEXT_FILES = ("words.npy", SENTENCES)  # per text view: the words' values, the sentences
+TEXT_FILES = (WORDS_NPY, SENTENCES)  # per text view: the words' values, the sentences
 NOISE = "noise.npy"  # per view, where an intervention draws view 2: the exogenous noise
 INTERVENTIONS = "interventions.npy"  # factors/interventions.npy: each pair's targets
 SHARED = ""  # the key of a latent-files table for files in factors/ itself, not in a view
@@ -50,12 +57,12 @@ def manifest_views(manifest: dict[str, Any]) -> int:
 
 def factors_dir(root: Path, view: str) -> Path:
     """factors/m1, factors/m2, ..."""
-    return root / "factors" / view
+    return root / FACTORS_DIR / view
 
 
 def samples_dir(root: Path, view: str) -> Path:
     """samples/m1, samples/m2, ... (images)."""
-    return root / "samples" / view
+    return root / SAMPLES_DIR / view
 
 
 def _view_files(n_views: int, camera: bool, texts: tuple[int, ...],

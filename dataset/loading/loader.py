@@ -25,10 +25,16 @@ from ...sampling.rig import poses_of
 from ..checking.images import load_rgba
 from ..files.layout import (
     CAMERA_FILES,
+    EXTRINSICS_NPY,
+    FACTORS_DIR,
     INTERVENTIONS,
+    INTRINSICS_NPY,
+    LATENTS_NPY,
+    RAW_LATENTS_NPY,
     SENTENCES,
     SHARED,
     TWO_VIEWS,
+    factors_dir,
     held_format,
     image_path,
     manifest_latent_files,
@@ -68,7 +74,7 @@ def loader_image(rgb: np.ndarray, normalize: bool, tensors: bool,
 
 
 def _latent_file(units: str) -> str:
-    return "raw_latents.npy" if units == "raw" else "latents.npy"
+    return RAW_LATENTS_NPY if units == "raw" else LATENTS_NPY
 
 
 def _published_columns() -> list[dict[str, Any]]:
@@ -170,7 +176,7 @@ class IdentBoxPairs(_Base):
         self.latent_file = _latent_file(units)
         self.column_index = self._select(columns)
         self.column_names = [self.columns[k]["name"] for k in self.column_index]
-        self.length = len(read_npy(self.root / "factors" / "m1" / self.latent_file))
+        self.length = len(read_npy(factors_dir(self.root, "m1") / self.latent_file))
         self._opened: tuple[int, dict[int, np.ndarray]] | None = None
         if targets and not self.has_targets:
             raise ValueError(f"targets=True needs a dataset drawn with an intervention "
@@ -218,7 +224,7 @@ class IdentBoxPairs(_Base):
         """Memory maps, opened once per process (DataLoader workers open their own)."""
         if self._opened is None or self._opened[0] != os.getpid():
             self._opened = (os.getpid(), {
-                view: np.load(self.root / "factors" / f"m{view}" / self.latent_file,
+                view: np.load(factors_dir(self.root, f"m{view}") / self.latent_file,
                               mmap_mode="r") for view in view_numbers(self.n_views)})
         return self._opened[1]
 
@@ -276,9 +282,9 @@ class IdentBoxPairs(_Base):
         if not 0 <= index < self.length or view not in view_numbers(self.n_views):
             raise IndexError(f"pair {index} of {self.length}, view {view} of {self.n_views}")
         if self.moving_camera:
-            folder = self.root / "factors" / f"m{view}"
-            return (np.array(np.load(folder / "intrinsics.npy", mmap_mode="r")[index]),
-                    np.array(np.load(folder / "extrinsics.npy", mmap_mode="r")[index]))
+            folder = factors_dir(self.root, f"m{view}")
+            return (np.array(np.load(folder / INTRINSICS_NPY, mmap_mode="r")[index]),
+                    np.array(np.load(folder / EXTRINSICS_NPY, mmap_mode="r")[index]))
         if self.resolution is None:
             raise ValueError(f"{self.root}: no manifest.json, so no resolution for K")
         published = poses_of({}, 1)
@@ -288,7 +294,7 @@ class IdentBoxPairs(_Base):
         """Pair `index`'s targets over the chosen columns: uint8, 1 where do() set the factor."""
         if self._targets_opened is None or self._targets_opened[0] != os.getpid():
             self._targets_opened = (os.getpid(), np.load(
-                self.root / "factors" / INTERVENTIONS, mmap_mode="r"))
+                self.root / FACTORS_DIR / INTERVENTIONS, mmap_mode="r"))
         chosen = np.array(self._targets_opened[1][index, self.column_index], dtype=np.uint8)
         return torch.from_numpy(chosen) if self.tensors else chosen
 

@@ -28,10 +28,16 @@ from ...settings.views import text_views, views_of
 from ..files.claims import folder_held
 from ..files.footprint import check_footprint, described, probe
 from ..files.layout import (
+    EXTRINSICS_NPY,
     INTERVENTIONS,
+    INTRINSICS_NPY,
+    LATENTS_NPY,
     MANIFEST,
     NOISE,
+    OBJECT_PIXELS_NPY,
+    RAW_LATENTS_NPY,
     SENTENCES,
+    WORDS_NPY,
     factors_dir,
     latent_paths,
     manifest_latent_files,
@@ -229,8 +235,8 @@ def camera_arrays(settings: PairKindSettings, latents: np.ndarray) -> dict[str, 
     if not moves_camera(settings):
         return {}
     poses = settings.camera_poses(latents)
-    return {"intrinsics.npy": intrinsics(settings.render.resolution, len(poses)),
-            "extrinsics.npy": extrinsics(poses)}
+    return {INTRINSICS_NPY: intrinsics(settings.render.resolution, len(poses)),
+            EXTRINSICS_NPY: extrinsics(poses)}
 
 
 def latent_blobs(settings: PairKindSettings,
@@ -240,10 +246,10 @@ def latent_blobs(settings: PairKindSettings,
     arrays: dict[str, np.ndarray] = {}
     for number, view in enumerate(view_names(views.n_views), start=1):
         latents = views.latents(number)
-        arrays |= {f"{view}/latents.npy": latents, f"{view}/raw_latents.npy": views.raw(number),
-                   f"{view}/object_pixels.npy": object_pixels(settings, latents)}
+        arrays |= {f"{view}/{LATENTS_NPY}": latents, f"{view}/{RAW_LATENTS_NPY}": views.raw(number),
+                   f"{view}/{OBJECT_PIXELS_NPY}": object_pixels(settings, latents)}
         if number in text_views(settings):
-            arrays[f"{view}/words.npy"] = text_of(settings, latents, number).values
+            arrays[f"{view}/{WORDS_NPY}"] = text_of(settings, latents, number).values
         arrays |= {f"{view}/{name}": array
                    for name, array in camera_arrays(settings, latents).items()}
     arrays |= intervention_arrays(settings)
