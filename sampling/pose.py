@@ -1,11 +1,12 @@
-"""The scene state one latent row asks for (reference 3dident.md section 2), for every
-one-object kind: Pairs, Multimodal3DIdent and the sequence frames. Each kind's convention of
+"""The scene state one latent row asks for (reference 3dident.md section 2), for every kind
+with objects: Pairs, Objects, Multimodal3DIdent and the sequence frames. Each kind's convention of
 where the object and the ground stand (the originals differ) is data, a `Placement`, so a
 change of hue or spotlight logic is one edit here, and each convention is checked without
 Blender (tests/test_model.py)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from ..model.constants import (
 )
 from .citris import POSITION_LIMIT
 from .factors import FACTOR_NAMES
+from .multi import HEIGHT_OFFSET, OBJECT_RADIUS, POSITION_SCALE, multi_layout
 from .multimodal import COLUMN_NAMES as MULTIMODAL_COLUMNS
 
 _COL = {name: i for i, name in enumerate(FACTOR_NAMES)}
@@ -44,20 +46,54 @@ MULTIMODAL_PLACEMENT = Placement(object_lift=0.0, ground_per_size=-1.0)
 # Temporal Causal3DIdent: the object lifted by half its size, the ground at -2, the lowest
 # position (the reference does not give its height).
 SEQUENCE_PLACEMENT = Placement(object_lift=0.5, ground_per_size=0.0, ground_offset=-POSITION_LIMIT)
+# Objects (CLEVR-like): just below the lowest an object can reach (centre z = R + z, z >= -1).
+OBJECTS_GROUND_Z = OBJECT_RADIUS * HEIGHT_OFFSET - POSITION_SCALE[2] - OBJECT_RADIUS
+
+
+@dataclass(frozen=True)
+class ObjectState:
+    """One object of a scene and the spotlight aimed at it."""
+
+    location: tuple[float, float, float]
+    rotation: tuple[float, float, float]  # Euler XYZ, radians
+    rgb: tuple[float, float, float]
+    spot_location: tuple[float, float, float]
+    spot_rgb: tuple[float, float, float]
+    shape: int = 0  # which of the scene's meshes it shows (one-mesh scenes: 0)
 
 
 @dataclass(frozen=True)
 class SceneState:
-    """Everything that changes between samples, as plain numbers."""
+    """Everything that changes between samples, as plain numbers: the objects (each with its
+    spotlight) and the ground. One-object scenes read their object through the object_* names."""
 
-    object_location: tuple[float, float, float]
-    object_rotation: tuple[float, float, float]  # Euler XYZ, radians
-    spot_location: tuple[float, float, float]
-    object_rgb: tuple[float, float, float]
-    spot_rgb: tuple[float, float, float]
+    objects: tuple[ObjectState, ...]
     ground_rgb: tuple[float, float, float]
     ground_height: float
-    shape: int = 0  # which of the scene's meshes the object shows (one-mesh scenes: 0)
+
+    @property
+    def object_location(self) -> tuple[float, float, float]:
+        return self.objects[0].location
+
+    @property
+    def object_rotation(self) -> tuple[float, float, float]:
+        return self.objects[0].rotation
+
+    @property
+    def object_rgb(self) -> tuple[float, float, float]:
+        return self.objects[0].rgb
+
+    @property
+    def spot_location(self) -> tuple[float, float, float]:
+        return self.objects[0].spot_location
+
+    @property
+    def spot_rgb(self) -> tuple[float, float, float]:
+        return self.objects[0].spot_rgb
+
+    @property
+    def shape(self) -> int:
+        return self.objects[0].shape
 
 
 def _triple(values: np.ndarray) -> tuple[float, float, float]:
@@ -74,19 +110,18 @@ def object_state(values: Mapping[str, float], object_size: float, placement: Pla
                                   hue_mapping))
 
     theta = float(values["spot_theta"])
-    return SceneState(
-        object_location=(float(values["pos_x"]), float(values["pos_y"]),
-                         float(values["pos_z"] + placement.object_lift * object_size)),
-        object_rotation=(float(values["rot_alpha"]), float(values["rot_beta"]),
-                         float(values["rot_gamma"])),
+    shown = ObjectState(
+        location=(float(values["pos_x"]), float(values["pos_y"]),
+                  float(values["pos_z"] + placement.object_lift * object_size)),
+        rotation=(float(values["rot_alpha"]), float(values["rot_beta"]),
+                  float(values["rot_gamma"])),
+        rgb=hue("hue_object", OBJECT_SATURATION),
         spot_location=(float(SPOT_RADIUS * np.sin(theta)), float(SPOT_RADIUS * np.cos(theta)),
                        float(SPOT_HEIGHT + object_size)),
-        object_rgb=hue("hue_object", OBJECT_SATURATION),
         spot_rgb=hue("hue_spot", SPOT_SATURATION),
-        ground_rgb=hue("hue_background", GROUND_SATURATION),
-        ground_height=float(placement.ground_per_size * object_size + placement.ground_offset),
-        shape=shape,
-    )
+        shape=shape)
+    return SceneState((shown,), hue("hue_background", GROUND_SATURATION),
+                      float(placement.ground_per_size * object_size + placement.ground_offset))
 
 
 def scene_state(row: np.ndarray, object_size: float, hue_mapping: str = "wrapped") -> SceneState:
@@ -114,3 +149,25 @@ def sequence_state(row: np.ndarray, names: Sequence[str], sizes: Sequence[float]
     values |= {"spot_theta": values["rot_spot"], "hue_background": values["hue_back"]}
     shape = int(values["shape"])
     return object_state(values, sizes[shape], SEQUENCE_PLACEMENT, hue_mapping, shape)
+
+
+def objects_state(row: np.ndarray, n_objects: int, hue_mapping: str = "wrapped") -> SceneState:
+    """State for one row of an Objects dataset's latents.npy (Blender units): each object
+    stands at z + R (R its bounding radius), turned by (alpha, beta, 0), with its own spotlight
+    4 units out at height 6 + 2R; the ground lies just below the lowest an object reaches."""
+    layout = multi_layout(n_objects)
+    hues, alpha, beta, x, y, z, types = (
+        np.asarray(row[layout.slice(factor)])
+        for factor in ("hue", "alpha", "beta", "x", "y", "z", "type"))
+    theta = float(row[layout.index("spot_theta")])
+    spot_rgb = _triple(hue_to_rgb(row[layout.index("spot_hue")], SPOT_SATURATION, hue_mapping))
+    objects = tuple(ObjectState(
+        location=(float(x[i]), float(y[i]), float(z[i]) + OBJECT_RADIUS * HEIGHT_OFFSET),
+        rotation=(float(alpha[i]), float(beta[i]), 0.0),
+        rgb=_triple(hue_to_rgb(hues[i], OBJECT_SATURATION, hue_mapping)),
+        spot_location=(float(x[i]) + SPOT_RADIUS * math.sin(theta),
+                       float(y[i]) + SPOT_RADIUS * math.cos(theta),
+                       SPOT_HEIGHT + 2 * OBJECT_RADIUS),
+        spot_rgb=spot_rgb, shape=int(types[i])) for i in range(n_objects))
+    ground = hue_to_rgb(row[layout.index("background_hue")], GROUND_SATURATION, hue_mapping)
+    return SceneState(objects, _triple(ground), OBJECTS_GROUND_Z)

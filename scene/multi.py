@@ -3,7 +3,6 @@ types, each with its own spotlight aimed at it; optional object-index masks."""
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,19 +14,17 @@ import numpy as np
 
 from ..jsonfile import read_regular_file
 from ..model import constants as c
-from ..model.colors import hue_to_rgb
 from ..model.shape_files import SHAPE_FILE_BYTES, read_shape, shape_file
 from ..model.shapes import normalised, torus
 from ..model.teapot import teapot_mesh
 from ..sampling.multi import (
-    HEIGHT_OFFSET,
     OBJECT_RADIUS,
     OBJECT_TYPES,
-    POSITION_SCALE,
-    multi_layout,
 )
+from ..sampling.pose import OBJECTS_GROUND_Z, objects_state
 from ..settings.objects import MultiObjectSettings
 from ..settings.shape_files import with_shape_files
+from .apply import StateTargets, show_state
 from .blend_shapes import read_blend_object
 from .builder import (
     add_object,
@@ -46,8 +43,6 @@ from .rig import apply_rig
 
 OWNER = "multi"
 SCENE_NAME = "IdentBox Objects"
-# Just below the lowest an object can reach (centre z = R * HEIGHT_OFFSET + z, z >= -1).
-GROUND_Z = OBJECT_RADIUS * HEIGHT_OFFSET - POSITION_SCALE[2] - OBJECT_RADIUS
 FILE_SMOOTH_ANGLE_DEG = 30.0  # Blender's Shade Auto Smooth default
 
 
@@ -123,8 +118,10 @@ class BlenderMultiRenderer:
             self.objects.append(obj)
             self.spots.append(add_spot(scene, obj, OWNER, name=f"Spot {i}"))
         self.ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE, OWNER), OWNER)
-        self.ground.location = (0.0, 0.0, GROUND_Z)
+        self.ground.location = (0.0, 0.0, OBJECTS_GROUND_Z)
         self.ground.data.materials.append(self.materials["Rubber"])
+        self.targets = StateTargets(self.objects, self.spots, self.ground, self.materials,
+                                    self.shapes)
         self.device: DeviceChoice = select_device(scene, device)
         configure_render(scene, settings.render)
         log(f"IdentBox: rendering {settings.n_objects}-object scenes on "
@@ -135,28 +132,8 @@ class BlenderMultiRenderer:
 
     def show(self, row: np.ndarray, view: int) -> None:
         """Put the scene in the state of one view of one sample (Blender-unit row)."""
-        layout = multi_layout(self.settings.n_objects)
-        mapping = self.settings.scene.hue_mapping
-        hues, alpha, beta, x, y, z, types = (
-            np.asarray(row[layout.slice(factor)])
-            for factor in ("hue", "alpha", "beta", "x", "y", "z", "type"))
-        theta = float(row[layout.index("spot_theta")])
-        spot_rgb = tuple(float(v) for v in hue_to_rgb(row[layout.index("spot_hue")],
-                                                      c.SPOT_SATURATION, mapping))
-        ground_rgb = hue_to_rgb(row[layout.index("background_hue")], c.GROUND_SATURATION, mapping)
-        self.ground.color = (*map(float, ground_rgb), 1.0)
-        material = self.materials[self.settings.view_material(view)]
-        for i, (obj, spot) in enumerate(zip(self.objects, self.spots, strict=True)):
-            obj.data = self.shapes[int(types[i])]
-            obj.material_slots[0].material = material
-            obj.location = (float(x[i]), float(y[i]), float(z[i]) + OBJECT_RADIUS * HEIGHT_OFFSET)
-            obj.rotation_euler = (float(alpha[i]), float(beta[i]), 0.0)
-            rgb = hue_to_rgb(hues[i], c.OBJECT_SATURATION, mapping)
-            obj.color = (*map(float, rgb), 1.0)
-            spot.location = (float(x[i]) + c.SPOT_RADIUS * math.sin(theta),
-                             float(y[i]) + c.SPOT_RADIUS * math.cos(theta),
-                             c.SPOT_HEIGHT + 2 * OBJECT_RADIUS)
-            spot.data.color = spot_rgb
+        state = objects_state(row, self.settings.n_objects, self.settings.scene.hue_mapping)
+        show_state(self.targets, state, self.settings.view_material(view))
         apply_rig(self.settings, row, self.camera, self.sun, self.area)
 
     def _render(self, path: Path) -> None:

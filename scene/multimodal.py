@@ -80,7 +80,7 @@ class BlenderMultimodalRenderer:
         self.spot = add_spot(scene, self.object, OWNER)
         self.ground = add_object(scene, "Ground", plane_data(c.GROUND_SIZE, OWNER), OWNER)
         self.ground.data.materials.append(self.materials["Rubber"])
-        self.targets = StateTargets(self.object, self.spot, self.ground, self.materials,
+        self.targets = StateTargets((self.object,), (self.spot,), self.ground, self.materials,
                                     self.meshes)
         self.device: DeviceChoice = select_device(scene, device)
         configure_render(scene, settings.render)

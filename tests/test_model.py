@@ -15,9 +15,11 @@ from identbox.model.teapot import teapot_mesh, utah_teapot
 from identbox.sampling import FACTOR_NAMES
 from identbox.sampling.pose import (
     MULTIMODAL_PLACEMENT,
+    OBJECTS_GROUND_Z,
     PAIRS_PLACEMENT,
     SEQUENCE_PLACEMENT,
     multimodal_state,
+    objects_state,
     scene_state,
     sequence_state,
 )
@@ -159,3 +161,29 @@ def test_area_light_power_gives_the_published_brightness_in_every_blender() -> N
     assert area_power_w((2, 91, 0)) == 50.0
     assert np.isclose(area_power_w((4, 5, 15)), 50.0 * np.pi / 4)
     assert np.isclose(area_power_w((5, 2, 3)), 50.0 * np.pi / 4)
+
+
+def test_an_objects_scene_state_has_every_object_with_its_own_spotlight() -> None:
+    """The Objects kind goes through the same state: each object at z + R, turned by (alpha,
+    beta, 0), its shape from its type, a spotlight 4 units from it at 6 + 2R, the ground below
+    the lowest an object reaches."""
+    from identbox.sampling.multi import OBJECT_RADIUS, multi_layout
+
+    layout = multi_layout(3)
+    row = np.zeros(len(layout.names))
+    for factor, values in (("x", (1.0, -2.0, 0.0)), ("y", (0.5, 0.0, 3.0)),
+                           ("z", (-1.0, 0.0, 0.5)), ("alpha", (0.1, 0.2, 0.3)),
+                           ("type", (2.0, 0.0, 1.0)), ("hue", (0.0, np.pi, 1.0))):
+        row[layout.slice(factor)] = values
+    row[layout.index("spot_theta")] = np.pi / 2
+    state = objects_state(row, 3)
+    assert [o.location for o in state.objects] == [(1.0, 0.5, -1.0 + OBJECT_RADIUS),
+                                                   (-2.0, 0.0, OBJECT_RADIUS),
+                                                   (0.0, 3.0, 0.5 + OBJECT_RADIUS)]
+    assert [o.shape for o in state.objects] == [2, 0, 1]
+    assert [o.rotation[2] for o in state.objects] == [0.0, 0.0, 0.0]
+    assert np.allclose([o.spot_location for o in state.objects],
+                       [(5.0, 0.5, 6 + 2 * OBJECT_RADIUS), (2.0, 0.0, 6 + 2 * OBJECT_RADIUS),
+                        (4.0, 3.0, 6 + 2 * OBJECT_RADIUS)])
+    assert np.allclose(state.objects[0].rgb, (1.0, 0.0, 0.0))
+    assert state.ground_height == OBJECTS_GROUND_Z == -1.0  # the lowest centre, minus R
