@@ -40,7 +40,7 @@ from .checks import Check
 from .images import decoded
 from .intervention_checks import intervention_checks
 from .strays import find_strays
-from .view_look import GROUND_HUE_TOLERANCE, OBJECT_HUE_TOLERANCE, disagreements, look_spec
+from .view_look import disagreements, look_checks, look_spec
 
 
 def _check_latents(root: Path, manifest: dict[str, Any], settings: Any) -> list[Check]:
@@ -179,20 +179,7 @@ def _decoded(root: Path, manifest: dict[str, Any], settings: Any, sample: int) -
                     ", ".join(undecodable[:3]) or "all decode"),
               Check(f"sampled images are {size} x {size}", not wrong_size,
                     ", ".join(wrong_size[:3]) or "all match")]
-    each = "both views" if len(views) == 2 else f"all {len(views)} views"
-    looks = [("ground", spec.ground_column is not None,
-              f"sampled images of {each} show the ground hue their own latents say",
-              f"within {GROUND_HUE_TOLERANCE}"),
-             ("object", spec.object_column is not None,
-              f"sampled images of {each} show the object's hue at its projected centre",
-              f"within {OBJECT_HUE_TOLERANCE} where the object is lit"),
-             ("metal", bool(spec.metal_views),
-              f"sampled {'/'.join(spec.metal_views)} images show a MyMetal object",
-              "the other view's material is told apart")]
-    for look, applies, name, fine in looks:
-        if applies:
-            checks.append(Check(name, not off[look], "; ".join(off[look][:3]) or fine))
-    return checks
+    return checks + look_checks(spec, off, len(views))
 
 
 def _strays(root: Path, settings: Any) -> list[Check]:

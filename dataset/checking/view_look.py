@@ -30,6 +30,7 @@ import numpy as np
 from ...model.colors import hue_to_rgb
 from ...model.constants import GROUND_SATURATION, OBJECT_SATURATION
 from ...settings.views import image_views
+from .checks import Check
 from .images import circular_mean_hue, dominant_hue_of, hue_distance, pixel_hues, srgb_to_linear
 
 GROUND_HUE_TOLERANCE = 0.05
@@ -121,3 +122,21 @@ def disagreements(image: np.ndarray, row: np.ndarray, centre: np.ndarray, view: 
             if share < METAL_MIN_SHARE:
                 found["metal"] = f"{share:.0%} metal-like pixels"
     return found
+
+
+def look_checks(spec: LookSpec, off: dict[str, list[str]], n_image_views: int,
+                prefix: str = "") -> list[Check]:
+    """One check per look that applies to the dataset, failing with the images `off` lists
+    for it (look -> 'where: what was seen'); `prefix` names the split of an export."""
+    each = "both views" if n_image_views == 2 else f"all {n_image_views} views"
+    looks = [("ground", spec.ground_column is not None,
+              f"sampled images of {each} show the ground hue their own latents say",
+              f"within {GROUND_HUE_TOLERANCE}"),
+             ("object", spec.object_column is not None,
+              f"sampled images of {each} show the object's hue at its projected centre",
+              f"within {OBJECT_HUE_TOLERANCE} where the object is lit"),
+             ("metal", bool(spec.metal_views),
+              f"sampled {'/'.join(spec.metal_views)} images show a MyMetal object",
+              "the other view's material is told apart")]
+    return [Check(prefix + name, not off.get(look), "; ".join(off.get(look, [])[:3]) or fine)
+            for look, applies, name, fine in looks if applies]

@@ -21,12 +21,7 @@ from ...jsonfile import UnreadableJSONError, read_json
 from ...settings.objects import sample_pairs
 from ...settings.views import image_views
 from ..checking.checks import Check
-from ..checking.view_look import (
-    GROUND_HUE_TOLERANCE,
-    OBJECT_HUE_TOLERANCE,
-    disagreements,
-    look_spec,
-)
+from ..checking.view_look import disagreements, look_checks, look_spec
 from ..files.manifest import file_sha256, pair_settings_from_manifest
 from ..loading.export_readers import decode_rgb, read_index, records_of
 from ..writing.writer import object_pixels
@@ -212,19 +207,7 @@ def _looks(entry: dict[str, Any], again: Any, images: dict[int, dict[int, np.nda
             found = disagreements(image, np.asarray(latents[i]), centres[i], f"m{view}", spec)
             for look, detail in found.items():
                 off[look].append(f"{pair_key(i)} m{view}: {detail}")
-    views = image_views(settings)
-    each = "both views" if len(views) == 2 else f"all {len(views)} views"
-    looks = [("ground", spec.ground_column is not None,
-              f"sampled images of {each} show the ground hue their own latents say",
-              f"within {GROUND_HUE_TOLERANCE}"),
-             ("object", spec.object_column is not None,
-              f"sampled images of {each} show the object's hue at its projected centre",
-              f"within {OBJECT_HUE_TOLERANCE} where the object is lit"),
-             ("metal", bool(spec.metal_views),
-              f"sampled {'/'.join(spec.metal_views)} images show a MyMetal object",
-              "the other view's material is told apart")]
-    return [Check(f"{name}: {what}", not off[look], "; ".join(off[look][:3]) or fine)
-            for look, applies, what, fine in looks if applies]
+    return look_checks(spec, off, len(image_views(settings)), prefix=f"{name}: ")
 
 
 def _pairs(root: Path, index: dict[str, Any], name: str, entry: dict[str, Any],
