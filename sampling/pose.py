@@ -24,6 +24,7 @@ from .citris import POSITION_LIMIT
 from .factors import FACTOR_NAMES
 from .multi import HEIGHT_OFFSET, OBJECT_RADIUS, POSITION_SCALE, multi_layout
 from .multimodal import COLUMN_NAMES as MULTIMODAL_COLUMNS
+from .rig import Lighting
 
 _COL = {name: i for i, name in enumerate(FACTOR_NAMES)}
 
@@ -70,6 +71,10 @@ class SceneState:
     objects: tuple[ObjectState, ...]
     ground_rgb: tuple[float, float, float]
     ground_height: float
+    # Where a camera block puts the camera: its eye and its x, y, z axes in world space (rows;
+    # it looks down its -z); None: the published camera stays
+    camera: tuple[tuple[float, ...], tuple[tuple[float, ...], ...]] | None = None
+    lighting: Lighting | None = None  # a lighting block's sun and strengths; None: published
 
     @property
     def object_location(self) -> tuple[float, float, float]:

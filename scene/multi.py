@@ -23,6 +23,7 @@ from ..sampling.multi import (
 )
 from ..sampling.pose import OBJECTS_GROUND_Z, objects_state
 from ..settings.objects import MultiObjectSettings
+from ..settings.rig import state_with_rig
 from ..settings.shape_files import with_shape_files
 from .apply import StateTargets, show_state
 from .blend_shapes import read_blend_object
@@ -39,7 +40,6 @@ from .denoising import start_denoiser
 from .device import DeviceChoice, select_device
 from .masks import render_depth, render_index_mask
 from .render_setup import configure_render
-from .rig import apply_rig
 
 OWNER = "multi"
 SCENE_NAME = "IdentBox Objects"
@@ -121,7 +121,7 @@ class BlenderMultiRenderer:
         self.ground.location = (0.0, 0.0, OBJECTS_GROUND_Z)
         self.ground.data.materials.append(self.materials["Rubber"])
         self.targets = StateTargets(self.objects, self.spots, self.ground, self.materials,
-                                    self.shapes)
+                                    self.shapes, self.camera, self.sun, self.area)
         self.device: DeviceChoice = select_device(scene, device)
         configure_render(scene, settings.render)
         log(f"IdentBox: rendering {settings.n_objects}-object scenes on "
@@ -133,8 +133,8 @@ class BlenderMultiRenderer:
     def show(self, row: np.ndarray, view: int) -> None:
         """Put the scene in the state of one view of one sample (Blender-unit row)."""
         state = objects_state(row, self.settings.n_objects, self.settings.scene.hue_mapping)
-        show_state(self.targets, state, self.settings.view_material(view))
-        apply_rig(self.settings, row, self.camera, self.sun, self.area)
+        show_state(self.targets, state_with_rig(state, self.settings, row),
+                   self.settings.view_material(view))
 
     def _render(self, path: Path) -> None:
         self.scene.render.filepath = str(path)

@@ -20,13 +20,13 @@ from ..settings.kinds import kind_of
 from ..settings.objects import MultiObjectSettings
 from ..settings.pairs import DatasetSettings
 from ..settings.parts import as_preview
+from ..settings.rig import state_with_rig
 from ..settings.sequence import SequenceSettings
 from ..settings.sequence_frames import frame_row
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
 from .multi import BlenderMultiRenderer
 from .render_setup import configure_render
-from .rig import apply_rig
 from .sequence import BlenderSequenceRenderer
 
 # Each preview cache: what was made, and the settings key it was made from.
@@ -197,8 +197,7 @@ def show_sample(context: Any, settings: DatasetSettings, index: int, view: int,
     configure_render(handles.scene, settings.render)
     row = pairs.latents(view)[index]
     state = scene_state(row, handles.object_size, settings.scene.hue_mapping)
-    apply_state(handles, state, settings.view_material(view))
-    apply_rig(settings, row, handles.camera, handles.sun, handles.area)
+    apply_state(handles, state_with_rig(state, settings, row), settings.view_material(view))
     show_scene(context, handles.scene, source_props, rendered=True)
     return handles
 

@@ -12,13 +12,13 @@ import numpy as np
 
 from ..sampling.pose import scene_state
 from ..settings.pairs import DatasetSettings
+from ..settings.rig import state_with_rig
 from .apply import apply_state
 from .builder import SceneHandles, build_scene
 from .denoising import start_denoiser
 from .device import GPU_BACKENDS, DeviceChoice, select_device
 from .masks import render_depth, render_index_mask
 from .render_setup import configure_render
-from .rig import apply_rig
 
 
 class BlenderPairRenderer:
@@ -46,9 +46,8 @@ class BlenderPairRenderer:
     def show(self, latents_row: np.ndarray, view: int) -> None:
         """Put the scene in the state of one view of one sample (also used for previews)."""
         state = scene_state(latents_row, self.handles.object_size, self.settings.scene.hue_mapping)
-        apply_state(self.handles, state, self.settings.view_material(view))
-        handles = self.handles
-        apply_rig(self.settings, latents_row, handles.camera, handles.sun, handles.area)
+        apply_state(self.handles, state_with_rig(state, self.settings, latents_row),
+                    self.settings.view_material(view))
 
     def render_mask(self, latents_row: np.ndarray, view: int, path: Path) -> None:
         """The teapot's mask (value 1) in one view."""

@@ -3,6 +3,7 @@ after the kind's own blocks, and their columns after the kind's own columns."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,6 +11,7 @@ import numpy as np
 
 from ..errors import SettingsError
 from ..model.camera import CameraPoses
+from ..sampling.pose import SceneState
 from ..sampling.rig import (
     RIG_BLOCKS,
     Lighting,
@@ -93,6 +95,18 @@ def camera_poses_of(settings: Any, latents: np.ndarray, start: int) -> CameraPos
     """The camera of each row of latents.npy (the published one without a camera block)."""
     latents = np.atleast_2d(latents)
     return poses_of(rig_values(latents, rig_blocks(settings), start), len(latents))
+
+
+def state_with_rig(state: SceneState, settings: Any, row: np.ndarray) -> SceneState:
+    """The state with the camera and the lights a row's camera and lighting factors give
+    (kinds without those blocks keep the published camera and lights: None)."""
+    camera = None
+    if moves_camera(settings):
+        poses = settings.camera_poses(row)
+        camera = (tuple(float(v) for v in poses.eyes[0]),
+                  tuple(tuple(float(v) for v in axis) for axis in poses.axes[0]))
+    lighting = settings.lighting(row) if "lighting" in rig_blocks(settings) else None
+    return dataclasses.replace(state, camera=camera, lighting=lighting)
 
 
 def lighting_at(settings: Any, row: np.ndarray, start: int) -> Lighting:

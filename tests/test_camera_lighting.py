@@ -127,6 +127,30 @@ def test_adding_camera_and_lighting_changes_no_other_column() -> None:
                               rigged.sample().raw(2)[:, 10:13])  # lighting leaves it alone
 
 
+def test_the_scene_state_carries_the_camera_and_lights_a_rig_row_gives() -> None:
+    """A row's camera and lighting factors go into the plain scene state (scene/apply.py
+    sets them in Blender); without the blocks the published camera and lights stay (None)."""
+    from identbox.sampling.pose import objects_state, scene_state
+    from identbox.settings.rig import state_with_rig
+
+    for kind in (DatasetSettings, MultiObjectSettings):
+        rigged = with_blocks(kind, camera="style", lighting="view_specific").replace(
+            n_pairs=4, seed=5)
+        row = rigged.sample().latents(2)[3]
+        state = (scene_state(row, 4.4421) if kind is DatasetSettings
+                 else objects_state(row, rigged.n_objects))
+        lit = state_with_rig(state, rigged, row)
+        poses = rigged.camera_poses(row)
+        assert lit.camera == (tuple(poses.eyes[0]), tuple(map(tuple, poses.axes[0])))
+        assert lit.lighting == rigged.lighting(row) and lit.objects == state.objects
+        plain = kind(n_pairs=4, seed=5)
+        bare = plain.sample().latents(2)[3]
+        unrigged = (scene_state(bare, 4.4421) if kind is DatasetSettings
+                    else objects_state(bare, plain.n_objects))
+        kept = state_with_rig(unrigged, plain, bare)
+        assert kept.camera is None and kept.lighting is None
+
+
 def test_multi_object_placement_holds_in_every_view_s_camera(tmp_path: Path) -> None:
     """Every object of every view, seen through the intrinsics and extrinsics the dataset
     stores, is inside the frame and covers at least min_pixels, and keeps min_gap from the
