@@ -24,10 +24,11 @@ from ...settings.contract import PairKindSettings
 from ...settings.objects import sample_pairs
 from ...settings.rig import moves_camera
 from ...settings.text import objects_words
-from ...settings.views import text_views, views_of
+from ...settings.views import views_of
 from ..files.claims import folder_held
 from ..files.footprint import check_footprint, described, probe
 from ..files.layout import (
+    CAMERA_FILES,
     EXTRINSICS_NPY,
     INTERVENTIONS,
     INTRINSICS_NPY,
@@ -37,6 +38,7 @@ from ..files.layout import (
     OBJECT_PIXELS_NPY,
     RAW_LATENTS_NPY,
     SENTENCES,
+    SHARED,
     WORDS_NPY,
     factors_dir,
     latent_paths,
@@ -241,21 +243,42 @@ def camera_arrays(settings: PairKindSettings, latents: np.ndarray) -> dict[str, 
 
 def latent_blobs(settings: PairKindSettings,
                  sample: Callable[[Any], LatentPairs] = sample_pairs) -> dict[str, bytes]:
-    """The bytes of every view's latent files, keyed like the manifest's checksums."""
+    """The bytes of every file the layout lists beside the images (files/layout.py's
+    settings_latent_files: the one list), keyed like the manifest's checksums."""
     views = sample(settings)
-    arrays: dict[str, np.ndarray] = {}
-    for number, view in enumerate(view_names(views.n_views), start=1):
+    shared = intervention_arrays(settings)
+    blobs: dict[str, bytes] = {}
+    for view, names in settings_latent_files(settings).items():
+        if view == SHARED:  # files in factors/ itself
+            blobs |= {name: _npy_bytes(shared[name]) for name in names}
+            continue
+        number = int(view[1:])
         latents = views.latents(number)
-        arrays |= {f"{view}/{LATENTS_NPY}": latents, f"{view}/{RAW_LATENTS_NPY}": views.raw(number),
-                   f"{view}/{OBJECT_PIXELS_NPY}": object_pixels(settings, latents)}
-        if number in text_views(settings):
-            arrays[f"{view}/{WORDS_NPY}"] = text_of(settings, latents, number).values
-        arrays |= {f"{view}/{name}": array
-                   for name, array in camera_arrays(settings, latents).items()}
-    arrays |= intervention_arrays(settings)
-    texts = {f"m{number}/{SENTENCES}": sentences_text(settings, views.latents(number), number)
-             for number in text_views(settings)}
-    return {key: _npy_bytes(array) for key, array in arrays.items()} | texts
+        for name in names:
+            blobs[f"{view}/{name}"] = _view_file(settings, views, latents, shared, number, name)
+    return blobs
+
+
+def _view_file(settings: PairKindSettings, views: LatentPairs, latents: np.ndarray,
+               shared: dict[str, np.ndarray], number: int, name: str) -> bytes:
+    """The bytes of one file of view `number` (Blender-unit `latents`)."""
+    if name == SENTENCES:
+        return sentences_text(settings, latents, number)
+    if name == LATENTS_NPY:
+        array = latents
+    elif name == RAW_LATENTS_NPY:
+        array = views.raw(number)
+    elif name == OBJECT_PIXELS_NPY:
+        array = object_pixels(settings, latents)
+    elif name == WORDS_NPY:
+        array = text_of(settings, latents, number).values
+    elif name == NOISE:
+        array = shared[f"m{number}/{NOISE}"]
+    elif name in CAMERA_FILES:
+        array = camera_arrays(settings, latents)[name]
+    else:
+        raise KeyError(f"the layout lists m{number}/{name}, which no writer makes")
+    return _npy_bytes(array)
 
 
 def intervention_arrays(settings: PairKindSettings) -> dict[str, np.ndarray]:
