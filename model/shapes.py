@@ -35,11 +35,15 @@ def torus(major: float = 1.0, minor: float = 0.35, rings: int = 32,
     return vertices, faces
 
 
-def normalised(vertices: np.ndarray, radius: float) -> np.ndarray:
-    """Vertices centred on their bounding box and scaled to the given bounding radius."""
+def normalised(vertices: np.ndarray, radius: float, keep_origin: bool = False) -> np.ndarray:
+    """Vertices scaled to the given bounding radius (about their bounding box's centre), and
+    centred on that box; with `keep_origin`, about the mesh's own origin as it was (where a
+    published generator places and turns the object, e.g. its teapot's, 0.2173 units from the
+    box's centre at the published scale)."""
     vertices = np.asarray(vertices, dtype=np.float64)
     centred = vertices - (vertices.max(axis=0) + vertices.min(axis=0)) / 2
-    return centred * (radius / np.linalg.norm(centred, axis=1).max())
+    scale = radius / np.linalg.norm(centred, axis=1).max()
+    return (vertices if keep_origin else centred) * scale
 
 
 @cache

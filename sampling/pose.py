@@ -20,7 +20,6 @@ from ..model.constants import (
     SPOT_RADIUS,
     SPOT_SATURATION,
 )
-from .citris import POSITION_LIMIT
 from .factors import FACTOR_NAMES
 from .multi import HEIGHT_OFFSET, OBJECT_RADIUS, POSITION_SCALE, multi_layout
 from .multimodal import COLUMN_NAMES as MULTIMODAL_COLUMNS
@@ -44,9 +43,11 @@ class Placement:
 PAIRS_PLACEMENT = Placement(object_lift=0.5, ground_per_size=-1.0)
 # Multimodal3DIdent: the object's centre at z, the ground one size down (the original's script).
 MULTIMODAL_PLACEMENT = Placement(object_lift=0.0, ground_per_size=-1.0)
-# Temporal Causal3DIdent: the object lifted by half its size, the ground at -2, the lowest
-# position (the reference does not give its height).
-SEQUENCE_PLACEMENT = Placement(object_lift=0.5, ground_per_size=0.0, ground_offset=-POSITION_LIMIT)
+# Temporal Causal3DIdent: the object lifted by half its size; the ground one size down, the
+# largest of the shapes the original loads at start-up (its first three: -4.4421 for the
+# teapot), measured from its renders (tests/data/reference/temporal-causal3dident-renders).
+SEQUENCE_PLACEMENT = Placement(object_lift=0.5, ground_per_size=-1.0)
+SEQUENCE_GROUND_SHAPES = 3  # teapot, armadillo, bunny in the original
 # Objects (CLEVR-like): just below the lowest an object can reach (centre z = R + z, z >= -1).
 OBJECTS_GROUND_Z = OBJECT_RADIUS * HEIGHT_OFFSET - POSITION_SCALE[2] - OBJECT_RADIUS
 
@@ -106,10 +107,12 @@ def _triple(values: np.ndarray) -> tuple[float, float, float]:
 
 
 def object_state(values: Mapping[str, float], object_size: float, placement: Placement,
-                 hue_mapping: str = "wrapped", shape: int = 0) -> SceneState:
+                 hue_mapping: str = "wrapped", shape: int = 0,
+                 ground_size: float | None = None) -> SceneState:
     """The state for named values in Blender units: pos_x/y/z, rot_alpha/beta/gamma,
     spot_theta, hue_object, hue_spot, hue_background (angles and hues in radians);
-    `object_size` is the shown shape's largest dimension."""
+    `object_size` is the shown shape's largest dimension, `ground_size` the one the ground's
+    height follows (the shown shape's unless given)."""
     def hue(name: str, saturation: float) -> tuple[float, float, float]:
         return _triple(hue_to_rgb(np.asarray(values[name], dtype=np.float64), saturation,
                                   hue_mapping))
@@ -126,7 +129,9 @@ def object_state(values: Mapping[str, float], object_size: float, placement: Pla
         spot_rgb=hue("hue_spot", SPOT_SATURATION),
         shape=shape)
     return SceneState((shown,), hue("hue_background", GROUND_SATURATION),
-                      float(placement.ground_per_size * object_size + placement.ground_offset))
+                      float(placement.ground_per_size * (object_size if ground_size is None
+                                                         else ground_size)
+                            + placement.ground_offset))
 
 
 def scene_state(row: np.ndarray, object_size: float, hue_mapping: str = "wrapped") -> SceneState:
@@ -153,7 +158,8 @@ def sequence_state(row: np.ndarray, names: Sequence[str], sizes: Sequence[float]
     values = {name: float(value) for name, value in zip(names, row, strict=True)}
     values |= {"spot_theta": values["rot_spot"], "hue_background": values["hue_back"]}
     shape = int(values["shape"])
-    return object_state(values, sizes[shape], SEQUENCE_PLACEMENT, hue_mapping, shape)
+    return object_state(values, sizes[shape], SEQUENCE_PLACEMENT, hue_mapping, shape,
+                        ground_size=max(sizes[:SEQUENCE_GROUND_SHAPES]))
 
 
 def objects_state(row: np.ndarray, n_objects: int, hue_mapping: str = "wrapped") -> SceneState:

@@ -66,8 +66,10 @@ def _bmesh_shape(kind: str) -> tuple[np.ndarray, list[list[int]]]:
     return vertices, faces
 
 
-def shape_mesh(kind: str) -> Any:
-    """The mesh of one object type, scaled to the common bounding radius."""
+def shape_mesh(kind: str, published_origin: bool = False) -> Any:
+    """The mesh of one object type, scaled to the common bounding radius and centred on its
+    bounding box; with `published_origin`, the teapot keeps the published mesh's origin (the
+    kinds named after a published dataset place and turn it about that point, as theirs did)."""
     shape = None if kind in OBJECT_TYPES else shape_file(kind)
     if shape is not None:  # read and checked already (with_shape_files): from the cache
         # Read as it was checked: a file swapped for a FIFO or /dev/zero since is refused.
@@ -82,7 +84,7 @@ def shape_mesh(kind: str) -> Any:
     if kind == "teapot":  # the published mesh, at this mode's common size
         mesh = teapot_mesh()
         return teapot_data(c.TEAPOT_RESOLUTION, OWNER, f"Shape {kind}",
-                           normalised(mesh.vertices, OBJECT_RADIUS))
+                           normalised(mesh.vertices, OBJECT_RADIUS, keep_origin=published_origin))
     if kind == "torus":
         vertices, raw_faces = torus()
         faces = [list(f) for f in raw_faces]

@@ -49,12 +49,12 @@ def shape_switching_object(scene: bpy.types.Scene, object_types: tuple[str, ...]
                            material: bpy.types.Material, owner: str
                            ) -> tuple[bpy.types.Object, list[bpy.types.Mesh], list[float]]:
     """One object whose mesh switches between the types (one mesh per distinct type, each
-    with `material`), at the published teapot's radius: (object, the mesh of each type in
-    order, each one's largest dimension)."""
+    with `material`), at the published teapot's radius, the teapot about its published origin:
+    (object, the mesh of each type in order, each one's largest dimension)."""
     scale = shape_radius() / OBJECT_RADIUS  # the meshes have the multi-object radius
     made = {}
     for kind in dict.fromkeys(object_types):
-        made[kind] = tagged(shape_mesh(kind), owner)
+        made[kind] = tagged(shape_mesh(kind, published_origin=True), owner)
         made[kind].materials.append(material)
     meshes = [made[kind] for kind in object_types]
     obj = add_object(scene, "Object", meshes[0], owner)

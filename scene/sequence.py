@@ -4,10 +4,10 @@ spotlight aimed at it, and the ground.
 
 The object at (x, y, z + d / 2) with d the shape's largest dimension, turned by Euler (alpha,
 beta, 0); the spotlight at (4 sin t, 4 cos t, 6 + d); hues as HSV(h / 2 pi, 1 / 0.8 / 0.6, 1)
-for object / spotlight / ground. The reference does not give the ground's height: here it lies
-at -2, the lowest a position reaches. Shapes are multi-object meshes at the published teapot's
-radius (scene/multimodal.py's sizes).
-"""
+for object / spotlight / ground. The ground lies one size down, the largest of the first three
+shapes (the original's, measured from its renders: -4.4421 for the teapot); the teapot turns
+about its published origin. Where they stand is sampling/pose.py's SEQUENCE_PLACEMENT. Shapes
+are multi-object meshes at the published teapot's radius (scene/multimodal.py's sizes)."""
 
 from __future__ import annotations
 

@@ -144,7 +144,10 @@ def test_each_one_object_kind_stands_its_object_and_ground_as_its_original_does(
     frame = sequence_state(np.array([renamed.get(n, named.get(n, 0.0)) for n in names]),
                            names, sizes)
     assert frame.shape == 1 and frame.object_location == (1.0, -2.0, 3.5)  # lifted by 6 / 2
-    assert frame.ground_height == -2.0  # the lowest position, whatever the shape
+    assert frame.ground_height == -6.0  # the largest of the first three shapes, as shown or not
+    teapots = sequence_state(np.array([renamed.get(n, named.get(n, 0.0)) for n in names]),
+                             names, [4.4421, 4.4421])
+    assert teapots.ground_height == -4.4421  # the original's, measured from its renders
     pairs = scene_state(np.array([named[n] for n in FACTOR_NAMES]), 6.0)
     assert pairs.object_location == (1.0, -2.0, 3.5) and pairs.ground_height == -6.0
     for state in (multimodal, frame):  # the rest is the same in every kind
