@@ -254,14 +254,21 @@ def latent_blobs(settings: PairKindSettings,
             continue
         number = int(view[1:])
         latents = views.latents(number)
+        # Arrays made together, once per view: both camera matrices from one set of poses.
+        ready = camera_arrays(settings, latents) if any(n in CAMERA_FILES for n in names) else {}
+        if NOISE in names:
+            ready[NOISE] = shared[f"{view}/{NOISE}"]
         for name in names:
-            blobs[f"{view}/{name}"] = _view_file(settings, views, latents, shared, number, name)
+            blobs[f"{view}/{name}"] = _view_file(settings, views, latents, ready, number, name)
     return blobs
 
 
 def _view_file(settings: PairKindSettings, views: LatentPairs, latents: np.ndarray,
-               shared: dict[str, np.ndarray], number: int, name: str) -> bytes:
-    """The bytes of one file of view `number` (Blender-unit `latents`)."""
+               ready: dict[str, np.ndarray], number: int, name: str) -> bytes:
+    """The bytes of one file of view `number` (Blender-unit `latents`); `ready` holds the
+    arrays made for the whole view already (camera matrices, the intervention's noise)."""
+    if name in ready:
+        return _npy_bytes(ready[name])
     if name == SENTENCES:
         return sentences_text(settings, latents, number)
     if name == LATENTS_NPY:
@@ -272,10 +279,6 @@ def _view_file(settings: PairKindSettings, views: LatentPairs, latents: np.ndarr
         array = object_pixels(settings, latents)
     elif name == WORDS_NPY:
         array = text_of(settings, latents, number).values
-    elif name == NOISE:
-        array = shared[f"m{number}/{NOISE}"]
-    elif name in CAMERA_FILES:
-        array = camera_arrays(settings, latents)[name]
     else:
         raise KeyError(f"the layout lists m{number}/{name}, which no writer makes")
     return _npy_bytes(array)
