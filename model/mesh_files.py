@@ -5,7 +5,7 @@ before anything renders (and without Blender), and every Blender version reads i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,16 @@ class FileMesh:
     vertices: np.ndarray
     corners: np.ndarray
     sizes: np.ndarray
+    # A .blend object's turn and origin, both applied in `vertices` (the identity and zero for
+    # other files): the kinds named after a published dataset undo them, as theirs did.
+    rotation: np.ndarray = field(default_factory=lambda: np.eye(3))
+    origin: np.ndarray = field(default_factory=lambda: np.zeros(3))
+
+    def unturned(self) -> np.ndarray:
+        """The vertices about the file object's own origin, at its own scale, its rotation
+        undone: what the published generators place and turn (they keep a .blend object's
+        scale and replace its rotation with the sampled angles)."""
+        return (self.vertices - self.origin) @ self.rotation
 
     def faces(self) -> list[list[int]]:
         """The polygons as lists of vertex indices (what Blender's from_pydata takes)."""

@@ -1,8 +1,10 @@
 """An object inside a .blend file as a plain mesh: linked for a moment, evaluated (its
-modifiers and its transform applied), copied out, and the link removed again."""
+modifiers and its transform applied, the transform's turn and origin kept beside), copied out,
+and the link removed again."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +65,11 @@ def _evaluated_mesh(obj: bpy.types.Object) -> FileMesh:
         finally:
             evaluated.to_mesh_clear()
         matrix = np.array(evaluated.matrix_world)
+        _, turn, _ = evaluated.matrix_world.decompose()
+        rotation = np.array(turn.to_matrix())
     finally:
         collection.objects.unlink(obj)
     points = vertices.reshape(-1, 3) @ matrix[:3, :3].T + matrix[:3, 3]
     if len(sizes) and not np.array_equal(starts[1:], np.cumsum(sizes)[:-1]):
         corners = np.concatenate([corners[s:s + n] for s, n in zip(starts, sizes, strict=True)])
-    return file_mesh(points, corners, sizes)
+    return replace(file_mesh(points, corners, sizes), rotation=rotation, origin=matrix[:3, 3])

@@ -15,7 +15,7 @@ import numpy as np
 from ..jsonfile import read_regular_file
 from ..model import constants as c
 from ..model.shape_files import SHAPE_FILE_BYTES, read_shape, shape_file
-from ..model.shapes import normalised, torus
+from ..model.shapes import normalised, shape_radius, torus
 from ..model.teapot import teapot_mesh
 from ..sampling.multi import (
     OBJECT_RADIUS,
@@ -66,10 +66,12 @@ def _bmesh_shape(kind: str) -> tuple[np.ndarray, list[list[int]]]:
     return vertices, faces
 
 
-def shape_mesh(kind: str, published_origin: bool = False) -> Any:
+def shape_mesh(kind: str, published: bool = False) -> Any:
     """The mesh of one object type, scaled to the common bounding radius and centred on its
-    bounding box; with `published_origin`, the teapot keeps the published mesh's origin (the
-    kinds named after a published dataset place and turn it about that point, as theirs did)."""
+    bounding box. With `published` (the kinds named after a published dataset), shapes stand
+    as the originals stood theirs: the teapot keeps the published mesh's origin, and a mesh
+    file keeps its own origin and scale (times the published load scale), its rotation undone,
+    so that the sampled angles replace it."""
     shape = None if kind in OBJECT_TYPES else shape_file(kind)
     if shape is not None:  # read and checked already (with_shape_files): from the cache
         # Read as it was checked: a file swapped for a FIFO or /dev/zero since is refused.
@@ -77,14 +79,16 @@ def shape_mesh(kind: str, published_origin: bool = False) -> Any:
                           read_blend_object)
         assert read is not None
         name = Path(shape.path).name + (f":{shape.object}" if shape.object else "")
-        data = mesh_data(f"Shape {name}", normalised(read.vertices, OBJECT_RADIUS).tolist(),
-                         read.faces(), OWNER)
+        # The published kinds scale their object by shape_radius() / OBJECT_RADIUS.
+        vertices = (read.unturned() * c.OBJECT_SCALE * OBJECT_RADIUS / shape_radius()
+                    if published else normalised(read.vertices, OBJECT_RADIUS))
+        data = mesh_data(f"Shape {name}", vertices.tolist(), read.faces(), OWNER)
         sharpen_by_angle(data, FILE_SMOOTH_ANGLE_DEG)  # a scan stays smooth, a box's edges hard
         return data
     if kind == "teapot":  # the published mesh, at this mode's common size
         mesh = teapot_mesh()
         return teapot_data(c.TEAPOT_RESOLUTION, OWNER, f"Shape {kind}",
-                           normalised(mesh.vertices, OBJECT_RADIUS, keep_origin=published_origin))
+                           normalised(mesh.vertices, OBJECT_RADIUS, keep_origin=published))
     if kind == "torus":
         vertices, raw_faces = torus()
         faces = [list(f) for f in raw_faces]

@@ -3,8 +3,10 @@ mesh switches between the seven shapes, a spotlight aimed at it, and the ground.
 
 As the original places them: the object's centre at (3 ypos - 3, 3 xpos - 3, 0), the ground at
 minus the shape's largest dimension, the spotlight at (4 sin theta, 4 cos theta, 6 + that
-dimension). Every shape has the published teapot's bounding radius (the multi-object types'
-meshes, scaled up), so the teapot is the published one's size.
+dimension). Every built-in shape has the published teapot's bounding radius (the multi-object
+types' meshes, scaled up), so the teapot is the published one's size; a mesh file keeps its own
+size times the published load scale, and turns about its own origin (scene/multi.py's
+shape_mesh), as the original's .blend shapes did.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from ..model.shapes import shape_radius
 from ..sampling.multi import OBJECT_RADIUS
 from ..sampling.pose import multimodal_state
 from ..settings.multimodal import MultimodalSettings
+from ..settings.shape_files import with_shape_files
 from .apply import StateTargets, show_state
+from .blend_shapes import read_blend_object
 from .builder import (
     add_object,
     add_spot,
@@ -49,12 +53,12 @@ def shape_switching_object(scene: bpy.types.Scene, object_types: tuple[str, ...]
                            material: bpy.types.Material, owner: str
                            ) -> tuple[bpy.types.Object, list[bpy.types.Mesh], list[float]]:
     """One object whose mesh switches between the types (one mesh per distinct type, each
-    with `material`), at the published teapot's radius, the teapot about its published origin:
+    with `material`), standing as the published kinds stand them (shape_mesh's `published`):
     (object, the mesh of each type in order, each one's largest dimension)."""
     scale = shape_radius() / OBJECT_RADIUS  # the meshes have the multi-object radius
     made = {}
     for kind in dict.fromkeys(object_types):
-        made[kind] = tagged(shape_mesh(kind, published_origin=True), owner)
+        made[kind] = tagged(shape_mesh(kind, published=True), owner)
         made[kind].materials.append(material)
     meshes = [made[kind] for kind in object_types]
     obj = add_object(scene, "Object", meshes[0], owner)
@@ -71,6 +75,7 @@ class BlenderMultimodalRenderer:
 
     def __init__(self, settings: MultimodalSettings, device: str = "auto",
                  log: Callable[[str], None] = print, preview: bool = False) -> None:
+        settings = with_shape_files(settings, read_blend_object)  # bad files: before any scene
         self.settings = settings
         self.scene, self.camera, self.sun, self.area, self.materials = fixed_scene(SCENE_NAME,
                                                                                   OWNER)

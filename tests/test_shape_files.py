@@ -392,3 +392,50 @@ report(result)
     scene, meshes = result["preview"]
     assert scene == "IdentBox Objects", result
     assert {"IdentBox Shape sphere.obj", "IdentBox Shape shapes.blend:Bar"} <= set(meshes), meshes
+
+
+# A .blend object as a published generator saw it: its origin off the box's centre, its own
+# scale (not uniform), a turn and a location. The published kinds keep the origin and the scale
+# (times the published load scale, 1.5) and replace the turn and the location.
+COW_SHIFT, COW_SCALE = np.array([0.4, 0.0, 0.0]), np.array([0.5, 1.0, 2.0])
+
+
+@pytest.mark.blender
+def test_published_kinds_keep_a_blend_object_s_origin_and_scale(tmp_path: Path) -> None:
+    vertices, faces = box(2.0, 0.5, 0.5)
+    run_blender(f"""
+import bpy
+bpy.ops.wm.read_factory_settings(use_empty=True)
+mesh = bpy.data.meshes.new("cow")
+mesh.from_pydata({(vertices + COW_SHIFT).tolist()!r}, [], {faces!r})
+cow = bpy.data.objects.new("Cow", mesh)
+cow.scale = {COW_SCALE.tolist()!r}
+cow.rotation_euler = (1.5708, 0.0, 0.5)
+cow.location = (5.0, -2.0, 1.0)
+bpy.context.scene.collection.objects.link(cow)
+bpy.ops.wm.save_as_mainfile(filepath={str(tmp_path / "cow.blend")!r})
+report({{}})
+""", tmp_path)
+    found = run_blender("""
+import numpy as np
+from identbox.settings.multimodal import MultimodalSettings
+from identbox.settings.objects import MultiObjectSettings
+from identbox.scene.multimodal import BlenderMultimodalRenderer
+from identbox.scene.multi import BlenderMultiRenderer
+published = BlenderMultimodalRenderer(
+    MultimodalSettings(object_types=("cow.blend:Cow",) + ("teapot",) * 6), device="cpu")
+points = np.array([v.co[:] for v in published.meshes[0].vertices]) * np.array(
+    published.object.scale)
+objects = BlenderMultiRenderer(MultiObjectSettings(object_types=("cow.blend:Cow",)),
+                               device="cpu")
+own = np.array([v.co[:] for v in objects.shapes[0].vertices])
+report({"low": points.min(axis=0).tolist(), "high": points.max(axis=0).tolist(),
+        "size": published.sizes[0], "own_centre": ((own.max(axis=0) + own.min(axis=0)) / 2
+                                                   ).tolist()})
+""", tmp_path)
+    corners = (vertices + COW_SHIFT) * COW_SCALE * 1.5  # unturned, about the file's origin
+    assert np.allclose(found["low"], corners.min(axis=0), atol=1e-5), found
+    assert np.allclose(found["high"], corners.max(axis=0), atol=1e-5), found
+    assert found["size"] == pytest.approx(np.ptp(corners, axis=0).max(), abs=1e-5)
+    # The Objects kind keeps IdentBox's own design: every shape centred on its box.
+    assert np.allclose(found["own_centre"], 0.0, atol=1e-6), found
