@@ -1,6 +1,6 @@
 """Draw the README's pictures again: the demo pairs, three views of a moving camera, and IdentBox
-beside the original generator.
-Usage: .venv/bin/python docs/make_figures.py   (about a minute on two cores)"""
+beside the original generators (3DIdentBox's, Multimodal3DIdent's, Temporal Causal3DIdent's).
+Usage: .venv/bin/python docs/make_figures.py [NAME.png ...]   (about two minutes on two cores)"""
 
 from __future__ import annotations
 
@@ -31,20 +31,42 @@ def demo_pairs(path: Path, pairs: int = 8, preset: str = "hues_positions_rotatio
         sheet.save(path)
 
 
+def benchmark(name: str):  # type: ignore[no-untyped-def]
+    """A script of benchmarks/ as a module."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def fidelity_figure(path: Path) -> None:
     """The reference renders above IdentBox's (bpy wheel) on the same latent rows."""
-    spec = importlib.util.spec_from_file_location("fidelity", REPO / "benchmarks" / "fidelity.py")
-    assert spec is not None and spec.loader is not None
-    fidelity = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fidelity)
+    fidelity = benchmark("fidelity")
     with tempfile.TemporaryDirectory() as tmp:
         fidelity.render_reference_rows(Path(tmp))
         fidelity.figure(Path(tmp), path)
 
 
+def originals_figure(path: Path) -> None:
+    """Multimodal3DIdent's and Temporal Causal3DIdent's originals' renders above IdentBox's
+    (bpy wheel) on the same latent rows."""
+    originals = benchmark("fidelity_originals")
+    with tempfile.TemporaryDirectory() as tmp:
+        drawn = {}
+        for preset in originals.ORIGINALS:
+            drawn[preset] = Path(tmp) / preset
+            originals.render_rows(preset, drawn[preset], rows=6)
+        originals.figure(drawn, path)
+
+
+FIGURES = {"demo_pairs.png": lambda path: demo_pairs(path),
+           "camera_views.png": lambda path: demo_pairs(path, 6, "three_views_camera", 3),
+           "fidelity.png": fidelity_figure,
+           "fidelity_originals.png": originals_figure}
+
 if __name__ == "__main__":
-    demo_pairs(DOCS / "demo_pairs.png")
-    demo_pairs(DOCS / "camera_views.png", 6, "three_views_camera", 3)
-    fidelity_figure(DOCS / "fidelity.png")
-    print(f"wrote {DOCS / 'demo_pairs.png'}, {DOCS / 'camera_views.png'} and "
-          f"{DOCS / 'fidelity.png'}")
+    # Names on the command line draw just those (e.g. camera_views.png).
+    for name in sys.argv[1:] or FIGURES:
+        FIGURES[name](DOCS / name)
+        print(f"wrote {DOCS / name}")
