@@ -21,7 +21,7 @@ from ..console import progress
 from ..dataset.files.manifest import read_manifest
 from ..dataset.loading.loader import MEAN, STD, IdentBoxPairs
 from ..errors import DatasetError, SettingsError
-from ..sampling.blocks import CONTENT
+from ..sampling.blocks import CONTENT, SHARED
 from . import encoders
 from .metrics import held_out_count, split_rows
 from .options import BaselineOptions
@@ -66,11 +66,12 @@ def _encoder(pairs: IdentBoxPairs, view: int, code_size: int) -> Any:
 
 
 def _code_size(root: Path, view: int, asked: int) -> int:
-    """The code size asked, or the number of content factors that vary in the view, plus 2."""
+    """The code size asked, or the number of content (shared) factors that vary in the view,
+    plus 2."""
     if asked:
         return asked
     factors, _ = view_factors(root, read_manifest(root / "manifest.json"), view)
-    return sum(f.block_type == CONTENT for f in factors) + 2
+    return sum(f.block_type in (CONTENT, SHARED) for f in factors) + 2
 
 
 def _enough(n: int, test_fraction: float) -> bool:

@@ -16,7 +16,8 @@ from .metrics import needs
 FORMATS = (".png", ".pdf", ".svg")
 # The block types' colours, as the contact sheet draws them (dataset/sheets/sheets.py).
 ROLE_COLOURS = {"content": (46, 160, 67), "style": (230, 126, 34), "m1": (52, 101, 164),
-                "m3": (52, 101, 164), "view_specific": (52, 101, 164)}
+                "m3": (52, 101, 164), "view_specific": (52, 101, 164),
+                "shared": (46, 160, 67), "modality_specific": (52, 101, 164)}
 OTHER = (150, 150, 150)
 FLOOR = -0.5  # R² below this (worse than guessing the mean) is drawn at it
 
@@ -132,7 +133,7 @@ def plot_scores(report: Any, out: Path | str) -> Path:
     sequence's: by causal group)."""
     out = check_format(out, "plot")
     pyplot = _pyplot()
-    order = {"content": 0, "style": 1, "view_specific": 2}
+    order = {"content": 0, "shared": 0, "style": 1, "view_specific": 2, "modality_specific": 2}
     scores = sorted(report.factors, key=lambda s: order.get(s.block_type, 3))
     pairs = report.unit == "pairs"
     groups = list(dict.fromkeys(s.block for s in scores))

@@ -25,7 +25,7 @@ from ..dataset.files.manifest import (
     read_manifest,
 )
 from ..errors import DatasetError, SettingsError
-from ..sampling.blocks import BLOCK_TYPES, CONTENT, VIEW_SPECIFIC
+from ..sampling.blocks import BLOCK_TYPES, CONTENT, MODALITY_SPECIFIC, SHARED, VIEW_SPECIFIC
 from . import metrics
 from .options import SEED
 
@@ -36,9 +36,10 @@ PHRASING = "phrasing"
 MIN_HELD_OUT = 5  # pairs to score on, fewest; a 3-fold grid search fits on twice as many
 # The largest magnitude of a representation's values: DCI's trees read them as float32.
 MAX_MAGNITUDE = float(np.finfo(np.float32).max)
-# A column's role where its block has no type in the settings (Multimodal3DIdent's columns).
+# A column's role where its block has no type in the settings (Multimodal3DIdent's columns:
+# shared by both modalities, or one's alone, the paper's split).
 ROLE_TYPES = {"content": CONTENT, "style": "style", "m1": VIEW_SPECIFIC, "m3": VIEW_SPECIFIC,
-              "view_specific": VIEW_SPECIFIC}
+              "view_specific": VIEW_SPECIFIC, SHARED: SHARED, MODALITY_SPECIFIC: MODALITY_SPECIFIC}
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,10 @@ def _phrasing(root: Path, manifest: dict[str, Any], view: int) -> list[Factor]:
         return []
     words = np.load(factors_dir(root, f"m{view}") / WORDS_NPY, allow_pickle=False)
     values = words[:, columns.index(PHRASING)]
-    return [Factor(PHRASING, "text", VIEW_SPECIFIC, values, True)] if np.ptp(values) else []
+    # Where the views are modalities (columns marked shared), the phrasing is the text's own.
+    by_modality = any(c.get("role") == SHARED for c in manifest["columns"])
+    kind = MODALITY_SPECIFIC if by_modality else VIEW_SPECIFIC
+    return [Factor(PHRASING, "text", kind, values, True)] if np.ptp(values) else []
 
 
 def _factor_score(factor: Factor, x_train: np.ndarray, x_test: np.ndarray, train: np.ndarray,

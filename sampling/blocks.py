@@ -20,6 +20,11 @@ CONTENT = "content"
 STYLE = "style"
 VIEW_SPECIFIC = "view_specific"
 BLOCK_TYPES = (CONTENT, STYLE, VIEW_SPECIFIC)
+# A column's role where the views are modalities of one scene (Multimodal3DIdent): shown by
+# both (the paper's content) or by one alone (the rotations, spotlight and ground in the image;
+# the phrasing in the text).
+SHARED = "shared"
+MODALITY_SPECIFIC = "modality_specific"
 BLOCK_TYPE = Choice("type", "Block Type",
                     "content: equal in both views; style: redrawn around view 1 in view 2; "
                     "view_specific: m1 in view 1 only, m2 always 0, m3 in view 2 only",

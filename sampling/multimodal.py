@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .blocks import MODALITY_SPECIFIC, SHARED
+
 # The original's shapes, in the order of its object_shape values: the words its sentences use.
 ORIGINAL_SHAPES = ("teapot", "hare", "dragon", "cow", "armadillo", "horse", "head")
 # Built-in types drawn in their place while the scanned shapes are not at hand (a fixed,
@@ -51,6 +53,14 @@ class MultimodalColumn:
     shown_in: tuple[str, ...]
     meaning: str
     integer: bool = False  # the original records an integer
+
+    @property
+    def role(self) -> str:
+        """What the manifest calls it: constant, shared (both modalities show it) or
+        modality_specific (the image alone)."""
+        if self.raw_range == (0, 0):
+            return "constant"
+        return SHARED if set(self.shown_in) == set(_BOTH) else MODALITY_SPECIFIC
 
 
 _HALF_PI = float(np.pi / 2)

@@ -103,14 +103,15 @@ class MultimodalSettings(PairKindDefaults):
 
     def columns(self) -> list[dict[str, Any]]:
         """Every column for the manifest: IdentBox's name, block, raw range, Blender scale and
-        role (every view holds the same scene: content; z is always 0), which modalities show
-        it, and the original's name and value (from raw) for an export."""
+        role (shared when both modalities show it, modality_specific when the image alone does,
+        constant for z; every view holds the same scene), which modalities show it, and the
+        original's name and value (from raw) for an export."""
         found = []
         for k, column in enumerate(COLUMNS):
             entry: dict[str, Any] = {
                 "index": k, "name": column.name, "block": column.block,
                 "raw_range": list(column.raw_range), "blender_scale": column.blender_scale,
-                "role": "constant" if column.raw_range == (0, 0) else "content",
+                "role": column.role,
                 "meaning": column.meaning, "shown_in": list(column.shown_in),
                 "multimodal3dident": {"name": column.original, "value": column.original_value}}
             if column.name == "object_type":

@@ -340,3 +340,38 @@ def test_a_user_s_scanned_shape_file_is_drawn_for_its_shape(tmp_path: Path) -> N
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 2 and again.stderr.startswith("identbox: error: object_types[1]")
     assert not (tmp_path / "e").exists()
+
+
+SHARED = {"object_type", "pos_x", "pos_y", "hue_object"}
+IMAGE_ONLY = {"rot_alpha", "rot_beta", "rot_gamma", "spot_theta", "hue_spot", "hue_background"}
+
+
+@pytest.mark.blender  # `sample` reads the settings' .blend shapes when bpy is at hand
+def test_the_manifest_says_what_the_modalities_share_and_evaluate_groups_by_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The paper's split: shape, position and colour are in the image and the text; rotations,
+    spotlight and ground in the image alone (and the phrasing in the text alone). A code that
+    holds the shared factors scores high on them and near 0 on the image's own."""
+    roles = {c["name"]: c["role"] for c in load_preset(PRESET).columns()}
+    assert {n for n, r in roles.items() if r == "shared"} == SHARED
+    assert {n for n, r in roles.items() if r == "modality_specific"} == IMAGE_ONLY
+    assert roles["pos_z"] == "constant"
+    assert main(["sample", "--preset", PRESET, "--n-pairs", "400", "--out",
+                 str(tmp_path / "d")]) == 0
+    raw = np.load(tmp_path / "d" / "factors" / "m1" / "raw_latents.npy")
+    shared = raw[:, [index(n) for n in ("object_type", "pos_x", "pos_y", "hue_object")]]
+    np.save(tmp_path / "codes.npy", shared @ np.random.default_rng(1).normal(size=(4, 4)))
+    capsys.readouterr()
+    for view in (1, 2):
+        assert main(["evaluate", str(tmp_path / "d"), "--representations",
+                     str(tmp_path / "codes.npy"), "--view", str(view), "--json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        types = {f["name"]: f["block_type"] for f in report["factors"]}
+        assert {n for n, t in types.items() if t == "shared"} == SHARED
+        assert {n for n, t in types.items() if t == "modality_specific"} == IMAGE_ONLY | (
+            {"phrasing"} if view == 2 else set())
+        means = report["means"]
+        assert means["shared"]["r2_nonlinear"] > 0.8, means
+        assert means["shared"]["accuracy_nonlinear"] > 0.9, means  # the shape
+        assert means["modality_specific"]["r2_nonlinear"] < 0.1, means
+        assert "content" not in means  # one mean over both told nothing (0.31 here)

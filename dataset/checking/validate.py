@@ -119,7 +119,10 @@ def _block_rules(manifest: dict[str, Any], raw: dict[int, np.ndarray]) -> Check:
              "m1": lambda one, two: not two.any(),
              "m2": lambda one, two: not one.any() and not two.any(),
              "m3": lambda one, two: not one.any(),
-             "constant": lambda one, two: not one.any() and not two.any()}
+             "constant": lambda one, two: not one.any() and not two.any(),
+             # modalities of one scene: every view holds its latents
+             "shared": lambda one, two: np.array_equal(one, two),
+             "modality_specific": lambda one, two: np.array_equal(one, two)}
     bad = []
     for k, column in enumerate(manifest["columns"]):
         role = column["role"]

@@ -19,7 +19,8 @@ from ..files.manifest import drawn_manifest, is_sequence, raw_latents_by_view
 from . import raster
 
 ROLE_COLOURS = {"content": (46, 160, 67), "style": (230, 126, 34), "m1": (52, 101, 164),
-                "m3": (52, 101, 164), "view_specific": (52, 101, 164)}
+                "m3": (52, 101, 164), "view_specific": (52, 101, 164),
+                "shared": (46, 160, 67), "modality_specific": (52, 101, 164)}
 OTHER = (150, 150, 150)
 TARGET = (200, 30, 30)  # an intervention's targets
 SENTENCE = (30, 30, 110)  # a text view's sentence: dark blue, apart from the factors' colours
