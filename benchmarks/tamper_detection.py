@@ -37,7 +37,7 @@ from identbox.dataset.writing.sequence_writer import (
 from identbox.settings.views import image_views
 
 SAMPLES = 4  # Cycles samples: noisy, as a quick render is
-SEQUENCE = "temporal_causal3dident"
+SEQUENCE = "temporal_causal3dident_teapot"
 PAIR_PRESETS = ("hues_positions_rotations", "three_views_camera", "multimodal3dident")
 
 Tamper = Callable[[Path, np.random.Generator], Callable[[], None] | None]

@@ -55,6 +55,21 @@ def camera_poses(azimuth: np.ndarray, elevation: np.ndarray,
     return CameraPoses(eyes, axes_towards_origin(eyes))
 
 
+def farthest_ground_hit(poses: CameraPoses, ground_z: float) -> np.ndarray:
+    """Per camera, how far the rays through its image's four corners travel to the ground
+    plane at height `ground_z` (infinite where one points at or above the horizon). A view
+    sees nothing but the ground behind its objects while this stays within the clip end (the
+    ground plane reaches that far): a corner ray points farther than any other."""
+    tangent = CAMERA_SENSOR_MM / 2 / CAMERA_LENS_MM
+    corners = np.array([[x, y, -1.0] for x in (-tangent, tangent) for y in (-tangent, tangent)])
+    rays = np.einsum("nji,cj->nci", poses.axes, corners)  # world directions (N, 4, 3)
+    drop = rays[..., 2]
+    height = (poses.eyes[:, 2] - ground_z)[:, None]
+    with np.errstate(divide="ignore"):
+        steps = np.where(drop < 0, height / -np.minimum(drop, -1e-300), np.inf)
+    return (steps * np.linalg.norm(rays, axis=2)).max(axis=1)
+
+
 def project_to_pixels(points: np.ndarray, resolution: int,
                       poses: CameraPoses | None = None) -> np.ndarray:
     """Pixel coordinates (column, row from the top, in pixels) of world points (N x 3) in a

@@ -8,7 +8,10 @@ CAMERA_TARGET = (0.0, 0.0, 0.0)
 CAMERA_LENS_MM = 35.0
 CAMERA_SENSOR_MM = 50.0
 CAMERA_SENSOR_HEIGHT_MM = 18.0  # unused with sensor fit AUTO on square images; as published
-CAMERA_CLIP = (0.1, 100.0)
+# The published clip end was 100: views through the camera block's ranges see ground farther
+# than that (up to 370 units over the lowest built-in ground), and the published camera saw
+# past it too over a shape file's lower ground. Nothing nearer changes.
+CAMERA_CLIP = (0.1, 1000.0)
 
 SUN_STRENGTH = 0.5
 SUN_ANGLE = 0.1993  # radians (full angular diameter)
@@ -23,7 +26,9 @@ SPOT_SOFT_SIZE = 0.5
 SPOT_RADIUS = 4.0  # spotlight circle radius around the z axis
 SPOT_HEIGHT = 6.0  # plus the object's max dimension
 
-GROUND_SIZE = 1500.0
+# Side of the square ground plane: wide enough that any ray that reaches the ground before the
+# clip end lands on the plane (half the side >= the clip end), so no view sees the world.
+GROUND_SIZE = 2.0 * CAMERA_CLIP[1]
 OBJECT_SCALE = 1.5
 
 # The published teapot mesh (before OBJECT_SCALE): the Utah teapot lying diagonally, its spout

@@ -8,9 +8,10 @@ an independent value in every view (also with two views: they have no m1/m2/m3 r
 range has the published value at its centre.
 
 camera: azimuth around the world z axis (published 0, the camera on +x), elevation above the
-ground plane (published 45 degrees) and distance to the scene centre, the world origin that the
-camera always aims at (published 11.31 m). The ranges keep every object centre of the
-single-object layout at least 8% of the image inside its border (the published camera: 18%);
+ground plane (published 45 degrees, +- 7: lower, the image's top would see past the ground) and
+distance to the scene centre, the world origin that the camera always aims at (published
+11.31 m). The ranges keep every object centre of the single-object layout at least 8% of the
+image inside its border (the published camera: 18%), and every view on the ground;
 multi-object scenes are placed so their guarantees hold in each view's own camera.
 lighting: the sun's tilt away from straight down about the world x and y axes, and the sun's and
 the area light's strength as powers of two of their published values.
@@ -41,6 +42,10 @@ _STREAM_BASE = 64  # spawn keys (64 + factor, purpose): apart from every other s
 
 PUBLISHED_ELEVATION = math.atan2(CAMERA_LOCATION[2], math.hypot(*CAMERA_LOCATION[:2]))
 PUBLISHED_DISTANCE = math.dist(CAMERA_LOCATION, (0.0, 0.0, 0.0))
+# Below 35.5 degrees the image's top corners look above the horizon (the lens sees 35.5 degrees
+# each side): 45 +- 7 keeps every corner ray on the ground within 370 units over the lowest
+# built-in ground (model/camera.py's farthest_ground_hit; tests/test_camera_ground.py).
+ELEVATION_RANGE_DEG = 7.0
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,8 @@ class RigFactor:
 RIG_FACTORS: tuple[RigFactor, ...] = (
     RigFactor("cam_azimuth", CAMERA, math.pi, 0.0, "rad",
               "camera azimuth around the world z axis, from +x (the published camera's)"),
-    RigFactor("cam_elevation", CAMERA, math.radians(15.0), PUBLISHED_ELEVATION, "rad",
+    RigFactor("cam_elevation", CAMERA, math.radians(ELEVATION_RANGE_DEG), PUBLISHED_ELEVATION,
+              "rad",
               "camera elevation above the ground, minus the published 45 degrees"),
     RigFactor("cam_distance", CAMERA, 1.5, PUBLISHED_DISTANCE, "m",
               "camera distance to the world origin, minus the published 11.31 m"),

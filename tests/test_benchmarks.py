@@ -90,7 +90,7 @@ def test_the_tamper_benchmark_counts_what_validate_catches(tmp_path: Path) -> No
     rows = rows_below(lines, "detected/tried")
     presets = {row[0] for row in rows}
     assert presets == {"hues_positions_rotations", "three_views_camera", "multimodal3dident",
-                       "temporal_causal3dident"}, rows
+                       "temporal_causal3dident_teapot"}, rows
     for row in rows:
         detected, tried = (int(n) for n in row[-1].split("/"))
         assert 0 <= detected <= tried and tried > 0, row

@@ -421,7 +421,7 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_in_a_log() -> None:
 
 def _sequence(root: Path, *extra: str) -> dict[str, np.ndarray]:
     """A Temporal Causal3DIdent sequence's factor files (no images: evaluate needs none)."""
-    sampled = identbox("sample", "--preset", "temporal_causal3dident", "--n-frames", "500",
+    sampled = identbox("sample", "--preset", "temporal_causal3dident_teapot", "--n-frames", "500",
                        "--n-triplets", "0", *extra, "--out", str(root), cwd=root.parent)
     assert sampled.returncode == 0, sampled.stderr
     return {path.stem: np.load(path) for path in root.glob("factors/*latents.npy")}
