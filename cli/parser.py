@@ -245,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--representations", required=True, metavar="FILE.npy",
                           help="(pairs, d) codes of the view, one row per pair in pair order, "
                                "or (views, pairs, d); for a sequence (frames, d)")
+    evaluate.add_argument("--rows", metavar="FILE.npy",
+                          help="the pair indices the representation's rows are of (e.g. the "
+                               "held-out pairs `baseline --codes` wrote); default: "
+                               "FILE.rows.npy beside --representations FILE.npy if it exists, "
+                               "else every pair in order")
     evaluate.add_argument("--part", choices=("frames", "independent"), default="frames",
                           help="a sequence's frames the representation is of: its frames in "
                                "order (default) or its independent frames, as CITRIS scores")

@@ -71,8 +71,17 @@ def _show(report: Report, as_json: bool, plot: str | None, extra: dict[str, obje
             print(f"wrote {plot}")
 
 
+def rows_file(representations: str, rows: str | None) -> Path | None:
+    """The --rows file, or the `.rows.npy` that `baseline --codes` writes beside its codes."""
+    if rows:
+        return Path(rows)
+    beside = Path(representations).with_suffix(".rows.npy")
+    return beside if beside.is_file() else None
+
+
 def evaluate_command(args: argparse.Namespace) -> int:
-    """identbox evaluate DATASET --representations FILE.npy [--view V] [--json] [--plot F]."""
+    """identbox evaluate DATASET --representations FILE.npy [--rows FILE.npy] [--view V]
+    [--json] [--plot F]."""
     from .plots import check_format
 
     try:
@@ -80,14 +89,19 @@ def evaluate_command(args: argparse.Namespace) -> int:
             check_format(args.plot, "plot")
             _output(args.plot, args.root, "plot")
         codes = read_npy(args.representations, REPRESENTATION_BYTES)
+        rows_path = rows_file(args.representations, args.rows)
+        rows = None if rows_path is None else read_npy(str(rows_path), REPRESENTATION_BYTES)
+        if rows_path is not None and not args.json:
+            print(f"rows: the pairs listed in {rows_path}")
         try:
-            report = evaluate(Path(args.root), codes, view=args.view, seed=args.seed,
-                              part=args.part)
+            report = evaluate(Path(args.root), codes, view=args.view, rows=rows,
+                              seed=args.seed, part=args.part)
         except SettingsError as error:
-            if error.setting != "representations":
+            if error.setting not in ("representations", "rows"):
                 raise
-            raise SettingsError(f"--representations {args.representations}", error.value,
-                                error.allowed) from None
+            flag = ("--representations", args.representations) if (
+                error.setting == "representations") else ("--rows", str(rows_path))
+            raise SettingsError(" ".join(flag), error.value, error.allowed) from None
         _show(report, args.json, args.plot, {"root": args.root})
     except ImportError as error:
         return _missing(error)

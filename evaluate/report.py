@@ -52,6 +52,15 @@ class Factor:
     block_type: str
     values: np.ndarray
     categorical: bool = False
+    # A full turn over the raw range (hues, angles): scored also as a point on the circle.
+    turn: tuple[float, float] | None = None
+
+    def on_circle(self) -> np.ndarray:
+        """(cos, sin) of the value's angle on its turn: its range's two ends one point."""
+        assert self.turn is not None
+        low, high = self.turn
+        angle = 2 * np.pi * (self.values - low) / (high - low)
+        return np.column_stack([np.cos(angle), np.sin(angle)])
 
 
 @dataclass
@@ -66,6 +75,9 @@ class FactorScore:
     r2_nonlinear: float | None = None
     accuracy_linear: float | None = None
     accuracy_nonlinear: float | None = None
+    # A hue or an angle: R² of its (cos, sin) (the mean of the two), where -1 and 1 meet.
+    r2_circular_linear: float | None = None
+    r2_circular_nonlinear: float | None = None
 
 
 @dataclass
@@ -111,8 +123,9 @@ def view_factors(root: Path, manifest: dict[str, Any], view: int) -> tuple[list[
         if kind is None or np.ptp(raw[:, k]) == 0:
             skipped.append(column["name"])
             continue
-        found.append(Factor(column["name"], block, kind, raw[:, k],
-                            block in CATEGORICAL_BLOCKS))
+        low, high = column.get("raw_range", (-1.0, 1.0))
+        found.append(Factor(column["name"], block, kind, raw[:, k], block in CATEGORICAL_BLOCKS,
+                            (float(low), float(high)) if column.get("circular") else None))
     if WORDS_NPY in manifest_latent_files(manifest)[f"m{view}"]:
         found += _phrasing(root, manifest, view)
     return found, skipped
@@ -145,6 +158,12 @@ def _factor_score(factor: Factor, x_train: np.ndarray, x_test: np.ndarray, train
         return score
     score.r2_linear = metrics.r2_linear(x_train, y_train, x_test, y_test)
     score.r2_nonlinear = metrics.r2_nonlinear(x_train, y_train, x_test, y_test, seed)
+    if factor.turn is not None:
+        circle = factor.on_circle()
+        score.r2_circular_linear = metrics.r2_linear(x_train, circle[train], x_test,
+                                                     circle[test])
+        score.r2_circular_nonlinear = metrics.r2_nonlinear(x_train, circle[train], x_test,
+                                                           circle[test], seed)
     return score
 
 
@@ -153,7 +172,8 @@ def _means(scores: list[FactorScore]) -> dict[str, dict[str, float]]:
     means: dict[str, dict[str, float]] = {}
     for kind in dict.fromkeys(s.block_type for s in scores):
         mine = [s for s in scores if s.block_type == kind]
-        for name in ("r2_linear", "r2_nonlinear", "accuracy_linear", "accuracy_nonlinear"):
+        for name in ("r2_linear", "r2_nonlinear", "accuracy_linear", "accuracy_nonlinear",
+                     "r2_circular_linear", "r2_circular_nonlinear"):
             values = [getattr(s, name) for s in mine if getattr(s, name) is not None]
             if values:
                 means.setdefault(kind, {})[name] = float(np.mean(values))
@@ -183,6 +203,22 @@ def representation_rows(representations: Any, pairs: int, view: int, n_views: in
         raise SettingsError(name, f"values up to {largest:.3g}", f"values of magnitude at most "
                             f"{MAX_MAGNITUDE:.3g}, as float32 holds them (scale them down)")
     return values
+
+
+def pair_rows(rows: Any, count: int, unit: str = "pairs") -> np.ndarray:
+    """The pair (or frame) indices a representation's rows are of: distinct integers in
+    [0, count); SettingsError in one line otherwise."""
+    array = np.asarray(rows)
+    item = unit.split()[-1].rstrip("s")
+    if array.ndim != 1 or not len(array) or not np.issubdtype(array.dtype, np.integer):
+        raise SettingsError("rows", f"an array of shape {tuple(array.shape)} and type "
+                            f"{array.dtype}", f"a list of {item} indices (integers)")
+    if array.min() < 0 or array.max() >= count:
+        raise SettingsError("rows", f"indices {int(array.min())} to {int(array.max())}",
+                            f"{item} indices from 0 to {count - 1}")
+    if len(np.unique(array)) != len(array):
+        raise SettingsError("rows", "an index listed twice", f"distinct {item} indices")
+    return array.astype(np.int64)
 
 
 def scorable(n: int, test_fraction: float = 0.2) -> bool:
@@ -223,9 +259,10 @@ def evaluate(root: Path | str, representations: Any, view: int = 1,
     factors, skipped, n_views, unit = _factors(root, view, part)
     if not factors:
         raise DatasetError(f"{root}: no factor varies in view {view}: nothing to score")
-    chosen = np.arange(len(factors[0].values)) if rows is None else np.asarray(rows)
+    chosen = (np.arange(len(factors[0].values)) if rows is None
+              else pair_rows(rows, len(factors[0].values), unit))
     x = representation_rows(representations, len(chosen), view, n_views, unit=unit)
-    factors = [Factor(f.name, f.block, f.block_type, f.values[chosen], f.categorical)
+    factors = [Factor(f.name, f.block, f.block_type, f.values[chosen], f.categorical, f.turn)
                for f in factors]
     if not scorable(len(chosen), test_fraction):
         raise DatasetError(f"{root}: {len(chosen)} {unit} are too few to fit on some and score "
@@ -248,24 +285,38 @@ def _number(value: float | None, prefix: str = "") -> str:
     return "-" if value is None else f"{prefix}{value:.3f}"
 
 
+def _circular(linear: float | None, nonlinear: float | None) -> str:
+    """A hue's or angle's circular R², linear / nonlinear (blank for other factors)."""
+    return "" if nonlinear is None else f"{_number(linear)} / {_number(nonlinear)}"
+
+
 def table(report: Report) -> str:
     """The report as text: one line per factor, then the mean per block type, MCC and DCI."""
-    header = ("factor", "block", "block type", "R² linear", "R² nonlinear / accuracy")
+    header = ("factor", "block", "block type", "R² linear", "R² nonlinear / accuracy",
+              "circular R² lin / nonlin")
     lines = [header] + [
         (s.name, s.block, s.block_type,
          _number(s.r2_linear) if s.kind == "continuous" else _number(s.accuracy_linear, "acc "),
          _number(s.r2_nonlinear) if s.kind == "continuous"
-         else _number(s.accuracy_nonlinear, "acc ")) for s in report.factors]
+         else _number(s.accuracy_nonlinear, "acc "), _circular(s.r2_circular_linear,
+                                                               s.r2_circular_nonlinear))
+        for s in report.factors]
     for kind, means in report.means.items():
         linear = means.get("r2_linear", means.get("accuracy_linear"))
         nonlinear = means.get("r2_nonlinear", means.get("accuracy_nonlinear"))
-        lines.append((f"mean {kind}", "", "", _number(linear), _number(nonlinear)))
+        lines.append((f"mean {kind}", "", "", _number(linear), _number(nonlinear),
+                      _circular(means.get("r2_circular_linear"),
+                                means.get("r2_circular_nonlinear"))))
     widths = [max(len(line[k]) for line in lines) for k in range(len(header))]
     text = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
             for line in lines]
     text.insert(1, "  ".join("-" * w for w in widths))
     text.insert(len(report.factors) + 2, "")
     dci_ = report.dci
+    if any(s.r2_circular_nonlinear is not None for s in report.factors):
+        text.append("R² scores the raw value; circular R² scores a hue's or an angle's "
+                    "(cos, sin), where the two ends of its range are one value (a mean "
+                    "circular R² is over its group's hues and angles alone)")
     text += [f"MCC pearson {report.mcc_pearson:.3f}, spearman {report.mcc_spearman:.3f}; DCI "
              f"disentanglement {dci_['disentanglement']:.3f}, completeness "
              f"{dci_['completeness']:.3f}, informativeness {dci_['informativeness']:.3f}",

@@ -28,6 +28,7 @@ class Factor:
     scale: float  # Blender value = scale * raw
     unit: str
     meaning: str
+    circular: bool = False  # an angle or hue whose raw range's two ends are one value
 
     def describe(self) -> dict[str, object]:
         """Plain description for the manifest."""
@@ -39,7 +40,7 @@ class Factor:
             "blender_scale": self.scale,
             "unit": self.unit,
             "meaning": self.meaning,
-        }
+        } | ({"circular": True} if self.circular else {})
 
 
 FACTORS: tuple[Factor, ...] = (
@@ -47,13 +48,15 @@ FACTORS: tuple[Factor, ...] = (
     Factor(1, "pos_y", "positions", 2.0, "m", "object location y (horizontal in the image)"),
     Factor(2, "pos_z", "positions", 2.0, "m",
            "object location z (height, plus half the object size)"),
-    Factor(3, "rot_alpha", "rotations", math.pi, "rad", "object Euler X"),
+    Factor(3, "rot_alpha", "rotations", math.pi, "rad", "object Euler X", True),
     Factor(4, "rot_beta", None, 0.0, "rad", "object Euler Y, always 0 (layout compatibility)"),
-    Factor(5, "rot_gamma", "rotations", math.pi, "rad", "object Euler Z"),
-    Factor(6, "spot_theta", "rotations", math.pi, "rad", "spotlight angle on its circle"),
-    Factor(7, "hue_object", "hues", math.pi, "rad", "object colour hue, h = value / 2pi"),
-    Factor(8, "hue_spot", "hues", math.pi, "rad", "spotlight colour hue, h = value / 2pi"),
-    Factor(9, "hue_background", "hues", math.pi, "rad", "ground colour hue, h = value / 2pi"),
+    Factor(5, "rot_gamma", "rotations", math.pi, "rad", "object Euler Z", True),
+    Factor(6, "spot_theta", "rotations", math.pi, "rad", "spotlight angle on its circle", True),
+    Factor(7, "hue_object", "hues", math.pi, "rad", "object colour hue, h = value / 2pi", True),
+    Factor(8, "hue_spot", "hues", math.pi, "rad", "spotlight colour hue, h = value / 2pi",
+           True),
+    Factor(9, "hue_background", "hues", math.pi, "rad", "ground colour hue, h = value / 2pi",
+           True),
 )
 
 FACTOR_NAMES: tuple[str, ...] = tuple(f.name for f in FACTORS)

@@ -53,6 +53,7 @@ class MultimodalColumn:
     shown_in: tuple[str, ...]
     meaning: str
     integer: bool = False  # the original records an integer
+    circular: bool = False  # a hue: the raw range's two ends are one colour
 
     @property
     def role(self) -> str:
@@ -82,13 +83,14 @@ COLUMNS: tuple[MultimodalColumn, ...] = (
     MultimodalColumn("rot_gamma", "object_gammarot", "rotations", _HALF_PI, (-1, 1),
                      "(raw + 1) / 2", _IMAGE, "Euler Z"),
     MultimodalColumn("hue_object", "object_color", "hues", 2 * float(np.pi), (0, 1), "raw",
-                     _BOTH, "the object's hue (saturation 1); the text names its colour"),
+                     _BOTH, "the object's hue (saturation 1); the text names its colour",
+                     circular=True),
     MultimodalColumn("spot_theta", "spotlight_pos", "rotations", _HALF_PI, (-1, 1),
                      "(raw + 1) / 2", _IMAGE, "spotlight at (4 sin, 4 cos, 6 + size)"),
     MultimodalColumn("hue_spot", "spotlight_color", "hues", _HALF_PI, (-1, 1), "(raw + 1) / 2",
-                     _IMAGE, "the spotlight's hue (saturation 0.8)"),
+                     _IMAGE, "the spotlight's hue (saturation 0.8)", circular=True),
     MultimodalColumn("hue_background", "background_color", "hues", _HALF_PI, (-1, 1),
-                     "(raw + 1) / 2", _IMAGE, "the ground's hue (saturation 0.6)"),
+                     "(raw + 1) / 2", _IMAGE, "the ground's hue (saturation 0.6)", circular=True),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 SCALES = np.array([c.blender_scale for c in COLUMNS])

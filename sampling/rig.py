@@ -58,18 +58,19 @@ class RigFactor:
     offset: float
     unit: str
     meaning: str
+    circular: bool = False  # the raw range's two ends are one value (a full turn)
 
     def describe(self, index: int) -> dict[str, object]:
         """Plain description for the manifest (the value in latents.npy is scale * raw; the
         scene uses offset + that)."""
         return {"index": index, "name": self.name, "block": self.block, "raw_range": [-1.0, 1.0],
                 "blender_scale": self.scale, "offset": self.offset, "unit": self.unit,
-                "meaning": self.meaning}
+                "meaning": self.meaning} | ({"circular": True} if self.circular else {})
 
 
 RIG_FACTORS: tuple[RigFactor, ...] = (
     RigFactor("cam_azimuth", CAMERA, math.pi, 0.0, "rad",
-              "camera azimuth around the world z axis, from +x (the published camera's)"),
+              "camera azimuth around the world z axis, from +x (the published camera's)", True),
     RigFactor("cam_elevation", CAMERA, math.radians(ELEVATION_RANGE_DEG), PUBLISHED_ELEVATION,
               "rad",
               "camera elevation above the ground, minus the published 45 degrees"),

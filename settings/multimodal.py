@@ -117,6 +117,8 @@ class MultimodalSettings(PairKindDefaults):
             if column.name == "object_type":
                 entry |= {"words": list(ORIGINAL_SHAPES), "rendered_as": list(self.object_types),
                           "stand_ins": stand_ins(self.object_types)}
+            if column.circular:
+                entry["circular"] = True
             if column.name in GRID_WORDS:
                 entry["grid"] = GRID_WORDS[column.name]
             found.append(entry)

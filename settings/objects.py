@@ -68,14 +68,22 @@ def _default_blocks() -> dict[str, BlockSettings]:
 def column_scales(n_objects: int) -> np.ndarray:
     """Blender value = scale * raw, per column (types are indices, scale 1)."""
     scales = []
-    for factor in (column.group for column in multi_layout(n_objects).columns):
-        if factor.endswith("hue") or factor in ANGLE_FACTORS:
+    for column, turn in zip(multi_layout(n_objects).columns, circular_columns(n_objects),
+                            strict=True):
+        factor = column.group
+        if turn:  # a full turn over the raw range
             scales.append(np.pi)
         elif factor in ("x", "y", "z"):
             scales.append(POSITION_SCALE["xyz".index(factor)])
         else:
             scales.append(1.0)
     return np.array(scales)
+
+
+def circular_columns(n_objects: int) -> list[bool]:
+    """Which columns are hues or angles over a full turn (raw -1 and 1 are one value)."""
+    return [column.group.endswith("hue") or column.group in ANGLE_FACTORS
+            for column in multi_layout(n_objects).columns]
 
 
 @dataclass(frozen=True)
@@ -129,10 +137,11 @@ class MultiObjectSettings(PairKindDefaults):
         """Name, block and Blender scale of every column, for the manifest."""
         scales = column_scales(self.n_objects)
         own = [{"index": k, "name": name, "block": block, "blender_scale": float(scales[k]),
-                "role": self.blocks[block].type}
-               for k, (name, block) in enumerate(zip(column_names(self.n_objects),
-                                                     column_blocks(self.n_objects),
-                                                     strict=True))]
+                "role": self.blocks[block].type} | ({"circular": True} if turn else {})
+               for k, (name, block, turn) in enumerate(zip(column_names(self.n_objects),
+                                                           column_blocks(self.n_objects),
+                                                           circular_columns(self.n_objects),
+                                                           strict=True))]
         return own + rig_columns(self, len(own))
 
     def object_centres(self, latents: np.ndarray) -> np.ndarray:

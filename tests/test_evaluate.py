@@ -241,7 +241,8 @@ def test_evaluate_prints_the_table_json_and_plot_of_a_rendered_dataset(rendered:
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
     assert lines[0].split() == ["factor", "block", "block", "type", "R²", "linear", "R²",
-                                "nonlinear", "/", "accuracy"]
+                                "nonlinear", "/", "accuracy", "circular", "R²", "lin", "/",
+                                "nonlin"]
     hue = next(line.split() for line in lines if line.startswith("hue_object "))
     assert hue[1:3] == ["hues", "content"] and float(hue[4]) > 0.8
     assert "mean content" in table.stdout and "MCC pearson" in table.stdout
@@ -490,3 +491,74 @@ def test_evaluate_of_a_sequence_refuses_bad_settings_in_one_line(tmp_path: Path)
     assert "mean causal" in good.stdout and "500 frames, fitted on 400" in good.stdout
     assert "not scored: rot_gamma, shape" in good.stdout
     assert Image.open(tmp_path / "r2.png").size[0] > 100
+
+
+def test_evaluate_takes_the_rows_that_baseline_codes_wrote(tmp_path: Path) -> None:
+    """Codes of some pairs (baseline --codes writes the held-out pairs' codes and their
+    indices as CODES.rows.npy): evaluate picks the rows file up beside the codes, or takes
+    --rows; without it the shape is refused, and bad rows are one line naming --rows."""
+    from identbox.dataset.writing.writer import write_latents
+    from identbox.settings.kinds import settings_from_dict
+
+    write_latents(settings_from_dict({**PRESET, "n_pairs": 400}), tmp_path / "d")
+    raw = np.load(tmp_path / "d" / "factors" / "m1" / "raw_latents.npy")
+    rows = np.random.default_rng(3).permutation(400)[:150]
+    np.save(tmp_path / "codes.npy", _invertible(raw[rows, 7:10]))
+    np.save(tmp_path / "codes.rows.npy", rows)
+    done = identbox("evaluate", "d", "--representations", "codes.npy", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    hue = next(f for f in report["factors"] if f["name"] == "hue_object")
+    assert report["pairs"] == 150 and hue["r2_nonlinear"] > 0.8, hue
+    (tmp_path / "codes.rows.npy").rename(tmp_path / "held.npy")
+    named = identbox("evaluate", "d", "--representations", "codes.npy", "--rows", "held.npy",
+                     "--json", cwd=tmp_path)
+    assert json.loads(named.stdout)["factors"] == report["factors"]
+    alone = identbox("evaluate", "d", "--representations", "codes.npy", cwd=tmp_path)
+    assert alone.returncode == 2 and "(400, d)" in alone.stderr, alone.stderr
+    for bad, said in ((rows + 300, "pair indices from 0 to 399"), (rows * 0, "distinct"),
+                      (rows.astype(float), "integers")):
+        np.save(tmp_path / "bad.npy", bad)
+        refused = identbox("evaluate", "d", "--representations", "codes.npy", "--rows",
+                           "bad.npy", cwd=tmp_path)
+        assert refused.returncode == 2 and said in refused.stderr, refused.stderr
+        assert refused.stderr.count("\n") == 1 and "--rows bad.npy" in refused.stderr
+
+
+def test_hues_and_angles_are_scored_on_the_circle_as_well(tmp_path: Path) -> None:
+    """Raw -1 and 1 of a hue are one colour: a code holding each hue as a point on the circle
+    (cos, sin) maps to it linearly there (circular R² near 1), where the raw value, which jumps
+    at the wrap, is not linear in it. Positions are not angles: no circular score."""
+    from identbox.dataset.writing.writer import write_latents
+    from identbox.evaluate.report import evaluate, table
+    from identbox.settings.kinds import settings_from_dict
+
+    write_latents(settings_from_dict({**PRESET, "n_pairs": 400}), tmp_path / "d")
+    raw = np.load(tmp_path / "d" / "factors" / "m1" / "raw_latents.npy")
+    hues = np.pi * raw[:, 7:10]
+    codes = np.column_stack([np.cos(hues), np.sin(hues), raw[:, :2]])
+    report = evaluate(tmp_path / "d", codes)
+    scores = {s.name: s for s in report.factors}
+    for name in ("hue_object", "hue_spot", "hue_background"):
+        score = scores[name]
+        assert score.r2_circular_linear is not None and score.r2_circular_linear > 0.99, score
+        assert score.r2_linear is not None and score.r2_linear < 0.9, score
+    assert scores["pos_x"].r2_circular_nonlinear is None and scores["pos_x"].r2_linear > 0.99
+    assert report.means["content"]["r2_circular_linear"] > 0.99  # the preset's hues: content
+    assert "circular R²" in table(report)
+
+
+def test_the_manifest_marks_every_full_turn_circular() -> None:
+    from identbox.presets import load_preset
+    from identbox.settings.objects import MultiObjectSettings
+
+    pairs = {c["name"] for c in load_preset("three_views_camera").columns() if c.get("circular")}
+    assert pairs == {"rot_alpha", "rot_gamma", "spot_theta", "hue_object", "hue_spot",
+                     "hue_background", "cam_azimuth"}
+    objects = {c["name"] for c in MultiObjectSettings(n_objects=1).columns()
+               if c.get("circular")}
+    assert objects == {"spot_hue", "background_hue", "spot_theta", "object0_hue",
+                       "object0_alpha", "object0_beta"}
+    multimodal = {c["name"] for c in load_preset("multimodal3dident").columns()
+                  if c.get("circular")}
+    assert multimodal == {"hue_object", "hue_spot", "hue_background"}
