@@ -23,9 +23,9 @@ from ..dataset.loading.loader import MEAN, STD, IdentBoxPairs
 from ..errors import DatasetError, SettingsError
 from ..sampling.blocks import CONTENT, SHARED
 from . import encoders
-from .metrics import held_out_count, split_rows
+from .metrics import KERNEL_ROWS, held_out_count, split_rows
 from .options import BaselineOptions
-from .report import MIN_HELD_OUT, Report, evaluate, scorable, view_factors
+from .report import MIN_HELD_OUT, Report, evaluate, view_factors
 
 
 @dataclass
@@ -75,9 +75,9 @@ def _code_size(root: Path, view: int, asked: int) -> int:
 
 
 def _enough(n: int, test_fraction: float) -> bool:
-    """Whether n pairs leave two to train on and held-out pairs that evaluate can score."""
+    """Whether n pairs leave enough to train (and fit the readouts) on and to score."""
     held = held_out_count(n, test_fraction)
-    return n - held >= 2 and scorable(held, test_fraction)
+    return min(n - held, held) >= MIN_HELD_OUT
 
 
 def check_enough_pairs(root: Path, n: int, test_fraction: float) -> None:
@@ -85,9 +85,9 @@ def check_enough_pairs(root: Path, n: int, test_fraction: float) -> None:
     if not _enough(n, test_fraction):
         fewest = next(k for k in itertools.count(n + 1) if _enough(k, test_fraction))
         raise DatasetError(f"{root} has {n} pairs: too few for the baseline, which holds out "
-                           f"{held_out_count(n, test_fraction)} and scores them as evaluate "
-                           f"does ({MIN_HELD_OUT} to score on and twice that to fit on): at "
-                           f"least {fewest} pairs")
+                           f"{held_out_count(n, test_fraction)} to score and fits the readouts "
+                           f"on the codes of the others ({MIN_HELD_OUT} of each): at least "
+                           f"{fewest} pairs")
 
 
 def info_nce(torch: Any, first: Any, second: Any, log_scale: Any) -> Any:
@@ -145,9 +145,13 @@ def train_baseline(root: Path | str, options: BaselineOptions | None = None,
             total += loss.item()
         losses.append(total / steps)
     codes = encode(models[0], _load(pairs, options.views, held_out, log)[0], options.batch_size)
+    # The readouts fit on the training pairs' codes (a seeded KERNEL_ROWS of them at most) and
+    # score every held-out pair, as the papers fit on one split and score another.
+    fitted = np.sort(rng.permutation(len(train))[:KERNEL_ROWS])
+    fit_codes = encode(models[0], first[fitted], options.batch_size)
     seconds = time.perf_counter() - started
-    report = evaluate(root, codes, view=options.views[0], rows=held_out,
-                      test_fraction=options.test_fraction, seed=options.seed)
+    report = evaluate(root, codes, view=options.views[0], rows=held_out, seed=options.seed,
+                      fit_on=(fit_codes, train[fitted]))
     return BaselineResult(report, codes, held_out, losses, seconds)
 
 

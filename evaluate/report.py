@@ -78,6 +78,8 @@ class FactorScore:
     # A hue or an angle: R² of its (cos, sin) (the mean of the two), where -1 and 1 meet.
     r2_circular_linear: float | None = None
     r2_circular_nonlinear: float | None = None
+    # The 95% bootstrap interval of the nonlinear score (R² or accuracy) over the held-out rows.
+    interval: tuple[float, float] | None = None
 
 
 @dataclass
@@ -153,11 +155,14 @@ def _factor_score(factor: Factor, x_train: np.ndarray, x_test: np.ndarray, train
     if factor.categorical:
         if len(np.unique(y_train)) > 1:  # one category seen: nothing to tell apart
             score.accuracy_linear = metrics.accuracy_linear(x_train, y_train, x_test, y_test)
-            score.accuracy_nonlinear = metrics.accuracy_nonlinear(x_train, y_train, x_test,
-                                                                  y_test, seed)
+            classes = metrics.classify_nonlinear(x_train, y_train, x_test, seed)
+            score.accuracy_nonlinear = metrics.accuracy(y_test, classes)
+            score.interval = metrics.bootstrap_interval(y_test, classes, metrics.accuracy, seed)
         return score
     score.r2_linear = metrics.r2_linear(x_train, y_train, x_test, y_test)
-    score.r2_nonlinear = metrics.r2_nonlinear(x_train, y_train, x_test, y_test, seed)
+    predicted = metrics.predict_nonlinear(x_train, y_train, x_test, seed)
+    score.r2_nonlinear = metrics.r2(y_test, predicted)
+    score.interval = metrics.bootstrap_interval(y_test, predicted, metrics.r2, seed)
     if factor.turn is not None:
         circle = factor.on_circle()
         score.r2_circular_linear = metrics.r2_linear(x_train, circle[train], x_test,
@@ -250,25 +255,40 @@ def _factors(root: Path, view: int, part: str) -> tuple[list[Factor], list[str],
 
 def evaluate(root: Path | str, representations: Any, view: int = 1,
              rows: np.ndarray | None = None, test_fraction: float = 0.2,
-             seed: int = 0, part: str = "frames") -> Report:
+             seed: int = 0, part: str = "frames",
+             fit_on: tuple[np.ndarray, np.ndarray] | None = None) -> Report:
     """Score `representations` of `view` (from 1) of the dataset in `root`: one row per pair,
     or per pair of `rows` (pair indices, e.g. the held-out pairs a model never saw). For a
-    sequence, one row per frame of `part`: "frames" or "independent"."""
+    sequence, one row per frame of `part`: "frames" or "independent". The readouts fit on a
+    seeded `test_fraction` of the rows and score the rest; with `fit_on` (codes and their pair
+    indices: e.g. a model's training pairs) they fit on those and score every row given."""
     root = Path(root)
     SEED.check(seed)
     factors, skipped, n_views, unit = _factors(root, view, part)
     if not factors:
         raise DatasetError(f"{root}: no factor varies in view {view}: nothing to score")
-    chosen = (np.arange(len(factors[0].values)) if rows is None
-              else pair_rows(rows, len(factors[0].values), unit))
+    count = len(factors[0].values)
+    chosen = np.arange(count) if rows is None else pair_rows(rows, count, unit)
     x = representation_rows(representations, len(chosen), view, n_views, unit=unit)
+    if fit_on is not None:
+        fit_rows = pair_rows(fit_on[1], count, unit)
+        fit_x = representation_rows(fit_on[0], len(fit_rows), view, n_views, "fit_on", unit)
+        chosen, x = np.concatenate([fit_rows, chosen]), np.concatenate([fit_x, x])
+        pair_rows(chosen, count, unit)  # the rows fitted on are not among those scored
     factors = [Factor(f.name, f.block, f.block_type, f.values[chosen], f.categorical, f.turn)
                for f in factors]
-    if not scorable(len(chosen), test_fraction):
+    if fit_on is not None:
+        train = np.arange(len(fit_rows))
+        test = np.arange(len(fit_rows), len(chosen))
+        if min(len(train), len(test)) < MIN_HELD_OUT:
+            raise DatasetError(f"{root}: {len(train)} {unit} to fit on and {len(test)} to "
+                               f"score: at least {MIN_HELD_OUT} of each")
+    elif not scorable(len(chosen), test_fraction):
         raise DatasetError(f"{root}: {len(chosen)} {unit} are too few to fit on some and score "
                            f"on the others: {MIN_HELD_OUT} held out and twice that to fit, "
                            f"at least")
-    train, test = metrics.split_rows(len(chosen), test_fraction, seed)
+    else:
+        train, test = metrics.split_rows(len(chosen), test_fraction, seed)
     scores = [_factor_score(f, x[train], x[test], train, test, seed) for f in factors]
     truth = np.column_stack([f.values for f in factors])  # an angle gives two columns
     kinds = tuple(f.categorical for f in factors
@@ -285,6 +305,11 @@ def _number(value: float | None, prefix: str = "") -> str:
     return "-" if value is None else f"{prefix}{value:.3f}"
 
 
+def _interval(interval: tuple[float, float] | list[float] | None) -> str:
+    """ [low, high] of a score's bootstrap interval (nothing without one)."""
+    return "" if interval is None else f" [{interval[0]:.2f}, {interval[1]:.2f}]"
+
+
 def _circular(linear: float | None, nonlinear: float | None) -> str:
     """A hue's or angle's circular R², linear / nonlinear (blank for other factors)."""
     return "" if nonlinear is None else f"{_number(linear)} / {_number(nonlinear)}"
@@ -297,9 +322,9 @@ def table(report: Report) -> str:
     lines = [header] + [
         (s.name, s.block, s.block_type,
          _number(s.r2_linear) if s.kind == "continuous" else _number(s.accuracy_linear, "acc "),
-         _number(s.r2_nonlinear) if s.kind == "continuous"
-         else _number(s.accuracy_nonlinear, "acc "), _circular(s.r2_circular_linear,
-                                                               s.r2_circular_nonlinear))
+         (_number(s.r2_nonlinear) if s.kind == "continuous"
+          else _number(s.accuracy_nonlinear, "acc ")) + _interval(s.interval),
+         _circular(s.r2_circular_linear, s.r2_circular_nonlinear))
         for s in report.factors]
     for kind, means in report.means.items():
         linear = means.get("r2_linear", means.get("accuracy_linear"))
@@ -313,6 +338,9 @@ def table(report: Report) -> str:
     text.insert(1, "  ".join("-" * w for w in widths))
     text.insert(len(report.factors) + 2, "")
     dci_ = report.dci
+    if any(s.interval is not None for s in report.factors):
+        text.append("[low, high]: the 95% bootstrap interval of the nonlinear score over the "
+                    f"{report.test} held-out {report.unit.split()[-1]}")
     if any(s.r2_circular_nonlinear is not None for s in report.factors):
         text.append("R² scores the raw value; circular R² scores a hue's or an angle's "
                     "(cos, sin), where the two ends of its range are one value (a mean "
