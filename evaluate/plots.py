@@ -128,9 +128,9 @@ def plot_sequence(root: Path, manifest: dict[str, Any], out: Path) -> Path:
 
 
 def plot_scores(report: Any, out: Path | str) -> Path:
-    """A report's held-out R² per factor (kernel ridge as bars, linear as dots; a categorical
-    factor's accuracy), the factors grouped by block type, each type in its colour (a
-    sequence's: by causal group)."""
+    """A report's held-out R² per factor (kernel ridge as bars with their bootstrap intervals,
+    linear as dots; a categorical factor's accuracy), the factors grouped by block type, each
+    type in its colour (a sequence's: by causal group)."""
     out = check_format(out, "plot")
     pyplot = _pyplot()
     order = {"content": 0, "shared": 0, "style": 1, "view_specific": 2, "modality_specific": 2}
@@ -153,15 +153,27 @@ def plot_scores(report: Any, out: Path | str) -> Path:
         return np.clip([np.nan if v is None else v for v in values], FLOOR, 1.0)
 
     figure, axis = pyplot.subplots(figsize=(max(4.0, 0.6 * len(scores) + 1.5), 3.6))
-    axis.bar(places, shown(nonlinear), color=[fill(key(s)) for s in scores])
+    heights = shown(nonlinear)
+    axis.bar(places, heights, color=[fill(key(s)) for s in scores])
+    whiskers = np.array([[np.nan, np.nan] if s.interval is None else s.interval for s in scores])
+    if np.isfinite(whiskers).any():  # the 95% bootstrap interval of each bar
+        low, high = np.clip(whiskers[:, 0], FLOOR, 1.0), np.clip(whiskers[:, 1], FLOOR, 1.0)
+        axis.errorbar(places, heights, yerr=[np.maximum(heights - low, 0),
+                                             np.maximum(high - heights, 0)],
+                      fmt="none", ecolor="0.2", elinewidth=0.8, capsize=2, zorder=4)
     axis.scatter(places, shown(linear), color="black", s=12, zorder=3)
+    circular = shown([s.r2_circular_nonlinear for s in scores])
+    if np.isfinite(circular).any():  # hues and angles: their (cos, sin)'s kernel ridge R²
+        axis.scatter(places, circular, marker="D", facecolor="white", edgecolor="black", s=18,
+                     zorder=5, label="circular R²")
     axis.set_xticks(places, [s.name + (" (acc)" if s.kind == "categorical" else "")
                              for s in scores], rotation=45, ha="right", fontsize=7)
     axis.set_ylim(FLOOR - 0.02, 1.05)
     axis.axhline(0, color="0.6", linewidth=0.8)
     axis.set_ylabel("held-out R²")
     axis.set_title((f"view {report.view}, " if pairs else "") + f"{report.test} held-out "
-                   f"{report.unit}: bars kernel ridge, dots linear",
+                   f"{report.unit}: bars kernel ridge (95% interval), dots linear, "
+                   "diamonds circular",
                    fontsize=8)
     for kind in dict.fromkeys(map(key, scores)):  # a legend entry per block type or group
         axis.bar([0], [0], color=fill(kind), label=kind.replace("_", "-") if pairs else kind)
