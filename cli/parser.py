@@ -257,6 +257,17 @@ def build_parser() -> argparse.ArgumentParser:
                           help="the view the representation is of (from 1; default 1)")
     evaluate.add_argument("--seed", type=int, default=0, metavar="S",
                           help="seed of the held-out split of the pairs (default 0)")
+    evaluate.add_argument("--ceiling", action="store_true",
+                          help="also train a supervised probe that reads each factor from the "
+                               "view's images (the same rows), and print its held-out score "
+                               "beside the representation's: what the pixels allow (needs "
+                               "torch, identbox[baseline])")
+    from ..evaluate.options import CEILING_EPOCHS
+
+    evaluate.add_argument("--ceiling-epochs", type=int, default=CEILING_EPOCHS.default,
+                          metavar="N", help=f"{CEILING_EPOCHS.description} "
+                          f"({CEILING_EPOCHS.minimum:g} to {CEILING_EPOCHS.maximum:g}, default "
+                          f"{CEILING_EPOCHS.default})")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument("--plot", metavar="FILE", help="also draw R² per factor, grouped by "
                           "block type (PNG, PDF or SVG by the name)")

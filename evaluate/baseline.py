@@ -19,10 +19,11 @@ import numpy as np
 
 from ..console import progress
 from ..dataset.files.manifest import read_manifest
-from ..dataset.loading.loader import MEAN, STD, IdentBoxPairs
+from ..dataset.loading.loader import IdentBoxPairs
 from ..errors import DatasetError, SettingsError
 from ..sampling.blocks import CONTENT, SHARED
 from . import encoders
+from .encoders import as_input
 from .metrics import KERNEL_ROWS, held_out_count, split_rows
 from .options import BaselineOptions
 from .report import MIN_HELD_OUT, Report, evaluate, view_factors
@@ -48,14 +49,6 @@ def _load(pairs: IdentBoxPairs, views: tuple[int, int], rows: np.ndarray,
         for k, view in enumerate(views):
             found[k].append(xs[view - 1])
     return [np.stack(x) for x in found]
-
-
-def _as_input(torch: Any, batch: np.ndarray) -> Any:
-    """A batch of images as normalised float CHW tensors; token ids as they are."""
-    if batch.dtype != np.uint8:
-        return torch.from_numpy(batch)
-    images = (batch.astype(np.float32) / 255.0 - MEAN) / STD
-    return torch.from_numpy(np.ascontiguousarray(images.transpose(0, 3, 1, 2)))
 
 
 def _encoder(pairs: IdentBoxPairs, view: int, code_size: int) -> Any:
@@ -135,8 +128,8 @@ def train_baseline(root: Path | str, options: BaselineOptions | None = None,
         order, total = rng.permutation(len(train)), 0.0
         for step in range(steps):
             batch = order[step * options.batch_size:(step + 1) * options.batch_size]
-            loss = info_nce(torch, models[0](_as_input(torch, first[batch])),
-                            models[1](_as_input(torch, second[batch])), log_scale)
+            loss = info_nce(torch, models[0](as_input(torch, first[batch])),
+                            models[1](as_input(torch, second[batch])), log_scale)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -160,5 +153,5 @@ def encode(model: Any, inputs: np.ndarray, batch_size: int = 256) -> np.ndarray:
     torch = encoders.torch_module()
     model.eval()
     with torch.no_grad():
-        return np.concatenate([model(_as_input(torch, inputs[k:k + batch_size])).numpy()
+        return np.concatenate([model(as_input(torch, inputs[k:k + batch_size])).numpy()
                                for k in range(0, len(inputs), batch_size)]).astype(np.float64)

@@ -95,7 +95,9 @@ def evaluate_command(args: argparse.Namespace) -> int:
             print(f"rows: the pairs listed in {rows_path}")
         try:
             report = evaluate(Path(args.root), codes, view=args.view, rows=rows,
-                              seed=args.seed, part=args.part)
+                              seed=args.seed, part=args.part,
+                              ceiling_epochs=args.ceiling_epochs if args.ceiling else 0,
+                              log=lambda line: print(line, file=sys.stderr))
         except SettingsError as error:
             if error.setting not in ("representations", "rows"):
                 raise

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from ..dataset.loading.loader import MEAN, STD
 from .metrics import needs
 
 EXTRA = "baseline"  # the pip extra that brings torch
@@ -14,6 +17,14 @@ EXTRA = "baseline"  # the pip extra that brings torch
 def torch_module() -> Any:
     """torch, or ImportError in one line naming the extra that brings it."""
     return needs("torch", EXTRA)
+
+
+def as_input(torch: Any, batch: np.ndarray) -> Any:
+    """A batch of images as normalised float CHW tensors; token ids as they are."""
+    if batch.dtype != np.uint8:
+        return torch.from_numpy(batch)
+    images = (batch.astype(np.float32) / 255.0 - MEAN) / STD
+    return torch.from_numpy(np.ascontiguousarray(images.transpose(0, 3, 1, 2)))
 
 
 def image_encoder(code_size: int, width: int = 32) -> Any:

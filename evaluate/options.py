@@ -16,6 +16,8 @@ CODE_SIZE = Limit("code_size", "Code Size", "size of each encoder's output (0: t
 LEARNING_RATE = Limit("learning_rate", "Learning Rate", "Adam's step size", 1e-3, 1e-7, 1.0)
 TEMPERATURE = Limit("temperature", "Temperature", "InfoNCE temperature (0: learned, from 0.1)",
                     0.0, 0.0, 100.0)
+CEILING_EPOCHS = Limit("ceiling_epochs", "Ceiling Epochs", "passes of the supervised probe "
+                       "over the images it learns from", 30, 1, 10_000)
 # scikit-learn's random_state takes seeds of 32 bits; numpy's and torch's would take more.
 SEED = Limit("seed", "Seed", "seed of the split, the weights and the batches", 0, 0, 2**32 - 1)
 

@@ -4,6 +4,7 @@ type. The held-out split is by pair index and seeded, so every run scores the sa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,6 +98,9 @@ class Report:
     dci: dict[str, Any]
     means: dict[str, dict[str, float]] = field(default_factory=dict)
     unit: str = "pairs"  # what a row is: a pair, a sequence's frame or independent frame
+    # Per factor, a supervised probe's held-out score from the view's images (evaluate/
+    # ceiling.py): what the pixels allow. Empty unless asked.
+    ceiling: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for --json."""
@@ -256,12 +260,15 @@ def _factors(root: Path, view: int, part: str) -> tuple[list[Factor], list[str],
 def evaluate(root: Path | str, representations: Any, view: int = 1,
              rows: np.ndarray | None = None, test_fraction: float = 0.2,
              seed: int = 0, part: str = "frames",
-             fit_on: tuple[np.ndarray, np.ndarray] | None = None) -> Report:
+             fit_on: tuple[np.ndarray, np.ndarray] | None = None, ceiling_epochs: int = 0,
+             log: Callable[[str], None] = print) -> Report:
     """Score `representations` of `view` (from 1) of the dataset in `root`: one row per pair,
     or per pair of `rows` (pair indices, e.g. the held-out pairs a model never saw). For a
     sequence, one row per frame of `part`: "frames" or "independent". The readouts fit on a
     seeded `test_fraction` of the rows and score the rest; with `fit_on` (codes and their pair
-    indices: e.g. a model's training pairs) they fit on those and score every row given."""
+    indices: e.g. a model's training pairs) they fit on those and score every row given. With
+    `ceiling_epochs`, a supervised probe learns the factors from the view's images of the same
+    rows for that many epochs: the report's ceiling."""
     root = Path(root)
     SEED.check(seed)
     factors, skipped, n_views, unit = _factors(root, view, part)
@@ -293,8 +300,17 @@ def evaluate(root: Path | str, representations: Any, view: int = 1,
     truth = np.column_stack([f.values for f in factors])  # an angle gives two columns
     kinds = tuple(f.categorical for f in factors
                   for _ in range(f.values.shape[1] if f.values.ndim == 2 else 1))
+    ceiling = {}
+    if ceiling_epochs:
+        if unit != "pairs":
+            raise SettingsError("ceiling", unit, "a pair dataset's view (a sequence's frames "
+                                "have no probe yet)")
+        from .ceiling import ceiling_scores
+
+        ceiling = ceiling_scores(root, view, factors, chosen, train, test, ceiling_epochs,
+                                 seed, log)
     return Report(view=view, pairs=len(chosen), train=len(train), test=len(test),
-                  factors=scores, skipped=skipped,
+                  factors=scores, skipped=skipped, ceiling=ceiling,
                   mcc_pearson=metrics.mcc(truth[test], x[test], "pearson"),
                   mcc_spearman=metrics.mcc(truth[test], x[test], "spearman"),
                   dci=metrics.dci(x[train], truth[train], x[test], truth[test], kinds, seed),
@@ -318,26 +334,37 @@ def _circular(linear: float | None, nonlinear: float | None) -> str:
 def table(report: Report) -> str:
     """The report as text: one line per factor, then the mean per block type, MCC and DCI."""
     header = ("factor", "block", "block type", "R² linear", "R² nonlinear / accuracy",
-              "circular R² lin / nonlin")
+              "circular R² lin / nonlin") + (("ceiling",) if report.ceiling else ())
+
+    def ceiling(names: list[str]) -> tuple[str, ...]:  # the mean of the factors' ceilings
+        values = [report.ceiling[n] for n in names if n in report.ceiling]
+        return (_number(float(np.mean(values)) if values else None),) if report.ceiling else ()
+
     lines = [header] + [
         (s.name, s.block, s.block_type,
          _number(s.r2_linear) if s.kind == "continuous" else _number(s.accuracy_linear, "acc "),
          (_number(s.r2_nonlinear) if s.kind == "continuous"
           else _number(s.accuracy_nonlinear, "acc ")) + _interval(s.interval),
-         _circular(s.r2_circular_linear, s.r2_circular_nonlinear))
+         _circular(s.r2_circular_linear, s.r2_circular_nonlinear), *ceiling([s.name]))
         for s in report.factors]
     for kind, means in report.means.items():
         linear = means.get("r2_linear", means.get("accuracy_linear"))
         nonlinear = means.get("r2_nonlinear", means.get("accuracy_nonlinear"))
         lines.append((f"mean {kind}", "", "", _number(linear), _number(nonlinear),
                       _circular(means.get("r2_circular_linear"),
-                                means.get("r2_circular_nonlinear"))))
-    widths = [max(len(line[k]) for line in lines) for k in range(len(header))]
+                                means.get("r2_circular_nonlinear")),
+                      *ceiling([s.name for s in report.factors if s.block_type == kind])))
+    kept = [k for k in range(len(header)) if k < 5 or any(line[k] for line in lines[1:])]
+    lines = [tuple(line[k] for k in kept) for line in lines]  # no column of blanks alone
+    widths = [max(len(line[k]) for line in lines) for k in range(len(kept))]
     text = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
             for line in lines]
     text.insert(1, "  ".join("-" * w for w in widths))
     text.insert(len(report.factors) + 2, "")
     dci_ = report.dci
+    if report.ceiling:
+        text.append("ceiling: a supervised probe's held-out score from the view's images (a "
+                    "hue's or an angle's on the circle, accuracy for a categorical factor)")
     if any(s.interval is not None for s in report.factors):
         text.append("[low, high]: the 95% bootstrap interval of the nonlinear score over the "
                     f"{report.test} held-out {report.unit.split()[-1]}")

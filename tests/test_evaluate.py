@@ -595,3 +595,36 @@ def test_the_bootstrap_interval_holds_the_score_and_narrows_with_rows() -> None:
         widths.append(high - low)
     assert 0.2 < widths[1] / widths[0] < 0.5, widths
     assert metrics.bootstrap_interval(truth, truth, metrics.r2) == (1.0, 1.0)
+
+
+def test_the_ceiling_says_what_the_pixels_carry(tmp_path: Path) -> None:
+    """A supervised probe learns each factor from view 1's images: near 1 for the colour and
+    the grey the images show, near 0 for a factor they never show (tests/kinds/
+    colour_hidden_kind.py); a code of the colour alone scores the grey low beside a high
+    ceiling (the model's fault, not the data's)."""
+    (tmp_path / "p.json").write_text(json.dumps({"kind": "colour_hidden", "n_pairs": 600,
+                                                 "seed": 2, "render": {"resolution": 16}}))
+    code = ("import sys, colour_hidden_kind\nfrom identbox.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code, *args], cwd=tmp_path, text=True,
+                              capture_output=True, env=dict(os.environ, PYTHONPATH=str(KINDS)),
+                              timeout=600)
+
+    assert run("render", "--preset", "p.json", "--out", "d").returncode == 0
+    raw = np.load(tmp_path / "d" / "factors" / "m1" / "raw_latents.npy")
+    np.save(tmp_path / "codes.npy", _invertible(np.column_stack([raw[:, :1]] * 3)))
+    done = run("evaluate", "d", "--representations", "codes.npy", "--ceiling",
+               "--ceiling-epochs", "40", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    ceiling = report["ceiling"]
+    noise = 3 * np.sqrt(2 / report["test"])  # three standard errors of a held-out R² of 0
+    assert ceiling["hue_object"] > 0.9 and ceiling["grey"] > 0.9, ceiling
+    assert ceiling["hidden"] < noise, ceiling
+    grey = next(f for f in report["factors"] if f["name"] == "grey")
+    assert grey["r2_nonlinear"] < noise < ceiling["grey"], (grey, ceiling)
+    table = run("evaluate", "d", "--representations", "codes.npy", "--ceiling",
+                "--ceiling-epochs", "1")
+    assert table.returncode == 0 and "ceiling" in table.stdout.splitlines()[0], table.stdout
