@@ -283,10 +283,19 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("root", metavar="DATASET", help="dataset folder")
     baseline.add_argument("--views", type=int, nargs=2, default=[1, 2], metavar="V",
                           help="the two views to pair (default 1 2)")
-    for spec in (EPOCHS, BATCH_SIZE, CODE_SIZE, LEARNING_RATE, TEMPERATURE):
-        baseline.add_argument(f"--{spec.name.replace('_', '-')}", default=spec.default,
+    from ..evaluate.options import STEPS
+    from ..evaluate.protocols import DEFAULT_PROTOCOL, PROTOCOLS
+
+    baseline.add_argument("--protocol", choices=tuple(PROTOCOLS), default=DEFAULT_PROTOCOL,
+                          help="whose encoders, loss, optimiser settings, length and readout: "
+                               "IdentBox's CPU baseline (default), Daunhawer et al. 2023's "
+                               "image/text script or von Kuegelgen et al. 2021's 3DIdent "
+                               "script; the flags below change one setting of it")
+    for spec in (EPOCHS, STEPS, BATCH_SIZE, CODE_SIZE, LEARNING_RATE, TEMPERATURE):
+        baseline.add_argument(f"--{spec.name.replace('_', '-')}", default=None,
                               type=int if spec.is_integer else float,
-                              help=f"{spec.description} (default {spec.default})")
+                              help=f"{spec.description} (the protocol's; IdentBox's: "
+                                   f"{spec.default})")
     baseline.add_argument("--seed", type=int, default=0, metavar="S",
                           help="seed of the split, the weights and the batches (default 0)")
     baseline.add_argument("--codes", metavar="FILE.npy",

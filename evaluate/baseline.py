@@ -26,6 +26,7 @@ from . import encoders
 from .encoders import as_input
 from .metrics import KERNEL_ROWS, held_out_count, split_rows
 from .options import BaselineOptions
+from .protocols import TrainingProtocol, protocol_named
 from .report import MIN_HELD_OUT, Report, evaluate, view_factors
 
 
@@ -51,11 +52,17 @@ def _load(pairs: IdentBoxPairs, views: tuple[int, int], rows: np.ndarray,
     return [np.stack(x) for x in found]
 
 
-def _encoder(pairs: IdentBoxPairs, view: int, code_size: int) -> Any:
-    if view in pairs.text_views:
-        assert pairs.vocabulary is not None
-        return encoders.text_encoder(code_size, len(pairs.vocabulary))
-    return encoders.image_encoder(code_size)
+def _encoders(pairs: IdentBoxPairs, views: tuple[int, int], code_size: int,
+              protocol: TrainingProtocol) -> list[Any]:
+    """The protocol's encoder of each view (one shared by two image views if it says so)."""
+    def one(view: int) -> Any:
+        vocabulary = pairs.vocabulary if view in pairs.text_views else None
+        return encoders.protocol_encoder(protocol, code_size,
+                                         None if vocabulary is None else len(vocabulary))
+    if protocol.shared_encoder and not set(views) & set(pairs.text_views):
+        shared = one(views[0])
+        return [shared, shared]
+    return [one(view) for view in views]
 
 
 def _code_size(root: Path, view: int, asked: int) -> int:
@@ -92,6 +99,25 @@ def info_nce(torch: Any, first: Any, second: Any, log_scale: Any) -> Any:
     return (nn.cross_entropy(logits, labels) + nn.cross_entropy(logits.T, labels)) / 2
 
 
+def nt_xent(torch: Any, first: Any, second: Any, log_scale: Any) -> Any:
+    """NT-Xent (SimCLR's, as von Kuegelgen et al. train): each code picks its pair's code of
+    the other view among every other code of the batch, of both views."""
+    nn = torch.nn.functional
+    one, two = nn.normalize(first, dim=1), nn.normalize(second, dim=1)
+    scale = log_scale.exp()
+    across, within_one, within_two = one @ two.T * scale, one @ one.T * scale, two @ two.T * scale
+    size = len(first)
+    itself = torch.eye(size, dtype=torch.bool)
+    within_one = within_one.masked_fill(itself, float("-inf"))
+    within_two = within_two.masked_fill(itself, float("-inf"))
+    logits = torch.cat([torch.cat([across, within_one], dim=1),
+                        torch.cat([within_two, across.T], dim=1)])
+    return nn.cross_entropy(logits, torch.arange(2 * size))
+
+
+LOSSES = {"infonce": info_nce, "nt_xent": nt_xent}
+
+
 def train_baseline(root: Path | str, options: BaselineOptions | None = None,
                    log: Callable[[str], None] = print) -> BaselineResult:
     """Train the two encoders on the training pairs, encode the held-out ones and score the
@@ -111,27 +137,39 @@ def train_baseline(root: Path | str, options: BaselineOptions | None = None,
     first, second = _load(pairs, options.views, train, log)
     torch.manual_seed(options.seed)
     code_size = _code_size(root, options.views[0], options.code_size)
-    models = [_encoder(pairs, view, code_size) for view in options.views]
+    protocol = protocol_named(options.protocol)
+    models = _encoders(pairs, options.views, code_size, protocol)
     fixed = options.temperature > 0
     log_scale = torch.tensor(math.log(1 / (options.temperature if fixed else 0.1)),
                              requires_grad=not fixed)
-    parameters = [p for m in models for p in m.parameters()] + ([] if fixed else [log_scale])
+    parameters = list({id(p): p for m in models for p in m.parameters()}.values()) + (
+        [] if fixed else [log_scale])
     optimiser = torch.optim.Adam(parameters, lr=options.learning_rate)
+    loss_of = LOSSES[protocol.loss]
     rng = np.random.default_rng(options.seed)
-    steps = len(train) // options.batch_size
+    generator = torch.Generator().manual_seed(options.seed)  # the augmentations' draws
+    per_epoch = len(train) // options.batch_size
+    total_steps = options.steps or options.epochs * per_epoch
     started = time.perf_counter()
     losses: list[float] = []
     for model in models:
         model.train()
-    for _ in progress(range(options.epochs), "baseline: train", "epochs", log,
-                          lambda: f"loss {losses[-1]:.3f}" if losses else ""):
+
+    def view_input(x: np.ndarray) -> Any:
+        return as_input(torch, x, protocol.augmentations, generator)
+
+    for epoch in progress(range(math.ceil(total_steps / per_epoch)), "baseline: train",
+                          "epochs", log, lambda: f"loss {losses[-1]:.3f}" if losses else ""):
         order, total = rng.permutation(len(train)), 0.0
+        steps = min(per_epoch, total_steps - epoch * per_epoch)
         for step in range(steps):
             batch = order[step * options.batch_size:(step + 1) * options.batch_size]
-            loss = info_nce(torch, models[0](as_input(torch, first[batch])),
-                            models[1](as_input(torch, second[batch])), log_scale)
+            loss = loss_of(torch, models[0](view_input(first[batch])),
+                           models[1](view_input(second[batch])), log_scale)
             optimiser.zero_grad()
             loss.backward()
+            if protocol.clip_norm:
+                torch.nn.utils.clip_grad_norm_(parameters, protocol.clip_norm)
             optimiser.step()
             with torch.no_grad():
                 log_scale.clamp_(0.0, math.log(100.0))
@@ -144,7 +182,7 @@ def train_baseline(root: Path | str, options: BaselineOptions | None = None,
     fit_codes = encode(models[0], first[fitted], options.batch_size)
     seconds = time.perf_counter() - started
     report = evaluate(root, codes, view=options.views[0], rows=held_out, seed=options.seed,
-                      fit_on=(fit_codes, train[fitted]))
+                      fit_on=(fit_codes, train[fitted]), classifier=protocol.classifier)
     return BaselineResult(report, codes, held_out, losses, seconds)
 
 

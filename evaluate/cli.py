@@ -112,7 +112,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
 
 def baseline_command(args: argparse.Namespace, log: Callable[[str], None]) -> int:
     """identbox baseline DATASET [--epochs N] ...: train, encode the held-out pairs, score."""
-    from .options import BaselineOptions
+    from .options import options_for
     from .plots import check_format
 
     try:
@@ -120,10 +120,10 @@ def baseline_command(args: argparse.Namespace, log: Callable[[str], None]) -> in
             check_format(args.plot, "plot")
             _output(args.plot, args.root, "plot")
         codes_paths = _codes_paths(args.codes, args.root) if args.codes else None
-        options = BaselineOptions(
-            views=tuple(args.views), epochs=args.epochs, batch_size=args.batch_size,
-            code_size=args.code_size, learning_rate=args.learning_rate,
-            temperature=args.temperature, seed=args.seed)
+        options = options_for(
+            args.protocol, views=tuple(args.views), epochs=args.epochs, steps=args.steps,
+            batch_size=args.batch_size, code_size=args.code_size,
+            learning_rate=args.learning_rate, temperature=args.temperature, seed=args.seed)
         if not (Path(args.root) / "manifest.json").exists():
             raise DatasetError(f"{args.root} has no manifest.json: not an IdentBox dataset")
         if is_sequence(read_any_manifest(Path(args.root) / "manifest.json")):

@@ -148,10 +148,19 @@ def accuracy_linear(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray
     return float(logistic.fit(x_train, y_train).score(x_test, y_test))
 
 
+CLASSIFIERS = ("svc", "mlp")
+
+
 def classify_nonlinear(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
-                       seed: int = 0) -> np.ndarray:
+                       seed: int = 0, classifier: str = "svc") -> np.ndarray:
     """Held-out classes from an RBF support-vector classifier (C by a 3-fold grid search),
-    fitted on at most EXACT_ROWS training rows (its cost grows with their square)."""
+    fitted on at most EXACT_ROWS training rows (its cost grows with their square); with
+    classifier "mlp", from scikit-learn's MLP classifier on every row, as Daunhawer et al.'s
+    script reads its discrete factors."""
+    if classifier == "mlp":
+        mlp = needs("sklearn.neural_network").MLPClassifier(max_iter=1000, random_state=seed)
+        x_train, x_test = _standardised(x_train, x_test)
+        return np.asarray(mlp.fit(x_train, y_train).predict(x_test))
     svc = needs("sklearn.svm").SVC(kernel="rbf")
     folds = max(2, min(3, int(np.bincount(np.unique(y_train, return_inverse=True)[1]).min())))
     search = needs("sklearn.model_selection").GridSearchCV(svc, CLASSIFIER_GRID, cv=folds)

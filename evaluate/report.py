@@ -152,14 +152,14 @@ def _phrasing(root: Path, manifest: dict[str, Any], view: int) -> list[Factor]:
 
 
 def _factor_score(factor: Factor, x_train: np.ndarray, x_test: np.ndarray, train: np.ndarray,
-                  test: np.ndarray, seed: int) -> FactorScore:
+                  test: np.ndarray, seed: int, classifier: str = "svc") -> FactorScore:
     y_train, y_test = factor.values[train], factor.values[test]
     score = FactorScore(factor.name, factor.block, factor.block_type,
                         "categorical" if factor.categorical else "continuous")
     if factor.categorical:
         if len(np.unique(y_train)) > 1:  # one category seen: nothing to tell apart
             score.accuracy_linear = metrics.accuracy_linear(x_train, y_train, x_test, y_test)
-            classes = metrics.classify_nonlinear(x_train, y_train, x_test, seed)
+            classes = metrics.classify_nonlinear(x_train, y_train, x_test, seed, classifier)
             score.accuracy_nonlinear = metrics.accuracy(y_test, classes)
             score.interval = metrics.bootstrap_interval(y_test, classes, metrics.accuracy, seed)
         return score
@@ -261,7 +261,7 @@ def evaluate(root: Path | str, representations: Any, view: int = 1,
              rows: np.ndarray | None = None, test_fraction: float = 0.2,
              seed: int = 0, part: str = "frames",
              fit_on: tuple[np.ndarray, np.ndarray] | None = None, ceiling_epochs: int = 0,
-             log: Callable[[str], None] = print) -> Report:
+             log: Callable[[str], None] = print, classifier: str = "svc") -> Report:
     """Score `representations` of `view` (from 1) of the dataset in `root`: one row per pair,
     or per pair of `rows` (pair indices, e.g. the held-out pairs a model never saw). For a
     sequence, one row per frame of `part`: "frames" or "independent". The readouts fit on a
@@ -296,7 +296,10 @@ def evaluate(root: Path | str, representations: Any, view: int = 1,
                            f"at least")
     else:
         train, test = metrics.split_rows(len(chosen), test_fraction, seed)
-    scores = [_factor_score(f, x[train], x[test], train, test, seed) for f in factors]
+    if classifier not in metrics.CLASSIFIERS:
+        raise SettingsError("classifier", classifier, "one of " + ", ".join(metrics.CLASSIFIERS))
+    scores = [_factor_score(f, x[train], x[test], train, test, seed, classifier)
+              for f in factors]
     truth = np.column_stack([f.values for f in factors])  # an angle gives two columns
     kinds = tuple(f.categorical for f in factors
                   for _ in range(f.values.shape[1] if f.values.ndim == 2 else 1))

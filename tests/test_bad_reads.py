@@ -62,11 +62,11 @@ def _header_only(path: Path, shape: tuple[int, ...], data_bytes: int) -> None:
 
 @pytest.fixture(scope="module")
 def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 120-pair dataset with fake images, smaller ones (40, 4 and 3 pairs), a link into
+    """A 120-pair dataset with fake images, smaller ones (40, 20, 4 and 3 pairs), a link into
     the first, and representations: good, complex, huge, cut short, sparse and a FIFO."""
     root = tmp_path_factory.mktemp("reads")
     _dataset(root / "ds", PAIRS)
-    for n_pairs in (40, 4, 3):
+    for n_pairs in (40, 20, 4, 3):
         _dataset(root / f"ds{n_pairs}", n_pairs)
     (root / "link").symlink_to(root / "ds" / "samples" / "m1")
     codes = np.random.default_rng(0).normal(size=(PAIRS, 4))
@@ -129,8 +129,8 @@ CASES: list[tuple[str, list[str], str]] = [
      "seed = -1 is not allowed"),
     ("baseline of 3 pairs", ["baseline", "ds3", "--epochs", "1"], "at least 23 pairs"),
     ("baseline of 4 pairs", ["baseline", "ds4", "--epochs", "1"], "at least 23 pairs"),
-    ("baseline of 40 pairs, before training", ["baseline", "ds40", "--epochs", "1"],
-     "ds40 has 40 pairs"),
+    ("baseline of 20 pairs, before training", ["baseline", "ds20", "--epochs", "1"],
+     "ds20 has 20 pairs"),
     ("baseline --codes in a folder that does not exist, before training",
      ["baseline", "ds", "--epochs", "1", "--codes", "/nonexistent/c.npy"],
      "codes = '/nonexistent/c.npy' is not allowed: a file in an existing folder"),

@@ -22,6 +22,7 @@ import pytest
 from PIL import Image
 from test_new_kind import KINDS
 
+from identbox.errors import SettingsError
 from identbox.evaluate import metrics
 from identbox.evaluate.options import BaselineOptions
 
@@ -628,3 +629,53 @@ def test_the_ceiling_says_what_the_pixels_carry(tmp_path: Path) -> None:
     table = run("evaluate", "d", "--representations", "codes.npy", "--ceiling",
                 "--ceiling-epochs", "1")
     assert table.returncode == 0 and "ceiling" in table.stdout.splitlines()[0], table.stdout
+
+
+def test_the_papers_encoders_and_losses_are_theirs() -> None:
+    """ResNet-18 has torchvision's 11,689,512 weights at 1000 outputs; NT-Xent is SimCLR's
+    (computed here by hand for a small batch); the augmentations keep images in [0, 1] and
+    repeat with the generator's seed."""
+    import torch
+
+    from identbox.evaluate.baseline import nt_xent
+    from identbox.evaluate.encoders import augmented, resnet18, text_encoder_2d
+
+    assert sum(p.numel() for p in resnet18(1000).parameters()) == 11_689_512
+    assert text_encoder_2d(4, 30)(torch.randint(0, 30, (2, 12))).shape == (2, 4)
+    rng = np.random.default_rng(0)
+    one, two = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    unit = [c / np.linalg.norm(c, axis=1, keepdims=True) for c in (one, two)]
+    codes = np.concatenate(unit)
+    similar = codes @ codes.T / 0.5  # tau 0.5
+    np.fill_diagonal(similar, -np.inf)
+    pair = np.r_[np.arange(5, 10), np.arange(5)]
+    expected = np.mean([np.log(np.exp(row).sum()) - row[pair[k]]
+                        for k, row in enumerate(similar)])
+    found = nt_xent(torch, torch.tensor(one), torch.tensor(two), torch.tensor(np.log(2.0)))
+    assert float(found) == pytest.approx(expected, rel=1e-6)
+    images = torch.rand(4, 3, 16, 16)
+    shown = [augmented(torch, images, ("crop", "colour"), torch.Generator().manual_seed(3))
+             for _ in range(2)]
+    assert torch.equal(shown[0], shown[1]) and not torch.equal(shown[0], images)
+    assert shown[0].shape == images.shape and 0 <= float(shown[0].min()) <= float(
+        shown[0].max()) <= 1
+
+
+@pytest.mark.blender
+def test_the_papers_protocols_run_a_few_steps(rendered: Path) -> None:
+    """Each named protocol trains (three steps here, 100,001 in the paper) and is scored:
+    Daunhawer et al.'s on image and text (a code of 4, the MLP readout), von Kuegelgen et
+    al.'s on two image views through one shared, augmented encoder (a code of 9)."""
+    from identbox.evaluate.baseline import train_baseline
+    from identbox.evaluate.options import options_for
+
+    for protocol, views, size in (("daunhawer2023", (1, 3), 4),
+                                  ("vonkuegelgen2021", (1, 2), 9)):
+        result = train_baseline(rendered / "d", options_for(protocol, views=views, steps=3,
+                                                            batch_size=16),
+                                log=lambda line: None)
+        assert len(result.losses) == 1 and np.isfinite(result.losses).all(), protocol
+        assert result.codes.shape == (26, size), (protocol, result.codes.shape)
+        assert result.report.test == 26 and result.report.factors, protocol
+    with pytest.raises(SettingsError, match=r"protocol = 'simclr'.*one of identbox"):
+        options_for("simclr")
