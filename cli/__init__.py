@@ -22,7 +22,7 @@ from .datasets import (
     settings_from_args,
 )
 from .parser import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, build_parser
-from .tools import baseline, evaluate, export, list_presets, look, validate
+from .tools import baseline, evaluate, export, list_presets, look, study, validate
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return evaluate(args)
         if args.command == "baseline":
             return baseline(args)
+        if args.command == "study":
+            return study(args)
         return validate(args)
     except USER_ERRORS as error:
         print(f"identbox: error: {describe(error)}", file=sys.stderr)

@@ -304,6 +304,35 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--json", action="store_true", help="print the report as JSON")
     baseline.add_argument("--plot", metavar="FILE", help="also draw R² per factor")
 
+    from ..evaluate.study import PART1
+
+    study = commands.add_parser(
+        "study", help="render presets, train the baseline on each and write one report",
+        description="For each preset: render it at the size given, train the baseline, score "
+                    "its codes with the data's ceiling beside them; then write OUT/report.md "
+                    "(every factor by block type per dataset) and OUT/report.png. A study that "
+                    "stops resumes: complete datasets are not drawn again, scored ones not "
+                    "trained again. Needs identbox[baseline,evaluate].")
+    study.add_argument("--presets", nargs="+", default=list(PART1), metavar="PRESET",
+                       help="the presets (default: the six Part-1 datasets)")
+    study.add_argument("--n-pairs", type=int, default=10_000, metavar="N",
+                       help="pairs per dataset (default 10000)")
+    study.add_argument("--resolution", type=int, default=32, metavar="PX",
+                       help="image size (default 32)")
+    study.add_argument("--samples", type=int, default=8, metavar="S",
+                       help="Cycles samples per pixel (default 8)")
+    study.add_argument("--epochs", type=int, default=EPOCHS.default, metavar="E",
+                       help=f"the baseline's epochs (default {EPOCHS.default})")
+    study.add_argument("--ceiling-epochs", type=int, default=CEILING_EPOCHS.default,
+                       metavar="E", help=f"the probe's epochs (default {CEILING_EPOCHS.default})")
+    study.add_argument("--protocol", choices=tuple(PROTOCOLS), default=DEFAULT_PROTOCOL,
+                       help="the baseline's protocol (default identbox)")
+    study.add_argument("--seed", type=int, default=0, metavar="S", help="seed (default 0)")
+    study.add_argument("--workers", default="1", metavar="N|auto",
+                       help="render workers (default 1)")
+    study.add_argument("--out", required=True, metavar="DIR",
+                       help="the study's folder: datasets/, results/, report.md, report.png")
+
     slurm = commands.add_parser(
         "slurm", help="render a dataset as a SLURM job array (submit, status, resubmit)",
         description="Render one dataset on a SLURM cluster: a job array over the shards, "

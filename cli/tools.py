@@ -65,6 +65,28 @@ def baseline(args: argparse.Namespace) -> int:
     return baseline_command(args, log)
 
 
+def study(args: argparse.Namespace) -> int:
+    """Render presets, train and score the baseline on each, write one report."""
+    from ..evaluate.metrics import needs
+    from ..evaluate.study import StudySettings, run_study
+
+    settings = StudySettings(
+        presets=tuple(args.presets), n_pairs=args.n_pairs, resolution=args.resolution,
+        samples=args.samples, epochs=args.epochs, ceiling_epochs=args.ceiling_epochs,
+        protocol=args.protocol, seed=args.seed, workers=args.workers)
+    try:
+        needs("sklearn")
+        needs("torch", "baseline")
+        needs("matplotlib")
+    except ImportError as error:
+        print(f"identbox: error: {error}", file=sys.stderr)
+        return 1
+    report = run_study(settings, args.out, log)
+    print(report.read_text(), end="")
+    log(f"study: wrote {report} and {report.with_suffix('.png')}")
+    return 0
+
+
 def validate(args: argparse.Namespace) -> int:
     import json
 

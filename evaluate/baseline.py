@@ -119,9 +119,11 @@ LOSSES = {"infonce": info_nce, "nt_xent": nt_xent}
 
 
 def train_baseline(root: Path | str, options: BaselineOptions | None = None,
-                   log: Callable[[str], None] = print) -> BaselineResult:
+                   log: Callable[[str], None] = print,
+                   ceiling_epochs: int = 0) -> BaselineResult:
     """Train the two encoders on the training pairs, encode the held-out ones and score the
-    first view's codes against its factors."""
+    first view's codes against its factors (with the data's ceiling beside them when
+    `ceiling_epochs` asks: evaluate/ceiling.py)."""
     torch = encoders.torch_module()
     options = options or BaselineOptions()
     root = Path(root)
@@ -182,7 +184,8 @@ def train_baseline(root: Path | str, options: BaselineOptions | None = None,
     fit_codes = encode(models[0], first[fitted], options.batch_size)
     seconds = time.perf_counter() - started
     report = evaluate(root, codes, view=options.views[0], rows=held_out, seed=options.seed,
-                      fit_on=(fit_codes, train[fitted]), classifier=protocol.classifier)
+                      fit_on=(fit_codes, train[fitted]), classifier=protocol.classifier,
+                      ceiling_epochs=ceiling_epochs, log=log)
     return BaselineResult(report, codes, held_out, losses, seconds)
 
 

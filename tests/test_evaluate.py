@@ -679,3 +679,28 @@ def test_the_papers_protocols_run_a_few_steps(rendered: Path) -> None:
         assert result.report.test == 26 and result.report.factors, protocol
     with pytest.raises(SettingsError, match=r"protocol = 'simclr'.*one of identbox"):
         options_for("simclr")
+
+
+@pytest.mark.blender
+def test_a_study_renders_trains_scores_reports_and_resumes(tmp_path: Path) -> None:
+    """`study` on one preset at a tiny size: the dataset, the scored result and a report with
+    every factor and its ceiling; run again, it draws and trains nothing (resumed), and the
+    report is the same. An unknown preset is one line, before anything is written."""
+    args = ("study", "--presets", "hues_positions_rotations", "--n-pairs", "40",
+            "--resolution", "16", "--samples", "1", "--epochs", "1", "--ceiling-epochs", "2",
+            "--out", "s")
+    done = identbox(*args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = (tmp_path / "s" / "report.md").read_text()
+    assert "| hues_positions_rotations | hue_object | content |" in report
+    assert "| dataset | content | style | view-specific | minutes |" in report
+    assert (tmp_path / "s" / "datasets" / "hues_positions_rotations" / "manifest.json").exists()
+    with Image.open(tmp_path / "s" / "report.png") as image:
+        assert image.format == "PNG" and image.width > 300
+    again = identbox(*args, cwd=tmp_path)
+    assert again.returncode == 0 and "scored before" in again.stderr, again.stderr
+    assert "render" not in again.stderr.replace("study: wrote", "")
+    assert (tmp_path / "s" / "report.md").read_text() == report
+    bad = identbox("study", "--presets", "hues_everywhere", "--out", "t", cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1, bad.stderr
+    assert "hues_everywhere" in bad.stderr and not (tmp_path / "t").exists()
