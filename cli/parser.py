@@ -301,6 +301,13 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--codes", metavar="FILE.npy",
                           help="also save the held-out pairs' codes (and FILE.rows.npy: their "
                                "pair indices)")
+    baseline.add_argument("--ceiling", action="store_true",
+                          help="also train a supervised probe on the training pairs' images "
+                               "and print its held-out score per factor (as evaluate "
+                               "--ceiling)")
+    baseline.add_argument("--ceiling-epochs", type=int, default=CEILING_EPOCHS.default,
+                          metavar="N", help=f"the probe's epochs (default "
+                                            f"{CEILING_EPOCHS.default})")
     baseline.add_argument("--json", action="store_true", help="print the report as JSON")
     baseline.add_argument("--plot", metavar="FILE", help="also draw R² per factor")
 

@@ -131,7 +131,8 @@ def baseline_command(args: argparse.Namespace, log: Callable[[str], None]) -> in
                                "(score a sequence's codes with evaluate)")
         from .baseline import train_baseline
 
-        result = train_baseline(Path(args.root), options, log)
+        result = train_baseline(Path(args.root), options, log,
+                                ceiling_epochs=args.ceiling_epochs if args.ceiling else 0)
     except ImportError as error:
         return _missing(error)
     if codes_paths:

@@ -354,7 +354,8 @@ def test_the_baseline_learns_the_content_of_its_pairs_and_not_their_style(
     rendered = _identbox_with_colour_style(tmp_path, "render", "--preset", "p.json", "--out", "d")
     assert rendered.returncode == 0, rendered.stderr
     done = _identbox_with_colour_style(tmp_path, "baseline", "d", "--epochs", "6",
-                                       "--batch-size", "64", "--json", "--codes", "codes.npy")
+                                       "--batch-size", "64", "--json", "--codes", "codes.npy",
+                                       "--ceiling", "--ceiling-epochs", "8")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     losses = report["losses"]
@@ -372,6 +373,8 @@ def test_the_baseline_learns_the_content_of_its_pairs_and_not_their_style(
     assert content["r2_nonlinear"] > style["r2_nonlinear"], scores
     low, high = content["interval"]
     assert low <= content["r2_nonlinear"] <= high and high - low < 0.1, content
+    # The pixels carry the grey (the probe reads it), the contrastive codes do not: the model's.
+    assert report["ceiling"]["grey"] > 0.8 > style["r2_nonlinear"], report["ceiling"]
     codes, rows = np.load(tmp_path / "codes.npy"), np.load(tmp_path / "codes.rows.npy")
     assert codes.shape == (400, 3) and np.isfinite(codes).all()  # 1 content factor + 2
     assert len(set(rows)) == 400 and rows.max() < 2000
