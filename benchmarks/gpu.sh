@@ -4,6 +4,8 @@
 # Usage: bash benchmarks/gpu.sh [STAGE ...]     STAGE: setup warm render quality workers (all)
 #   WHEELS=DIR   install bpy, numpy and pillow from wheel files in DIR (no registry needed);
 #                without it, pip asks PyPI for the bpy 4.5 wheel.
+#   PYTHON_BIN=PATH   a Python that imports bpy already (benchmarks/gpu_route/device.sh's
+#                ROUTE/bin/python, on a machine whose own Python is not 3.11): no venv.
 #   OUT=DIR      where the tables go (default: ./gpu-figures); one .txt per stage.
 #   BACKENDS="OPTIX CUDA"   the Cycles backends to measure.
 #
@@ -25,7 +27,7 @@ link=$(mktemp -d)
 ln -s "$repo" "$link/identbox"
 export PYTHONPATH=$link${PYTHONPATH:+:$PYTHONPATH}
 export PYTHONUNBUFFERED=1
-python=$venv/bin/python
+python=${PYTHON_BIN:-$venv/bin/python}
 
 for stage in "${stages[@]}"; do
   case $stage in
