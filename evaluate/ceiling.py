@@ -1,9 +1,10 @@
 """The data's ceiling: how well each factor can be read from one view's images at all, so that
 a low score can be told apart as the model's or the pixels'. A small supervised network (the
 baseline's image encoder, one output per target) learns every factor of the view from the
-images of the pairs the readouts fit on, and is scored on the held-out pairs as the
-representation is: R² (a hue's or an angle's also on the circle), accuracy for a categorical
-factor. None of the original toolboxes offers this; torch does the learning."""
+images of the pairs the readouts fit on (a tenth of them kept apart to stop each factor at its
+best epoch), and is scored on the held-out pairs as the representation is: R² (a hue's or an
+angle's on the circle), accuracy for a categorical factor. None of the original toolboxes
+offers this; torch does the learning."""
 
 from __future__ import annotations
 
@@ -37,18 +38,44 @@ def _targets(factor: Any, fit: np.ndarray) -> tuple[np.ndarray, Any]:
     return (values - mean) / spread, (mean, spread)
 
 
-def _train(images: np.ndarray, targets: np.ndarray, fit: np.ndarray, epochs: int, seed: int,
-           log: Callable[[str], None]) -> np.ndarray:
-    """Fit the probe on the fit rows; its outputs for every row."""
+def _outputs(torch: Any, model: Any, images: np.ndarray) -> np.ndarray:
+    """The model's outputs for images, in evaluation mode."""
+    model.eval()
+    with torch.no_grad():
+        found = np.concatenate([model(as_input(torch, images[k:k + 256])).numpy()
+                                for k in range(0, len(images), 256)]).astype(np.float64)
+    model.train()
+    return found
+
+
+def _score(factor: Any, target: np.ndarray, back: Any, predicted: np.ndarray) -> float:
+    """One factor's score of predictions: accuracy of a categorical one, else R²."""
+    if factor.categorical:
+        return metrics.accuracy(factor.values, back[np.argmax(predicted, axis=1)])
+    return metrics.r2(target, predicted)
+
+
+def _train(images: np.ndarray, factors: Sequence[Any], parts: list[tuple[np.ndarray, Any]],
+           fit: np.ndarray, test: np.ndarray, epochs: int, seed: int,
+           log: Callable[[str], None]) -> dict[str, float]:
+    """Fit the probe on nine tenths of the fit rows; after each epoch, score every factor on
+    the other tenth, and keep each factor's held-out score of its best epoch (early stopping
+    per factor: a factor the pixels do not carry scores about 0, not what overfitting does)."""
     torch = torch_module()
     torch.manual_seed(seed)
+    targets = np.concatenate([p[0] for p in parts], axis=1)
     model = image_encoder(targets.shape[1])
     optimiser = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
     wanted = torch.from_numpy(targets.astype(np.float32))
     rng = np.random.default_rng(seed)
+    shuffled = fit[rng.permutation(len(fit))]
+    tenth = max(1, len(fit) // 10)
+    check, learn = shuffled[:tenth], shuffled[tenth:]
+    columns = np.cumsum([0] + [p[0].shape[1] for p in parts])
+    best: dict[str, tuple[float, float]] = {}  # factor: (checked score, held-out score)
     model.train()
     for _ in progress(range(epochs), "ceiling: train", "epochs", log):
-        order = fit[rng.permutation(len(fit))]
+        order = learn[rng.permutation(len(learn))]
         for start in range(0, len(order), BATCH):
             batch = order[start:start + BATCH]
             loss = torch.nn.functional.mse_loss(model(as_input(torch, images[batch])),
@@ -56,10 +83,21 @@ def _train(images: np.ndarray, targets: np.ndarray, fit: np.ndarray, epochs: int
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-    model.eval()
-    with torch.no_grad():
-        return np.concatenate([model(as_input(torch, images[k:k + 256])).numpy()
-                               for k in range(0, len(images), 256)]).astype(np.float64)
+        checked, held = _outputs(torch, model, images[check]), _outputs(torch, model,
+                                                                       images[test])
+        for k, (factor, (target, back)) in enumerate(zip(factors, parts, strict=True)):
+            which = slice(columns[k], columns[k + 1])
+            now = _score(_at(factor, check), target[check], back, checked[:, which])
+            if factor.name not in best or now > best[factor.name][0]:
+                best[factor.name] = (now, _score(_at(factor, test), target[test], back,
+                                                 held[:, which]))
+    return {name: score for name, (_, score) in best.items()}
+
+
+def _at(factor: Any, rows: np.ndarray) -> Any:
+    """The factor at some rows (its values alone are read)."""
+    return type(factor)(factor.name, factor.block, factor.block_type, factor.values[rows],
+                        factor.categorical, factor.turn)
 
 
 def ceiling_scores(root: Path, view: int, factors: Sequence[Any], pairs: np.ndarray,
@@ -75,17 +113,4 @@ def ceiling_scores(root: Path, view: int, factors: Sequence[Any], pairs: np.ndar
     images = np.stack([data.views(int(index))[0][view - 1]
                        for index in progress(pairs, "ceiling: load", "pairs", log)])
     parts = [_targets(factor, fit) for factor in factors]
-    outputs = _train(images, np.concatenate([p[0] for p in parts], axis=1), fit, epochs, seed,
-                     log)
-    found, column = {}, 0
-    for factor, (target, back) in zip(factors, parts, strict=True):
-        width = target.shape[1]
-        predicted = outputs[test, column:column + width]
-        column += width
-        if factor.categorical:
-            found[factor.name] = metrics.accuracy(factor.values[test],
-                                                  back[np.argmax(predicted, axis=1)])
-        else:
-            found[factor.name] = metrics.r2(target[test], predicted)
-    return found
-
+    return _train(images, factors, parts, fit, test, epochs, seed, log)
