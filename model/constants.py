@@ -9,7 +9,7 @@ CAMERA_LENS_MM = 35.0
 CAMERA_SENSOR_MM = 50.0
 CAMERA_SENSOR_HEIGHT_MM = 18.0  # unused with sensor fit AUTO on square images; as published
 # The published clip end was 100: views through the camera block's ranges see ground farther
-# than that (up to 370 units over the lowest built-in ground), and the published camera saw
+# than that (up to 386 units over the lowest built-in ground), and the published camera saw
 # past it too over a shape file's lower ground. Nothing nearer changes.
 CAMERA_CLIP = (0.1, 1000.0)
 

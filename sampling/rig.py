@@ -43,7 +43,7 @@ _STREAM_BASE = 64  # spawn keys (64 + factor, purpose): apart from every other s
 PUBLISHED_ELEVATION = math.atan2(CAMERA_LOCATION[2], math.hypot(*CAMERA_LOCATION[:2]))
 PUBLISHED_DISTANCE = math.dist(CAMERA_LOCATION, (0.0, 0.0, 0.0))
 # Below 35.5 degrees the image's top corners look above the horizon (the lens sees 35.5 degrees
-# each side): 45 +- 7 keeps every corner ray on the ground within 370 units over the lowest
+# each side): 45 +- 7 keeps every corner ray on the ground within 386 units over the lowest
 # built-in ground (model/camera.py's farthest_ground_hit; tests/test_camera_ground.py).
 ELEVATION_RANGE_DEG = 7.0
 
