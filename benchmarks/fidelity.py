@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from identbox.dataset.checking.images import image_difference, load_rgba, mask_iou
-from identbox.render.headless import load_package_code
+from identbox.render.headless import load_package_code, script_command
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "tests" / "data" / "reference" / "published-renders"
@@ -77,12 +76,8 @@ def render_reference_rows(out: Path, blender: str | None = None, pairs: int = 8,
                           hue_mapping: str = "legacy") -> None:
     """Draw the reference rows with IdentBox into out/m1, out/m2 (images and masks), in the
     bpy wheel of this Python, or in the given Blender executable."""
-    args = ["--", str(REFERENCE), str(out), str(pairs), hue_mapping]
-    if blender is None:
-        command = [sys.executable, "-c", RENDER_ROWS, *args]
-    else:
-        command = [blender, "-b", "--factory-startup", "--python-exit-code", "1",
-                   "--python-expr", RENDER_ROWS, *args]
+    command = script_command(RENDER_ROWS, [str(REFERENCE), str(out), str(pairs), hue_mapping],
+                             blender)
     proc = subprocess.run(command, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         raise RuntimeError(f"rendering the reference rows failed:\n{proc.stdout}\n{proc.stderr}")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import NamedTuple
@@ -23,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from identbox.dataset.checking.images import load_rgba, mask_iou
-from identbox.render.headless import load_package_code
+from identbox.render.headless import load_package_code, script_command
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "tests" / "data" / "reference"
@@ -111,14 +110,10 @@ def render_rows(preset: str, out: Path, blender: str | None = None, rows: int = 
     masks/), in the bpy wheel of this Python or in the given Blender executable."""
     original = ORIGINALS[preset]
     code = (load_package_code() + f"OLD_PLACEMENT = {OLD_PLACEMENT!r}\n" + RENDER_ROWS)
-    args = ["--", str(original.root / "preset.json"), original.count_flag, str(rows), str(out),
+    args = [str(original.root / "preset.json"), original.count_flag, str(rows), str(out),
             "1" if old else "0"]
-    if blender is None:
-        command = [sys.executable, "-c", code, *args]
-    else:
-        command = [blender, "-b", "--factory-startup", "--python-exit-code", "1",
-                   "--python-expr", code, *args]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(script_command(code, args, blender), capture_output=True, text=True,
+                          timeout=900)
     if done.returncode != 0:
         raise RuntimeError(f"rendering {preset}'s reference rows failed:\n{done.stdout[-3000:]}"
                            f"\n{done.stderr[-3000:]}")

@@ -97,15 +97,21 @@ def without_blender_option(argv: Sequence[str]) -> list[str]:
     return without_option(argv, "--blender")
 
 
+def script_command(code: str, argv: Sequence[str], blender: str | None = None) -> list[str]:
+    """A command line running Python `code` in a new process, `argv` after `--`: in
+    `blender -b` when `blender` is given, else in this Python (which imports bpy)."""
+    if blender:
+        return [blender, "-b", "--factory-startup", "--python-exit-code", "1",
+                "--python-expr", code, "--", *argv]
+    return [sys.executable, "-c", code, "--", *argv]
+
+
 def identbox_command(blender: str | None, argv: Sequence[str]) -> list[str]:
     """A command line running `python -m identbox ARGV` in a new process: in `blender -b`
     when `blender` is given, else in this Python (which imports bpy); this checkout's code
     either way, wherever the process starts."""
     code = BOOTSTRAP.format(init=str(PACKAGE_DIR / "__init__.py"), package=str(PACKAGE_DIR))
-    if blender:
-        return [blender, "-b", "--factory-startup", "--python-exit-code", "1",
-                "--python-expr", code, "--", *argv]
-    return [sys.executable, "-c", code, "--", *argv]
+    return script_command(code, argv, blender)
 
 
 def gpu_found(blender: str | None) -> bool:

@@ -12,12 +12,24 @@ import sys
 import tempfile
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 RESULT_MARK = "IDENTBOX_TEST_RESULT "
+
+
+def load_benchmark(name: str) -> Any:
+    """benchmarks/NAME.py as a module (the fidelity tests use its functions)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def assert_close(estimate: float, expected: float, standard_error: float, what: str,

@@ -6,19 +6,15 @@ IoU >= 0.9 (so a wrong size cannot hide behind a good average)."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import load_benchmark
 
 pytestmark = pytest.mark.blender
 
-spec = importlib.util.spec_from_file_location("fidelity", REPO / "benchmarks" / "fidelity.py")
-assert spec is not None and spec.loader is not None
-fidelity = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(fidelity)
+fidelity = load_benchmark("fidelity")
 
 MAX_MAE = 2.0
 MIN_PSNR = 35.0

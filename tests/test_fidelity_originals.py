@@ -9,19 +9,14 @@ sequence's ground its height, and must fail."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import load_benchmark
 
 pytestmark = pytest.mark.blender
 
-spec = importlib.util.spec_from_file_location(
-    "fidelity_originals", REPO / "benchmarks" / "fidelity_originals.py")
-assert spec is not None and spec.loader is not None
-fidelity = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(fidelity)
+fidelity = load_benchmark("fidelity_originals")
 
 MAX_MAE = 2.0
 MAX_BLURRED_MAE = 0.6
