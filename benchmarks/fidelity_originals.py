@@ -47,8 +47,9 @@ class Original(NamedTuple):
 ORIGINALS = {
     "multimodal3dident": Original("multimodal3dident-renders", "--n-pairs",
                                   "samples/m1/{i:06d}.png", "images/{i:02d}.png"),
-    "temporal_causal3dident": Original("temporal-causal3dident-renders", "--n-frames",
-                                       "samples/{i:06d}.png", "images/{i:07d}.png"),
+    "temporal_causal3dident_teapot": Original(
+        "temporal-causal3dident-renders", "--n-frames", "samples/{i:06d}.png",
+        "images/{i:07d}.png"),
 }
 
 # The placement before issue 29: every shape centred on its bounding box, the sequence's

@@ -37,7 +37,7 @@ def check(preset: str, rows: list[dict[str, float]]) -> None:
 @pytest.mark.parametrize("preset", PRESETS)
 def test_the_preset_draws_its_original_s_pixels(preset: str, tmp_path: Path) -> None:
     # Measured (bpy 4.5): multimodal3dident MAE 1.10 mean, blurred 0.30, IoU >= 0.970 (it was
-    # 2.06, 1.15, 0.813); temporal_causal3dident 0.88, 0.29, 0.977 (it was 6.06, 5.05, 0.847).
+    # 2.06, 1.15, 0.813); the teapot sequence 0.88, 0.29, 0.977 (it was 6.06, 5.05, 0.847).
     fidelity.render_rows(preset, tmp_path / "d")
     check(preset, fidelity.compare(preset, tmp_path / "d"))
 
