@@ -159,7 +159,7 @@ def figure(outs: dict[str, Path], path: Path, columns: int = 6) -> None:
     each shown at 96 px."""
     from PIL import Image, ImageDraw
 
-    size, margin = 96, 150
+    size, margin = 96, 180
     sheet = Image.new("RGB", (margin + columns * size, 2 * len(outs) * size), "white")
     draw = ImageDraw.Draw(sheet)
     for p, (preset, out) in enumerate(outs.items()):
