@@ -81,7 +81,9 @@ def study(args: argparse.Namespace) -> int:
     except ImportError as error:
         print(f"identbox: error: {error}", file=sys.stderr)
         return 1
-    report = run_study(settings, args.out, log)
+    from . import main
+
+    report = run_study(settings, args.out, main, log)
     print(report.read_text(), end="")
     log(f"study: wrote {report} and {report.with_suffix('.png')}")
     return 0

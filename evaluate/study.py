@@ -59,24 +59,17 @@ class StudySettings:
         check_enough_pairs(Path("study"), self.n_pairs, 0.2)
 
 
-def _render(settings: StudySettings, preset: str, folder: Path,
-            log: Callable[[str], None]) -> float:
-    """Draw (or finish drawing) one preset's dataset; seconds taken."""
-    from ..cli import main
-
-    started = time.perf_counter()
-    status = main(["render", "--preset", preset, "--n-pairs", str(settings.n_pairs),
-                   "--resolution", str(settings.resolution), "--samples", str(settings.samples),
-                   "--seed", str(settings.seed), "--workers", settings.workers,
-                   "--out", str(folder)])
-    if status:
-        raise RuntimeError(f"study: rendering {preset} into {folder} failed (exit {status})")
-    return time.perf_counter() - started
+def render_arguments(settings: StudySettings, preset: str, folder: Path) -> list[str]:
+    """The `render` command line that draws (or finishes drawing) one preset's dataset."""
+    return ["render", "--preset", preset, "--n-pairs", str(settings.n_pairs),
+            "--resolution", str(settings.resolution), "--samples", str(settings.samples),
+            "--seed", str(settings.seed), "--workers", settings.workers, "--out", str(folder)]
 
 
-def run_study(settings: StudySettings, out: Path | str,
+def run_study(settings: StudySettings, out: Path | str, render: Callable[[list[str]], int],
               log: Callable[[str], None] = print) -> Path:
-    """Render, train and score every preset (those done before are skipped), then write
+    """Render (with `render`, the command line's: it takes render_arguments and returns the
+    exit status), train and score every preset (those done before are skipped), then write
     out/report.md and out/report.png; the report's path."""
     from ..dataset.writing.writer import atomic_write_bytes
     from .baseline import train_baseline
@@ -90,7 +83,11 @@ def run_study(settings: StudySettings, out: Path | str,
             log(f"study: {preset} ({number}/{len(settings.presets)}): scored before")
             continue
         log(f"study: {preset} ({number}/{len(settings.presets)}): render")
-        rendered = _render(settings, preset, out / DATASETS / preset, log)
+        started = time.perf_counter()
+        status = render(render_arguments(settings, preset, out / DATASETS / preset))
+        if status:
+            raise RuntimeError(f"study: rendering {preset} failed (exit {status})")
+        rendered = time.perf_counter() - started
         log(f"study: {preset}: train the baseline and measure the ceiling")
         started = time.perf_counter()
         trained = train_baseline(out / DATASETS / preset,
