@@ -43,14 +43,10 @@ settings = DatasetSettings(
 renderer = BlenderPairRenderer(settings, device="cpu")
 scene = renderer.handles.scene
 import bpy
+from identbox.scene.masks import white_material
 # The reference masks' method: the teapot white, the rest black (an emission-only render at
 # 16 samples, Standard view), thresholded at 127 by compare().
-white = bpy.data.materials.new("Fidelity White")
-white.use_nodes = True
-white.node_tree.nodes.clear()
-emission = white.node_tree.nodes.new("ShaderNodeEmission")
-output = white.node_tree.nodes.new("ShaderNodeOutputMaterial")
-white.node_tree.links.new(emission.outputs[0], output.inputs["Surface"])
+white = white_material()
 def render_mask(row, view, path):
     renderer.show(row, view)
     layer = scene.view_layers[0]

@@ -85,13 +85,8 @@ scene = renderer.scene
 # The reference masks' method: the object white, the rest black (an emission-only render at
 # 16 samples, the ground hidden), thresholded at 127 by compare().
 import bpy
-white = bpy.data.materials.new("Fidelity White")
-white.use_nodes = True
-white.node_tree.nodes.clear()
-emission = white.node_tree.nodes.new("ShaderNodeEmission")
-output = white.node_tree.nodes.new("ShaderNodeOutputMaterial")
-white.node_tree.links.new(emission.outputs[0], output.inputs["Surface"])
-scene.view_layers[0].material_override = white
+from identbox.scene.masks import white_material
+scene.view_layers[0].material_override = white_material()
 renderer.ground.hide_render = True
 scene.cycles.samples = 16
 masks = root / "masks"
@@ -187,7 +182,7 @@ def main() -> None:
                         help=f"{QUICK_ROWS} rows per preset: seconds (what the tests run)")
     args = parser.parse_args()
     rows = QUICK_ROWS if args.quick else ROWS
-    print(f"{'preset':<24} {'Blender':<18} {'MAE /255':>9} {'worst':>6} {'4x4 MAE':>8} "
+    print(f"{'preset':<30} {'Blender':<18} {'MAE /255':>9} {'worst':>6} {'4x4 MAE':>8} "
           f"{'worst':>6} {'min IoU':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         drawn: dict[str, Path] = {}
@@ -197,7 +192,7 @@ def main() -> None:
                 render_rows(preset, out, blender, rows, args.old)
                 s = summary(compare(preset, out, rows))
                 name = "bpy wheel" if blender is None else Path(blender).name
-                print(f"{preset:<24} {name:<18} {s['mae']:>9.2f} {s['worst_mae']:>6.2f} "
+                print(f"{preset:<30} {name:<18} {s['mae']:>9.2f} {s['worst_mae']:>6.2f} "
                       f"{s['blurred_mae']:>8.2f} {s['worst_blurred']:>6.2f} "
                       f"{s['min_iou']:>8.3f}")
                 if blender is None:

@@ -87,17 +87,11 @@ def _train(images: np.ndarray, factors: Sequence[Any], parts: list[tuple[np.ndar
                                                                        images[test])
         for k, (factor, (target, back)) in enumerate(zip(factors, parts, strict=True)):
             which = slice(columns[k], columns[k + 1])
-            now = _score(_at(factor, check), target[check], back, checked[:, which])
+            now = _score(factor.at(check), target[check], back, checked[:, which])
             if factor.name not in best or now > best[factor.name][0]:
-                best[factor.name] = (now, _score(_at(factor, test), target[test], back,
+                best[factor.name] = (now, _score(factor.at(test), target[test], back,
                                                  held[:, which]))
     return {name: score for name, (_, score) in best.items()}
-
-
-def _at(factor: Any, rows: np.ndarray) -> Any:
-    """The factor at some rows (its values alone are read)."""
-    return type(factor)(factor.name, factor.block, factor.block_type, factor.values[rows],
-                        factor.categorical, factor.turn)
 
 
 def ceiling_scores(root: Path, view: int, factors: Sequence[Any], pairs: np.ndarray,

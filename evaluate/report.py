@@ -5,7 +5,7 @@ type. The held-out split is by pair index and seeded, so every run scores the sa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,10 @@ class Factor:
     categorical: bool = False
     # A full turn over the raw range (hues, angles): scored also as a point on the circle.
     turn: tuple[float, float] | None = None
+
+    def at(self, rows: np.ndarray) -> Factor:
+        """The factor at some rows."""
+        return replace(self, values=self.values[rows])
 
     def on_circle(self) -> np.ndarray:
         """(cos, sin) of the value's angle on its turn: its range's two ends one point."""
@@ -282,8 +286,7 @@ def evaluate(root: Path | str, representations: Any, view: int = 1,
         fit_x = representation_rows(fit_on[0], len(fit_rows), view, n_views, "fit_on", unit)
         chosen, x = np.concatenate([fit_rows, chosen]), np.concatenate([fit_x, x])
         pair_rows(chosen, count, unit)  # the rows fitted on are not among those scored
-    factors = [Factor(f.name, f.block, f.block_type, f.values[chosen], f.categorical, f.turn)
-               for f in factors]
+    factors = [f.at(chosen) for f in factors]
     if fit_on is not None:
         train = np.arange(len(fit_rows))
         test = np.arange(len(fit_rows), len(chosen))

@@ -16,6 +16,7 @@ from .tags import tagged
 
 MASK_MATERIAL = "IdentBox Mask"
 DEPTH_MATERIAL = "IdentBox Depth"
+WHITE_MATERIAL = "IdentBox White"
 
 
 def _value_material(name: str, node_type: str, output: str, divisor: float) -> Any:
@@ -35,6 +36,21 @@ def _value_material(name: str, node_type: str, output: str, divisor: float) -> A
     out = new_node(tree, "ShaderNodeOutputMaterial", (200, 0))
     link(tree, socket(source.outputs, output), divide.inputs[0])
     link(tree, divide.outputs[0], socket(emission.inputs, "Strength"))
+    link(tree, emission.outputs[0], socket(out.inputs, "Surface"))
+    return material
+
+
+def white_material() -> Any:
+    """Every surface emitting white: the published references' mask method (an emission-only
+    render, thresholded at half), which the fidelity benchmarks compare with."""
+    existing = bpy.data.materials.get(WHITE_MATERIAL)
+    if existing is not None:
+        return existing
+    material = tagged(bpy.data.materials.new(WHITE_MATERIAL), "masks")
+    tree = node_tree(material)
+    tree.nodes.clear()
+    emission = new_node(tree, "ShaderNodeEmission", (0, 0))
+    out = new_node(tree, "ShaderNodeOutputMaterial", (200, 0))
     link(tree, emission.outputs[0], socket(out.inputs, "Surface"))
     return material
 
